@@ -1,0 +1,53 @@
+# The two commands: `make run` and `make test`. Everything else is what they need.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+export BORDERPOST_HOME ?= var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The PostgreSQL server the tests use (a scratch database is made in it and dropped after).
+export BORDERPOST_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test lint types migrations-check postgres install clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	@if [ -f "$(BORDERPOST_HOME)/borderpost.db" ] || [ -n "$$BORDERPOST_DATABASE_URL" ]; then \
+	  $(BIN)/borderpost init; \
+	else \
+	  $(BIN)/borderpost init && echo "New database: loading the demo (about a minute)..." && $(BIN)/borderpost demo; \
+	fi
+	@echo "Open http://$(HOST):$(PORT)/ in a browser (API docs at http://$(HOST):$(PORT)/api/v1/docs)"
+	$(BIN)/borderpost serve --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+types: $(VENV)/.installed
+	$(BIN)/mypy
+
+postgres:
+	@bash scripts/ensure-postgres.sh
+
+# Migrations apply cleanly and match the models, on SQLite and on PostgreSQL.
+migrations-check: $(VENV)/.installed postgres
+	@tmp=$$(mktemp -d); \
+	BORDERPOST_DATABASE_URL="sqlite:///$$tmp/check.db" $(BIN)/alembic upgrade head && \
+	BORDERPOST_DATABASE_URL="sqlite:///$$tmp/check.db" $(BIN)/alembic check; \
+	status=$$?; rm -rf "$$tmp"; [ $$status -eq 0 ]
+	@$(PY) scripts/pg_scratch.py -- $(BIN)/alembic upgrade head \; $(BIN)/alembic check
+
+test: lint types migrations-check
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,51 @@
+"""What every JSON route shares: the unit of work dependency and the error mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from borderpost.db import UnitOfWork
+from borderpost.errors import DomainError
+from borderpost.schemas import problems_from
+
+
+def get_uow(request: Request) -> Iterator[UnitOfWork]:
+    """A unit of work per request; the route's service decides, the route commits."""
+    # Accounts arrive with issue 3; until then every API write is attributed to "api".
+    with UnitOfWork(request.app.state.session_factory, actor="api") as uow:
+        yield uow
+
+
+Uow = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Domain errors and bad input become JSON naming the field and the reason."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status,
+            content={"detail": exc.message, "problems": [p.to_dict() for p in exc.problems]},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for error in exc.errors():
+            # FastAPI prefixes the place the value came from: body, query, path.
+            loc = tuple(error.get("loc", ()))
+            strip = 1 if loc and loc[0] in {"body", "query", "path", "header"} else 0
+            problems.extend(problems_from([error], strip=strip))
+        return JSONResponse(
+            status_code=422,
+            content={
+                "detail": "; ".join(f"{p.field}: {p.reason}" for p in problems),
+                "problems": [p.to_dict() for p in problems],
+            },
+        )

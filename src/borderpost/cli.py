@@ -1,0 +1,214 @@
+"""The ``borderpost`` command: wiring only; every action is a service function."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from borderpost.config import Settings
+from borderpost.db import UnitOfWork, make_engine, make_session_factory
+
+app = typer.Typer(help="Borderpost: border crossing point management.", no_args_is_help=True)
+import_app = typer.Typer(help="Bulk import from JSON Lines or CSV.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(report_app, name="report")
+
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
+
+
+def init_home(settings: Settings) -> bool:
+    """Create the home folder and bring its database to the latest schema.
+
+    Returns True when the database had no schema before (a new installation).
+    """
+    from sqlalchemy import inspect
+
+    from borderpost import migrate
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        is_new = "alembic_version" not in inspect(engine).get_table_names()
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    return is_new
+
+
+@app.command()
+def init() -> None:
+    """Prepare BORDERPOST_HOME and migrate its database."""
+    settings = Settings()
+    is_new = init_home(settings)
+    state = "created" if is_new else "migrated"
+    console.print(f"Home {settings.home.resolve()} ready; database {state}.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the web UI and the API."""
+    import uvicorn
+
+    from borderpost.app import create_app
+
+    settings = Settings()
+    console.print(f"Borderpost is at http://{host}:{port}/  (API docs: /api/v1/docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _run_import(what: str, path: Path, strict: bool, fmt: str | None, as_json: bool) -> None:
+    from borderpost.imports.services import import_file
+
+    if not path.is_file():
+        errors.print(f"[red]file not found:[/] {path}")
+        raise typer.Exit(2)
+    settings = Settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    size = path.stat().st_size
+    with Progress(
+        TextColumn(f"importing {what}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        disable=as_json or not errors.is_terminal,
+    ) as progress:
+        task = progress.add_task(what, total=size)
+        report = import_file(
+            factory,
+            what,
+            path,
+            strict=strict,
+            fmt=fmt,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+    if as_json:
+        console.print_json(json.dumps(report.to_dict()))
+    else:
+        for problem in report.problems[:200]:
+            errors.print(f"[red]{path.name}:[/] {problem}")
+        if len(report.problems) > 200:
+            errors.print(f"... and {len(report.problems) - 200} more problems")
+        outcome = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "nothing"
+        rejected = len({p.line for p in report.problems})
+        verdict = "nothing written (--strict)" if not report.written else outcome
+        console.print(f"{report.read} lines read; {verdict}; {rejected} rejected")
+    if report.problems:
+        raise typer.Exit(1)
+
+
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Write nothing if any line is bad")]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="jsonl or csv (default: by suffix)")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the outcome as JSON")]
+
+
+@import_app.command("posts")
+def import_posts(
+    file: Path, strict: StrictOpt = False, fmt: FormatOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Import posts (code, name, names, timezone, lanes...)."""
+    _run_import("posts", file, strict, fmt, as_json)
+
+
+@import_app.command("organisations")
+def import_organisations(
+    file: Path, strict: StrictOpt = False, fmt: FormatOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Import organisations (code, name, type)."""
+    _run_import("organisations", file, strict, fmt, as_json)
+
+
+@import_app.command("crossings")
+def import_crossings(
+    file: Path, strict: StrictOpt = False, fmt: FormatOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Import crossings, one a line."""
+    _run_import("crossings", file, strict, fmt, as_json)
+
+
+@report_app.command("summary")
+def report_summary(
+    from_: Annotated[dt.datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day")],
+    to: Annotated[dt.datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day")],
+    post: Annotated[str | None, typer.Option(help="Post code; every post when absent")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Crossings counted by kind, category, direction, decision and organisation type."""
+    from borderpost.errors import DomainError
+    from borderpost.reports.services import summary
+
+    settings = Settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    try:
+        with UnitOfWork(factory, actor="system:report") as uow:
+            result = summary(uow, from_.date(), to.date(), post)
+    except DomainError as exc:
+        errors.print(f"[red]error:[/] {exc.message}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    console.print(
+        f"Crossings {result['from']} to {result['to']} at {', '.join(result['posts']) or '-'}"
+    )
+    for label in ("persons", "vehicles"):
+        block = result[label]
+        table = Table(title=f"{label}: {block['total']}", show_header=True)
+        table.add_column("breakdown")
+        table.add_column("value")
+        table.add_column("count", justify="right")
+        for group in ("by_category", "by_direction", "by_decision", "by_organisation_type"):
+            for key, count in block[group].items():
+                if count:
+                    table.add_row(group.removeprefix("by_"), key, str(count))
+        console.print(table)
+
+
+@app.command()
+def demo(
+    days: Annotated[int, typer.Option(help="Days of traffic")] = 42,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 7,
+) -> None:
+    """Build the fictional demo: a corridor, two posts, six weeks of traffic, two closures."""
+    from borderpost.demo import build_demo
+
+    settings = Settings()
+    init_home(settings)
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    with Progress(
+        TextColumn("demo"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} days"),
+        console=errors,
+        disable=not errors.is_terminal,
+    ) as progress:
+        task = progress.add_task("demo", total=days)
+        counts = build_demo(
+            factory, days=days, seed=seed, progress=lambda d: progress.update(task, completed=d)
+        )
+    console.print(
+        f"Demo ready: {counts['posts']} posts, {counts['organisations']} organisations, "
+        f"{counts['crossings']} crossings, {counts['closures']} closures."
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

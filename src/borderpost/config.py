@@ -1,0 +1,64 @@
+"""Settings: environment variables prefixed ``BORDERPOST_``, or a TOML file.
+
+Precedence, highest first: explicit arguments, environment, ``$BORDERPOST_HOME/borderpost.toml``
+(or the file named by ``BORDERPOST_CONFIG``), defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a node needs to know about itself."""
+
+    model_config = SettingsConfigDict(env_prefix="BORDERPOST_", extra="ignore")
+
+    home: Path = Field(default=Path("var"), description="Folder for the database, keys and files")
+    database_url: str = Field(default="", description="SQLAlchemy URL; SQLite under home if empty")
+    config: Path | None = Field(default=None, description="TOML file with these settings")
+    node_post: str | None = Field(
+        default=None, description="Code of the post this node runs at; None for headquarters"
+    )
+    checkpoint_interval_seconds: float = 5.0
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls))
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'borderpost.db').as_posix()}"
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads ``borderpost.toml`` in the home folder, or the file BORDERPOST_CONFIG names."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # pragma: no cover - __call__ does the work
+
+    def __call__(self) -> dict[str, Any]:
+        explicit = os.environ.get("BORDERPOST_CONFIG")
+        home = Path(os.environ.get("BORDERPOST_HOME", "var"))
+        path = Path(explicit) if explicit else home / "borderpost.toml"
+        if not path.is_file():
+            return {}
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        section = data.get("borderpost", data)
+        return dict(section) if isinstance(section, dict) else {}

@@ -1,0 +1,46 @@
+"""JSON routes for crossings."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Query, Response
+
+from borderpost.api_support import Uow
+from borderpost.crossings import services
+from borderpost.crossings.schemas import CrossingCreate, CrossingPage, CrossingRead
+from borderpost.vocab import Category, Decision, Kind
+
+router = APIRouter(prefix="/crossings", tags=["crossings"])
+
+
+@router.post("", response_model=CrossingRead, status_code=201)
+def record_crossing(data: CrossingCreate, uow: Uow, response: Response) -> CrossingRead:
+    recorded = services.record_crossing(uow, data)
+    uow.commit()
+    if not recorded.created:
+        response.status_code = 200  # the same id again: nothing new was written
+    return services.to_read(recorded.crossing)
+
+
+@router.get("", response_model=CrossingPage)
+def list_crossings(
+    uow: Uow,
+    post: str | None = None,
+    cursor: str | None = Query(None, description="next_cursor of the previous page"),
+    limit: int = Query(50, ge=1, le=500),
+    kind: Kind | None = None,
+    decision: Decision | None = None,
+    category: Category | None = None,
+) -> CrossingPage:
+    before = services.parse_cursor(cursor) if cursor else None
+    items = services.recent_crossings(
+        uow, post, before=before, limit=limit, kind=kind, decision=decision, category=category
+    )
+    following = services.page_cursor(items[-1]) if len(items) == limit else None
+    return CrossingPage(items=[services.to_read(c) for c in items], next_cursor=following)
+
+
+@router.get("/{crossing_id}", response_model=CrossingRead)
+def read_crossing(crossing_id: uuid.UUID, uow: Uow) -> CrossingRead:
+    return services.to_read(services.get_crossing(uow, crossing_id))

@@ -1,0 +1,85 @@
+"""Crossings and convoys.
+
+A crossing is one person or one vehicle going through one post in one direction at one time.
+People carried in a vehicle are crossings of their own, linked to the vehicle's crossing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from borderpost.db import Base, UTCDateTime
+from borderpost.ids import new_id
+from borderpost.organisations.model import Organisation
+from borderpost.people.model import TravelDocument, Traveller
+from borderpost.posts.model import Lane, Post
+from borderpost.vehicles.model import Vehicle
+
+
+class Convoy(Base):
+    """Vehicles that travel together under one reference, usually of one organisation."""
+
+    __tablename__ = "convoys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id"), comment="First seen at")
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Crossing(Base):
+    __tablename__ = "crossings"
+    __table_args__ = (
+        # Covers the summary report: the time range scan reads no table rows.
+        Index(
+            "ix_crossings_report",
+            "post_id",
+            "time",
+            "kind",
+            "category",
+            "direction",
+            "decision",
+            "organisation_type",
+        ),
+        Index("ix_crossings_time", "time"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id"))
+    direction: Mapped[str] = mapped_column(String(3), comment="Direction")
+    time: Mapped[dt.datetime] = mapped_column(UTCDateTime, comment="When it crossed")
+    kind: Mapped[str] = mapped_column(String(8), comment="Kind: person or vehicle")
+    category: Mapped[str] = mapped_column(String(32), comment="Category")
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    organisation_type: Mapped[str | None] = mapped_column(
+        String(32), comment="The organisation's type at the time of crossing"
+    )
+    traveller_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("travellers.id"))
+    document_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("travel_documents.id"))
+    vehicle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("vehicles.id"))
+    vehicle_type: Mapped[str | None] = mapped_column(String(16))
+    carried_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("crossings.id"), index=True, comment="The vehicle crossing that carried them"
+    )
+    convoy_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("convoys.id"), index=True)
+    lane_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lanes.id"))
+    officer: Mapped[str] = mapped_column(String(100), comment="Who recorded the decision")
+    decision: Mapped[str] = mapped_column(String(16), comment="Decision")
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    flags: Mapped[list[str]] = mapped_column(
+        JSON, default=list, comment="Warnings for the officer, e.g. document_expired"
+    )
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    post: Mapped[Post] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    traveller: Mapped[Traveller | None] = relationship()
+    document: Mapped[TravelDocument | None] = relationship()
+    vehicle: Mapped[Vehicle | None] = relationship()
+    convoy: Mapped[Convoy | None] = relationship()
+    lane: Mapped[Lane | None] = relationship()

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from borderpost.schemas import Code, CountryCode, field_error
+from borderpost.vocab import Category, Decision, Direction, Kind, VehicleType
+
+DocumentNumber = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, min_length=1, max_length=32, pattern=r"^[A-Z0-9<]+$"
+    ),
+]
+DocumentType = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z][A-Z<]?$")
+]
+Plate = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"\w"),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+class DocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: DocumentType = "P"
+    number: DocumentNumber
+    issuer: CountryCode
+    expiry: dt.date | None = None
+
+
+class TravellerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    surname: Annotated[Name, Field(min_length=1)]
+    given_names: Name = ""
+    birth_date: dt.date | None = None
+    nationality: CountryCode | None = None
+    document: DocumentIn | None = None
+
+
+class VehicleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    plate: Plate
+    country: CountryCode
+    type: VehicleType = VehicleType.CAR
+
+
+class CrossingCreate(BaseModel):
+    """One crossing as the booth, the API and the importer give it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID | None = Field(default=None, description="Makes re-imports idempotent")
+    post: Code
+    direction: Direction
+    time: AwareDatetime
+    kind: Kind
+    category: Category
+    organisation: Code | None = None
+    vehicle: VehicleIn | None = None
+    traveller: TravellerIn | None = None
+    carried_by: uuid.UUID | None = Field(default=None, description="Id of the vehicle crossing")
+    convoy: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None
+    lane: Code | None = None
+    decision: Decision = Decision.ADMITTED
+    reasons: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
+        default_factory=list
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CrossingCreate:
+        if self.kind is Kind.PERSON:
+            if self.traveller is None:
+                raise field_error("traveller", "is required for a person crossing")
+            if self.vehicle is not None:
+                raise field_error("vehicle", "must be empty for a person crossing")
+        else:
+            if self.vehicle is None:
+                raise field_error("vehicle", "is required for a vehicle crossing")
+            if self.carried_by is not None:
+                raise field_error("carried_by", "applies to a person crossing only")
+        if self.decision is not Decision.ADMITTED and not self.reasons:
+            raise field_error("reasons", f"are required when the decision is {self.decision.value}")
+        born = self.traveller.birth_date if self.traveller else None
+        if born is not None and born > self.time.date():
+            raise field_error("traveller.birth_date", "is after the crossing time")
+        return self
+
+
+class CrossingRead(BaseModel):
+    id: uuid.UUID
+    post: str
+    direction: str
+    time: dt.datetime
+    kind: str
+    category: str
+    organisation: str | None
+    organisation_type: str | None
+    traveller: TravellerIn | None
+    vehicle: VehicleIn | None
+    carried_by: uuid.UUID | None
+    convoy: str | None
+    lane: str | None
+    officer: str
+    decision: str
+    reasons: list[str]
+    flags: list[str]
+    recorded_at: dt.datetime
+
+
+class CrossingPage(BaseModel):
+    items: list[CrossingRead]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next (older) page; null on the last page"
+    )

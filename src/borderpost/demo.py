@@ -1,0 +1,370 @@
+"""The demo: a fictional corridor with a post at each end and six weeks of traffic.
+
+Everything here is invented: the places, the organisations and the people. The traffic goes
+through the same use cases as the booth, so closures refuse crossings exactly as they would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from typing import Any
+
+from borderpost import clock
+from borderpost.crossings.schemas import CrossingCreate
+from borderpost.crossings.services import record_crossing
+from borderpost.db import SessionFactory, UnitOfWork
+from borderpost.organisations.schemas import OrganisationCreate
+from borderpost.organisations.services import save_organisation
+from borderpost.posts.schemas import ClosureCreate, PostCreate
+from borderpost.posts.services import close_post, save_post
+
+POSTS: list[dict[str, Any]] = [
+    {
+        "code": "AST-W",
+        "name": "Aster West",
+        "names": {
+            "en": "Aster West",
+            "az": "Aster Qərb",
+            "hy": "Աստեր Արևմուտք",
+            "ru": "Астер Запад",
+        },
+        "timezone": "Asia/Baku",
+        "side_a": "UTO",
+        "side_b": "UTN",
+    },
+    {
+        "code": "AST-E",
+        "name": "Aster East",
+        "names": {
+            "en": "Aster East",
+            "az": "Aster Şərq",
+            "hy": "Աստեր Արևելք",
+            "ru": "Астер Восток",
+        },
+        "timezone": "Asia/Yerevan",
+        "side_a": "UTN",
+        "side_b": "UTO",
+    },
+]
+LANES = [
+    {"code": "P1", "name": "Pedestrians"},
+    {"code": "C1", "name": "Cars"},
+    {"code": "T1", "name": "Trucks", "categories": ["commercial", "humanitarian"]},
+    {
+        "code": "S1",
+        "name": "Priority",
+        "categories": ["medical_evacuation", "international_force", "official", "humanitarian"],
+    },
+]
+ORGANISATIONS = [
+    ("IMF-1", "International Monitoring Force (fictional)", "international_force"),
+    ("LANTERN", "Red Lantern Relief (fictional)", "humanitarian"),
+    ("OPENHANDS", "Open Hands Aid (fictional)", "humanitarian"),
+    ("SILKLINE", "Silkline Haulage (fictional)", "carrier"),
+    ("VALLEYTRANS", "Valley Transport Co. (fictional)", "carrier"),
+    ("HEALTH-MIN", "Health Ministry Liaison (fictional)", "government"),
+]
+NAMES = {
+    "AZE": (
+        ["ALIYEV", "HASANOV", "MAMMADOVA", "HUSEYNOV", "GULIYEVA", "ISMAYILOV"],
+        ["RASHAD", "LEYLA", "ELVIN", "AYGUN", "TURAL", "NIGAR"],
+    ),
+    "ARM": (
+        ["PETROSYAN", "HAKOBYAN", "GRIGORYAN", "SARGSYAN", "KARAPETYAN", "AVETISYAN"],
+        ["ARMEN", "ANI", "TIGRAN", "LILIT", "DAVIT", "NARINE"],
+    ),
+    "GEO": (
+        ["BERIDZE", "KAPANADZE", "GELASHVILI", "MAISURADZE"],
+        ["GIORGI", "NINO", "LEVAN", "TAMAR"],
+    ),
+    "RUS": (["IVANOV", "SMIRNOVA", "KUZNETSOV", "POPOVA"], ["ALEKSEI", "OLGA", "DMITRII", "IRINA"]),
+    "TUR": (["YILMAZ", "KAYA", "DEMIR", "CELIK"], ["MEHMET", "AYSE", "MUSTAFA", "ZEYNEP"]),
+    "DEU": (["MUELLER", "SCHMIDT", "WAGNER"], ["ANNA", "LUKAS", "SOPHIE"]),
+    "FRA": (["MARTIN", "BERNARD", "DUBOIS"], ["CAMILLE", "LOUIS", "JULIE"]),
+}
+CLOSURES = [
+    # (day offset, hours from 06:00 local, duration hours, post, reason, authority)
+    (
+        17,
+        0,
+        36,
+        "AST-W",
+        "Road surface damaged by a landslide; engineering assessment under way",
+        "Regional road authority",
+    ),
+    (
+        31,
+        8,
+        10,
+        "AST-E",
+        "Temporary suspension pending a security assessment",
+        "Joint border commission",
+    ),
+]
+
+
+class _Traffic:
+    """Draws travellers and vehicles; a small pool so people cross more than once."""
+
+    def __init__(self, rng: random.Random, today: dt.date) -> None:
+        self.rng = rng
+        self.today = today
+        self.people: list[dict[str, Any]] = [self._person() for _ in range(1500)]
+        self.cars = [self._vehicle("car") for _ in range(300)]
+        self.trucks = [self._vehicle("truck") for _ in range(120)]
+        self.force = [self._vehicle("car", country="UNO") for _ in range(20)]
+        self.ambulances = [self._vehicle("ambulance") for _ in range(6)]
+
+    def _person(self) -> dict[str, Any]:
+        rng = self.rng
+        nationality = rng.choice(list(NAMES))
+        surnames, given = NAMES[nationality]
+        born = dt.date(rng.randint(1950, 2015), rng.randint(1, 12), rng.randint(1, 28))
+        # About one document in forty has expired: the booth must flag it.
+        expiry = self.today + dt.timedelta(
+            days=rng.randint(-200, 3650) if rng.random() < 0.025 else rng.randint(60, 3650)
+        )
+        return {
+            "surname": rng.choice(surnames),
+            "given_names": rng.choice(given),
+            "birth_date": born.isoformat(),
+            "nationality": nationality,
+            "document": {
+                "type": "P",
+                "number": f"{rng.choice('ABCKLMNPRTX')}{rng.randint(1000000, 9999999)}",
+                "issuer": nationality,
+                "expiry": expiry.isoformat(),
+            },
+        }
+
+    def _vehicle(self, kind: str, country: str | None = None) -> dict[str, Any]:
+        rng = self.rng
+        letters = "ABCEHKMOPTX"
+        pair = rng.choice(letters) + rng.choice(letters)
+        plate = f"{rng.randint(10, 99)}-{pair}-{rng.randint(100, 999)}"
+        return {
+            "plate": plate,
+            "country": country or rng.choice(["AZE", "ARM", "GEO", "TUR"]),
+            "type": kind,
+        }
+
+
+def build_demo(
+    session_factory: SessionFactory,
+    *,
+    days: int = 42,
+    seed: int = 7,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Create the demo's posts, organisations, closures and ``days`` days of crossings."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    today = clock.now().date()
+    first_day = today - dt.timedelta(days=days)
+    traffic = _Traffic(rng, today)
+    counts = {"posts": 0, "organisations": 0, "crossings": 0, "closures": 0}
+
+    with UnitOfWork(session_factory, actor="system:demo") as uow:
+        for post in POSTS:
+            save_post(uow, PostCreate.model_validate({**post, "lanes": LANES}))
+            counts["posts"] += 1
+        for code, name, kind in ORGANISATIONS:
+            save_organisation(uow, OrganisationCreate(code=code, name=name, type=kind))
+            counts["organisations"] += 1
+        for offset, hour, hours, post_code, reason, authority in CLOSURES:
+            if offset >= days:
+                continue
+            zone = _zone(post_code)
+            start = dt.datetime.combine(
+                first_day + dt.timedelta(days=offset), dt.time(6), tzinfo=zone
+            ) + dt.timedelta(hours=hour)
+            close_post(
+                uow,
+                post_code,
+                ClosureCreate(
+                    starts_at=start,
+                    ends_at=start + dt.timedelta(hours=hours),
+                    reason=reason,
+                    authority=authority,
+                ),
+            )
+            counts["closures"] += 1
+        uow.commit()
+
+    for index in range(days):
+        day = first_day + dt.timedelta(days=index)
+        with UnitOfWork(session_factory, actor="system:demo") as uow:
+            for post in POSTS:
+                for command in _day_of_traffic(rng, traffic, post["code"], day):
+                    record_crossing(uow, command)
+                    counts["crossings"] += 1
+            uow.commit()
+        if progress is not None:
+            progress(index + 1)
+    return counts
+
+
+def _zone(post_code: str) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(next(p["timezone"] for p in POSTS if p["code"] == post_code))
+
+
+def _at(
+    rng: random.Random, day: dt.date, zone: dt.tzinfo, start: int = 6, end: int = 22
+) -> dt.datetime:
+    minute = rng.randint(start * 60, end * 60 - 1)
+    return dt.datetime.combine(
+        day, dt.time(minute // 60, minute % 60, rng.randint(0, 59)), tzinfo=zone
+    )
+
+
+def _day_of_traffic(
+    rng: random.Random, traffic: _Traffic, post: str, day: dt.date
+) -> list[CrossingCreate]:
+    zone = _zone(post)
+    commands: list[dict[str, Any]] = []
+
+    def person(
+        traveller: dict[str, Any],
+        when: dt.datetime,
+        direction: str,
+        category: str,
+        lane: str,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        decision, reasons = "admitted", []
+        roll = rng.random()
+        if roll < 0.02:
+            decision, reasons = "referred", ["sent to secondary inspection"]
+        elif roll < 0.025:
+            decision, reasons = "refused", ["no valid entry authorisation"]
+        return {
+            "post": post,
+            "direction": direction,
+            "time": when.isoformat(),
+            "kind": "person",
+            "category": category,
+            "traveller": traveller,
+            "lane": lane,
+            "decision": decision,
+            "reasons": reasons,
+            **extra,
+        }
+
+    def vehicle(
+        car: dict[str, Any],
+        when: dt.datetime,
+        direction: str,
+        category: str,
+        lane: str,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        from borderpost.ids import new_id
+
+        return {
+            "id": str(new_id()),
+            "post": post,
+            "direction": direction,
+            "time": when.isoformat(),
+            "kind": "vehicle",
+            "category": category,
+            "vehicle": car,
+            "lane": lane,
+            **extra,
+        }
+
+    # Pedestrians and civilian cars with their passengers.
+    for _ in range(rng.randint(90, 140)):
+        direction = rng.choice(["in", "out"])
+        commands.append(
+            person(rng.choice(traffic.people), _at(rng, day, zone), direction, "civilian", "P1")
+        )
+    for _ in range(rng.randint(30, 50)):
+        direction, when = rng.choice(["in", "out"]), _at(rng, day, zone)
+        car = vehicle(rng.choice(traffic.cars), when, direction, "civilian", "C1")
+        commands.append(car)
+        for _ in range(rng.randint(1, 4)):
+            commands.append(
+                person(
+                    rng.choice(traffic.people),
+                    when,
+                    direction,
+                    "civilian",
+                    "C1",
+                    carried_by=car["id"],
+                )
+            )
+    # Commercial trucks, each with its driver.
+    for _ in range(rng.randint(20, 35)):
+        direction, when = rng.choice(["in", "out"]), _at(rng, day, zone)
+        org = rng.choice(["SILKLINE", "VALLEYTRANS"])
+        truck = vehicle(
+            rng.choice(traffic.trucks), when, direction, "commercial", "T1", organisation=org
+        )
+        commands.append(truck)
+        commands.append(
+            person(
+                rng.choice(traffic.people),
+                when,
+                direction,
+                "commercial",
+                "T1",
+                organisation=org,
+                carried_by=truck["id"],
+            )
+        )
+    # International force patrols, both ways, round the clock.
+    for _ in range(rng.randint(4, 10)):
+        direction, when = rng.choice(["in", "out"]), _at(rng, day, zone, 0, 24)
+        patrol = vehicle(
+            rng.choice(traffic.force),
+            when,
+            direction,
+            "international_force",
+            "S1",
+            organisation="IMF-1",
+        )
+        commands.append(patrol)
+    # Every third day a humanitarian convoy with medical evacuees in an ambulance.
+    if day.toordinal() % 3 == 0:
+        org = rng.choice(["LANTERN", "OPENHANDS"])
+        reference = f"{org}-{post}-{day.isoformat()}"
+        when = _at(rng, day, zone, 9, 12)
+        for _ in range(rng.randint(3, 6)):
+            commands.append(
+                vehicle(
+                    rng.choice(traffic.trucks),
+                    when,
+                    "in",
+                    "humanitarian",
+                    "T1",
+                    organisation=org,
+                    convoy=reference,
+                )
+            )
+        ambulance = vehicle(
+            rng.choice(traffic.ambulances),
+            when,
+            "out",
+            "medical_evacuation",
+            "S1",
+            organisation=org,
+            convoy=reference,
+        )
+        commands.append(ambulance)
+        for _ in range(rng.randint(1, 3)):
+            commands.append(
+                person(
+                    rng.choice(traffic.people),
+                    when,
+                    "out",
+                    "medical_evacuation",
+                    "S1",
+                    organisation=org,
+                    carried_by=ambulance["id"],
+                )
+            )
+    commands.sort(key=lambda c: c["time"])
+    return [CrossingCreate.model_validate(c) for c in commands]

@@ -1,0 +1,136 @@
+"""Bulk import of posts, organisations and crossings through the same use cases as the API.
+
+A bad line is reported with its number, field and reason. With ``strict`` the file is one
+transaction and any bad line writes nothing at all; otherwise good lines are committed in
+batches and bad lines are skipped. Re-importing a file changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from borderpost.crossings.repository import forget_records
+from borderpost.crossings.schemas import CrossingCreate
+from borderpost.crossings.services import FLAG_POST_CLOSED, record_crossing
+from borderpost.db import SessionFactory, UnitOfWork
+from borderpost.errors import DomainError, FieldProblem
+from borderpost.imports.reader import read_lines
+from borderpost.organisations.schemas import OrganisationCreate
+from borderpost.organisations.services import save_organisation
+from borderpost.posts.schemas import PostCreate
+from borderpost.posts.services import save_post
+from borderpost.schemas import problems_from
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    problems: list[LineProblem] = field(default_factory=list)
+    strict: bool = False
+
+    @property
+    def written(self) -> bool:
+        return not (self.strict and self.problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "outcomes": dict(self.outcomes),
+            "rejected": len({p.line for p in self.problems}),
+            "written": self.written,
+            "problems": [p.__dict__ for p in self.problems],
+        }
+
+
+def _apply_crossing(uow: UnitOfWork, data: CrossingCreate) -> str:
+    recorded = record_crossing(uow, data)
+    if not recorded.created:
+        return "unchanged"
+    if FLAG_POST_CLOSED in recorded.crossing.flags:
+        return "created_refused_post_closed"
+    return "created"
+
+
+def _apply_post(uow: UnitOfWork, data: PostCreate) -> str:
+    return save_post(uow, data)[1]
+
+
+def _apply_organisation(uow: UnitOfWork, data: OrganisationCreate) -> str:
+    return save_organisation(uow, data)[1]
+
+
+KINDS: dict[str, tuple[type[BaseModel], Callable[[UnitOfWork, Any], str]]] = {
+    "crossings": (CrossingCreate, _apply_crossing),
+    "posts": (PostCreate, _apply_post),
+    "organisations": (OrganisationCreate, _apply_organisation),
+}
+
+
+def import_file(
+    session_factory: SessionFactory,
+    what: str,
+    path: Path,
+    *,
+    strict: bool = False,
+    fmt: str | None = None,
+    actor: str = "system:import",
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import ``path`` as ``what`` (crossings, posts or organisations)."""
+    schema, apply = KINDS[what]
+    report = ImportReport(strict=strict)
+    pending = 0
+    with UnitOfWork(session_factory, actor=actor) as uow:
+        for line in read_lines(path, fmt):
+            report.read += 1
+            if progress is not None:
+                progress(line.end_offset)
+            if line.data is None:
+                report.problems.append(LineProblem(line.number, "line", line.error or "unreadable"))
+                continue
+            try:
+                command = schema.model_validate(line.data)
+                outcome = apply(uow, command)
+            except ValidationError as exc:
+                problems = problems_from(exc.errors())
+                report.problems.extend(
+                    LineProblem(line.number, p.field, p.reason) for p in problems
+                )
+                continue
+            except DomainError as exc:
+                problems = exc.problems or [FieldProblem("line", exc.message)]
+                report.problems.extend(
+                    LineProblem(line.number, p.field, p.reason) for p in problems
+                )
+                continue
+            report.outcomes[outcome] += 1
+            pending += 1
+            if not strict and pending >= BATCH:
+                uow.commit()
+                forget_records(uow.session)
+                pending = 0
+        if strict and report.problems:
+            uow.rollback()
+            report.outcomes.clear()
+            return report
+        uow.commit()
+    return report

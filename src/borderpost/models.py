@@ -1,0 +1,21 @@
+"""Imports every mapped class, so metadata (Alembic, tests) sees the whole schema."""
+
+from borderpost.crossings.model import Convoy, Crossing
+from borderpost.organisations.model import Organisation
+from borderpost.people.model import TravelDocument, Traveller
+from borderpost.posts.model import Closure, Lane, Post
+from borderpost.sync.model import OutboxEvent
+from borderpost.vehicles.model import Vehicle
+
+__all__ = [
+    "Closure",
+    "Convoy",
+    "Crossing",
+    "Lane",
+    "Organisation",
+    "OutboxEvent",
+    "Post",
+    "TravelDocument",
+    "Traveller",
+    "Vehicle",
+]

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from borderpost.schemas import Code, CountryCode, Text200
+from borderpost.vocab import Category
+
+
+def _known_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA time zone {name!r}") from exc
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+
+
+class LaneCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    name: Text200
+    categories: list[Category] = Field(default_factory=list)
+
+
+class PostCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    name: Text200
+    names: dict[str, str] = Field(default_factory=dict, description="Names by language code")
+    timezone: TimeZoneName
+    side_a: CountryCode | None = None
+    side_b: CountryCode | None = None
+    exempt_categories: list[Category] = Field(
+        default_factory=lambda: [Category.MEDICAL_EVACUATION],
+        description="Categories that still pass while the post is closed",
+    )
+    opening_hours: dict[str, list[str]] = Field(default_factory=dict)
+    lanes: list[LaneCreate] = Field(default_factory=list)
+
+
+class LaneRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    categories: list[str]
+    is_open: bool
+
+
+class PostRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    names: dict[str, str]
+    timezone: str
+    side_a: str | None
+    side_b: str | None
+    exempt_categories: list[str]
+    opening_hours: dict[str, list[str]]
+    lanes: list[LaneRead]
+
+
+class PostStatus(BaseModel):
+    code: str
+    open: bool
+    closure: ClosureRead | None
+
+
+class ClosureCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime | None = None
+    reason: Annotated[str, Field(min_length=3, max_length=2000)]
+    authority: Text200
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> ClosureCreate:
+        if self.ends_at is not None and self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class ClosureEnd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ends_at: AwareDatetime
+
+
+class ClosureRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    reason: str
+    authority: str
+    recorded_by: str

@@ -1,0 +1,103 @@
+"""Use cases on posts: create, look up, close and reopen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from borderpost import clock
+from borderpost.db import UnitOfWork
+from borderpost.errors import ClosureOverlap, NotFound, invalid
+from borderpost.posts import repository
+from borderpost.posts.model import Closure, Lane, Post
+from borderpost.posts.schemas import ClosureCreate, PostCreate
+
+
+def get_post(uow: UnitOfWork, code: str) -> Post:
+    post = repository.post_by_code(uow.session, code)
+    if post is None:
+        raise NotFound("post", f"no post with code {code!r}")
+    return post
+
+
+def save_post(uow: UnitOfWork, data: PostCreate) -> tuple[Post, str]:
+    """Create the post, or bring an existing one with the same code up to ``data``.
+
+    Returns the post and what happened: ``created``, ``updated`` or ``unchanged``.
+    """
+    fields = {
+        "name": data.name,
+        "names": dict(data.names),
+        "timezone": data.timezone,
+        "side_a": data.side_a,
+        "side_b": data.side_b,
+        "exempt_categories": [c.value for c in data.exempt_categories],
+        "opening_hours": {k: list(v) for k, v in data.opening_hours.items()},
+    }
+    post = repository.post_by_code(uow.session, data.code)
+    outcome = "unchanged"
+    if post is None:
+        post = Post(code=data.code, created_at=clock.now(), **fields)
+        uow.session.add(post)
+        uow.session.info.setdefault("posts_by_code", {})[post.code] = post
+        outcome = "created"
+    else:
+        for key, value in fields.items():
+            if getattr(post, key) != value:
+                setattr(post, key, value)
+                outcome = "updated"
+    known = {lane.code for lane in post.lanes}
+    for lane in data.lanes:
+        if lane.code not in known:
+            post.lanes.append(
+                Lane(code=lane.code, name=lane.name, categories=[c.value for c in lane.categories])
+            )
+            outcome = "updated" if outcome == "unchanged" else outcome
+    uow.session.flush()
+    return post, outcome
+
+
+def close_post(uow: UnitOfWork, code: str, data: ClosureCreate) -> Closure:
+    """Record a closure; refused if it would overlap one already recorded."""
+    post = get_post(uow, code)
+    clashes = repository.closures_overlapping(uow.session, post, data.starts_at, data.ends_at)
+    if clashes:
+        other = clashes[0]
+        until = other.ends_at.isoformat() if other.ends_at else "further notice"
+        raise ClosureOverlap(
+            f"the closure overlaps the closure from {other.starts_at.isoformat()} to {until}"
+        )
+    closure = Closure(
+        post_id=post.id,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        reason=data.reason,
+        authority=data.authority,
+        recorded_by=uow.actor,
+        created_at=clock.now(),
+    )
+    uow.session.add(closure)
+    uow.session.flush()
+    repository.forget_closures(uow.session)
+    return closure
+
+
+def reopen_post(uow: UnitOfWork, code: str, closure_id: uuid.UUID, ends_at: dt.datetime) -> Closure:
+    """End an open-ended (or later-ending) closure at ``ends_at``."""
+    post = get_post(uow, code)
+    closure = repository.closure_by_id(uow.session, post, closure_id)
+    if closure is None:
+        raise NotFound("closure", f"no closure {closure_id} at post {code}")
+    if ends_at <= closure.starts_at:
+        raise invalid("ends_at", "must be after the closure's start")
+    if closure.ends_at is not None and closure.ends_at <= ends_at:
+        raise invalid("ends_at", "the closure already ended before that time")
+    closure.ends_at = ends_at
+    uow.session.flush()
+    repository.forget_closures(uow.session)
+    return closure
+
+
+def current_closure(uow: UnitOfWork, code: str, at: dt.datetime | None = None) -> Closure | None:
+    post = get_post(uow, code)
+    return repository.closure_at(uow.session, post, at or clock.now())

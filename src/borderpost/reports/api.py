@@ -1,0 +1,23 @@
+"""JSON routes for reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from borderpost.api_support import Uow
+from borderpost.reports import services
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+@router.get("/summary")
+def summary_report(
+    uow: Uow,
+    from_: dt.date = Query(alias="from", description="First day, inclusive, post's time zone"),
+    to: dt.date = Query(description="Last day, inclusive"),
+    post: str | None = Query(None, description="Post code; every post when absent"),
+) -> dict[str, Any]:
+    return services.summary(uow, from_, to, post)

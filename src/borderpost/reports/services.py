@@ -1,0 +1,96 @@
+"""The summary report: crossings counted by kind, category, direction, decision, organisation type.
+
+Days are inclusive at both ends and read in each post's own time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import func, select
+
+from borderpost.crossings.model import Crossing
+from borderpost.db import UnitOfWork
+from borderpost.errors import invalid
+from borderpost.posts import repository as posts_repository
+from borderpost.posts.model import Post
+from borderpost.posts.services import get_post
+from borderpost.vocab import Category, Decision, Direction, Kind, OrganisationType
+
+NO_ORGANISATION = "none"
+
+
+def _empty_block() -> dict[str, Any]:
+    return {
+        "total": 0,
+        "by_category": dict.fromkeys((c.value for c in Category), 0),
+        "by_direction": dict.fromkeys((d.value for d in Direction), 0),
+        "by_decision": dict.fromkeys((d.value for d in Decision), 0),
+        "by_organisation_type": dict.fromkeys(
+            [*(t.value for t in OrganisationType), NO_ORGANISATION], 0
+        ),
+    }
+
+
+def summary(
+    uow: UnitOfWork, first: dt.date, last: dt.date, post_code: str | None = None
+) -> dict[str, Any]:
+    """Counts over ``first``..``last`` (inclusive) for one post, or for every post."""
+    if last < first:
+        raise invalid("to", "must not be before from")
+    posts: list[Post] = (
+        [get_post(uow, post_code)] if post_code else posts_repository.all_posts(uow.session)
+    )
+    counts: Counter[tuple[str, str, str, str, str | None]] = Counter()
+    for post in posts:
+        start, end = post.local_day_bounds(first, last)
+        rows = uow.session.execute(
+            select(
+                Crossing.kind,
+                Crossing.category,
+                Crossing.direction,
+                Crossing.decision,
+                Crossing.organisation_type,
+                func.count(),
+            )
+            .where(Crossing.post_id == post.id, Crossing.time >= start, Crossing.time < end)
+            .group_by(
+                Crossing.kind,
+                Crossing.category,
+                Crossing.direction,
+                Crossing.decision,
+                Crossing.organisation_type,
+            )
+        )
+        for kind, category, direction, decision, org_type, n in rows:
+            counts[(kind, category, direction, decision, org_type)] += n
+    return build_summary(counts, first, last, [p.code for p in posts])
+
+
+def build_summary(
+    counts: Counter[tuple[str, str, str, str, str | None]],
+    first: dt.date,
+    last: dt.date,
+    post_codes: list[str],
+) -> dict[str, Any]:
+    """The report's shape from grouped counts; the ledger's recount builds the same shape."""
+    blocks = {Kind.PERSON.value: _empty_block(), Kind.VEHICLE.value: _empty_block()}
+    for (kind, category, direction, decision, org_type), n in counts.items():
+        block = blocks[kind]
+        block["total"] += n
+        for name, key in (
+            ("by_category", category),
+            ("by_direction", direction),
+            ("by_decision", decision),
+            ("by_organisation_type", org_type or NO_ORGANISATION),
+        ):
+            block[name][key] = block[name].get(key, 0) + n
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "posts": post_codes,
+        "persons": blocks[Kind.PERSON.value],
+        "vehicles": blocks[Kind.VEHICLE.value],
+    }

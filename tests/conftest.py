@@ -1,0 +1,86 @@
+"""Databases for the tests: real SQLite files and a real PostgreSQL server.
+
+Each test gets a clean database: SQLite is a copy of a migrated template file; on PostgreSQL
+the test runs inside a transaction that is rolled back afterwards. PostgreSQL is required:
+if it cannot be reached the tests fail, they are not skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from borderpost import migrate
+from borderpost.db import make_engine
+
+PG_BASE = os.environ.get(
+    "BORDERPOST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A scratch PostgreSQL database, migrated, dropped at the end of the run."""
+    base = make_url(PG_BASE)
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"borderpost_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:  # pragma: no cover - the message is the point
+        pytest.fail(f"PostgreSQL is required for the tests and is not reachable: {exc}")
+    url = base.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_engine(pg_url: str) -> Iterator[Engine]:
+    engine = make_engine(pg_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def session_factory(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[sessionmaker[Session]]:
+    """A session factory on a clean database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(sqlite_template, path)
+        engine = make_engine(f"sqlite:///{path}")
+        yield sessionmaker(bind=engine, expire_on_commit=False)
+        engine.dispose()
+        return
+    pg_engine: Engine = request.getfixturevalue("pg_engine")
+    connection = pg_engine.connect()
+    outer = connection.begin()
+    # Commits inside the code under test release savepoints; the outer rollback undoes all.
+    yield sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    outer.rollback()
+    connection.close()
