@@ -4,6 +4,7 @@ from borderpost.crossings.model import Convoy, Crossing
 from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
+from borderpost.reference import ReferenceState
 from borderpost.sync.model import OutboxEvent
 from borderpost.vehicles.model import Vehicle
 
@@ -15,6 +16,7 @@ __all__ = [
     "Organisation",
     "OutboxEvent",
     "Post",
+    "ReferenceState",
     "TravelDocument",
     "Traveller",
     "Vehicle",

@@ -18,9 +18,10 @@ router = APIRouter(prefix="/crossings", tags=["crossings"])
 def record_crossing(data: CrossingCreate, uow: Uow, response: Response) -> CrossingRead:
     recorded = services.record_crossing(uow, data)
     uow.commit()
-    if not recorded.created:
+    if recorded.read is None:
         response.status_code = 200  # the same id again: nothing new was written
-    return services.to_read(recorded.crossing)
+        return services.to_read(recorded.crossing)
+    return recorded.read
 
 
 @router.get("", response_model=CrossingPage)

@@ -15,7 +15,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from borderpost.crossings.repository import forget_records
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import FLAG_POST_CLOSED, record_crossing
 from borderpost.db import SessionFactory, UnitOfWork
@@ -126,7 +125,6 @@ def import_file(
             pending += 1
             if not strict and pending >= BATCH:
                 uow.commit()
-                forget_records(uow.session)
                 pending = 0
         if strict and report.problems:
             uow.rollback()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from borderpost import clock
+from borderpost import clock, reference
 from borderpost.db import UnitOfWork
 from borderpost.errors import NotFound
 from borderpost.organisations.model import Organisation
@@ -43,10 +43,12 @@ def save_organisation(uow: UnitOfWork, data: OrganisationCreate) -> tuple[Organi
         uow.session.add(org)
         uow.session.info.setdefault("orgs_by_code", {})[org.code] = org
         uow.session.flush()
+        reference.touch(uow.session)
         return org, "created"
     outcome = "unchanged"
     if (org.name, org.type) != (data.name, data.type.value):
         org.name, org.type = data.name, data.type.value
         outcome = "updated"
-    uow.session.flush()
+        uow.session.flush()
+        reference.touch(uow.session)
     return org, outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from borderpost import clock
+from borderpost import clock, reference
 from borderpost.db import UnitOfWork
 from borderpost.errors import ClosureOverlap, NotFound, invalid
 from borderpost.posts import repository
@@ -54,6 +54,8 @@ def save_post(uow: UnitOfWork, data: PostCreate) -> tuple[Post, str]:
             )
             outcome = "updated" if outcome == "unchanged" else outcome
     uow.session.flush()
+    if outcome != "unchanged":
+        reference.touch(uow.session)
     return post, outcome
 
 
@@ -79,6 +81,7 @@ def close_post(uow: UnitOfWork, code: str, data: ClosureCreate) -> Closure:
     uow.session.add(closure)
     uow.session.flush()
     repository.forget_closures(uow.session)
+    reference.touch(uow.session)
     return closure
 
 
@@ -95,6 +98,7 @@ def reopen_post(uow: UnitOfWork, code: str, closure_id: uuid.UUID, ends_at: dt.d
     closure.ends_at = ends_at
     uow.session.flush()
     repository.forget_closures(uow.session)
+    reference.touch(uow.session)
     return closure
 
 

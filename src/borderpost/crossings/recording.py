@@ -1,0 +1,302 @@
+"""Recording a crossing: the one use case behind the booth, the API, the CLI and the importer.
+
+The hot path of the system. Reference data comes from the process snapshot
+(``borderpost.reference``); rows are written with Core inserts, which SQLAlchemy executes at
+once, so a crossing recorded earlier in the same transaction (a vehicle, then its passengers)
+is visible to the next without an ORM flush.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+
+from borderpost import clock, reference
+from borderpost.crossings.model import Convoy, Crossing
+from borderpost.crossings.schemas import CrossingCreate, CrossingRead, TravellerIn, VehicleIn
+from borderpost.db import UnitOfWork
+from borderpost.errors import NotFound, invalid
+from borderpost.ids import new_id
+from borderpost.organisations.model import Organisation
+from borderpost.people.model import TravelDocument, Traveller
+from borderpost.posts.model import Lane, Post
+from borderpost.sync.model import OutboxEvent
+from borderpost.vehicles.model import Vehicle, normalise_plate
+from borderpost.vocab import Decision, Kind
+
+FLAG_DOCUMENT_EXPIRED = "document_expired"
+FLAG_POST_CLOSED = "post_closed"
+
+_CROSSINGS = cast(Table, Crossing.__table__)
+_TRAVELLERS = cast(Table, Traveller.__table__)
+_DOCUMENTS = cast(Table, TravelDocument.__table__)
+_VEHICLES = cast(Table, Vehicle.__table__)
+_CONVOYS = cast(Table, Convoy.__table__)
+_OUTBOX = cast(Table, OutboxEvent.__table__)
+
+# Statements built once: building them per call costs more than running them on SQLite.
+_CARRIER = select(_CROSSINGS.c.kind, _CROSSINGS.c.post_id, _CROSSINGS.c.direction).where(
+    _CROSSINGS.c.id == bindparam("id")
+)
+_CONVOY_BY_REFERENCE = select(_CONVOYS.c.id).where(_CONVOYS.c.reference == bindparam("ref"))
+_DOCUMENT_BY_NUMBER = (
+    select(_DOCUMENTS.c.id, _DOCUMENTS.c.traveller_id, _DOCUMENTS.c.expiry)
+    .where(
+        _DOCUMENTS.c.issuer == bindparam("issuer"),
+        _DOCUMENTS.c.number == bindparam("number"),
+        _DOCUMENTS.c.type == bindparam("type"),
+    )
+    .limit(1)
+)
+_VEHICLE_BY_PLATE = (
+    select(_VEHICLES.c.id, _VEHICLES.c.type)
+    .where(_VEHICLES.c.country == bindparam("country"), _VEHICLES.c.plate_key == bindparam("key"))
+    .limit(1)
+)
+_CROSSING_EXISTS = select(_CROSSINGS.c.id).where(_CROSSINGS.c.id == bindparam("id"))
+_INSERT = {
+    t.name: insert(t) for t in (_CROSSINGS, _TRAVELLERS, _DOCUMENTS, _VEHICLES, _CONVOYS, _OUTBOX)
+}
+
+
+@dataclass
+class Recorded:
+    crossing: Crossing  # what was recorded (a plain object, not attached to the session)
+    read: CrossingRead | None  # the API's view of a new crossing; None when already recorded
+    created: bool  # False when the id was already recorded (idempotent re-import)
+
+
+@dataclass
+class _Resolved:
+    """Everything a crossing refers to, looked up before anything is written."""
+
+    post: Post
+    organisation: Organisation | None
+    carrier_id: uuid.UUID | None
+    convoy_id: uuid.UUID | None
+    lane: Lane | None
+
+
+def _resolve(conn: Connection, ref: reference.Reference, command: CrossingCreate) -> _Resolved:
+    post = ref.posts.get(command.post)
+    if post is None:
+        raise NotFound("post", f"no post with code {command.post!r}")
+    organisation = None
+    if command.organisation is not None:
+        organisation = ref.organisations.get(command.organisation)
+        if organisation is None:
+            raise NotFound("organisation", f"no organisation with code {command.organisation!r}")
+    carrier_id = None
+    if command.carried_by is not None:
+        carrier = conn.execute(_CARRIER, {"id": command.carried_by}).one_or_none()
+        if carrier is None:
+            raise NotFound("carried_by", f"no crossing {command.carried_by}")
+        if carrier.kind != Kind.VEHICLE or carrier.post_id != post.id:
+            raise invalid("carried_by", "must be a vehicle crossing at the same post")
+        if carrier.direction != command.direction.value:
+            raise invalid("carried_by", "the vehicle crossed in the other direction")
+        carrier_id = command.carried_by
+    lane = None
+    if command.lane is not None:
+        lane = next((x for x in post.lanes if x.code == command.lane), None)
+        if lane is None:
+            raise NotFound("lane", f"post {post.code} has no lane {command.lane!r}")
+        if not lane.serves(command.category):
+            raise invalid("lane", f"lane {lane.code} does not serve {command.category.value}")
+    convoy_id = None
+    if command.convoy:
+        convoy_id = conn.execute(_CONVOY_BY_REFERENCE, {"ref": command.convoy}).scalar()
+    return _Resolved(post, organisation, carrier_id, convoy_id, lane)
+
+
+def _traveller_and_document(
+    conn: Connection, post: Post, data: TravellerIn, now: dt.datetime
+) -> tuple[uuid.UUID, uuid.UUID | None, dt.date | None]:
+    """Ids of the traveller and document, known ones reused by document; and the expiry."""
+    doc = data.document
+    if doc is not None:
+        known = conn.execute(
+            _DOCUMENT_BY_NUMBER, {"issuer": doc.issuer, "number": doc.number, "type": doc.type}
+        ).one_or_none()
+        if known is not None:
+            if doc.expiry is not None and doc.expiry != known.expiry:
+                # A renewed document keeps its number in some countries: the new date wins.
+                conn.execute(
+                    update(_DOCUMENTS).where(_DOCUMENTS.c.id == known.id).values(expiry=doc.expiry)
+                )
+            return known.traveller_id, known.id, doc.expiry or known.expiry
+    traveller_id = new_id()
+    conn.execute(
+        _INSERT[_TRAVELLERS.name],
+        {
+            "id": traveller_id,
+            "post_id": post.id,
+            "surname": data.surname,
+            "given_names": data.given_names,
+            "birth_date": data.birth_date,
+            "nationality": data.nationality,
+            "created_at": now,
+        },
+    )
+    if doc is None:
+        return traveller_id, None, None
+    document_id = new_id()
+    conn.execute(
+        _INSERT[_DOCUMENTS.name],
+        {
+            "id": document_id,
+            "post_id": post.id,
+            "traveller_id": traveller_id,
+            "type": doc.type,
+            "number": doc.number,
+            "issuer": doc.issuer,
+            "expiry": doc.expiry,
+            "created_at": now,
+        },
+    )
+    return traveller_id, document_id, doc.expiry
+
+
+def _vehicle(conn: Connection, post: Post, data: VehicleIn, now: dt.datetime) -> uuid.UUID:
+    key = normalise_plate(data.plate)
+    known = conn.execute(_VEHICLE_BY_PLATE, {"country": data.country, "key": key}).one_or_none()
+    if known is not None:
+        if known.type != data.type.value:
+            conn.execute(
+                update(_VEHICLES).where(_VEHICLES.c.id == known.id).values(type=data.type.value)
+            )
+        return uuid.UUID(str(known.id))
+    vehicle_id = new_id()
+    conn.execute(
+        _INSERT[_VEHICLES.name],
+        {
+            "id": vehicle_id,
+            "post_id": post.id,
+            "plate": data.plate,
+            "plate_key": key,
+            "country": data.country,
+            "type": data.type.value,
+            "created_at": now,
+        },
+    )
+    return vehicle_id
+
+
+def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
+    """Check and record one crossing, with its outbox event, in the caller's transaction.
+
+    A crossing at a closed post is refused with the closure's reason unless the post exempts
+    its category. An expired document is flagged for the officer. Recording the same id again
+    returns the crossing already recorded and writes nothing. Every reference is resolved
+    before anything is written, so an error leaves the transaction as it was.
+    """
+    session = uow.session
+    # Core on the session's connection: same transaction, none of the ORM's per-call work.
+    conn = session.connection()
+    if command.id is not None and conn.execute(_CROSSING_EXISTS, {"id": command.id}).first():
+        existing = session.get(Crossing, command.id)
+        assert existing is not None
+        return Recorded(existing, None, created=False)
+
+    ref = reference.current(conn)
+    resolved = _resolve(conn, ref, command)
+    post = resolved.post
+    decision = command.decision
+    reasons = list(command.reasons)
+    flags: list[str] = []
+    now = clock.now()
+
+    refusal = post.refusal_when_closed(command.category, ref.closure_at(post, command.time))
+    if refusal is not None:
+        flags.append(FLAG_POST_CLOSED)
+        if decision is not Decision.REFUSED or refusal not in reasons:
+            reasons.insert(0, refusal)
+        decision = Decision.REFUSED
+
+    traveller_id = document_id = vehicle_id = None
+    if command.kind is Kind.PERSON:
+        assert command.traveller is not None  # the schema guarantees it
+        traveller_id, document_id, expiry = _traveller_and_document(
+            conn, post, command.traveller, now
+        )
+        probe = TravelDocument(expiry=expiry)
+        if probe.expired_on(command.time.astimezone(post.zone).date()):
+            flags.append(FLAG_DOCUMENT_EXPIRED)
+    else:
+        assert command.vehicle is not None
+        vehicle_id = _vehicle(conn, post, command.vehicle, now)
+
+    convoy_id = resolved.convoy_id
+    if command.convoy and convoy_id is None:
+        convoy_id = new_id()
+        conn.execute(
+            _INSERT[_CONVOYS.name],
+            {
+                "id": convoy_id,
+                "post_id": post.id,
+                "reference": command.convoy,
+                "organisation_id": resolved.organisation.id if resolved.organisation else None,
+                "created_at": now,
+            },
+        )
+
+    org = resolved.organisation
+    crossing = Crossing(
+        id=command.id or new_id(),
+        post_id=post.id,
+        direction=command.direction.value,
+        time=command.time.astimezone(dt.UTC),
+        kind=command.kind.value,
+        category=command.category.value,
+        organisation_id=org.id if org else None,
+        organisation_type=org.type if org else None,
+        traveller_id=traveller_id,
+        document_id=document_id,
+        vehicle_id=vehicle_id,
+        vehicle_type=command.vehicle.type.value if command.vehicle else None,
+        carried_by_id=resolved.carrier_id,
+        convoy_id=convoy_id,
+        lane_id=resolved.lane.id if resolved.lane else None,
+        officer=uow.actor,
+        decision=decision.value,
+        reasons=reasons,
+        flags=flags,
+        recorded_at=now,
+    )
+    conn.execute(_INSERT[_CROSSINGS.name], {c.key: getattr(crossing, c.key) for c in _CROSSINGS.c})
+    read = CrossingRead(
+        id=crossing.id,
+        post=post.code,
+        direction=crossing.direction,
+        time=crossing.time,
+        kind=crossing.kind,
+        category=crossing.category,
+        organisation=org.code if org else None,
+        organisation_type=crossing.organisation_type,
+        traveller=command.traveller,
+        vehicle=command.vehicle,
+        carried_by=crossing.carried_by_id,
+        convoy=command.convoy,
+        lane=command.lane,
+        officer=crossing.officer,
+        decision=crossing.decision,
+        reasons=reasons,
+        flags=flags,
+        recorded_at=now,
+    )
+    conn.execute(
+        _INSERT[_OUTBOX.name],
+        {
+            "id": new_id(),
+            "post_id": post.id,
+            "topic": "crossing.recorded",
+            "payload": read.model_dump(mode="json"),
+            "created_at": now,
+            "sent_at": None,
+        },
+    )
+    return Recorded(crossing, read, created=True)
