@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from borderpost.cargo.cli import cargo_app, rules_app
 from borderpost.config import Settings
 from borderpost.db import UnitOfWork, make_engine, make_session_factory
 
@@ -20,6 +21,8 @@ import_app = typer.Typer(help="Bulk import from JSON Lines or CSV.", no_args_is_
 report_app = typer.Typer(help="Reports.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
+app.add_typer(cargo_app, name="cargo")
+app.add_typer(rules_app, name="rules")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
