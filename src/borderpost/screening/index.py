@@ -1,0 +1,641 @@
+"""In-process person index: token vocabulary, skeleton blocking, postings, vectorised ranking.
+
+Layout (all numpy arrays after ``build``/first ``search``; no Python object per entry):
+
+* vocabulary: one id per distinct (phonetic key, alternate key, Arabic-script flag);
+* blocking table: sorted 64-bit hashes of each vocabulary key's consonant skeleton and of
+  its one-deletion variants (for skeletons of 3+ letters), with the vocabulary id;
+* forward index: name -> vocabulary ids of its parts (+ patronymic flag), name -> entry;
+* postings: vocabulary id -> names containing it (CSR);
+* entries: id strings and name strings in UTF-8 blobs with offsets, dates and
+  nationalities as small integer arrays.
+
+Search for one query:
+
+1. each query part -> similar vocabulary entries through the blocking table, scored with
+   ``key_similarity`` (kept when >= 0.55);
+2. candidate names = postings of the most selective query parts (at least two parts when
+   the query has two, more while the postings stay under ``candidate_budget``);
+3. every candidate gets a vectorised approximate score (same formula as ``scoring.combine``
+   with greedy alignment, birth date/nationality adjustments included);
+4. the best ``rerank`` names are re-scored exactly with ``match_names`` (the same function
+   as ``compare_names``), grouped by entry, and explained.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from array import array
+from collections.abc import Iterable
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cdist
+
+from .model import Hit, PersonEntry, Query
+from .names import (
+    _ARABIC_FUSE,
+    _FUSE_TRIGGERS,
+    _MRZ_PREFIX_RE,
+    _PATRONYMIC_MARKERS_AFTER,
+    _PATRONYMIC_MARKERS_BEFORE,
+    _PATRONYMIC_RE,
+    NameToken,
+    ParsedName,
+    parse_name,
+    skeleton,
+    split_name,
+    token_info,
+)
+from .scoring import (
+    DOB_DIFFERS,
+    DOB_EQUAL,
+    DOB_NEAR,
+    DOB_YEAR_EQUAL,
+    EXTRA_PART_PENALTY,
+    EXTRA_PART_PENALTY_MAX,
+    NAT_DIFFERS,
+    NAT_EQUAL,
+    SINGLE_PART_PENALTY,
+    batch_key_similarity,
+    date_adjustment,
+    explain_name_match,
+    key_similarity,
+    match_names,
+    middle_parts,
+    nationality_adjustment,
+    normalise_country,
+    parse_date,
+    score_alignment,
+)
+
+__all__ = ["Hit", "PersonEntry", "PersonIndex", "Query"]
+
+TOKEN_MIN_SIMILARITY = 0.55
+_MAX_QUERY_PARTS = 8
+RERANK_MARGIN = 0.10
+GENERATE_MIN_SIMILARITY = 0.70
+_MARKERS = _PATRONYMIC_MARKERS_AFTER | _PATRONYMIC_MARKERS_BEFORE
+_ROLES = {"": 0, "surname": 1, "given": 2, "patronymic": 3}
+_ROLE_NAMES = ("", "surname", "given", "patronymic")
+_FORMS = {"plain": 0, "list": 1, "mrz": 2}
+_FORM_NAMES = ("plain", "list", "mrz")
+
+
+def _encode_date(text: str) -> int:
+    d = parse_date(text)
+    if d is None:
+        return -1
+    return d[0] * 10000 + d[1] * 100 + d[2]
+
+
+def _block_keys(key: str, alt: str) -> set[str]:
+    out: set[str] = set()
+    for k in (key, *alt.split("|")):
+        if not k:
+            continue
+        sk = skeleton(k)
+        out.add(sk)
+        if len(sk) >= 3:
+            for i in range(len(sk)):
+                out.add(sk[:i] + sk[i + 1 :])
+    return out
+
+
+def _hash(text: str) -> int:
+    return hash(text) & 0x7FFFFFFFFFFFFFFF
+
+
+class PersonIndex:
+    """Screening index over person entries. ``add`` entries (or ``build`` from an iterable),
+    then ``search``. Adding after a search re-finalises the index on the next search."""
+
+    def __init__(
+        self,
+        *,
+        candidate_budget: int = 50_000,
+        rerank: int = 20,
+        min_candidates: int = 200,
+        max_scored: int = 3000,
+    ) -> None:
+        self.candidate_budget = candidate_budget
+        self.max_scored = max_scored
+        self.rerank = rerank
+        self.min_candidates = min_candidates
+        # vocabulary
+        self._vocab: dict[tuple[str, str, bool], int] = {}
+        self._v_key: list[str] = []
+        self._v_alt: list[str] = []
+        self._v_arabic = bytearray()
+        # per name
+        self._name_tok = array("I")
+        self._name_role = bytearray()  # 0 unknown, 1 surname, 2 given, 3 patronymic
+        self._name_form = bytearray()  # 0 plain, 1 list, 2 mrz
+        self._name_off = array("Q", [0])
+        self._name_entry = array("I")
+        self._name_blob = bytearray()
+        self._name_blob_off = array("Q", [0])
+        # per entry
+        self._eid_blob = bytearray()
+        self._eid_off = array("Q", [0])
+        self._dates = array("i")
+        self._dates_off = array("I", [0])
+        self._nats = array("H")
+        self._nats_off = array("I", [0])
+        self._country_ids: dict[str, int] = {}
+        self._countries: list[str] = []
+        self._finalised = False
+        self._a_tok: np.ndarray = np.zeros(0, np.uint32)
+        self._a_entry: np.ndarray = np.zeros(0, np.uint32)
+        self._raw: dict[str, tuple[int, int]] = {}
+        self._date_cache: dict[str, int] = {}
+        self._country_cache: dict[str, int] = {}
+        self._tok_cache: dict[tuple[str, str, bool], tuple[np.ndarray, np.ndarray]] = {}
+
+    # ---------------------------------------------------------------------------- build
+    def __len__(self) -> int:
+        return len(self._eid_off) - 1
+
+    def _vid(self, t: NameToken) -> int:
+        k = (t.key, t.alt, t.arabic)
+        vid = self._vocab.get(k)
+        if vid is None:
+            vid = len(self._v_key)
+            self._vocab[k] = vid
+            self._v_key.append(t.key)
+            self._v_alt.append(t.alt)
+            self._v_arabic.append(1 if t.arabic else 0)
+        return vid
+
+    def _raw_kind(self, raw: str) -> tuple[int, int]:
+        """(vocabulary id, kind) of a raw token; kind 0 plain, 1 patronymic by suffix,
+        2 needs the full parser (particle, Arabic article...), 3 no letters."""
+        info = token_info(raw)
+        if info is None:
+            res = (-1, 3)
+        elif info.latin in _FUSE_TRIGGERS or raw in _ARABIC_FUSE or info.key in _MARKERS:
+            res = (-1, 2)
+        else:
+            kind = 1 if len(info.key) > 4 and _PATRONYMIC_RE.search(info.key) else 0
+            res = (self._vid(info), kind)
+        self._raw[raw] = res
+        return res
+
+    def _parsed_vids(self, name: str) -> tuple[int, list[tuple[int, int]]]:
+        p = parse_name(name)
+        return _FORMS[p.form], [(self._vid(t), _ROLES[t.role]) for t in p.tokens]
+
+    def _name_vids(self, name: str) -> tuple[int, list[tuple[int, int]]]:
+        """Form code and (vocabulary id, role code) of each part: the same as ``parse_name``
+        but with a per-raw-token cache; particles and Arabic articles go to the parser."""
+        text = (name if name.isascii() else unicodedata.normalize("NFKC", name)).strip()
+        if "<" in text or "," in text:
+            if "<" in text:
+                form = 2
+                line = text.replace(" ", "").upper()
+                if len(line) in (36, 44):
+                    line = _MRZ_PREFIX_RE.sub("", line)
+                sur, _, given = line.partition("<<")
+            else:
+                form = 1
+                sur, _, given = text.partition(",")
+            parts = [(r, 1) for r in split_name(sur)] + [(r, 2) for r in split_name(given)]
+        else:
+            form = 0
+            parts = [(r, 0) for r in split_name(text)]
+        raw_map = self._raw
+        out: list[tuple[int, int, bool]] = []
+        n_suffix = 0
+        for raw, role in parts:
+            r = raw_map.get(raw)
+            if r is None:
+                r = self._raw_kind(raw)
+            kind = r[1]
+            if kind == 2:
+                return self._parsed_vids(name)
+            if kind == 3:
+                continue
+            suffix = kind == 1 and role != 1
+            n_suffix += suffix
+            out.append((r[0], role, suffix))
+        ok = len(out) - n_suffix >= 2
+        return form, [(vid, 3 if (suffix and ok) else role) for vid, role, suffix in out]
+
+    def _country(self, code: str | None) -> int:
+        c = normalise_country(code)
+        if not c:
+            return 0
+        cid = self._country_ids.get(c)
+        if cid is None:
+            self._countries.append(c)
+            cid = len(self._countries)  # 0 = unknown
+            self._country_ids[c] = cid
+        return cid
+
+    def add(self, entry: PersonEntry) -> None:
+        if self._finalised:
+            # numpy views share the growing arrays' buffers: drop them before appending
+            self._a_tok = self._a_entry = np.zeros(0, np.uint32)
+            self._finalised = False
+        eidx = len(self)
+        self._eid_blob += entry.entry_id.encode()
+        self._eid_off.append(len(self._eid_blob))
+        date_cache = self._date_cache
+        for d in entry.birth_dates:
+            code = date_cache.get(d)
+            if code is None:
+                code = date_cache[d] = _encode_date(d)
+            if code >= 0:
+                self._dates.append(code)
+        self._dates_off.append(len(self._dates))
+        for n in entry.nationalities:
+            cid = self._country_cache.get(n)
+            if cid is None:
+                cid = self._country_cache[n] = self._country(n)
+            if cid:
+                self._nats.append(cid)
+        self._nats_off.append(len(self._nats))
+        for name in entry.names:
+            form, toks = self._name_vids(name)
+            if not toks:
+                continue
+            for vid, role in toks:
+                self._name_tok.append(vid)
+                self._name_role.append(role)
+            self._name_form.append(form)
+            self._name_off.append(len(self._name_tok))
+            self._name_entry.append(eidx)
+            self._name_blob += name.encode()
+            self._name_blob_off.append(len(self._name_blob))
+        self._finalised = False
+
+    def build(self, entries: Iterable[PersonEntry]) -> PersonIndex:
+        for e in entries:
+            self.add(e)
+        self._finalise()
+        return self
+
+    def _finalise(self) -> None:
+        n_names = len(self._name_entry)
+        v = len(self._v_key)
+        empty32 = np.zeros(0, np.uint32)
+        self._a_tok = np.frombuffer(self._name_tok, dtype=np.uint32) if n_names else empty32
+        self._a_role = np.frombuffer(bytes(self._name_role), dtype=np.uint8)
+        self._a_opt = (self._a_role == 3).astype(np.uint8)
+        self._a_off = np.frombuffer(self._name_off, dtype=np.uint64).astype(np.int64)
+        self._a_entry = np.frombuffer(self._name_entry, dtype=np.uint32) if n_names else empty32
+        lens = np.diff(self._a_off)
+        self._a_len = lens.astype(np.int32)
+        self._a_core = (
+            lens - np.add.reduceat(self._a_opt.astype(np.int32), self._a_off[:-1])
+            if n_names
+            else np.zeros(0, np.int32)
+        ).astype(np.int32)
+        # postings (vocab id -> names), deduplicated per name
+        names_rep = np.repeat(np.arange(n_names, dtype=np.uint32), lens)
+        pair = self._a_tok.astype(np.int64) * (n_names + 1) + names_rep
+        pair = np.unique(pair)
+        p_tok = (pair // (n_names + 1)).astype(np.int64)
+        self._post = (pair % (n_names + 1)).astype(np.uint32)
+        counts = np.bincount(p_tok, minlength=v)
+        self._post_off = np.zeros(v + 1, dtype=np.int64)
+        np.cumsum(counts, out=self._post_off[1:])
+        # blocking table
+        hashes: list[int] = []
+        vids: list[int] = []
+        for vid, (k, a) in enumerate(zip(self._v_key, self._v_alt, strict=True)):
+            for bk in _block_keys(k, a):
+                hashes.append(_hash(bk))
+                vids.append(vid)
+        h = np.array(hashes, dtype=np.int64)
+        order = np.argsort(h, kind="stable")
+        self._blk_hash = h[order]
+        self._blk_vid = np.array(vids, dtype=np.int32)[order]
+        # entries: first two dates and first nationality for the vectorised stage
+        n_ent = len(self)
+        d_off = np.frombuffer(self._dates_off, dtype=np.uint32).astype(np.int64)
+        dates = (
+            np.frombuffer(self._dates, dtype=np.int32)
+            if len(self._dates)
+            else np.zeros(0, np.int32)
+        )
+        d_cnt = np.diff(d_off)
+        self._e_dob1 = np.full(n_ent, -1, dtype=np.int32)
+        self._e_dob2 = np.full(n_ent, -1, dtype=np.int32)
+        has1 = d_cnt >= 1
+        self._e_dob1[has1] = dates[d_off[:-1][has1]]
+        has2 = d_cnt >= 2
+        self._e_dob2[has2] = dates[d_off[:-1][has2] + 1]
+        n_off = np.frombuffer(self._nats_off, dtype=np.uint32).astype(np.int64)
+        nats = (
+            np.frombuffer(self._nats, dtype=np.uint16)
+            if len(self._nats)
+            else np.zeros(0, np.uint16)
+        )
+        n_cnt = np.diff(n_off)
+        self._e_nat = np.zeros(n_ent, dtype=np.int32)
+        hasn = n_cnt >= 1
+        self._e_nat[hasn] = nats[n_off[:-1][hasn]]
+        self._tok_cache.clear()
+        self._raw.clear()
+        self._date_cache.clear()
+        self._finalised = True
+
+    # --------------------------------------------------------------------------- search
+    def _prefilter(self, t: NameToken, cand: list[int]) -> list[int]:
+        """Drop candidates that cannot reach TOKEN_MIN_SIMILARITY, in one C call per form.
+
+        ``key_similarity`` is at most the best normalised Levenshtein similarity over all
+        (key or alternate, skeleton) pairs, so keeping candidates where that bound reaches
+        the minimum loses nothing."""
+        if len(cand) < 16:
+            return cand
+        vk, va = self._v_key, self._v_alt
+        flat: list[str] = []
+        owner: list[int] = []
+        for n, vid in enumerate(cand):
+            flat.append(vk[vid])
+            owner.append(n)
+            if va[vid]:
+                for alt in va[vid].split("|"):
+                    flat.append(alt)
+                    owner.append(n)
+        q_keys = [t.key, *t.alt.split("|")] if t.alt else [t.key]
+        q_skel = [skeleton(k) for k in q_keys]
+        f_skel = [skeleton(k) for k in flat]
+        sim = np.maximum(
+            cdist(q_keys, flat, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
+            cdist(q_skel, f_skel, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
+        ).max(axis=0)
+        ok = np.zeros(len(cand), dtype=bool)
+        own = np.array(owner)
+        ok[own[sim >= TOKEN_MIN_SIMILARITY - 1e-6]] = True
+        return [vid for vid, keep in zip(cand, ok.tolist(), strict=True) if keep]
+
+    def _similar_vocab(self, t: NameToken) -> tuple[np.ndarray, np.ndarray]:
+        ck = (t.key, t.alt, t.arabic)
+        hit = self._tok_cache.get(ck)
+        if hit is not None:
+            return hit
+        cand: set[int] = set()
+        exact = self._vocab.get(ck)
+        if exact is not None:
+            cand.add(exact)
+        keys = np.array([_hash(b) for b in _block_keys(t.key, t.alt)], dtype=np.int64)
+        lo = np.searchsorted(self._blk_hash, keys, side="left")
+        hi = np.searchsorted(self._blk_hash, keys, side="right")
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            if b > a:
+                cand.update(self._blk_vid[a:b].tolist())
+        vk, va, varab = self._v_key, self._v_alt, self._v_arabic
+        cl = self._prefilter(t, list(cand))
+        sims = batch_key_similarity(
+            t.key,
+            t.alt,
+            t.arabic,
+            [vk[v] for v in cl],
+            [va[v] for v in cl],
+            [bool(varab[v]) for v in cl],
+        )
+        keep = sims >= TOKEN_MIN_SIMILARITY
+        res = (np.array(cl, dtype=np.int64)[keep], sims[keep].astype(np.float32))
+        if len(self._tok_cache) > 100_000:
+            self._tok_cache.clear()
+        self._tok_cache[ck] = res
+        return res
+
+    def _token_postings(self, vids: np.ndarray, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Names containing any of ``vids``, with the similarity of the vid that brought them."""
+        starts = self._post_off[vids]
+        lens = self._post_off[vids + 1] - starts
+        total = int(lens.sum())
+        if total == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        seg = np.zeros(len(vids), dtype=np.int64)
+        np.cumsum(lens[:-1], out=seg[1:])
+        pos = np.arange(total, dtype=np.int64) - np.repeat(seg - starts, lens)
+        return self._post[pos].astype(np.int64), np.repeat(sims, lens)
+
+    def search(self, query: Query, limit: int = 10, min_score: float = 0.0) -> list[Hit]:
+        """The ``limit`` best entries for ``query`` with score >= ``min_score``, best first."""
+        if not self._finalised:
+            self._finalise()
+        if len(self) == 0:
+            return []
+        q = parse_name(query.name_text())
+        qt = list(q.tokens)[:_MAX_QUERY_PARTS]
+        if not qt:
+            return []
+        sims = [self._similar_vocab(t) for t in qt]
+        # strong neighbours generate candidates; weak ones only if nothing strong exists
+        gen = [(v[s >= GENERATE_MIN_SIMILARITY], s[s >= GENERATE_MIN_SIMILARITY]) for v, s in sims]
+        if not any(len(v) for v, _ in gen):
+            gen = sims
+        df = [
+            int((self._post_off[v + 1] - self._post_off[v]).sum()) if len(v) else 0 for v, _ in gen
+        ]
+        cand, best = self._candidates(qt, gen, df)
+        if len(cand) == 0:
+            return []
+        if len(cand) > self.max_scored:
+            # cheap pre-selection: sum of the best part similarities
+            pre = np.argpartition(-best.sum(axis=1), self.max_scored - 1)[: self.max_scored]
+            cand, best = cand[pre], best[pre]
+        scores = self._approx_scores(cand, best, qt, query)
+        r = min(len(cand), max(self.rerank, 2 * limit))
+        top = np.argpartition(-scores, r - 1)[:r] if r < len(cand) else np.arange(len(cand))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return self._rerank(q, cand[top], scores[top], query, limit, min_score)
+
+    def _candidates(
+        self, qt: list[NameToken], sims: list[tuple[np.ndarray, np.ndarray]], df: list[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate names and, per candidate and query part, the best similarity seen.
+
+        Names sharing at least two query parts are candidates; when there are fewer than
+        ``min_candidates`` of those, names sharing the most selective part are added.
+        Parts whose postings exceed ``candidate_budget`` (very common given names) are not
+        used to generate candidates but still scored for the candidates."""
+        nq = len(qt)
+        usable = [i for i in range(nq) if 0 < df[i] <= self.candidate_budget]
+        if not usable:
+            rarest = min((i for i in range(nq) if df[i] > 0), key=lambda i: df[i], default=-1)
+            if rarest < 0:
+                return np.zeros(0, np.int64), np.zeros((0, nq), np.float32)
+            usable = [rarest]
+        tags_l = []
+        for i in usable:
+            n, s = self._token_postings(*sims[i])
+            # one sortable int: name, part, then descending similarity (3 decimals)
+            tags_l.append(
+                (n * _MAX_QUERY_PARTS + i) * 1024 + (1023 - np.rint(s * 1000).astype(np.int64))
+            )
+        allk = np.sort(np.concatenate(tags_l))
+        name_part = allk // 1024
+        first = np.ones(len(allk), dtype=bool)
+        first[1:] = name_part[1:] != name_part[:-1]
+        name_part = name_part[first]
+        sim = (1023 - allk[first] % 1024).astype(np.float32) / 1000.0
+        name = name_part // _MAX_QUERY_PARTS
+        part = name_part % _MAX_QUERY_PARTS
+        uniq, counts = np.unique(name, return_counts=True)
+        need = min(2, len(usable))
+        keep = counts >= need
+        if need > 1 and int(keep.sum()) < self.min_candidates:
+            # also names that share only the most selective part (other parts garbled)
+            rare = min(usable, key=lambda i: df[i])
+            keep[np.searchsorted(uniq, name[part == rare])] = True
+        row_of = np.full(len(uniq), -1, dtype=np.int64)
+        row_of[keep] = np.arange(int(keep.sum()))
+        cand = uniq[keep]
+        best = np.zeros((len(cand), nq), dtype=np.float32)
+        rows = np.repeat(row_of, counts)
+        ok = rows >= 0
+        best[rows[ok], part[ok]] = sim[ok]
+        # parts not used for generation: score them on the candidates via the forward index
+        rest = [i for i in range(nq) if i not in usable and df[i] > 0]
+        if rest and len(cand):
+            starts = self._a_off[cand]
+            lens = self._a_len[cand].astype(np.int64)
+            seg = np.zeros(len(cand), dtype=np.int64)
+            np.cumsum(lens[:-1], out=seg[1:])
+            pos = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(seg - starts, lens)
+            toks = self._a_tok[pos].astype(np.int64)
+            for i in rest:
+                vids, svals = sims[i]
+                order = np.argsort(vids)
+                vs, ss = vids[order], svals[order]
+                at = np.clip(np.searchsorted(vs, toks), 0, len(vs) - 1)
+                vals = np.where(vs[at] == toks, ss[at], 0.0).astype(np.float32)
+                best[:, i] = np.maximum.reduceat(vals, seg)
+        return cand, best
+
+    def _approx_scores(
+        self, cand: np.ndarray, best: np.ndarray, qt: list[NameToken], query: Query
+    ) -> np.ndarray:
+        """Vectorised version of ``scoring.combine`` (greedy alignment, no middle-part
+        factor) plus birth date and nationality adjustments."""
+        nq = len(qt)
+        q_opt = np.array([t.optional for t in qt])
+        q_core_idx = np.flatnonzero(~q_opt) if (~q_opt).any() else np.arange(nq)
+        nq_core = len(q_core_idx)
+        lens = self._a_len[cand].astype(np.int64)
+        e_core = self._a_core[cand].astype(np.int64)
+        e_core = np.where(e_core > 0, e_core, lens)
+        k = np.maximum(np.minimum(nq_core, e_core), 1)
+        srt = -np.sort(-best[:, q_core_idx], axis=1)  # descending per name
+        csum = np.cumsum(srt, axis=1)
+        rows = np.arange(len(cand))
+        score = 0.5 * csum[rows, k - 1] / k + 0.5 * srt[rows, k - 1]
+        diff = np.abs(e_core - nq_core)
+        score -= np.minimum(EXTRA_PART_PENALTY * diff, EXTRA_PART_PENALTY_MAX)
+        score -= np.where((k == 1) & (np.maximum(e_core, nq_core) > 1), SINGLE_PART_PENALTY, 0.0)
+        ent = self._a_entry[cand]
+        qd = parse_date(query.birth_date) if query.birth_date else None
+        if qd is not None:
+            full_q = qd[1] > 0 and qd[2] > 0
+            qcode = qd[0] * 10000 + qd[1] * 100 + qd[2]
+            adj = np.full(len(cand), -np.inf)
+            for col in (self._e_dob1[ent], self._e_dob2[ent]):
+                y = col // 10000
+                md = col % 10000
+                a = np.where(
+                    (col == qcode) & full_q,
+                    DOB_EQUAL,
+                    np.where(
+                        y == qd[0],
+                        np.where((md == 0) | (not full_q), DOB_YEAR_EQUAL, 0.0),
+                        np.where(np.abs(y - qd[0]) == 1, DOB_NEAR, DOB_DIFFERS),
+                    ),
+                )
+                adj = np.maximum(adj, np.where(col >= 0, a, -np.inf))
+            score += np.where(np.isfinite(adj), adj, 0.0)
+        qn = normalise_country(query.nationality)
+        if qn:
+            cid = self._country_ids.get(qn, -1)
+            nat = self._e_nat[ent]
+            score += np.where(nat == 0, 0.0, np.where(nat == cid, NAT_EQUAL, NAT_DIFFERS))
+        return np.asarray(score, dtype=np.float64)
+
+    # ------------------------------------------------------------------------- details
+    def _name_text(self, nid: int) -> str:
+        a, b = self._name_blob_off[nid], self._name_blob_off[nid + 1]
+        return bytes(self._name_blob[a:b]).decode()
+
+    def _entry_id(self, eidx: int) -> str:
+        a, b = self._eid_off[eidx], self._eid_off[eidx + 1]
+        return bytes(self._eid_blob[a:b]).decode()
+
+    def _entry_dates(self, eidx: int) -> list[str]:
+        out = []
+        for code in self._dates[self._dates_off[eidx] : self._dates_off[eidx + 1]]:
+            y, md = divmod(code, 10000)
+            m, d = divmod(md, 100)
+            out.append(f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if d else ""))
+        return out
+
+    def _entry_nats(self, eidx: int) -> list[str]:
+        return [
+            self._countries[c - 1]
+            for c in self._nats[self._nats_off[eidx] : self._nats_off[eidx + 1]]
+        ]
+
+    def _exact_name_score(
+        self, qt: list[NameToken], q_opt: list[bool], q_mid: list[int], q_roles: list[str], nid: int
+    ) -> float:
+        """Exactly ``match_names(query, parse_name(name)).score``, from the stored ids."""
+        a, b = int(self._a_off[nid]), int(self._a_off[nid + 1])
+        vids = self._a_tok[a:b].tolist()
+        roles = [_ROLE_NAMES[r] for r in self._a_role[a:b].tolist()]
+        e_opt = [r == "patronymic" for r in roles]
+        vk, va, varab = self._v_key, self._v_alt, self._v_arabic
+        sims = [
+            [key_similarity(t.key, t.alt, t.arabic, vk[v], va[v], bool(varab[v])) for v in vids]
+            for t in qt
+        ]
+        e_mid = middle_parts(e_opt, roles, _FORM_NAMES[self._name_form[nid]])
+        return score_alignment(sims, q_opt, e_opt, q_mid, e_mid, q_roles, roles)[0]
+
+    def _rerank(
+        self,
+        q: ParsedName,
+        names: np.ndarray,
+        approx: np.ndarray,
+        query: Query,
+        limit: int,
+        min_score: float,
+    ) -> list[Hit]:
+        qt = list(q.tokens)
+        q_opt = [t.optional for t in qt]
+        q_roles = [t.role for t in qt]
+        q_mid = middle_parts(q_opt, q_roles, q.form)
+        best: dict[int, tuple[float, int]] = {}
+        adj: dict[int, tuple[tuple[float, str], tuple[float, str]]] = {}
+        kth = -1.0
+        for nid, upper in zip(names.tolist(), approx.tolist(), strict=True):
+            if len(best) >= limit and upper + RERANK_MARGIN < kth:
+                break  # the approximate score is (nearly) an upper bound of the exact one
+            eidx = int(self._a_entry[nid])
+            if eidx not in adj:
+                adj[eidx] = (
+                    date_adjustment(query.birth_date, self._entry_dates(eidx)),
+                    nationality_adjustment(query.nationality, self._entry_nats(eidx)),
+                )
+            name_score = self._exact_name_score(qt, q_opt, q_mid, q_roles, nid)
+            total = max(0.0, min(1.0, name_score + adj[eidx][0][0] + adj[eidx][1][0]))
+            cur = best.get(eidx)
+            if cur is None or total > cur[0]:
+                best[eidx] = (total, nid)
+                if len(best) >= limit:
+                    kth = sorted((v[0] for v in best.values()), reverse=True)[limit - 1]
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        hits: list[Hit] = []
+        for eidx, (total, nid) in itertools.islice(ranked, limit):
+            if total < min_score:
+                break
+            text = self._name_text(nid)
+            m = match_names(q, parse_name(text))
+            expl = (*explain_name_match(m), adj[eidx][0][1], adj[eidx][1][1], f"total {total:.2f}")
+            hits.append(Hit(self._entry_id(eidx), round(total, 4), text, expl))
+        return hits

@@ -1,0 +1,146 @@
+"""Vehicle registration plates: exact and near matches across Cyrillic/Latin look-alikes.
+
+Normalisation: upper case; the twelve Cyrillic letters that look like Latin ones on plates
+(А В Е К М Н О Р С Т У Х) become those Latin letters (A B E K M H O P C T Y X); spaces,
+dashes, dots and other separators are removed. Equal after that -> score 1.0.
+
+Near misses (possible matches, lower score, with an explanation):
+* equal after folding the OCR confusions 0/O, 1/I, 8/B, 5/S, 2/Z -> 0.90 (-0.02 for each
+  confused position beyond the first);
+* one edit (substitution, insertion or deletion) after that folding -> 0.75, or 0.70 when
+  it also needs an OCR confusion.
+Near misses are found through a one-deletion neighbourhood index, never by a scan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rapidfuzz.distance import Levenshtein
+
+from .model import Hit
+
+__all__ = ["PlateIndex", "normalise_plate", "ocr_fold"]
+
+_LOOKALIKES = {
+    "А": "A",
+    "В": "B",
+    "Е": "E",
+    "К": "K",
+    "М": "M",
+    "Н": "H",
+    "О": "O",
+    "Р": "P",
+    "С": "C",
+    "Т": "T",
+    "У": "Y",
+    "Х": "X",
+    "І": "I",
+    "Ј": "J",
+    "Ѕ": "S",
+}
+_PLATE_TABLE = str.maketrans({**_LOOKALIKES, **{k.lower(): v for k, v in _LOOKALIKES.items()}})
+_OCR = str.maketrans({"O": "0", "I": "1", "B": "8", "S": "5", "Z": "2"})
+_OCR_PAIRS = {"0": "0/O", "1": "1/I", "8": "8/B", "5": "5/S", "2": "2/Z"}
+OCR_MATCH = 0.90
+OCR_EXTRA = 0.02
+ONE_EDIT = 0.75
+ONE_EDIT_OCR = 0.70
+
+
+def normalise_plate(plate: str) -> str:
+    """'а 123 вс-77' -> 'A123BC77'."""
+    up = plate.translate(_PLATE_TABLE).upper().translate(_PLATE_TABLE)
+    return "".join(c for c in up if c.isalnum())
+
+
+def ocr_fold(norm: str) -> str:
+    return norm.translate(_OCR)
+
+
+def _deletions(s: str) -> set[str]:
+    return {s[:i] + s[i + 1 :] for i in range(len(s))}
+
+
+class PlateIndex:
+    def __init__(self) -> None:
+        self._exact: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._ocr: dict[str, list[str]] = defaultdict(list)  # ocr key -> normalised plates
+        self._dels: dict[str, set[str]] = defaultdict(set)  # deletion -> ocr keys
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._exact.values())
+
+    def add(self, entry_id: str, plate: str) -> None:
+        norm = normalise_plate(plate)
+        if not norm:
+            return
+        if norm not in self._exact:
+            key = ocr_fold(norm)
+            self._ocr[key].append(norm)
+            self._dels[key].add(key)
+            for d in _deletions(key):
+                self._dels[d].add(key)
+        self._exact[norm].append((entry_id, plate))
+
+    def _hits_for(self, norm: str, score: float, why: str) -> list[Hit]:
+        return [Hit(eid, score, original, (why,)) for eid, original in self._exact[norm]]
+
+    def search(self, plate: str) -> list[Hit]:
+        q = normalise_plate(plate)
+        if not q:
+            return []
+        qk = ocr_fold(q)
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        if q in self._exact:
+            for eid, original in self._exact[q]:
+                how = (
+                    "identical"
+                    if original == plate
+                    else f"equal after normalising look-alikes and separators ({q})"
+                )
+                hits.append(Hit(eid, 1.0, original, (f"plate {plate} matched {original} ({how})",)))
+            seen.add(q)
+        for norm in self._ocr.get(qk, ()):
+            if norm in seen:
+                continue
+            seen.add(norm)
+            diffs = [
+                f"{_OCR_PAIRS.get(a.translate(_OCR), a + '/' + b)} at position {i + 1}"
+                for i, (a, b) in enumerate(zip(q, norm, strict=True))
+                if a != b
+            ]
+            score = round(OCR_MATCH - OCR_EXTRA * max(0, len(diffs) - 1), 4)
+            hits += self._hits_for(
+                norm,
+                score,
+                f"possible match: plate {plate} ~ {norm}, "
+                f"OCR confusion {', '.join(diffs)} (score {score:.2f})",
+            )
+        cand_keys: set[str] = set()
+        for d in _deletions(qk) | {qk}:
+            cand_keys |= self._dels.get(d, set())
+        for key in sorted(cand_keys):
+            if key == qk or Levenshtein.distance(key, qk) != 1:
+                continue
+            for norm in self._ocr[key]:
+                if norm in seen:
+                    continue
+                seen.add(norm)
+                raw_edit = Levenshtein.distance(norm, q)
+                ocr_too = raw_edit > 1
+                score = ONE_EDIT_OCR if ocr_too else ONE_EDIT
+                ops = Levenshtein.editops(qk, key)
+                op = next(iter(ops), None)
+                where = f"{op.tag} at position {op.src_pos + 1}" if op else "one edit"
+                extra = " plus an OCR confusion" if ocr_too else ""
+                hits += self._hits_for(
+                    norm,
+                    score,
+                    f"possible match: plate {plate} ~ {norm}, "
+                    f"one character differs ({where}){extra} "
+                    f"(score {score:.2f})",
+                )
+        hits.sort(key=lambda h: (-h.score, h.entry_id))
+        return hits

@@ -1,0 +1,140 @@
+"""PersonIndex: top-10 on a small generated list, consistency with compare_names, hits."""
+
+import random
+
+import pytest
+
+import screening_data as data
+from borderpost.screening import THRESHOLD, PersonEntry, PersonIndex, Query, compare_names
+from borderpost.screening.names import parse_name
+from borderpost.screening.scoring import (
+    batch_key_similarity,
+    date_adjustment,
+    key_similarity,
+    nationality_adjustment,
+)
+
+
+@pytest.fixture(scope="module")
+def planted_index() -> tuple[PersonIndex, list[data.PlantedQuery]]:
+    planted = data.planted_persons(31, 70)
+    captured: dict[str, data.EntryRecord] = {}
+    entries = []
+    for r in data.watchlist(29, 5000, planted):
+        if r.entry_id.startswith("PLANT"):
+            captured[r.entry_id] = r
+        entries.append(PersonEntry(r.entry_id, r.names, r.birth_dates, r.nationalities))
+    idx = PersonIndex().build(entries)
+    return idx, data.planted_queries(37, planted, captured)
+
+
+def test_planted_persons_are_in_the_top_ten(planted_index) -> None:  # type: ignore[no-untyped-def]
+    idx, queries = planted_index
+    found = sum(
+        q.person.pid in {h.entry_id for h in idx.search(Query(q.name, q.birth_date, q.nationality))}
+        for q in queries
+    )
+    assert found >= 0.95 * len(queries), found
+
+
+def test_hit_scores_equal_compare_names_plus_adjustments(planted_index) -> None:  # type: ignore[no-untyped-def]
+    idx, queries = planted_index
+    for q in queries[:25]:
+        query = Query(q.name, q.birth_date, q.nationality)
+        for h in idx.search(query, limit=5):
+            eidx = next(i for i in range(len(idx)) if idx._entry_id(i) == h.entry_id)
+            expected = (
+                compare_names(q.name, h.matched_name)
+                + date_adjustment(q.birth_date, idx._entry_dates(eidx))[0]
+                + nationality_adjustment(q.nationality, idx._entry_nats(eidx))[0]
+            )
+            assert h.score == pytest.approx(max(0.0, min(1.0, expected)), abs=1e-4)
+
+
+def test_hits_are_sorted_and_explained(planted_index) -> None:  # type: ignore[no-untyped-def]
+    idx, queries = planted_index
+    hits = idx.search(Query(queries[0].name, queries[0].birth_date, queries[0].nationality))
+    assert hits == sorted(hits, key=lambda h: -h.score)
+    for h in hits:
+        assert 0.0 <= h.score <= 1.0
+        assert any("matched" in line or "no counterpart" in line for line in h.explanation)
+        assert any(line.startswith(("birth", "birth date")) for line in h.explanation)
+        assert any(line.startswith("nationality") for line in h.explanation)
+        assert h.explanation[-1].startswith("total ")
+
+
+def test_lean_build_path_equals_the_parser(planted_index) -> None:  # type: ignore[no-untyped-def]
+    idx, _ = planted_index
+    names = [p.a for p in data.pair_set(41, 60)] + [p.b for p in data.pair_set(41, 60)]
+    for n in names:
+        assert idx._name_vids(n) == idx._parsed_vids(n), n
+
+
+def test_batch_similarity_equals_scalar() -> None:
+    toks = sorted(
+        {t for p in data.pair_set(43, 40) for n in (p.a, p.b) for t in parse_name(n).tokens}
+    )
+    rng = random.Random(3)
+    for q in toks[:60]:
+        others = rng.sample(toks, 80)
+        batch = batch_key_similarity(
+            q.key,
+            q.alt,
+            q.arabic,
+            [o.key for o in others],
+            [o.alt for o in others],
+            [o.arabic for o in others],
+        )
+        for o, b in zip(others, batch, strict=True):
+            assert b == pytest.approx(
+                key_similarity(q.key, q.alt, q.arabic, o.key, o.alt, o.arabic), abs=1e-9
+            )
+
+
+def test_small_index_end_to_end() -> None:
+    idx = PersonIndex()
+    idx.add(
+        PersonEntry("E1", ["Алиев Гейдар Алирзаевич", "Aliyev Heydar"], ["1923-05-10"], ["AZE"])
+    )
+    idx.add(PersonEntry("E2", ["Алиев Рамиль"], ["1980"], ["AZ"]))
+    idx.add(PersonEntry("E3", ["Гусейнов Гейдар"], [], []))
+    idx.add(PersonEntry("E4", ["محمد عبد الله الحسيني"], ["1970-01-01"], ["SY"]))
+    assert len(idx) == 4
+    hits = idx.search(Query("ƏLIYEV<<HEYDƏR", birth_date="1923-05-10", nationality="AZ"))
+    assert hits[0].entry_id == "E1"
+    assert hits[0].score >= THRESHOLD
+    text = "\n".join(hits[0].explanation)
+    assert "birth date 1923-05-10 equal (+0.05)" in text
+    assert "nationality AZ equal (+0.02)" in text
+    others = {h.entry_id: h.score for h in hits[1:]}
+    assert all(s < THRESHOLD for s in others.values())
+    ar = idx.search(Query("Mohammed Abdullah Al-Husseini"), limit=1)
+    assert ar[0].entry_id == "E4"
+    assert ar[0].score >= THRESHOLD
+    # surname / given_names form of the query
+    sg = idx.search(Query(surname="Aliyev", given_names="Heydar"), limit=1)
+    assert sg[0].entry_id == "E1"
+    # min_score filters, and a later add is searchable
+    assert idx.search(Query("Zzyzx Qwerty"), min_score=THRESHOLD) == []
+    idx.add(PersonEntry("E5", ["Zzyzx Qwerty"]))
+    assert idx.search(Query("ZZYZX<<QWERTY"), limit=1)[0].entry_id == "E5"
+
+
+def test_birth_date_breaks_ties_between_namesakes() -> None:
+    idx = PersonIndex().build(
+        [
+            PersonEntry("A", ["Иванов Иван"], ["1950-01-01"]),
+            PersonEntry("B", ["Иванов Иван"], ["1984-07-21"]),
+            PersonEntry("C", ["Иванов Иван"], []),
+        ]
+    )
+    hits = idx.search(Query("IVANOV<<IVAN", birth_date="1984-07-21"))
+    assert [h.entry_id for h in hits] == ["B", "C", "A"]
+
+
+def test_empty_index_and_empty_query() -> None:
+    idx = PersonIndex()
+    assert idx.search(Query("Ivanov")) == []
+    idx.build([PersonEntry("A", ["Ivanov Ivan"])])
+    assert idx.search(Query("")) == []
+    assert idx.search(Query("<<<")) == []
