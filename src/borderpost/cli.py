@@ -15,6 +15,7 @@ from rich.table import Table
 from borderpost.cargo.cli import cargo_app, rules_app
 from borderpost.config import Settings
 from borderpost.documents.cli import document_app
+from borderpost.screening.cli import screening_app
 from borderpost.db import UnitOfWork, make_engine, make_session_factory
 
 app = typer.Typer(help="Borderpost: border crossing point management.", no_args_is_help=True)
@@ -25,6 +26,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(cargo_app, name="cargo")
 app.add_typer(rules_app, name="rules")
 app.add_typer(document_app, name="document")
+app.add_typer(screening_app, name="screening")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
