@@ -26,6 +26,8 @@ run: $(VENV)/.installed
 	  $(BIN)/borderpost init && echo "New database: loading the demo (about a minute)..." && $(BIN)/borderpost demo; \
 	fi
 	@echo "Open http://$(HOST):$(PORT)/ in a browser (API docs at http://$(HOST):$(PORT)/api/v1/docs)"
+	@echo "Demo sign-in (password borderpost-demo): officer.west, officer.east, supervisor.west, analyst, observer, admin"
+	@echo "Your own users: $(BIN)/borderpost user add NAME --role ROLE --post CODE (or --network)"
 	$(BIN)/borderpost serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed

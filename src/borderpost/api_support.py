@@ -16,8 +16,9 @@ from borderpost.schemas import problems_from
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
     """A unit of work per request; the route's service decides, the route commits."""
-    # Accounts arrive with issue 3; until then every API write is attributed to "api".
-    with UnitOfWork(request.app.state.session_factory, actor="api") as uow:
+    # The route's rule (borderpost.accounts.authz) names the actor once it has signed them in.
+    client = request.client.host if request.client else None
+    with UnitOfWork(request.app.state.session_factory, actor="anonymous", client=client) as uow:
         yield uow
 
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import HTMLResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import __version__
+from borderpost.accounts.api import router as accounts_router
 from borderpost.api_support import install_error_handlers
+from borderpost.audit.api import router as audit_router
 from borderpost.config import Settings
 from borderpost.crossings.api import router as crossings_router
 from borderpost.db import make_engine, make_session_factory
+from borderpost.ledger.api import install as install_ledger
+from borderpost.ledger.api import lifespan as ledger_lifespan
 from borderpost.organisations.api import router as organisations_router
 from borderpost.posts.api import router as posts_router
 from borderpost.reports.api import router as reports_router
+from borderpost.web.setup import install as install_web
 
 API_PREFIX = "/api/v1"
 
@@ -24,6 +28,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app for ``settings``; tests may pass their own session factory."""
     settings = settings or Settings()
+    owns_database = session_factory is None  # tests bring their own: no background appender
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.resolved_database_url))
     # Swagger UI and ReDoc are served from the package, so the docs work with the cable out.
@@ -34,25 +39,24 @@ def create_app(
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=f"{API_PREFIX}/redoc",
         static_url="/static/api-docs",
+        lifespan=ledger_lifespan,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (posts_router, organisations_router, crossings_router, reports_router):
+    for router in (
+        posts_router,
+        organisations_router,
+        crossings_router,
+        reports_router,
+        audit_router,
+        accounts_router,
+    ):
         api.include_router(router)
     app.include_router(api)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index() -> str:
-        return (
-            "<!doctype html><html lang=en><meta charset=utf-8><title>Borderpost</title>"
-            "<h1>Borderpost</h1><ul>"
-            f'<li><a href="{API_PREFIX}/docs">API documentation (Swagger UI)</a>'
-            f'<li><a href="{API_PREFIX}/redoc">API documentation (ReDoc)</a>'
-            f'<li><a href="{API_PREFIX}/posts">Posts (JSON)</a>'
-            "</ul></html>"
-        )
-
+    install_ledger(app, appender=owns_database)  # /ledger/<POST>/: the public tlog-tiles
+    # The web UI (sessions, static files, HTML pages); "/" is its start page.
+    install_web(app, settings)
     return app

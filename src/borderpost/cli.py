@@ -12,11 +12,13 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from borderpost.accounts.cli import app as user_app
 from borderpost.cargo.cli import cargo_app, rules_app
 from borderpost.config import Settings
-from borderpost.documents.cli import document_app
-from borderpost.screening.cli import screening_app
 from borderpost.db import UnitOfWork, make_engine, make_session_factory
+from borderpost.documents.cli import document_app
+from borderpost.ledger.cli import app as ledger_app
+from borderpost.screening.cli import screening_app
 
 app = typer.Typer(help="Borderpost: border crossing point management.", no_args_is_help=True)
 import_app = typer.Typer(help="Bulk import from JSON Lines or CSV.", no_args_is_help=True)
@@ -27,6 +29,8 @@ app.add_typer(cargo_app, name="cargo")
 app.add_typer(rules_app, name="rules")
 app.add_typer(document_app, name="document")
 app.add_typer(screening_app, name="screening")
+app.add_typer(user_app, name="user")
+app.add_typer(ledger_app, name="ledger")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
@@ -56,6 +60,10 @@ def init() -> None:
     """Prepare BORDERPOST_HOME and migrate its database."""
     settings = Settings()
     is_new = init_home(settings)
+    from borderpost.ledger.services import init_keys  # the log keys, outside the database
+
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    init_keys(factory, settings.home, settings.node_post)
     state = "created" if is_new else "migrated"
     console.print(f"Home {settings.home.resolve()} ready; database {state}.")
 
@@ -211,6 +219,9 @@ def demo(
         f"Demo ready: {counts['posts']} posts, {counts['organisations']} organisations, "
         f"{counts['crossings']} crossings, {counts['closures']} closures."
     )
+    from borderpost.accounts.demo import create_demo_users, login_help
+
+    console.print(login_help(create_demo_users(factory)), highlight=False)
 
 
 def main() -> None:

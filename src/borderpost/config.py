@@ -27,6 +27,11 @@ class Settings(BaseSettings):
         default=None, description="Code of the post this node runs at; None for headquarters"
     )
     checkpoint_interval_seconds: float = 5.0
+    secret_key: str = Field(
+        default="", description="Signs session cookies; read from home/secret.key when empty"
+    )
+    session_hours: float = Field(default=12.0, description="A UI session lasts this long")
+    secure_cookies: bool = Field(default=False, description="Send cookies over HTTPS only")
 
     @classmethod
     def settings_customise_sources(

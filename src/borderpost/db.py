@@ -90,16 +90,24 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 class UnitOfWork:
     """One business transaction: services add and flush, only ``commit`` commits.
 
-    ``actor`` is who acts (a user name, or ``system:<job>``); the audit hook reads it.
+    ``actor`` is who acts (a user name, or ``system:<job>``) and ``client`` where the request
+    came from (the client's address); the audit hook (``borderpost.audit.hook``) reads both.
     """
 
     session: Session
 
-    def __init__(self, session_factory: SessionFactory, actor: str = "system") -> None:
+    def __init__(
+        self, session_factory: SessionFactory, actor: str = "system", client: str | None = None
+    ) -> None:
         self._factory = session_factory
         self.actor = actor
+        self.client = client
 
     def __enter__(self) -> Self:
+        # Imported here: the audit model needs this module's Base. install() is idempotent.
+        from borderpost.audit.hook import install
+
+        install()
         self.session = self._factory()
         self.session.info["uow"] = self
         return self

@@ -49,6 +49,19 @@ _KEEP = 8
 def touch(session: Session) -> None:
     """Mark reference data as changed, in the caller's transaction."""
     session.execute(update(ReferenceState).values(token=str(uuid.uuid4())))
+    session.info.pop("reference", None)
+
+
+def for_session(session: Session) -> Reference:
+    """The snapshot, checked once per unit of work: a batch sees the data as it began.
+
+    The booth opens one unit of work per crossing, so each crossing sees the current state.
+    """
+    snapshot: Reference | None = session.info.get("reference")
+    if snapshot is None:
+        snapshot = current(session.connection())
+        session.info["reference"] = snapshot
+    return snapshot
 
 
 _TOKEN = select(ReferenceState.__table__.c.token)

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import person_crossing, post_data, vehicle_crossing
+from tests.web_support import add_user, bearer
 
 from borderpost.app import create_app
 from borderpost.config import Settings
@@ -21,7 +22,8 @@ Factory = sessionmaker[Session]
 @pytest.fixture
 def client(session_factory: Factory) -> Iterator[TestClient]:
     app = create_app(Settings(database_url="sqlite://"), session_factory=session_factory)
-    with TestClient(app) as test_client:
+    token = add_user(session_factory, "api-admin", "admin", network=True)
+    with TestClient(app, headers=bearer(token)) as test_client:
         assert test_client.post("/api/v1/posts", json=post_data()).status_code == 201
         yield test_client
 

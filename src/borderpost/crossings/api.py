@@ -6,6 +6,8 @@ import uuid
 
 from fastapi import APIRouter, Query, Response
 
+from borderpost.accounts.authz import require
+from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.crossings import services
 from borderpost.crossings.schemas import CrossingCreate, CrossingPage, CrossingRead
@@ -14,17 +16,26 @@ from borderpost.vocab import Category, Decision, Kind
 router = APIRouter(prefix="/crossings", tags=["crossings"])
 
 
-@router.post("", response_model=CrossingRead, status_code=201)
+@router.post(
+    "",
+    response_model=CrossingRead,
+    status_code=201,
+    dependencies=[require(Permission.RECORD_CROSSING, post_from="body")],
+)
 def record_crossing(data: CrossingCreate, uow: Uow, response: Response) -> CrossingRead:
     recorded = services.record_crossing(uow, data)
     uow.commit()
     if recorded.read is None:
         response.status_code = 200  # the same id again: nothing new was written
-        return services.to_read(recorded.crossing)
+        return services.to_read(services.get_crossing(uow, recorded.crossing.id))
     return recorded.read
 
 
-@router.get("", response_model=CrossingPage)
+@router.get(
+    "",
+    response_model=CrossingPage,
+    dependencies=[require(Permission.READ_CROSSINGS, post_from="query")],
+)
 def list_crossings(
     uow: Uow,
     post: str | None = None,
@@ -42,6 +53,10 @@ def list_crossings(
     return CrossingPage(items=[services.to_read(c) for c in items], next_cursor=following)
 
 
-@router.get("/{crossing_id}", response_model=CrossingRead)
+@router.get(
+    "/{crossing_id}",
+    response_model=CrossingRead,
+    dependencies=[require(Permission.READ_CROSSINGS, post_from=services.post_of_crossing)],
+)
 def read_crossing(crossing_id: uuid.UUID, uow: Uow) -> CrossingRead:
     return services.to_read(services.get_crossing(uow, crossing_id))

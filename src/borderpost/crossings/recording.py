@@ -11,18 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from borderpost import clock, reference
+from borderpost.audit import hook as audit
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.crossings.schemas import CrossingCreate, CrossingRead, TravellerIn, VehicleIn
 from borderpost.db import UnitOfWork
 from borderpost.errors import NotFound, invalid
 from borderpost.ids import new_id
+from borderpost.ledger import services as ledger
 from borderpost.organisations.model import Organisation
-from borderpost.people.model import TravelDocument, Traveller
+from borderpost.people.model import TravelDocument, Traveller, document_expired
 from borderpost.posts.model import Lane, Post
 from borderpost.sync.model import OutboxEvent
 from borderpost.vehicles.model import Vehicle, normalise_plate
@@ -63,9 +65,35 @@ _INSERT = {
 }
 
 
+@dataclass(frozen=True)
+class RecordedCrossing:
+    """The row as written: a plain object (building an ORM instance costs more than the insert)."""
+
+    id: uuid.UUID
+    post_id: uuid.UUID
+    direction: str
+    time: dt.datetime
+    kind: str
+    category: str
+    organisation_id: uuid.UUID | None
+    organisation_type: str | None
+    traveller_id: uuid.UUID | None
+    document_id: uuid.UUID | None
+    vehicle_id: uuid.UUID | None
+    vehicle_type: str | None
+    carried_by_id: uuid.UUID | None
+    convoy_id: uuid.UUID | None
+    lane_id: uuid.UUID | None
+    officer: str
+    decision: str
+    reasons: list[str]
+    flags: list[str]
+    recorded_at: dt.datetime
+
+
 @dataclass
 class Recorded:
-    crossing: Crossing  # what was recorded (a plain object, not attached to the session)
+    crossing: RecordedCrossing
     read: CrossingRead | None  # the API's view of a new crossing; None when already recorded
     created: bool  # False when the id was already recorded (idempotent re-import)
 
@@ -200,9 +228,10 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
     if command.id is not None and conn.execute(_CROSSING_EXISTS, {"id": command.id}).first():
         existing = session.get(Crossing, command.id)
         assert existing is not None
-        return Recorded(existing, None, created=False)
+        facts = RecordedCrossing(**{c.key: getattr(existing, c.key) for c in _CROSSINGS.c})
+        return Recorded(facts, None, created=False)
 
-    ref = reference.current(conn)
+    ref = reference.for_session(session)
     resolved = _resolve(conn, ref, command)
     post = resolved.post
     decision = command.decision
@@ -223,8 +252,7 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
         traveller_id, document_id, expiry = _traveller_and_document(
             conn, post, command.traveller, now
         )
-        probe = TravelDocument(expiry=expiry)
-        if probe.expired_on(command.time.astimezone(post.zone).date()):
+        if document_expired(expiry, command.time.astimezone(post.zone).date()):
             flags.append(FLAG_DOCUMENT_EXPIRED)
     else:
         assert command.vehicle is not None
@@ -245,7 +273,7 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
         )
 
     org = resolved.organisation
-    crossing = Crossing(
+    row: dict[str, Any] = dict(
         id=command.id or new_id(),
         post_id=post.id,
         direction=command.direction.value,
@@ -267,7 +295,8 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
         flags=flags,
         recorded_at=now,
     )
-    conn.execute(_INSERT[_CROSSINGS.name], {c.key: getattr(crossing, c.key) for c in _CROSSINGS.c})
+    conn.execute(_INSERT[_CROSSINGS.name], row)
+    crossing = RecordedCrossing(**row)
     read = CrossingRead(
         id=crossing.id,
         post=post.code,
@@ -299,4 +328,26 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
             "sent_at": None,
         },
     )
+    # Core inserts bypass the flush hook: the crossing's audit entry is written here, with the
+    # facts of the decision (the personal data stay in the crossing's own rows).
+    audit.record(
+        session,
+        "create",
+        "crossings",
+        crossing.id,
+        None,
+        {
+            "post": post.code,
+            "time": read.time.isoformat(),
+            "kind": crossing.kind,
+            "category": crossing.category,
+            "direction": crossing.direction,
+            "decision": crossing.decision,
+            "reasons": reasons,
+            "flags": flags,
+        },
+        post.id,
+    )
+    # The crossing's ledger leaf (public facts and a salted commitment), same transaction.
+    ledger.add_crossing(conn, post, crossing, command.traveller, command.vehicle, now)
     return Recorded(crossing, read, created=True)

@@ -9,10 +9,19 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from borderpost.crossings.model import Crossing
+from borderpost.posts.model import Post
 
 
 def crossing_by_id(session: Session, crossing_id: uuid.UUID) -> Crossing | None:
     return session.get(Crossing, crossing_id)
+
+
+def post_code_of(session: Session, crossing_id: uuid.UUID) -> str | None:
+    return session.scalar(
+        select(Post.code)
+        .join(Crossing, Crossing.post_id == Post.id)
+        .where(Crossing.id == crossing_id)
+    )
 
 
 def recent_crossings(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from starlette.requests import Request
+
 from borderpost.crossings import repository
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import (
@@ -96,6 +98,15 @@ def recent_crossings(
         decision=decision.value if decision else None,
         category=category.value if category else None,
     )
+
+
+def post_of_crossing(request: Request, uow: UnitOfWork) -> str | None:
+    """The code of the post a crossing named in the path was recorded at (for its rule)."""
+    try:
+        crossing_id = uuid.UUID(str(request.path_params.get("crossing_id")))
+    except ValueError:
+        return None
+    return repository.post_code_of(uow.session, crossing_id)
 
 
 def page_cursor(crossing: Crossing) -> str:

@@ -47,4 +47,9 @@ class TravelDocument(Base):
 
     def expired_on(self, day: dt.date) -> bool:
         """True when the document is no longer valid on ``day`` (expiry is its last valid day)."""
-        return self.expiry is not None and self.expiry < day
+        return document_expired(self.expiry, day)
+
+
+def document_expired(expiry: dt.date | None, day: dt.date) -> bool:
+    """A document is valid through its expiry date and expired from the day after."""
+    return expiry is not None and expiry < day

@@ -8,6 +8,7 @@ import uuid
 from borderpost import clock, reference
 from borderpost.db import UnitOfWork
 from borderpost.errors import ClosureOverlap, NotFound, invalid
+from borderpost.ledger import services as ledger
 from borderpost.posts import repository
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.posts.schemas import ClosureCreate, PostCreate
@@ -80,6 +81,7 @@ def close_post(uow: UnitOfWork, code: str, data: ClosureCreate) -> Closure:
     )
     uow.session.add(closure)
     uow.session.flush()
+    ledger.add_closure(uow.session, post, closure, uow.actor)
     repository.forget_closures(uow.session)
     reference.touch(uow.session)
     return closure
@@ -97,6 +99,7 @@ def reopen_post(uow: UnitOfWork, code: str, closure_id: uuid.UUID, ends_at: dt.d
         raise invalid("ends_at", "the closure already ended before that time")
     closure.ends_at = ends_at
     uow.session.flush()
+    ledger.add_closure(uow.session, post, closure, uow.actor)  # a correction of its leaf
     repository.forget_closures(uow.session)
     reference.touch(uow.session)
     return closure

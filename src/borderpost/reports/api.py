@@ -7,13 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
+from borderpost.accounts.authz import require
+from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.reports import services
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 
-@router.get("/summary")
+@router.get("/summary", dependencies=[require(Permission.VIEW_AGGREGATES, post_from="query")])
 def summary_report(
     uow: Uow,
     from_: dt.date = Query(alias="from", description="First day, inclusive, post's time zone"),

@@ -1,0 +1,1 @@
+"""Accounts: users, their roles and post scope, passwords, sessions and API tokens."""

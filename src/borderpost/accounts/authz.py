@@ -1,0 +1,191 @@
+"""Authentication and authorisation for every route, API and UI alike.
+
+Each route carries exactly one rule, declared in its decorator:
+``dependencies=[require(Permission.RECORD_CROSSING, post_from="body")]``. The rule signs the
+request in (an API bearer token, or the UI's signed session cookie), checks the role's
+permission and the post scope, and for cookie sessions the CSRF token of unsafe requests.
+``tests/integration/test_authz_matrix.py`` walks every route and fails on one without a rule.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from borderpost.accounts import services
+from borderpost.accounts.permissions import Permission, Principal
+from borderpost.api_support import Uow
+from borderpost.db import UnitOfWork
+from borderpost.errors import DomainError
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SESSION_USER = "uid"
+SESSION_CSRF = "csrf"
+SESSION_STARTED = "t"
+
+PostResolver = Callable[[Request, UnitOfWork], str | None]
+PostFrom = Literal["path", "query", "body", "form", "network"] | PostResolver | None
+
+
+class NotSignedIn(DomainError):
+    """No valid token or session: 401 for the API, a redirect to the login page for the UI."""
+
+    status = 401
+
+    def __init__(self) -> None:
+        super().__init__("sign in first: a session or an API token (Authorization: Bearer)")
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, made on first use; forms and HTMX send it back."""
+    token = request.session.get(SESSION_CSRF)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(24)
+        request.session[SESSION_CSRF] = token
+    return token
+
+
+def current_principal(request: Request, uow: Uow) -> Principal | None:
+    """Who the request acts as, or None; the unit of work records them as its actor."""
+    if hasattr(request.state, "principal"):
+        cached: Principal | None = request.state.principal
+        return cached
+    principal = None
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token:
+        principal = services.principal_for_token(uow, token.strip())
+    elif "session" in request.scope:
+        principal = _session_principal(request, uow)
+    request.state.principal = principal
+    if principal is not None:
+        uow.actor = principal.name
+    return principal
+
+
+def _session_principal(request: Request, uow: UnitOfWork) -> Principal | None:
+    user_id = request.session.get(SESSION_USER)
+    if not isinstance(user_id, str):
+        return None
+    # The cookie's signature expires after a quiet spell; this ends a session at a fixed age.
+    hours = request.app.state.settings.session_hours
+    started = request.session.get(SESSION_STARTED)
+    principal = None
+    if isinstance(started, int | float) and time.time() - started < hours * 3600:
+        try:
+            principal = services.principal_for_user_id(uow, uuid.UUID(user_id))
+        except ValueError:
+            principal = None
+    if principal is None:
+        request.session.clear()
+    return principal
+
+
+def start_session(request: Request, user_id: uuid.UUID) -> None:
+    """A new session for ``user_id``: nothing of the anonymous one is kept, a new CSRF token."""
+    request.session.clear()
+    request.session[SESSION_USER] = str(user_id)
+    request.session[SESSION_STARTED] = int(time.time())
+    request.session[SESSION_CSRF] = secrets.token_urlsafe(24)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(current_principal)]
+
+
+def signed_in(principal: OptionalPrincipal) -> Principal:
+    """For handlers: the principal their rule already admitted."""
+    if principal is None:
+        raise NotSignedIn
+    return principal
+
+
+Me = Annotated[Principal, Depends(signed_in)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A route's rule: who may call it (None: anyone signed in) and where its post comes from."""
+
+    permission: Permission | None
+    post_from: PostFrom = None
+    field: str = "post"
+    public: bool = False
+
+    async def __call__(
+        self, request: Request, uow: Uow, principal: OptionalPrincipal
+    ) -> Principal | None:
+        if principal is None and not self.public:
+            raise NotSignedIn
+        # Cookies ride along on forged cross-site requests; bearer tokens do not.
+        by_cookie = principal is None or principal.via == "session"
+        if request.method not in SAFE_METHODS and by_cookie and "session" in request.scope:
+            await _check_csrf(request)
+        if self.public or principal is None:
+            return principal
+        if self.permission is not None and not principal.can(self.permission):
+            raise Forbidden(f"the {principal.role.value} role may not {self.permission.value}")
+        if self.post_from is not None:
+            post = await self._post(request, uow)
+            if not principal.covers(post):
+                where = f"post {post}" if post else "every post"
+                raise Forbidden(f"{where} is outside the scope of {principal.name}")
+        return principal
+
+    async def _post(self, request: Request, uow: UnitOfWork) -> str | None:
+        source = self.post_from
+        value: Any = None
+        if source == "path":
+            value = request.path_params.get(self.field)
+        elif source == "query":
+            value = request.query_params.get(self.field) or None
+        elif source == "body":
+            try:
+                body = await request.json()
+            except ValueError:
+                body = None
+            value = body.get(self.field) if isinstance(body, dict) else None
+        elif source == "form":
+            value = (await request.form()).get(self.field) or None
+        elif callable(source):
+            value = await run_in_threadpool(source, request, uow)
+        return str(value).strip() if value is not None else None
+
+
+async def _check_csrf(request: Request) -> None:
+    expected = request.session.get(SESSION_CSRF)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        field = (await request.form()).get(CSRF_FIELD)
+        sent = field if isinstance(field, str) else None
+    if not isinstance(expected, str) or not sent or not secrets.compare_digest(expected, sent):
+        raise Forbidden("the form has expired: reload the page and try again")
+
+
+def require(permission: Permission | None, post_from: PostFrom = None, field: str = "post") -> Any:
+    """The one rule of a route: ``dependencies=[require(Permission.X, post_from="path")]``.
+
+    ``post_from`` says where the post in question is read: a path, query, body or form field
+    named ``field`` (absent means every post, so network scope), ``"network"`` (network scope
+    always), a function of the request, or None when the data is not per post.
+    """
+    return Depends(Rule(permission, post_from, field))
+
+
+def public() -> Any:
+    """For the login page and the like: no sign-in needed."""
+    return Depends(Rule(None, public=True))

@@ -1,0 +1,74 @@
+"""What each role may do, and the principal a request acts as. Pure: no framework imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from borderpost.accounts.model import Role
+
+
+class Permission(StrEnum):
+    VIEW_POSTS = "view_posts"  # post names, lanes, open/closed: public facts
+    VIEW_AGGREGATES = "view_aggregates"  # reports and counts, no personal data
+    VIEW_ORGANISATIONS = "view_organisations"
+    READ_CROSSINGS = "read_crossings"  # personal data: names, documents, plates
+    RECORD_CROSSING = "record_crossing"
+    CLOSE_POST = "close_post"
+    MANAGE_POSTS = "manage_posts"
+    MANAGE_ORGANISATIONS = "manage_organisations"
+    READ_AUDIT = "read_audit"
+    MANAGE_USERS = "manage_users"
+
+
+_PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OFFICER: frozenset(
+        _PUBLIC_FACTS | {Permission.READ_CROSSINGS, Permission.RECORD_CROSSING}
+    ),
+    Role.INSPECTOR: frozenset(
+        _PUBLIC_FACTS | {Permission.READ_CROSSINGS, Permission.RECORD_CROSSING}
+    ),
+    Role.SUPERVISOR: frozenset(
+        _PUBLIC_FACTS
+        | {
+            Permission.READ_CROSSINGS,
+            Permission.RECORD_CROSSING,
+            Permission.CLOSE_POST,
+            Permission.READ_AUDIT,
+        }
+    ),
+    Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),
+    # International monitors: aggregates only, never a name, document, plate or birth date.
+    Role.OBSERVER: frozenset(_PUBLIC_FACTS),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def role_allows(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts as: a signed-in user, through a session cookie or an API token."""
+
+    name: str
+    role: Role
+    posts: frozenset[str] = field(default_factory=frozenset)
+    network: bool = False
+    language: str = "en"
+    via: str = "token"  # "session" or "token"
+
+    def can(self, permission: Permission) -> bool:
+        return role_allows(self.role, permission)
+
+    def covers(self, post_code: str | None) -> bool:
+        """Whether ``post_code`` is in scope; None (every post) needs network scope."""
+        if self.network:
+            return True
+        return post_code is not None and post_code in self.posts
+
+    def visible_posts(self, all_codes: list[str]) -> list[str]:
+        return [c for c in all_codes if self.covers(c)]

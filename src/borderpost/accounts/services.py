@@ -1,0 +1,189 @@
+"""Use cases on accounts: add, list, disable, sign in, issue and check API tokens."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from borderpost import clock
+from borderpost.accounts import passwords
+from borderpost.accounts.model import ApiToken, Role, User
+from borderpost.accounts.permissions import Principal
+from borderpost.accounts.schemas import UserCreate
+from borderpost.db import UnitOfWork
+from borderpost.errors import Conflict, DomainError, FieldProblem, NotFound
+from borderpost.posts import repository as posts_repository
+
+
+class LoginRefused(DomainError):
+    """Wrong name or password, a locked or a disabled account: one message for all."""
+
+    status = 401
+
+    def __init__(self) -> None:
+        super().__init__(
+            "wrong name or password, or the account is locked",
+            [FieldProblem("password", "wrong name or password, or the account is locked")],
+        )
+
+
+def user_by_name(uow: UnitOfWork, name: str) -> User | None:
+    return uow.session.scalars(select(User).where(User.name == name)).one_or_none()
+
+
+def get_user(uow: UnitOfWork, name: str) -> User:
+    user = user_by_name(uow, name)
+    if user is None:
+        raise NotFound("name", f"no user {name!r}")
+    return user
+
+
+def add_user(uow: UnitOfWork, data: UserCreate) -> User:
+    if user_by_name(uow, data.name) is not None:
+        raise Conflict(f"a user named {data.name!r} exists", [FieldProblem("name", "is taken")])
+    for code in data.posts:
+        if posts_repository.post_by_code(uow.session, code) is None:
+            raise NotFound("posts", f"no post with code {code!r}")
+    user = User(
+        name=data.name,
+        role=data.role.value,
+        posts=list(data.posts),
+        network=data.network,
+        language=data.language,
+        password_hash=passwords.hash_password(data.password) if data.password else None,
+        failed_logins=0,
+        created_at=clock.now(),
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    return user
+
+
+def list_users(uow: UnitOfWork) -> list[User]:
+    return list(uow.session.scalars(select(User).order_by(User.name)))
+
+
+def disable_user(uow: UnitOfWork, name: str) -> User:
+    """Disable the account and revoke its tokens; its sessions end on their next request."""
+    user = get_user(uow, name)
+    now = clock.now()
+    if user.disabled_at is None:
+        user.disabled_at = now
+    for token in uow.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = now
+    uow.session.flush()
+    return user
+
+
+def set_password(uow: UnitOfWork, name: str, password: str) -> User:
+    user = get_user(uow, name)
+    user.password_hash = passwords.hash_password(password)
+    user.note_success()
+    uow.session.flush()
+    return user
+
+
+def issue_token(uow: UnitOfWork, name: str) -> str:
+    """A new API token for ``name``; the caller shows it once, only its hash is kept."""
+    user = get_user(uow, name)
+    if not user.active:
+        raise Conflict(f"user {name!r} is disabled")
+    token = passwords.new_token()
+    uow.session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=passwords.token_hash(token),
+            label=token[:10],
+            created_at=clock.now(),
+        )
+    )
+    uow.session.flush()
+    return token
+
+
+def revoke_token(uow: UnitOfWork, token: str) -> bool:
+    found = uow.session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == passwords.token_hash(token))
+    ).one_or_none()
+    if found is None or found.revoked_at is not None:
+        return False
+    found.revoked_at = clock.now()
+    uow.session.flush()
+    return True
+
+
+def sign_in(uow: UnitOfWork, name: str, password: str) -> User:
+    """Check the password; count failures and lock the account after too many.
+
+    The caller commits in both outcomes: a failure is recorded (and audited) too.
+    """
+    now = clock.now()
+    user = user_by_name(uow, name)
+    if user is None:
+        passwords.verify_password(None, password)  # same cost as a real check
+        raise LoginRefused
+    if not user.active or user.locked_at(now):
+        raise LoginRefused
+    if not passwords.verify_password(user.password_hash, password):
+        user.note_failure(now)
+        uow.session.flush()
+        raise LoginRefused
+    user.note_success()
+    uow.session.flush()
+    return user
+
+
+def principal_of(user: User, via: str) -> Principal:
+    return Principal(
+        name=user.name,
+        role=Role(user.role),
+        posts=frozenset(user.posts),
+        network=user.network,
+        language=user.language,
+        via=via,
+    )
+
+
+# The token and session look-ups run on every request: plain Core reads, no ORM identity map.
+_USERS = User.__table__
+_TOKENS = ApiToken.__table__
+
+
+def principal_for_token(uow: UnitOfWork, token: str) -> Principal | None:
+    row = uow.session.execute(
+        select(_USERS)
+        .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
+        .where(_TOKENS.c.token_hash == passwords.token_hash(token), _TOKENS.c.revoked_at.is_(None))
+    ).one_or_none()
+    if row is None or row.disabled_at is not None:
+        return None
+    return _principal_from_row(row, "token")
+
+
+def principal_for_user_id(uow: UnitOfWork, user_id: uuid.UUID) -> Principal | None:
+    row = uow.session.execute(select(_USERS).where(_USERS.c.id == user_id)).one_or_none()
+    if row is None or row.disabled_at is not None:
+        return None
+    return _principal_from_row(row, "session")
+
+
+def _principal_from_row(row: object, via: str) -> Principal:
+    return Principal(
+        name=row.name,  # type: ignore[attr-defined]
+        role=Role(row.role),  # type: ignore[attr-defined]
+        posts=frozenset(row.posts or []),  # type: ignore[attr-defined]
+        network=bool(row.network),  # type: ignore[attr-defined]
+        language=row.language,  # type: ignore[attr-defined]
+        via=via,
+    )
+
+
+def set_language(uow: UnitOfWork, name: str, language: str) -> User:
+    user = get_user(uow, name)
+    if user.language != language:
+        user.language = language
+        uow.session.flush()
+    return user

@@ -1,0 +1,152 @@
+"""The one audit hook: every ORM flush of a unit of work leaves entries, no route writes any.
+
+Writes made with Core statements (the crossing hot path) do not pass through a flush; they
+call ``record`` themselves, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import uuid
+from typing import Any, cast
+
+from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from borderpost import clock
+from borderpost.audit.model import AuditEntry
+from borderpost.ids import new_id
+
+_TABLE = cast(Table, AuditEntry.__table__)
+_INSERT = insert(_TABLE)
+# Never copied into the trail: a password hash or token hash there would be a second leak.
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
+# Bookkeeping, not business records: the reference token and the outbox (it mirrors crossings).
+NOT_AUDITED = frozenset({"audit_entries", "reference_state", "outbox_events"})
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def _actor(session: Session) -> tuple[str, str | None]:
+    uow = session.info.get("uow")
+    if uow is None:
+        return "system", None
+    return str(uow.actor), getattr(uow, "client", None)
+
+
+def record(
+    session: Session,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    post_id: uuid.UUID | None = None,
+) -> None:
+    """Write one entry with a Core insert in the session's transaction (no SELECT, no flush)."""
+    actor, client = _actor(session)
+    session.connection().execute(
+        _INSERT,
+        {
+            "id": new_id(),
+            "at": clock.now(),
+            "actor": actor,
+            "client": client,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "before": before,
+            "after": after,
+            "post_id": post_id,
+        },
+    )
+
+
+def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Column values before and after, for the columns this flush changes."""
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue
+        if key in SECRET_COLUMNS:
+            before[key] = after[key] = "(changed)"
+            continue
+        before[key] = _plain(history.deleted[0]) if history.deleted else None
+        after[key] = _plain(history.added[0]) if history.added else None
+    return before, after
+
+
+def _values(obj: object) -> dict[str, Any]:
+    state = inspect(obj)
+    return {
+        attr.key: _plain(getattr(obj, attr.key))
+        for attr in state.mapper.column_attrs
+        if attr.key not in SECRET_COLUMNS
+    }
+
+
+def _identity(obj: object) -> str:
+    identity = inspect(obj).identity
+    return ",".join(str(part) for part in identity) if identity else "?"
+
+
+def _post_of(obj: object, table: str) -> uuid.UUID | None:
+    value = getattr(obj, "id" if table == "posts" else "post_id", None)
+    return value if isinstance(value, uuid.UUID) else None
+
+
+def _after_flush(session: Session, _flush: UOWTransaction) -> None:
+    # After the flush: new objects have their ids, and new/dirty/deleted and the attribute
+    # history still describe what this flush wrote.
+    if session.info.get("uow") is None:
+        return
+    entries: list[tuple[str, object, dict[str, Any] | None, dict[str, Any] | None]] = []
+    for obj in session.new:
+        entries.append(("create", obj, None, _values(obj)))
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False):
+            changed_from, changed_to = _changes(obj)
+            if changed_from or changed_to:
+                entries.append(("update", obj, changed_from, changed_to))
+    for obj in session.deleted:
+        entries.append(("delete", obj, _values(obj), None))
+    for action, obj, before, after in entries:
+        table = _table(obj)
+        if table not in NOT_AUDITED:
+            post_id = _post_of(obj, table)
+            record(session, action, table, _identity(obj), before, after, post_id)
+
+
+def _table(obj: object) -> str:
+    return str(inspect(obj).mapper.local_table.name)
+
+
+_installed = False
+
+
+def install() -> None:
+    """Listen on every Session (idempotent); only sessions of a unit of work are audited."""
+    global _installed
+    if not _installed:
+        event.listen(Session, "after_flush", _after_flush)
+        _installed = True

@@ -1,0 +1,156 @@
+"""The booth's use case: a person, or a vehicle with its passengers, from one form.
+
+The form's flat fields become the same ``CrossingCreate`` commands the API takes, and go
+through ``record_crossing``; problems come back named by the form's own fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from borderpost import clock
+from borderpost.crossings.recording import Recorded, record_crossing
+from borderpost.crossings.schemas import CrossingCreate
+from borderpost.db import UnitOfWork
+from borderpost.errors import DomainError, FieldProblem, InvalidInput
+from borderpost.schemas import problems_from
+from borderpost.vocab import Kind
+
+# Where each field of a command is typed in the booth form.
+FORM_FIELDS = {
+    "traveller.surname": "surname",
+    "traveller.given_names": "given_names",
+    "traveller.birth_date": "birth_date",
+    "traveller.nationality": "nationality",
+    "traveller.document.number": "doc_number",
+    "traveller.document.issuer": "doc_issuer",
+    "traveller.document.expiry": "doc_expiry",
+    "traveller.document.type": "doc_type",
+    "traveller.document": "doc_number",
+    "traveller": "surname",
+    "vehicle.plate": "plate",
+    "vehicle.country": "country",
+    "vehicle.type": "vehicle_type",
+    "vehicle": "plate",
+}
+PASSENGER_HELP = "SURNAME, GIVEN NAMES, DOCUMENT NUMBER, ISSUER[, BIRTH DATE]"
+
+
+@dataclass
+class BoothResult:
+    vehicle_or_person: Recorded
+    passengers: list[Recorded] = field(default_factory=list)
+
+
+def _blank(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _traveller(
+    surname: str, given: str, number: str | None, issuer: str | None, **more: Any
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"surname": surname, "given_names": given}
+    data.update({k: v for k, v in more.items() if v})
+    if number or issuer:
+        data["document"] = {"number": number or "", "issuer": issuer or ""}
+    return data
+
+
+def _base(post: str, form: Mapping[str, str], kind: Kind, now: dt.datetime) -> dict[str, Any]:
+    reasons = [r.strip() for r in (form.get("reasons") or "").split(";") if r.strip()]
+    return {
+        "post": post,
+        "direction": form.get("direction") or "in",
+        "time": now,
+        "kind": kind.value,
+        "category": form.get("category") or "civilian",
+        "organisation": _blank(form.get("organisation")),
+        "lane": _blank(form.get("lane")),
+        "decision": form.get("decision") or "admitted",
+        "reasons": reasons,
+    }
+
+
+def _passengers(text: str) -> tuple[list[dict[str, Any]], list[FieldProblem]]:
+    people: list[dict[str, Any]] = []
+    problems: list[FieldProblem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) < 4:
+            problems.append(FieldProblem("passengers", f"line {number}: write {PASSENGER_HELP}"))
+            continue
+        extra = {"birth_date": parts[4]} if len(parts) > 4 and parts[4] else {}
+        people.append(_traveller(parts[0], parts[1], parts[2], parts[3], **extra))
+    return people, problems
+
+
+def _command(data: dict[str, Any], prefix: str = "") -> CrossingCreate:
+    try:
+        return CrossingCreate.model_validate(data)
+    except ValidationError as exc:
+        found = problems_from(exc.errors())
+        if prefix:
+            problems = [FieldProblem(prefix, f"{p.field.split('.')[-1]} {p.reason}") for p in found]
+        else:
+            problems = [FieldProblem(FORM_FIELDS.get(p.field, p.field), p.reason) for p in found]
+        raise InvalidInput(problems) from exc
+
+
+def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> BoothResult:
+    """Check the whole form first, then record: the vehicle (or person), then each passenger.
+
+    Passengers share the vehicle's direction, category and decision. Nothing is written when
+    any part is wrong (the caller does not commit).
+    """
+    now = clock.now()
+    kind = Kind.VEHICLE if form.get("kind") == Kind.VEHICLE.value else Kind.PERSON
+    data = _base(post, form, kind, now)
+    passengers: list[dict[str, Any]] = []
+    if kind is Kind.PERSON:
+        data["traveller"] = _traveller(
+            form.get("surname", "").strip(),
+            form.get("given_names", "").strip(),
+            _blank(form.get("doc_number")),
+            _blank(form.get("doc_issuer")),
+            birth_date=_blank(form.get("birth_date")),
+            nationality=_blank(form.get("nationality")),
+        )
+        if data["traveller"].get("document") and _blank(form.get("doc_expiry")):
+            data["traveller"]["document"]["expiry"] = form["doc_expiry"].strip()
+    else:
+        data["vehicle"] = {
+            "plate": form.get("plate", ""),
+            "country": form.get("country", ""),
+            "type": form.get("vehicle_type") or "car",
+        }
+        passengers, problems = _passengers(form.get("passengers", ""))
+        if problems:
+            raise InvalidInput(problems)
+    command = _command(data)
+    riders = []
+    for number, person in enumerate(passengers, start=1):
+        rider = {**data, "kind": Kind.PERSON.value, "traveller": person, "lane": data["lane"]}
+        rider.pop("vehicle", None)
+        try:
+            riders.append(_command(rider, prefix="passengers"))
+        except InvalidInput as exc:
+            raise InvalidInput(
+                [FieldProblem("passengers", f"line {number}: {p.reason}") for p in exc.problems]
+            ) from exc
+    first = record_crossing(uow, command)
+    result = BoothResult(first)
+    for rider_command in riders:
+        try:
+            rider_command.carried_by = first.crossing.id
+            result.passengers.append(record_crossing(uow, rider_command))
+        except DomainError as exc:
+            raise InvalidInput([FieldProblem("passengers", exc.message)]) from exc
+    return result

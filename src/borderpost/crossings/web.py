@@ -1,0 +1,72 @@
+"""The booth: record a person, or a vehicle with its passengers, keyboard first."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from borderpost.accounts.authz import require
+from borderpost.accounts.permissions import Permission
+from borderpost.api_support import Uow
+from borderpost.crossings.booth import PASSENGER_HELP, record_from_booth
+from borderpost.errors import DomainError
+from borderpost.posts import services as posts
+from borderpost.vocab import Category, Direction, VehicleType
+from borderpost.web.templating import render
+
+router = APIRouter(prefix="/posts", include_in_schema=False)
+RECORD = require(Permission.RECORD_CROSSING, post_from="path", field="code")
+# Kept from one crossing to the next: the booth's direction, lane and category rarely change.
+STICKY = ("kind", "direction", "category", "lane")
+
+
+def _context(uow: Uow, code: str, form: dict[str, str], **extra: object) -> dict[str, object]:
+    return {
+        "post": posts.get_post(uow, code),
+        "closure": posts.current_closure(uow, code),
+        "form": form,
+        "directions": list(Direction),
+        "categories": list(Category),
+        "vehicle_types": list(VehicleType),
+        "passenger_help": PASSENGER_HELP,
+        "problems": {},
+        "result": None,
+        **extra,
+    }
+
+
+@router.get("/{code}/booth", dependencies=[RECORD])
+def booth_page(request: Request, code: str, uow: Uow, kind: str = "person") -> Response:
+    form = {"kind": "vehicle" if kind == "vehicle" else "person", "direction": "in"}
+    return render(request, "crossings/booth.html", _context(uow, code, form))
+
+
+@router.post("/{code}/booth", dependencies=[RECORD])
+async def record(request: Request, code: str, uow: Uow) -> Response:
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+
+    def work() -> Response:
+        try:
+            result = record_from_booth(uow, code, form)
+            uow.commit()
+        except DomainError as exc:
+            problems: dict[str, str] = {}
+            for problem in exc.problems or []:
+                problems.setdefault(problem.field, problem.reason)
+            if not problems:
+                problems["form"] = exc.message
+            context = _context(uow, code, form, problems=problems)
+            template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
+            return render(request, template, context, status_code=422)
+        kept = {k: form[k] for k in STICKY if k in form}
+        context = _context(uow, code, kept, result=result)
+        template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
+        return render(request, template, context)
+
+    return await run_in_threadpool(work)
+
+
+def _htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"

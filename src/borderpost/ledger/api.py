@@ -1,0 +1,94 @@
+"""Serving each post's log as C2SP tlog-tiles, at ``/ledger/<POST>/``; public by design.
+
+``checkpoint`` (the last signed checkpoint, ``text/plain; charset=utf-8``, cached briefly),
+``tile/<L>/<N>[.p/<W>]`` and ``tile/entries/<N>[.p/<W>]`` (full tiles are immutable and cached
+for a year), and ``vkey``: the verifier keys of the log, one a line. Observers and the public
+read these without signing in: a leaf holds no personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from borderpost.accounts.authz import public
+from borderpost.ledger import services
+from borderpost.ledger.errors import LedgerError
+from borderpost.ledger.tiles import Tile
+
+router = APIRouter(prefix="/ledger/{code}", tags=["ledger"])
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=5"
+TEXT = "text/plain; charset=utf-8"
+
+
+def _not_found() -> Response:
+    return Response(status_code=404, content="not found\n", media_type=TEXT)
+
+
+def _read(request: Request, code: str, path: str) -> bytes | None:
+    try:
+        held = services.open_log(request.app.state.settings.home, code, create=False)
+    except LedgerError:
+        return None
+    return held.log.read_path(path) if held is not None else None
+
+
+@router.get("/checkpoint", dependencies=[public()])
+def checkpoint(code: str, request: Request) -> Response:
+    """The last signed checkpoint of the post's log."""
+    data = _read(request, code, "checkpoint")
+    if data is None:
+        return _not_found()
+    return Response(data, media_type=TEXT, headers={"Cache-Control": SHORT})
+
+
+@router.get("/tile/{path:path}", dependencies=[public()])
+def tile(code: str, path: str, request: Request) -> Response:
+    """A hash tile or an entry bundle, as far as the last checkpoint reaches."""
+    data = _read(request, code, f"tile/{path}")
+    if data is None:
+        return _not_found()
+    full = not Tile.parse(f"tile/{path}").is_partial
+    headers = {"Cache-Control": IMMUTABLE if full else SHORT}
+    return Response(data, media_type="application/octet-stream", headers=headers)
+
+
+@router.get("/vkey", dependencies=[public()])
+def vkey(code: str, request: Request) -> Response:
+    """The log's verifier keys (vkey strings), one a line, oldest first."""
+    try:
+        keys = services.vkeys(request.app.state.settings.home, code)
+    except LedgerError:
+        keys = []
+    if not keys:
+        return _not_found()
+    return Response("".join(k + "\n" for k in keys), media_type=TEXT)
+
+
+def install(app: FastAPI, *, appender: bool) -> None:
+    """Mount the routes; ``appender``: run the background appender in the app's lifespan."""
+    app.state.ledger_appender = appender
+    app.include_router(router)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Starts the appender (every ``checkpoint_interval_seconds``) when the app owns its DB."""
+    appender = None
+    if getattr(app.state, "ledger_appender", False):
+        settings = app.state.settings
+        appender = services.Appender(
+            app.state.session_factory, settings.home, settings.checkpoint_interval_seconds
+        )
+        appender.start()
+    try:
+        yield
+    finally:
+        if appender is not None:
+            await run_in_threadpool(appender.stop)
+            services.close_logs(appender.home)

@@ -1,0 +1,232 @@
+"""``borderpost ledger``: append pending leaves, verify a served log, recount its statistics.
+
+``verify`` and ``recount`` are clients of the public log only (``https://host/ledger/POST/``):
+they need no database and no account, and are what an observer or the public runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+
+from borderpost.ledger import entries
+from borderpost.ledger.checkpoint import Checkpoint
+from borderpost.ledger.errors import LedgerError, StoreLockedError, VerificationError
+from borderpost.ledger.keys import load_verifiers
+from borderpost.ledger.verify import Fetch, VerifiedLog, verify_log
+
+app = typer.Typer(help="The tamper-evident ledger of each post.", no_args_is_help=True)
+
+KEY_PREFIX = "borderpost/"
+
+
+def http_fetch(url: str) -> Fetch:
+    """``fetch(path)`` over HTTP under the log's URL; None for 404."""
+    import httpx
+
+    base = url if url.endswith("/") else url + "/"
+    client = httpx.Client(timeout=30.0, follow_redirects=True)
+
+    def fetch(path: str) -> bytes | None:
+        response = client.get(base + path)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise VerificationError(f"{base + path}: HTTP {response.status_code}")
+        return response.content
+
+    return fetch
+
+
+def read_vkeys(value: str) -> list[str]:
+    """A vkey string, or the path of a file with one vkey a line."""
+    path = Path(value)
+    if path.is_file():
+        return [line for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [value]
+
+
+def _load_state(state: Path | None, origin: str) -> Checkpoint | None:
+    if state is None or not state.exists():
+        return None
+    data = json.loads(state.read_text("utf-8"))
+    if data.get("origin") != origin:
+        raise VerificationError(f"{state} holds the state of {data.get('origin')!r}")
+    return Checkpoint(origin, int(data["size"]), base64.b64decode(data["root"]))
+
+
+def _save_state(state: Path, verified: VerifiedLog) -> None:
+    cp = verified.checkpoint
+    data = {"origin": cp.origin, "size": cp.size, "root": base64.b64encode(cp.root).decode()}
+    tmp = state.with_name(state.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    tmp.replace(state)
+
+
+def verify(
+    fetch: Fetch, vkeys: Sequence[str], *, state: Path | None = None, origin: str | None = None
+) -> VerifiedLog:
+    """Verify the whole served log (and against the state file's last view); save the view.
+
+    Raises VerificationError on any inconsistency, including a leaf that does not parse.
+    """
+    try:
+        verifiers = load_verifiers(vkeys)
+    except LedgerError as exc:
+        raise VerificationError(f"bad vkey: {exc}") from exc
+    if not verifiers:
+        raise VerificationError("no verifier key given")
+    if origin is None:
+        # The origin line names the log; only a trusted key of that name can sign it.
+        note = fetch("checkpoint")
+        if note is None:
+            raise VerificationError("the log serves no checkpoint")
+        origin = note.split(b"\n", 1)[0].decode("utf-8", "replace")
+        if origin not in {v.name for v in verifiers}:
+            raise VerificationError(f"no trusted key is named {origin!r}")
+    previous = _load_state(state, origin)
+    verified = verify_log(fetch, origin=origin, log_keys=verifiers, previous=previous)
+    for index, leaf in enumerate(verified.entries or ()):
+        try:
+            entries.parse_leaf(leaf)
+        except entries.LeafError as exc:
+            raise VerificationError(f"entry {index} is not a leaf: {exc}") from exc
+    if state is not None:
+        _save_state(state, verified)
+    return verified
+
+
+def counts_from_leaves(
+    leaves: Sequence[bytes], first: dt.date, last: dt.date
+) -> Counter[tuple[str, str, str, str, str | None]]:
+    """Crossings by (kind, category, direction, decision, organisation type), days local.
+
+    A correction (``corrects``) replaces the leaf it names.
+    """
+    parsed = [entries.parse_leaf(leaf) for leaf in leaves]
+    replaced = {f["corrects"] for f in parsed if "corrects" in f}
+    counts: Counter[tuple[str, str, str, str, str | None]] = Counter()
+    zones: dict[str, ZoneInfo] = {}
+    for index, f in enumerate(parsed):
+        if f["type"] != entries.CROSSING or index in replaced:
+            continue
+        zone = zones.setdefault(f["zone"], ZoneInfo(f["zone"]))
+        day = entries.parse_minute(f["time"]).astimezone(zone).date()
+        if first <= day <= last:
+            key = (f["kind"], f["category"], f["direction"], f["decision"])
+            counts[(*key, f["organisation_type"])] += 1
+    return counts
+
+
+def recount(
+    logs: Sequence[tuple[Fetch, Sequence[str]]], first: dt.date, last: dt.date
+) -> dict[str, Any]:
+    """The summary report of ``first``..``last`` from verified leaves alone.
+
+    ``logs``: one (fetch, vkeys) per post; the shape is ``reports.services.build_summary``'s.
+    """
+    from borderpost.reports.services import build_summary
+
+    total: Counter[tuple[str, str, str, str, str | None]] = Counter()
+    codes: list[str] = []
+    for fetch, vkeys in logs:
+        verified = verify(fetch, vkeys)
+        codes.append(verified.checkpoint.origin.removeprefix(KEY_PREFIX))
+        total.update(counts_from_leaves(verified.entries or (), first, last))
+    return build_summary(total, first, last, sorted(codes))
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+PostOpt = Annotated[str | None, typer.Option("--post", help="Post code; every post if absent")]
+
+
+@app.command("append")
+def append(post: PostOpt = None) -> None:
+    """Append pending leaves to each post's log and sign a checkpoint."""
+    from borderpost.config import Settings
+    from borderpost.db import make_engine, make_session_factory
+    from borderpost.ledger.services import append_pending
+
+    settings = Settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    try:
+        n = append_pending(factory, settings.home, post)
+    except StoreLockedError as exc:
+        raise _fail(f"{exc}: the running server appends by itself") from exc
+    except LedgerError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"{n} entries appended")
+
+
+VkeyOpt = Annotated[
+    list[str] | None,
+    typer.Option("--vkey", help="Verifier key, or a file of them; default: the log's own vkey"),
+]
+
+
+def _vkeys_for(url: str, given: list[str] | None, fetch: Fetch) -> list[str]:
+    if given:
+        return [k for v in given for k in read_vkeys(v)]
+    served = fetch("vkey")
+    if served is None:
+        raise VerificationError(f"{url} serves no vkey; pass --vkey")
+    typer.echo(f"warning: trusting the vkey served by {url} (pass --vkey to pin it)", err=True)
+    return served.decode("utf-8").split()
+
+
+@app.command("verify")
+def verify_command(
+    url: Annotated[str, typer.Argument(help="The log's URL, e.g. http://host/ledger/AST-W/")],
+    vkey: VkeyOpt = None,
+    state: Annotated[Path | None, typer.Option(help="Keeps the last view between runs")] = None,
+) -> None:
+    """Verify a served log in full; exit 1 on any inconsistency."""
+    fetch = http_fetch(url)
+    try:
+        verified = verify(fetch, _vkeys_for(url, vkey, fetch), state=state)
+    except (LedgerError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    cp = verified.checkpoint
+    typer.echo(f"ok: {cp.origin} size {cp.size}, root {base64.b64encode(cp.root).decode()}")
+
+
+@app.command("recount")
+def recount_command(
+    urls: Annotated[list[str], typer.Argument(help="URLs of the posts' logs")],
+    from_: Annotated[dt.datetime, typer.Option("--from", formats=["%Y-%m-%d"])],
+    to: Annotated[dt.datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
+    vkey: VkeyOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Recount the summary report from the served leaves alone (verified first)."""
+    try:
+        logs = []
+        for url in urls:
+            fetch = http_fetch(url)
+            logs.append((fetch, _vkeys_for(url, vkey, fetch)))
+        result = recount(logs, from_.date(), to.date())
+    except (LedgerError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(f"Crossings {result['from']} to {result['to']} at {', '.join(result['posts'])}")
+    for label in ("persons", "vehicles"):
+        block = result[label]
+        typer.echo(f"{label}: {block['total']}")
+        for group in ("by_category", "by_direction", "by_decision", "by_organisation_type"):
+            for key, count in block[group].items():
+                if count:
+                    typer.echo(f"  {group.removeprefix('by_')} {key}: {count}")

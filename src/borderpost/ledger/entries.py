@@ -1,0 +1,178 @@
+"""The leaves of the ledger: the public facts of a record and a salted commitment, as bytes.
+
+A leaf is ``bp-leaf/1`` and a newline, then one JSON object with sorted keys, no spaces, UTF-8
+(non-ASCII characters kept as they are), no trailing newline. Its fields:
+
+==================  ====================================================================
+``v``               1, the leaf format version (also in the prefix line)
+``type``            ``crossing`` or ``closure``
+``post``            the post's code
+``zone``            the post's IANA time zone name, so days are counted in local time
+``commitment``      hex SHA-256(salt || canonical personal fields); the salt (16 random
+                    bytes) stays in the post's database (``ledger_entries.salt``)
+``corrects``        present only on a correction: the log index of the leaf it replaces
+crossing            ``time`` (UTC, to the minute, ``YYYY-MM-DDTHH:MMZ``), ``direction``,
+                    ``kind``, ``category``, ``organisation_type``, ``vehicle_type``,
+                    ``decision``, ``cargo`` (a list of ``{"hs": heading, "kg": weight}``,
+                    empty until cargo is recorded)
+closure             ``starts_at``, ``ends_at`` (UTC to the minute, or null: open-ended),
+                    ``reason``, ``authority``
+==================  ====================================================================
+
+No name, document number, plate or birth date ever enters a leaf: those are only inside the
+commitment, which an auditor given the record and its salt can recompute with
+``commitment(salt, personal_bytes(...))``. Free text typed at the booth (reasons) is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+PREFIX = b"bp-leaf/1\n"
+VERSION = 1
+SALT_BYTES = 16
+CROSSING = "crossing"
+CLOSURE = "closure"
+RECORD_TYPES = (CROSSING, CLOSURE)
+
+
+class LeafError(ValueError):
+    """Bytes that are not a leaf of this format."""
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: one byte string per value."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def minute(moment: dt.datetime) -> str:
+    """UTC, truncated to the minute: ``2026-10-01T05:30Z``."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: a time zone is required")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def parse_minute(text: str) -> dt.datetime:
+    """The inverse of ``minute``."""
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%MZ").replace(tzinfo=dt.UTC)
+
+
+def new_salt() -> bytes:
+    return secrets.token_bytes(SALT_BYTES)
+
+
+def commitment(salt: bytes, personal: bytes) -> str:
+    """Hex SHA-256(salt || personal): hides the personal fields, binds the leaf to them."""
+    if not 16 <= len(salt) <= 32:
+        raise ValueError(f"a salt is 16 to 32 bytes, not {len(salt)}")
+    return hashlib.sha256(salt + personal).hexdigest()
+
+
+def personal_bytes(record_id: uuid.UUID, fields: Mapping[str, Any] | None) -> bytes:
+    """The canonical personal fields of a record: its id and what was presented.
+
+    For a crossing, ``fields`` is ``{"traveller": ..., "vehicle": ...}`` as presented at the
+    booth (JSON mode of the crossing's input schemas); for a closure, who recorded it.
+    """
+    return canonical_json({"id": str(record_id), **(fields or {})})
+
+
+def encode_leaf(fields: Mapping[str, Any]) -> bytes:
+    """The leaf bytes of ``fields`` (which must name a known ``type``)."""
+    if fields.get("type") not in RECORD_TYPES:
+        raise LeafError(f"unknown record type {fields.get('type')!r}")
+    return PREFIX + canonical_json({**fields, "v": VERSION})
+
+
+def parse_leaf(data: bytes) -> dict[str, Any]:
+    """The fields of a leaf; raises LeafError on anything else (and on non-canonical bytes)."""
+    if not data.startswith(PREFIX):
+        raise LeafError("not a bp-leaf/1 leaf")
+    try:
+        fields = json.loads(data[len(PREFIX) :].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LeafError(f"leaf body is not JSON: {exc}") from exc
+    if not isinstance(fields, dict) or fields.get("v") != VERSION:
+        raise LeafError("leaf body is not a version 1 object")
+    if fields.get("type") not in RECORD_TYPES:
+        raise LeafError(f"unknown record type {fields.get('type')!r}")
+    if encode_leaf(fields) != data:
+        raise LeafError("leaf is not in canonical form")
+    return fields
+
+
+def crossing_leaf(
+    *,
+    post: str,
+    zone: str,
+    time: dt.datetime,
+    direction: str,
+    kind: str,
+    category: str,
+    organisation_type: str | None,
+    vehicle_type: str | None,
+    decision: str,
+    commitment_hex: str,
+    cargo: list[dict[str, Any]] | None = None,
+    corrects: int | None = None,
+) -> bytes:
+    """The leaf of a crossing (public facts only)."""
+    fields: dict[str, Any] = {
+        "type": CROSSING,
+        "post": post,
+        "zone": zone,
+        "time": minute(time),
+        "direction": direction,
+        "kind": kind,
+        "category": category,
+        "organisation_type": organisation_type,
+        "vehicle_type": vehicle_type,
+        "decision": decision,
+        "cargo": list(cargo or []),
+        "commitment": commitment_hex,
+    }
+    if corrects is not None:
+        fields["corrects"] = corrects
+    return encode_leaf(fields)
+
+
+def closure_leaf(
+    *,
+    post: str,
+    zone: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None,
+    reason: str,
+    authority: str,
+    commitment_hex: str,
+    corrects: int | None = None,
+) -> bytes:
+    """The leaf of a closure, or of its new end when the post reopens (a correction)."""
+    fields: dict[str, Any] = {
+        "type": CLOSURE,
+        "post": post,
+        "zone": zone,
+        "starts_at": minute(starts_at),
+        "ends_at": minute(ends_at) if ends_at is not None else None,
+        "reason": reason,
+        "authority": authority,
+        "commitment": commitment_hex,
+    }
+    if corrects is not None:
+        fields["corrects"] = corrects
+    return encode_leaf(fields)
+
+
+def with_corrects(leaf: bytes, index: int) -> bytes:
+    """The same leaf, naming the log index of the leaf it corrects."""
+    fields = parse_leaf(leaf)
+    fields["corrects"] = index
+    return encode_leaf(fields)

@@ -1,0 +1,433 @@
+"""The ledger in the system: leaves written with their records, appended to each post's log.
+
+Writing: ``add_crossing`` and ``add_closure`` insert a ``ledger_entries`` row (the leaf and
+its salt) in the caller's transaction, so a committed record always has its leaf: the table is
+an outbox that cannot lose an entry.
+
+Appending: ``append_pending`` moves pending rows, oldest first, into the post's tile log
+under ``$BORDERPOST_HOME/ledger/<POST>/`` (origin ``borderpost/<POST>``), records each row's
+``log_index`` in one transaction after the append is durable, then signs a checkpoint with the
+post's log key. A crash between the append and the commit leaves entries in the log that the
+database does not know yet: the next run finds them (log size > indexed rows), links them to
+their pending rows by their bytes (each leaf carries a salted commitment, so it is unique), and
+never appends them twice.
+
+Keys: one Ed25519 key per log, named by the log's origin as tlog-checkpoint recommends, in
+``$BORDERPOST_HOME/keys/`` (outside the database), made by ``borderpost init`` or at the first
+append. A process keeps each post's log open once (the tile store takes an exclusive lock),
+shared by the appender thread and the web routes that serve it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from borderpost import clock
+from borderpost.ids import new_id
+from borderpost.ledger import entries
+from borderpost.ledger.errors import LedgerError, StoreCorruptError
+from borderpost.ledger.keys import generate_log_key, load_log_signer
+from borderpost.ledger.log import TileLog
+from borderpost.ledger.model import LedgerEntry
+from borderpost.ledger.note import Ed25519Signer
+from borderpost.posts.model import Post
+
+log = logging.getLogger("borderpost.ledger")
+
+_ENTRIES = cast(Table, LedgerEntry.__table__)
+_INSERT = insert(_ENTRIES)
+_SET_INDEX = (
+    update(_ENTRIES)
+    .where(_ENTRIES.c.id == bindparam("_id"))
+    .values(log_index=bindparam("_index"), leaf=bindparam("_leaf"))
+)
+_SAFE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+BATCH = 5000
+KEYS_DIR = "keys"
+LEDGER_DIR = "ledger"
+
+
+# -- writing leaves, in the record's transaction ----------------------------------------------
+
+
+class _PostFacts(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
+
+
+class _CrossingFacts(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def time(self) -> dt.datetime: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def organisation_type(self) -> str | None: ...
+    @property
+    def vehicle_type(self) -> str | None: ...
+    @property
+    def decision(self) -> str: ...
+
+
+def add_crossing(
+    conn: Connection,
+    post: _PostFacts,
+    crossing: _CrossingFacts,
+    traveller: BaseModel | None,
+    vehicle: BaseModel | None,
+    now: dt.datetime,
+) -> None:
+    """Write the leaf of a new crossing; the commitment covers the traveller and vehicle as
+    presented (``TravellerIn`` / ``VehicleIn`` in JSON mode) and the crossing's id."""
+    personal = {
+        "traveller": traveller.model_dump(mode="json") if traveller is not None else None,
+        "vehicle": vehicle.model_dump(mode="json") if vehicle is not None else None,
+    }
+    salt = entries.new_salt()
+    leaf = entries.crossing_leaf(
+        post=post.code,
+        zone=post.timezone,
+        time=crossing.time,
+        direction=crossing.direction,
+        kind=crossing.kind,
+        category=crossing.category,
+        organisation_type=crossing.organisation_type,
+        vehicle_type=crossing.vehicle_type,
+        decision=crossing.decision,
+        commitment_hex=entries.commitment(salt, entries.personal_bytes(crossing.id, personal)),
+    )
+    conn.execute(
+        _INSERT,
+        {
+            "id": new_id(),
+            "post_id": post.id,
+            "record_type": entries.CROSSING,
+            "record_id": crossing.id,
+            "salt": salt,
+            "leaf": leaf,
+            "corrects_id": None,
+            "log_index": None,
+            "created_at": now,
+        },
+    )
+
+
+class _ClosureFacts(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def starts_at(self) -> dt.datetime: ...
+    @property
+    def ends_at(self) -> dt.datetime | None: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def authority(self) -> str: ...
+
+
+def add_closure(session: Session, post: _PostFacts, closure: _ClosureFacts, by: str) -> None:
+    """Write the leaf of a closure; for a closure already in the ledger, a correction."""
+    conn = session.connection()
+    previous = conn.execute(
+        select(_ENTRIES.c.id)
+        .where(_ENTRIES.c.record_id == closure.id)
+        .order_by(_ENTRIES.c.id.desc())
+        .limit(1)
+    ).scalar()
+    salt = entries.new_salt()
+    leaf = entries.closure_leaf(
+        post=post.code,
+        zone=post.timezone,
+        starts_at=closure.starts_at,
+        ends_at=closure.ends_at,
+        reason=closure.reason,
+        authority=closure.authority,
+        commitment_hex=entries.commitment(
+            salt, entries.personal_bytes(closure.id, {"recorded_by": by})
+        ),
+    )
+    conn.execute(
+        _INSERT,
+        {
+            "id": new_id(),
+            "post_id": post.id,
+            "record_type": entries.CLOSURE,
+            "record_id": closure.id,
+            "salt": salt,
+            "leaf": leaf,
+            "corrects_id": previous,
+            "log_index": None,
+            "created_at": clock.now(),
+        },
+    )
+
+
+# -- keys and logs on disk --------------------------------------------------------------------
+
+
+def origin_for(code: str) -> str:
+    """The checkpoint origin (and key name) of a post's log."""
+    return f"borderpost/{checked_code(code)}"
+
+
+def checked_code(code: str) -> str:
+    """A post code safe as one path element and in a key name, or LedgerError."""
+    if not _SAFE_CODE.fullmatch(code):
+        raise LedgerError(f"post code {code!r} cannot name a log (letters, digits, . _ -)")
+    return code
+
+
+def log_dir(home: Path, code: str) -> Path:
+    return home / LEDGER_DIR / checked_code(code)
+
+
+def _key_paths(home: Path, origin: str, suffix: str) -> list[Path]:
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", origin)
+    paths = (home / KEYS_DIR).glob(f"{stem}.*.{suffix}")
+    return sorted(paths, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def ensure_log_key(home: Path, code: str) -> Ed25519Signer:
+    """The newest signing key of the post's log, generated (mode 0600) when there is none."""
+    origin = origin_for(code)
+    paths = _key_paths(home, origin, "key")
+    if not paths:
+        generate_log_key(home / KEYS_DIR, origin)
+        paths = _key_paths(home, origin, "key")
+    signer = load_log_signer(paths[-1])
+    if signer.name != origin:
+        raise LedgerError(f"{paths[-1]} is a key for {signer.name!r}, not {origin!r}")
+    return signer
+
+
+def vkeys(home: Path, code: str) -> list[str]:
+    """Every verifier key of the post's log, oldest first (old keys verify old checkpoints)."""
+    return [p.read_text("utf-8").strip() for p in _key_paths(home, origin_for(code), "vkey")]
+
+
+def init_keys(session_factory: sessionmaker[Session], home: Path, node_post: str | None) -> int:
+    """Make the log key of the node's post and of every post in the database; count new."""
+    with session_factory() as session:
+        codes = set(session.execute(select(Post.code)).scalars())
+    if node_post:
+        codes.add(node_post)
+    made = 0
+    for code in sorted(codes):
+        if not _SAFE_CODE.fullmatch(code):
+            log.warning("post code %r cannot name a log; no key made", code)
+            continue
+        if not _key_paths(home, origin_for(code), "key"):
+            ensure_log_key(home, code)
+            made += 1
+    return made
+
+
+@dataclass
+class _OpenLog:
+    log: TileLog
+    lock: threading.Lock
+
+
+_open: dict[Path, _OpenLog] = {}
+_open_lock = threading.Lock()
+
+
+def open_log(home: Path, code: str, *, create: bool = True) -> _OpenLog | None:
+    """The process's one open handle on a post's log; None if absent and not ``create``."""
+    directory = log_dir(home, code).resolve()
+    with _open_lock:
+        found = _open.get(directory)
+        if found is None:
+            if not create and not directory.is_dir():
+                return None
+            found = _open[directory] = _OpenLog(
+                TileLog(directory, origin_for(code)), threading.Lock()
+            )
+        return found
+
+
+def close_logs(home: Path | None = None) -> None:
+    """Close the logs this process holds open (under ``home``, or all)."""
+    root = (home / LEDGER_DIR).resolve() if home is not None else None
+    with _open_lock:
+        for directory in list(_open):
+            if root is None or directory.parent == root:
+                held = _open.pop(directory)
+                with held.lock:
+                    held.log.close()
+
+
+# -- appending --------------------------------------------------------------------------------
+
+
+def append_pending(
+    session_factory: sessionmaker[Session], home: Path, post_code: str | None = None
+) -> int:
+    """Append every pending leaf (of one post, or all) to its log and sign; count appended.
+
+    Safe to run again at any time, and after a crash at any point: an entry is never
+    appended twice and never lost.
+    """
+    with session_factory() as session:
+        query = select(Post.id, Post.code)
+        if post_code is not None:
+            query = query.where(Post.code == post_code)
+        else:
+            query = query.where(
+                Post.id.in_(select(_ENTRIES.c.post_id).distinct().scalar_subquery())
+            )
+        posts = session.execute(query.order_by(Post.code)).all()
+    if post_code is not None and not posts:
+        raise LedgerError(f"no post with code {post_code!r}")
+    total = 0
+    for post_id, code in posts:
+        total += _append_post(session_factory, home, post_id, code)
+    return total
+
+
+def _append_post(
+    session_factory: sessionmaker[Session], home: Path, post_id: uuid.UUID, code: str
+) -> int:
+    held = open_log(home, code)
+    assert held is not None
+    appended = 0
+    with held.lock:
+        tlog = held.log
+        signer = ensure_log_key(home, code)
+        while True:
+            n = _append_batch(session_factory, tlog, post_id, code)
+            appended += n
+            if n < BATCH:
+                break
+        last = tlog.last_checkpoint
+        if last is None or last.size != tlog.size:
+            tlog.sign_checkpoint(signer)
+    if appended:
+        log.info("ledger %s: %d entries appended, size %d", code, appended, tlog.size)
+    return appended
+
+
+def _append_batch(
+    session_factory: sessionmaker[Session], tlog: TileLog, post_id: uuid.UUID, code: str
+) -> int:
+    """One transaction: link orphans left by a crash, append the rest, record the indexes."""
+    with session_factory() as session, session.begin():
+        conn = session.connection()
+        indexed = conn.execute(
+            select(func.count())
+            .select_from(_ENTRIES)
+            .where(_ENTRIES.c.post_id == post_id, _ENTRIES.c.log_index.is_not(None))
+        ).scalar_one()
+        size = tlog.size
+        if size < indexed:
+            raise StoreCorruptError(
+                f"ledger {code}: the database has {indexed} entries in the log but the log "
+                f"holds {size}; restore the log directory from a backup"
+            )
+        pending = conn.execute(
+            select(_ENTRIES.c.id, _ENTRIES.c.leaf, _ENTRIES.c.corrects_id)
+            .where(_ENTRIES.c.post_id == post_id, _ENTRIES.c.log_index.is_(None))
+            .order_by(_ENTRIES.c.id)
+            .limit(BATCH)
+        ).all()
+        corrected = {row.corrects_id for row in pending if row.corrects_id is not None}
+        index_of: dict[uuid.UUID, int] = {}
+        if corrected:
+            index_of = {
+                row.id: row.log_index
+                for row in conn.execute(
+                    select(_ENTRIES.c.id, _ENTRIES.c.log_index).where(
+                        _ENTRIES.c.id.in_(corrected), _ENTRIES.c.log_index.is_not(None)
+                    )
+                )
+            }
+
+        # A crash after a durable append and before the commit: link, never append twice.
+        orphans = {tlog.entry(i): i for i in range(indexed, size)}
+        updates: list[dict[str, Any]] = []
+        fresh: list[tuple[uuid.UUID, bytes]] = []
+        for row in pending:
+            leaf = bytes(row.leaf)
+            if row.corrects_id is not None:
+                target = index_of.get(row.corrects_id)
+                if target is None:
+                    continue  # the corrected leaf is not in the log yet: a later round
+                leaf = entries.with_corrects(leaf, target)
+            if leaf in orphans:
+                index_of[row.id] = orphans.pop(leaf)
+                updates.append({"_id": row.id, "_index": index_of[row.id], "_leaf": leaf})
+            else:
+                index_of[row.id] = size + len(fresh)
+                fresh.append((row.id, leaf))
+        if orphans:
+            raise StoreCorruptError(
+                f"ledger {code}: {len(orphans)} entries of the log from {min(orphans.values())} "
+                "match no pending record in the database; was the database restored?"
+            )
+        if fresh:
+            start = tlog.append([leaf for _, leaf in fresh])  # durable when it returns
+            if start != size:
+                raise StoreCorruptError(f"ledger {code}: appended at {start}, expected {size}")
+            updates += [
+                {"_id": row_id, "_index": start + k, "_leaf": leaf}
+                for k, (row_id, leaf) in enumerate(fresh)
+            ]
+        if updates:
+            conn.execute(_SET_INDEX, updates)
+        return len(updates)
+
+
+# -- the appender thread of the server ------------------------------------------------------
+
+
+class Appender:
+    """Runs ``append_pending`` every ``interval`` seconds in a daemon thread, and on stop."""
+
+    def __init__(self, session_factory: sessionmaker[Session], home: Path, interval: float) -> None:
+        self.session_factory = session_factory
+        self.home = home
+        self.interval = max(0.1, interval)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        try:
+            return append_pending(self.session_factory, self.home)
+        except Exception:  # the next round retries; the outbox keeps every entry
+            log.exception("ledger append failed")
+            return 0
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.run_once()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="ledger-appender", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread, then append what is still pending."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.run_once()

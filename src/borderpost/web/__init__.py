@@ -1,0 +1,1 @@
+"""The web UI's plumbing: templates, translations, static files, sessions, HTML errors."""

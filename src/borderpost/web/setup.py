@@ -1,0 +1,79 @@
+"""Wiring the web UI into the app: sessions, static files, HTML error pages, the routers."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from borderpost.accounts.authz import Forbidden, NotSignedIn
+from borderpost.config import Settings
+from borderpost.errors import DomainError
+from borderpost.web.templating import render
+
+API_PREFIX = "/api/"
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def secret_key(settings: Settings) -> str:
+    """The key that signs session cookies: configured, or kept in the home folder."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.home / "secret.key"
+    if path.is_file():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    if settings.home.is_dir():
+        path.write_text(key)
+        path.chmod(0o600)
+    # Without a home folder (a test app) the key lives as long as the process.
+    return key
+
+
+def _json(exc: DomainError) -> JSONResponse:
+    return JSONResponse(
+        status_code=exc.status,
+        content={"detail": exc.message, "problems": [p.to_dict() for p in exc.problems]},
+        headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None,
+    )
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    from borderpost.accounts.web import router as accounts_router
+    from borderpost.audit.web import router as audit_router
+    from borderpost.crossings.web import router as booth_router
+    from borderpost.posts.web import router as posts_router
+    from borderpost.reports.web import router as reports_router
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key(settings),
+        session_cookie="borderpost_session",
+        max_age=int(settings.session_hours * 3600),
+        same_site="strict",
+        https_only=settings.secure_cookies,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.exception_handler(NotSignedIn)
+    async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if request.url.path.startswith(API_PREFIX):
+            return _json(exc)
+        target = quote(request.url.path)
+        if request.headers.get("hx-request") == "true":
+            return Response(status_code=401, headers={"HX-Redirect": f"/login?next={target}"})
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        if request.url.path.startswith(API_PREFIX):
+            return _json(exc)
+        return render(request, "error.html", {"message": exc.message}, status_code=403)
+
+    for router in (accounts_router, posts_router, booth_router, reports_router, audit_router):
+        app.include_router(router)

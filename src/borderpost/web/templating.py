@@ -1,0 +1,67 @@
+"""Jinja2 templates with one environment per language (gettext bound per environment)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from borderpost.accounts.authz import csrf_token
+from borderpost.accounts.permissions import Permission, Principal
+from borderpost.web.i18n import LANGUAGES, pick_language, translations
+
+
+def _local(moment: dt.datetime | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+@functools.cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=PackageLoader("borderpost", "templates"),
+        autoescape=select_autoescape(["html", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["local"] = _local
+    env.globals["LANGUAGES"] = LANGUAGES
+    env.globals["Permission"] = Permission
+    return env
+
+
+def language_of(request: Request, principal: Principal | None) -> str:
+    if principal is not None:
+        return pick_language(principal.language)
+    return pick_language(request.cookies.get("lang"), request.headers.get("accept-language", ""))
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render ``template`` in the language of the signed-in user (or of the browser)."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    lang = language_of(request, principal)
+    data = {
+        "request": request,
+        "me": principal,
+        "lang": lang,
+        "csrf": csrf_token(request) if "session" in request.scope else "",
+        "htmx": request.headers.get("hx-request") == "true",
+        **(context or {}),
+    }
+    html = environment(lang).get_template(template).render(data)
+    return HTMLResponse(html, status_code=status_code, headers=headers)

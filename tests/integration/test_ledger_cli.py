@@ -1,0 +1,94 @@
+"""The ledger commands end to end: init makes the key, append, then verify and recount over HTTP.
+
+The server is a real uvicorn on 127.0.0.1 (a socket bound by the test, so no waiting for a port)
+over a SQLite file: the commands read their settings from the environment and commit, so they
+do not run on the shared PostgreSQL test database.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from tests.factories import command, make_post, person_crossing, vehicle_crossing
+from typer.testing import CliRunner
+
+from borderpost.app import create_app
+from borderpost.cli import app as cli_app
+from borderpost.config import Settings
+from borderpost.crossings.services import record_crossing
+from borderpost.db import UnitOfWork, make_engine, make_session_factory
+from borderpost.ledger import services
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "home"
+    monkeypatch.setenv("BORDERPOST_HOME", str(path))
+    monkeypatch.setenv("BORDERPOST_DATABASE_URL", f"sqlite:///{path / 'bp.db'}")
+    monkeypatch.setenv("BORDERPOST_NODE_POST", "P-A")
+    monkeypatch.setenv("BORDERPOST_SECRET_KEY", "ledger-cli-test")
+    yield path
+    services.close_logs(path)
+
+
+@pytest.fixture
+def server(home: Path) -> Iterator[str]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(Settings()), log_level="warning", lifespan="on")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}/ledger/P-A/"
+    uv.should_exit = True
+    thread.join()
+    sock.close()
+
+
+def test_init_append_verify_recount(home: Path, server: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli_app, ["init"])
+    assert result.exit_code == 0, result.output
+    vkey_files = list((home / "keys").glob("borderpost_P-A.*.vkey"))
+    assert len(vkey_files) == 1  # the node's post has its log key before any crossing
+
+    factory = make_session_factory(make_engine(Settings().resolved_database_url))
+    with UnitOfWork(factory) as uow:
+        make_post(uow, "P-A")
+        record_crossing(uow, command(person_crossing("P-A", time="2026-03-10T23:30:00+04:00")))
+        record_crossing(uow, command(vehicle_crossing("P-A", time="2026-03-11T00:30:00+04:00")))
+        uow.commit()
+    result = runner.invoke(cli_app, ["ledger", "append"])
+    assert result.exit_code == 0, result.output
+    assert "2 entries appended" in result.output
+
+    state = tmp_path / "seen.json"
+    verify = ["ledger", "verify", server, "--vkey", str(vkey_files[0]), "--state", str(state)]
+    result = runner.invoke(cli_app, verify)
+    assert result.exit_code == 0, result.output
+    assert "ok: borderpost/P-A size 2" in result.output
+    assert json.loads(state.read_text())["size"] == 2
+
+    recount = ["ledger", "recount", server, "--from", "2026-03-10", "--to", "2026-03-10"]
+    result = runner.invoke(cli_app, [*recount, "--vkey", str(vkey_files[0]), "--json"])
+    assert result.exit_code == 0, result.output
+    counted = json.loads(result.output)
+    # Local days: 23:30 on the 10th is the 10th, 00:30 on the 11th is not, at UTC+4.
+    assert counted["posts"] == ["P-A"]
+    assert counted["persons"]["total"] == 1
+    assert counted["vehicles"]["total"] == 0
+
+    # A view the log cannot extend (the state file claims a longer log): exit 1.
+    state.write_text(json.dumps({**json.loads(state.read_text()), "size": 7}))
+    result = runner.invoke(cli_app, verify)
+    assert result.exit_code == 1
+    assert "shrank" in result.output
