@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session, joinedload
 
 from borderpost.crossings.model import Crossing
 from borderpost.posts.model import Post
@@ -35,14 +35,22 @@ def recent_crossings(
     category: str | None = None,
 ) -> list[Crossing]:
     """Newest first; keyset paging on (time, id) so page N costs what page 1 costs."""
-    query = select(Crossing)
+    # Many-to-one neighbours in the same query: a page of 50 is one round trip, not 300.
+    query = select(Crossing).options(
+        joinedload(Crossing.post),
+        joinedload(Crossing.organisation),
+        joinedload(Crossing.traveller),
+        joinedload(Crossing.document),
+        joinedload(Crossing.vehicle),
+        joinedload(Crossing.convoy),
+        joinedload(Crossing.lane),
+    )
     if post_id is not None:
         query = query.where(Crossing.post_id == post_id)
     if before is not None:
         at, last_id = before
-        query = query.where(
-            or_(Crossing.time < at, and_(Crossing.time == at, Crossing.id < last_id))
-        )
+        # A row-value comparison lets the index seek straight to the cursor (an OR does not).
+        query = query.where(tuple_(Crossing.time, Crossing.id) < tuple_(at, last_id))
     if kind is not None:
         query = query.where(Crossing.kind == kind)
     if decision is not None:
