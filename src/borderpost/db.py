@@ -12,7 +12,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, Insert, MetaData, create_engine, event
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -85,6 +85,40 @@ SessionFactory = Callable[[], Session]
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (services return them)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def insert_at_commit(session: Session, statement: Insert, row: dict[str, Any]) -> None:
+    """Queue a row that nothing reads back in this transaction (outbox, audit, ledger leaf).
+
+    Queued rows are written with one executemany per statement just before the session
+    commits, in the same transaction; a rollback drops them with it. Measured on the crossing
+    hot path: three single-row inserts per crossing cost more than the crossing's own insert.
+    """
+    queue: dict[Insert, list[dict[str, Any]]] | None = session.info.get("deferred_inserts")
+    if queue is None:
+        queue = session.info["deferred_inserts"] = {}
+    queue.setdefault(statement, []).append(row)
+
+
+def _write_deferred(session: Session) -> None:
+    queue: dict[Insert, list[dict[str, Any]]] = session.info.get("deferred_inserts") or {}
+    if any(queue.values()):
+        connection = session.connection()
+        for statement, rows in queue.items():
+            if rows:
+                connection.execute(statement, rows)
+    queue.clear()
+
+
+def _drop_deferred(session: Session) -> None:
+    queue = session.info.get("deferred_inserts")
+    if queue:
+        queue.clear()
+
+
+# On the Session class, once: listening per session instance costs more than the rows saved.
+event.listen(Session, "before_commit", _write_deferred)
+event.listen(Session, "after_rollback", _drop_deferred)
 
 
 class UnitOfWork:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from borderpost import clock
 from borderpost.audit.model import AuditEntry
+from borderpost.db import insert_at_commit
 from borderpost.ids import new_id
 
 _TABLE = cast(Table, AuditEntry.__table__)
@@ -58,24 +59,30 @@ def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     post_id: uuid.UUID | None = None,
+    *,
+    defer: bool = False,
 ) -> None:
-    """Write one entry with a Core insert in the session's transaction (no SELECT, no flush)."""
+    """Write one entry with a Core insert in the session's transaction (no SELECT, no flush).
+
+    ``defer`` queues it for the commit (``db.insert_at_commit``): for the crossing hot path.
+    """
     actor, client = _actor(session)
-    session.connection().execute(
-        _INSERT,
-        {
-            "id": new_id(),
-            "at": clock.now(),
-            "actor": actor,
-            "client": client,
-            "action": action,
-            "entity": entity,
-            "entity_id": str(entity_id),
-            "before": before,
-            "after": after,
-            "post_id": post_id,
-        },
-    )
+    row = {
+        "id": new_id(),
+        "at": clock.now(),
+        "actor": actor,
+        "client": client,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "before": before,
+        "after": after,
+        "post_id": post_id,
+    }
+    if defer:
+        insert_at_commit(session, _INSERT, row)
+    else:
+        session.connection().execute(_INSERT, row)
 
 
 def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -19,7 +19,7 @@ from borderpost import clock, reference
 from borderpost.audit import hook as audit
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.crossings.schemas import CrossingCreate, CrossingRead, TravellerIn, VehicleIn
-from borderpost.db import UnitOfWork
+from borderpost.db import UnitOfWork, insert_at_commit
 from borderpost.errors import NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
@@ -317,7 +317,8 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
         flags=flags,
         recorded_at=now,
     )
-    conn.execute(
+    insert_at_commit(
+        session,
         _INSERT[_OUTBOX.name],
         {
             "id": new_id(),
@@ -347,7 +348,8 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
             "flags": flags,
         },
         post.id,
+        defer=True,
     )
     # The crossing's ledger leaf (public facts and a salted commitment), same transaction.
-    ledger.add_crossing(conn, post, crossing, command.traveller, command.vehicle, now)
+    ledger.add_crossing(session, post, crossing, command.traveller, command.vehicle, now)
     return Recorded(crossing, read, created=True)

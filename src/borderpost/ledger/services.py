@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
+from borderpost.db import insert_at_commit
 from borderpost.ids import new_id
 from borderpost.ledger import entries
 from borderpost.ledger.errors import LedgerError, StoreCorruptError
@@ -90,7 +91,7 @@ class _CrossingFacts(Protocol):
 
 
 def add_crossing(
-    conn: Connection,
+    session: Session,
     post: _PostFacts,
     crossing: _CrossingFacts,
     traveller: BaseModel | None,
@@ -116,7 +117,9 @@ def add_crossing(
         decision=crossing.decision,
         commitment_hex=entries.commitment(salt, entries.personal_bytes(crossing.id, personal)),
     )
-    conn.execute(
+    # Queued for the commit: nothing reads a leaf back before the appender, after commit.
+    insert_at_commit(
+        session,
         _INSERT,
         {
             "id": new_id(),
