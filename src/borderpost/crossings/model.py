@@ -47,6 +47,8 @@ class Crossing(Base):
             "organisation_type",
         ),
         Index("ix_crossings_time", "time"),
+        # Pages of recent crossings filtered by decision (the supervisor's "refused only").
+        Index("ix_crossings_post_decision", "post_id", "decision", "time", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
