@@ -1,6 +1,7 @@
 """ISO 3166-1 alpha-3 country codes and ISO 4217 currency codes, as static sets.
 
-Taken from the Debian iso-codes 4.15 tables, with the currency codes XCG and ZWG added since.
+Countries from ``documents.icao_codes``; currencies from the Debian iso-codes 4.15 tables,
+with XCG and ZWG added since.
 Alpha-3 codes in the ranges that ISO 3166 leaves to users (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ)
 are accepted too, so a post can record an origin that has no ISO code without the software
 taking a side on it.
@@ -8,19 +9,7 @@ taking a side on it.
 
 from __future__ import annotations
 
-_COUNTRY_CODES = """
-    ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD
-    BGR BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR
-    COD COG COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH
-    ESP EST ETH FIN FJI FLK FRA FRO FSM GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL
-    GTM GUF GUM GUY HKG HMD HND HRV HTI HUN IDN IMN IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR
-    JPN KAZ KEN KGZ KHM KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE LKA LSO LTU LUX LVA MAC MAF MAR
-    MCO MDA MDG MDV MEX MHL MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS MWI MYS MYT NAM NCL
-    NER NFK NGA NIC NIU NLD NOR NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK PRT PRY
-    PSE PYF QAT REU ROU RUS RWA SAU SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP
-    SUR SVK SVN SWE SWZ SXM SYC SYR TCA TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA
-    UGA UKR UMI URY USA UZB VAT VCT VEN VGB VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
-"""
+from borderpost.documents.icao_codes import ISO_3166_ALPHA3
 
 _CURRENCY_CODES = """
     AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN
@@ -33,8 +22,9 @@ _CURRENCY_CODES = """
     XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWG ZWL
 """
 
-# Kept as text and split once: 400 codes read better as a block than as a list literal.
-COUNTRIES: frozenset[str] = frozenset(_COUNTRY_CODES.split())
+# The countries are the MRZ checker's list (one copy in the project); the currencies are kept
+# as text and split once: 180 codes read better as a block than as a list literal.
+COUNTRIES: frozenset[str] = ISO_3166_ALPHA3
 CURRENCIES: frozenset[str] = frozenset(_CURRENCY_CODES.split())
 
 
