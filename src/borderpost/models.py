@@ -8,6 +8,7 @@ from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.reference import ReferenceState
+from borderpost.reports.model import CrossingCount
 from borderpost.sync.model import OutboxEvent
 from borderpost.vehicles.model import Vehicle
 
@@ -17,6 +18,7 @@ __all__ = [
     "Closure",
     "Convoy",
     "Crossing",
+    "CrossingCount",
     "Lane",
     "LedgerEntry",
     "Organisation",

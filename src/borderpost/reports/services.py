@@ -17,9 +17,8 @@ from borderpost.errors import invalid
 from borderpost.posts import repository as posts_repository
 from borderpost.posts.model import Post
 from borderpost.posts.services import get_post
+from borderpost.reports.model import NO_ORGANISATION, CrossingCount
 from borderpost.vocab import Category, Decision, Direction, Kind, OrganisationType
-
-NO_ORGANISATION = "none"
 
 
 def _empty_block() -> dict[str, Any]:
@@ -46,27 +45,86 @@ def summary(
     counts: Counter[tuple[str, str, str, str, str | None]] = Counter()
     for post in posts:
         start, end = post.local_day_bounds(first, last)
-        rows = uow.session.execute(
-            select(
-                Crossing.kind,
-                Crossing.category,
-                Crossing.direction,
-                Crossing.decision,
-                Crossing.organisation_type,
-                func.count(),
-            )
-            .where(Crossing.post_id == post.id, Crossing.time >= start, Crossing.time < end)
-            .group_by(
-                Crossing.kind,
-                Crossing.category,
-                Crossing.direction,
-                Crossing.decision,
-                Crossing.organisation_type,
-            )
-        )
-        for kind, category, direction, decision, org_type, n in rows:
-            counts[(kind, category, direction, decision, org_type)] += n
+        whole_from, whole_to = _ceil_day(start), _floor_day(end)
+        if whole_from >= whole_to:  # no whole UTC day inside the period
+            _count_crossings(uow, post, start, end, counts)
+            continue
+        # Whole UTC days from the triggers' counts (reports/model.py); the partial days at
+        # either end, between local and UTC midnight, from the crossings themselves.
+        _count_days(uow, post, whole_from, whole_to, counts)
+        _count_crossings(uow, post, start, whole_from, counts)
+        _count_crossings(uow, post, whole_to, end, counts)
     return build_summary(counts, first, last, [p.code for p in posts])
+
+
+_Shape = tuple[str, str, str, str, str | None]
+
+
+def _floor_day(t: dt.datetime) -> dt.datetime:
+    return t.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _ceil_day(t: dt.datetime) -> dt.datetime:
+    floor = _floor_day(t)
+    return floor if floor == t else floor + dt.timedelta(days=1)
+
+
+def _count_days(
+    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime, counts: Counter[_Shape]
+) -> None:
+    rows = uow.session.execute(
+        select(
+            CrossingCount.kind,
+            CrossingCount.category,
+            CrossingCount.direction,
+            CrossingCount.decision,
+            CrossingCount.organisation_type,
+            func.sum(CrossingCount.n),
+        )
+        .where(
+            CrossingCount.post_id == post.id,
+            CrossingCount.day >= start,
+            CrossingCount.day < end,
+        )
+        .group_by(
+            CrossingCount.kind,
+            CrossingCount.category,
+            CrossingCount.direction,
+            CrossingCount.decision,
+            CrossingCount.organisation_type,
+        )
+    )
+    for kind, category, direction, decision, org_type, n in rows:
+        if n:
+            org = None if org_type == NO_ORGANISATION else org_type
+            counts[(kind, category, direction, decision, org)] += int(n)
+
+
+def _count_crossings(
+    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime, counts: Counter[_Shape]
+) -> None:
+    if start >= end:
+        return
+    rows = uow.session.execute(
+        select(
+            Crossing.kind,
+            Crossing.category,
+            Crossing.direction,
+            Crossing.decision,
+            Crossing.organisation_type,
+            func.count(),
+        )
+        .where(Crossing.post_id == post.id, Crossing.time >= start, Crossing.time < end)
+        .group_by(
+            Crossing.kind,
+            Crossing.category,
+            Crossing.direction,
+            Crossing.decision,
+            Crossing.organisation_type,
+        )
+    )
+    for kind, category, direction, decision, org_type, n in rows:
+        counts[(kind, category, direction, decision, org_type)] += n
 
 
 def build_summary(
