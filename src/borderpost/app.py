@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,9 +21,17 @@ from borderpost.ledger.api import lifespan as ledger_lifespan
 from borderpost.organisations.api import router as organisations_router
 from borderpost.posts.api import router as posts_router
 from borderpost.reports.api import router as reports_router
+from borderpost.sync.shipper import lifespan as sync_lifespan
 from borderpost.web.setup import install as install_web
 
 API_PREFIX = "/api/v1"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The background work of a node that owns its database: the ledger, the outbox."""
+    async with ledger_lifespan(app), sync_lifespan(app):
+        yield
 
 
 def create_app(
@@ -39,10 +50,11 @@ def create_app(
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=f"{API_PREFIX}/redoc",
         static_url="/static/api-docs",
-        lifespan=ledger_lifespan,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
+    app.state.owns_database = owns_database
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)

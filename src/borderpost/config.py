@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     )
     session_hours: float = Field(default=12.0, description="A UI session lasts this long")
     secure_cookies: bool = Field(default=False, description="Send cookies over HTTPS only")
+    sync_url: str = Field(
+        default="", description="NATS server the outbox ships to (empty: no shipping)"
+    )
+    sync_stream: str = Field(default="BORDERPOST", description="JetStream stream of the network")
+    sync_interval_seconds: float = Field(default=2.0, description="How often the outbox ships")
 
     @classmethod
     def settings_customise_sources(

@@ -98,6 +98,22 @@ class Recorded:
     created: bool  # False when the id was already recorded (idempotent re-import)
 
 
+@dataclass(frozen=True)
+class Replica:
+    """What a post decided, for headquarters storing a crossing that a post recorded.
+
+    A replica keeps the post's decision, reasons, flags, officer and time as they were: the
+    rules are not applied a second time, and neither the outbox nor the ledger is written
+    (the post's own log is the record; headquarters mirrors it, it does not re-sign it).
+    """
+
+    officer: str
+    decision: Decision
+    reasons: list[str]
+    flags: list[str]
+    recorded_at: dt.datetime
+
+
 @dataclass
 class _Resolved:
     """Everything a crossing refers to, looked up before anything is written."""
@@ -214,7 +230,9 @@ def _vehicle(conn: Connection, post: Post, data: VehicleIn, now: dt.datetime) ->
     return vehicle_id
 
 
-def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
+def record_crossing(
+    uow: UnitOfWork, command: CrossingCreate, replica: Replica | None = None
+) -> Recorded:
     """Check and record one crossing, with its outbox event, in the caller's transaction.
 
     A crossing at a closed post is refused with the closure's reason unless the post exempts
@@ -239,7 +257,9 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
     flags: list[str] = []
     now = clock.now()
 
-    refusal = post.refusal_when_closed(command.category, ref.closure_at(post, command.time))
+    refusal = None
+    if replica is None:
+        refusal = post.refusal_when_closed(command.category, ref.closure_at(post, command.time))
     if refusal is not None:
         flags.append(FLAG_POST_CLOSED)
         if decision is not Decision.REFUSED or refusal not in reasons:
@@ -252,7 +272,7 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
         traveller_id, document_id, expiry = _traveller_and_document(
             conn, post, command.traveller, now
         )
-        if document_expired(expiry, command.time.astimezone(post.zone).date()):
+        if replica is None and document_expired(expiry, command.time.astimezone(post.zone).date()):
             flags.append(FLAG_DOCUMENT_EXPIRED)
     else:
         assert command.vehicle is not None
@@ -273,6 +293,10 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
         )
 
     org = resolved.organisation
+    officer, recorded_at = uow.actor, now
+    if replica is not None:
+        decision, reasons, flags = replica.decision, list(replica.reasons), list(replica.flags)
+        officer, recorded_at = replica.officer, replica.recorded_at
     row: dict[str, Any] = dict(
         id=command.id or new_id(),
         post_id=post.id,
@@ -289,11 +313,11 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
         carried_by_id=resolved.carrier_id,
         convoy_id=convoy_id,
         lane_id=resolved.lane.id if resolved.lane else None,
-        officer=uow.actor,
+        officer=officer,
         decision=decision.value,
         reasons=reasons,
         flags=flags,
-        recorded_at=now,
+        recorded_at=recorded_at,
     )
     conn.execute(_INSERT[_CROSSINGS.name], row)
     crossing = RecordedCrossing(**row)
@@ -315,20 +339,21 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
         decision=crossing.decision,
         reasons=reasons,
         flags=flags,
-        recorded_at=now,
+        recorded_at=recorded_at,
     )
-    insert_at_commit(
-        session,
-        _INSERT[_OUTBOX.name],
-        {
-            "id": new_id(),
-            "post_id": post.id,
-            "topic": "crossing.recorded",
-            "payload": read.model_dump(mode="json"),
-            "created_at": now,
-            "sent_at": None,
-        },
-    )
+    if replica is None:  # headquarters does not ship again what it received
+        insert_at_commit(
+            session,
+            _INSERT[_OUTBOX.name],
+            {
+                "id": new_id(),
+                "post_id": post.id,
+                "topic": "crossing.recorded",
+                "payload": read.model_dump(mode="json"),
+                "created_at": now,
+                "sent_at": None,
+            },
+        )
     # Core inserts bypass the flush hook: the crossing's audit entry is written here, with the
     # facts of the decision (the personal data stay in the crossing's own rows).
     audit.record(
@@ -350,6 +375,8 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
         post.id,
         defer=True,
     )
-    # The crossing's ledger leaf (public facts and a salted commitment), same transaction.
-    ledger.add_crossing(session, post, crossing, command.traveller, command.vehicle, now)
+    # The crossing's ledger leaf (public facts and a salted commitment), same transaction;
+    # a replica's leaf is in the post's own log.
+    if replica is None:
+        ledger.add_crossing(session, post, crossing, command.traveller, command.vehicle, now)
     return Recorded(crossing, read, created=True)

@@ -1,0 +1,201 @@
+"""The outbox ships to a real NATS JetStream server and headquarters ingests it once.
+
+NATS must answer at BORDERPOST_TEST_NATS_URL (default nats://127.0.0.1:4222, started with
+JetStream on these machines); each test makes its own stream and deletes it afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nats
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+from tests.factories import command, make_organisation, make_post, person_crossing, vehicle_crossing
+
+from borderpost.audit.model import AuditEntry
+from borderpost.crossings.model import Crossing
+from borderpost.crossings.recording import record_crossing
+from borderpost.db import UnitOfWork, make_engine
+from borderpost.sync import link
+from borderpost.sync.ingest import ingest_once
+from borderpost.sync.model import OutboxEvent
+from borderpost.sync.shipper import LINK_ERRORS, Shipper, backlog, ship_once
+
+Factory = sessionmaker[Session]
+NATS_URL = os.environ.get("BORDERPOST_TEST_NATS_URL", "nats://127.0.0.1:4222")
+NOBODY = "nats://127.0.0.1:1"  # a link that is down: nothing listens there
+
+
+async def _delete_stream(name: str) -> None:
+    nc = await nats.connect(NATS_URL)
+    try:
+        await nc.jetstream().delete_stream(name)
+    except nats.js.errors.NotFoundError:
+        pass
+    finally:
+        await nc.close()
+
+
+@pytest.fixture
+def stream() -> Iterator[str]:
+    name = f"BPTEST_{uuid.uuid4().hex[:10].upper()}"
+    try:
+        asyncio.run(_delete_stream(name))  # also proves the server answers
+    except Exception as exc:  # pragma: no cover - the message is the point
+        pytest.fail(f"NATS JetStream is required at {NATS_URL} and does not answer: {exc}")
+    yield name
+    asyncio.run(_delete_stream(name))
+
+
+@pytest.fixture
+def headquarters(tmp_path: Path, sqlite_template: Path) -> Iterator[Factory]:
+    path = tmp_path / "hq.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield sessionmaker(bind=engine, expire_on_commit=False)
+    engine.dispose()
+
+
+def _reference(factory: Factory) -> None:
+    with UnitOfWork(factory) as uow:
+        make_post(uow, "P-A")
+        make_organisation(uow, "AID")
+        uow.commit()
+
+
+def _record_day(factory: Factory) -> list[uuid.UUID]:
+    """A truck with its driver, an aid worker, a refusal: what a post ships."""
+    with UnitOfWork(factory, actor="officer.a") as uow:
+        truck = record_crossing(uow, command(vehicle_crossing()))
+        driver = record_crossing(uow, command(person_crossing(carried_by=str(truck.crossing.id))))
+        aid = record_crossing(
+            uow,
+            command(person_crossing(category="humanitarian", organisation="AID", direction="out")),
+        )
+        refused = record_crossing(
+            uow, command(person_crossing(decision="refused", reasons=["no visa"]))
+        )
+        uow.commit()
+    return [r.crossing.id for r in (truck, driver, aid, refused)]
+
+
+def _facts(factory: Factory) -> dict[uuid.UUID, tuple[Any, ...]]:
+    with factory() as session:
+        return {
+            c.id: (c.decision, c.reasons, c.officer, c.category, c.carried_by_id, c.time)
+            for c in session.scalars(select(Crossing))
+        }
+
+
+def test_a_post_with_its_link_down_keeps_every_event(session_factory: Factory, stream: str) -> None:
+    _reference(session_factory)
+    ids = _record_day(session_factory)
+    with pytest.raises(LINK_ERRORS):
+        asyncio.run(ship_once(session_factory, NOBODY, stream))
+    assert backlog(session_factory).unsent == len(ids)
+
+    report = asyncio.run(ship_once(session_factory, NATS_URL, stream))
+    assert (report.sent, report.duplicates) == (len(ids), 0)
+    assert backlog(session_factory).unsent == 0
+    again = asyncio.run(ship_once(session_factory, NATS_URL, stream))
+    assert (again.sent, again.duplicates) == (0, 0)
+
+
+def test_headquarters_stores_each_crossing_once_with_the_posts_decision(
+    session_factory: Factory, headquarters: Factory, stream: str
+) -> None:
+    _reference(session_factory)
+    _reference(headquarters)
+    _record_day(session_factory)
+    asyncio.run(ship_once(session_factory, NATS_URL, stream))
+    report = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5))
+    assert report.outcomes == {"created": 4}
+    assert _facts(headquarters) == _facts(session_factory)
+    with headquarters() as session:  # ingest is a write: audited, as the sync actor
+        actors = set(session.scalars(select(AuditEntry.actor)))
+    assert "sync" in actors
+
+    # The acknowledgements were lost: the post sends everything again. JetStream keeps one
+    # copy (same Nats-Msg-Id), and headquarters has nothing new to apply.
+    with session_factory() as session, session.begin():
+        session.execute(update(OutboxEvent).values(sent_at=None))
+    resend = asyncio.run(ship_once(session_factory, NATS_URL, stream))
+    assert (resend.sent, resend.duplicates) == (0, 4)
+    assert asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5)).outcomes == {}
+    assert len(_facts(headquarters)) == 4
+
+
+def test_an_event_headquarters_cannot_apply_yet_waits_and_is_not_lost(
+    session_factory: Factory, headquarters: Factory, stream: str
+) -> None:
+    _reference(session_factory)
+    with UnitOfWork(headquarters) as uow:  # headquarters knows the post, not the organisation
+        make_post(uow, "P-A")
+        uow.commit()
+    _record_day(session_factory)
+    asyncio.run(ship_once(session_factory, NATS_URL, stream))
+
+    async def first_pass() -> Any:
+        nc = await link.connect(NATS_URL)
+        try:
+            from borderpost.sync.ingest import ingest
+
+            return await ingest(headquarters, nc.jetstream(), stream, wait=0.5, retry_delay=1.0)
+        finally:
+            await nc.close()
+
+    report = asyncio.run(first_pass())
+    assert report.outcomes == {"created": 3, "waiting": 1}
+    assert report.problems == [
+        f"{link.subject(stream, 'P-A', 'crossing.recorded')}: "
+        "organisation: no organisation with code 'AID'"
+    ]
+    assert "ERIKSSON" not in json.dumps(report.problems)  # no personal data in the reason
+    with UnitOfWork(headquarters) as uow:
+        make_organisation(uow, "AID")
+        uow.commit()
+    later = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=3.0))
+    assert later.outcomes == {"created": 1}
+    assert _facts(headquarters) == _facts(session_factory)
+
+
+def test_the_servers_shipper_retries_until_the_link_is_back(
+    tmp_path: Path, sqlite_template: Path, stream: str
+) -> None:
+    path = tmp_path / "post.db"
+    shutil.copy(sqlite_template, path)
+    factory: Factory = sessionmaker(bind=make_engine(f"sqlite:///{path}"))
+    _reference(factory)
+    _record_day(factory)
+    down = Shipper(factory, NOBODY, stream, interval=0.05, max_backoff=0.1)
+    down.start()
+    try:
+        for _ in range(200):
+            if down.last_error:
+                break
+            asyncio.run(asyncio.sleep(0.05))
+    finally:
+        down.stop()
+    assert down.last_error is not None
+    assert backlog(factory).unsent == 4
+
+    up = Shipper(factory, NATS_URL, stream, interval=0.05)
+    up.start()
+    try:
+        for _ in range(200):
+            if backlog(factory).unsent == 0:
+                break
+            asyncio.run(asyncio.sleep(0.05))
+    finally:
+        up.stop()
+    assert backlog(factory).unsent == 0
+    assert up.last_error is None
