@@ -9,7 +9,7 @@ PORT ?= 8000
 # The PostgreSQL server the tests use (a scratch database is made in it and dropped after).
 export BORDERPOST_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint types migrations-check postgres install clean
+.PHONY: run test lint types migrations-check postgres nats install clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -40,6 +40,10 @@ types: $(VENV)/.installed
 postgres:
 	@bash scripts/ensure-postgres.sh
 
+# The sync tests talk to a real NATS JetStream server.
+nats:
+	@bash scripts/ensure-nats.sh
+
 # Migrations apply cleanly and match the models, on SQLite and on PostgreSQL.
 migrations-check: $(VENV)/.installed postgres
 	@tmp=$$(mktemp -d); \
@@ -48,7 +52,7 @@ migrations-check: $(VENV)/.installed postgres
 	status=$$?; rm -rf "$$tmp"; [ $$status -eq 0 ]
 	@$(PY) scripts/pg_scratch.py -- $(BIN)/alembic upgrade head \; $(BIN)/alembic check
 
-test: lint types migrations-check
+test: lint types migrations-check nats
 	$(BIN)/pytest -q
 
 clean:
