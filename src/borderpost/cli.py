@@ -18,6 +18,7 @@ from borderpost.config import Settings
 from borderpost.db import UnitOfWork, make_engine, make_session_factory
 from borderpost.documents.cli import document_app
 from borderpost.ledger.cli import app as ledger_app
+from borderpost.ledger.witness_cli import app as witness_app
 from borderpost.screening.cli import screening_app
 
 app = typer.Typer(help="Borderpost: border crossing point management.", no_args_is_help=True)
@@ -31,6 +32,7 @@ app.add_typer(document_app, name="document")
 app.add_typer(screening_app, name="screening")
 app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(witness_app, name="witness")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
