@@ -83,7 +83,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if getattr(app.state, "ledger_appender", False):
         settings = app.state.settings
         appender = services.Appender(
-            app.state.session_factory, settings.home, settings.checkpoint_interval_seconds
+            app.state.session_factory,
+            settings.home,
+            settings.checkpoint_interval_seconds,
+            services.witness_policy(settings),
         )
         appender.start()
     try:

@@ -34,6 +34,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
+from borderpost.config import Settings
 from borderpost.db import insert_at_commit
 from borderpost.ids import new_id
 from borderpost.ledger import entries
@@ -42,6 +43,7 @@ from borderpost.ledger.keys import generate_log_key, load_log_signer
 from borderpost.ledger.log import TileLog
 from borderpost.ledger.model import LedgerEntry
 from borderpost.ledger.note import Ed25519Signer
+from borderpost.ledger.quorum import WitnessEndpoint, WitnessPolicy, publish_with_quorum
 from borderpost.posts.model import Post
 
 log = logging.getLogger("borderpost.ledger")
@@ -283,13 +285,24 @@ def close_logs(home: Path | None = None) -> None:
 # -- appending --------------------------------------------------------------------------------
 
 
+def witness_policy(settings: Settings) -> WitnessPolicy:
+    """The node's witnesses and quorum, from ``ledger_witnesses`` and ``ledger_quorum``."""
+    endpoints = [WitnessEndpoint.parse(w.url, w.vkey) for w in settings.ledger_witnesses]
+    return WitnessPolicy(endpoints, settings.ledger_quorum)
+
+
 def append_pending(
-    session_factory: sessionmaker[Session], home: Path, post_code: str | None = None
+    session_factory: sessionmaker[Session],
+    home: Path,
+    post_code: str | None = None,
+    policy: WitnessPolicy | None = None,
 ) -> int:
     """Append every pending leaf (of one post, or all) to its log and sign; count appended.
 
-    Safe to run again at any time, and after a crash at any point: an entry is never
-    appended twice and never lost.
+    With a witness ``policy`` (quorum above 0) the new checkpoint is published only once
+    enough witnesses cosigned it; until then the previously published one stays served, and
+    each later run asks again. Safe to run again at any time, and after a crash at any
+    point: an entry is never appended twice and never lost.
     """
     with session_factory() as session:
         query = select(Post.id, Post.code)
@@ -304,12 +317,16 @@ def append_pending(
         raise LedgerError(f"no post with code {post_code!r}")
     total = 0
     for post_id, code in posts:
-        total += _append_post(session_factory, home, post_id, code)
+        total += _append_post(session_factory, home, post_id, code, policy or WitnessPolicy())
     return total
 
 
 def _append_post(
-    session_factory: sessionmaker[Session], home: Path, post_id: uuid.UUID, code: str
+    session_factory: sessionmaker[Session],
+    home: Path,
+    post_id: uuid.UUID,
+    code: str,
+    policy: WitnessPolicy,
 ) -> int:
     held = open_log(home, code)
     assert held is not None
@@ -324,7 +341,9 @@ def _append_post(
                 break
         last = tlog.last_checkpoint
         if last is None or last.size != tlog.size:
-            tlog.sign_checkpoint(signer)
+            tlog.sign_checkpoint(signer, publish=not policy.enabled)
+        if policy.enabled:
+            publish_with_quorum(tlog, policy)
     if appended:
         log.info("ledger %s: %d entries appended, size %d", code, appended, tlog.size)
     return appended
@@ -406,16 +425,23 @@ def _append_batch(
 class Appender:
     """Runs ``append_pending`` every ``interval`` seconds in a daemon thread, and on stop."""
 
-    def __init__(self, session_factory: sessionmaker[Session], home: Path, interval: float) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        home: Path,
+        interval: float,
+        policy: WitnessPolicy | None = None,
+    ) -> None:
         self.session_factory = session_factory
         self.home = home
+        self.policy = policy or WitnessPolicy()
         self.interval = max(0.1, interval)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> int:
         try:
-            return append_pending(self.session_factory, self.home)
+            return append_pending(self.session_factory, self.home, policy=self.policy)
         except Exception:  # the next round retries; the outbox keeps every entry
             log.exception("ledger append failed")
             return 0
