@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
@@ -60,3 +60,17 @@ def list_crossings(
 )
 def read_crossing(crossing_id: uuid.UUID, uow: Uow) -> CrossingRead:
     return services.to_read(services.get_crossing(uow, crossing_id))
+
+
+@router.get(
+    "/{crossing_id}/receipt",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "A C2SP tlog-proof"}},
+    dependencies=[require(Permission.READ_CROSSINGS, post_from=services.post_of_crossing)],
+)
+def crossing_receipt(crossing_id: uuid.UUID, uow: Uow, request: Request) -> Response:
+    """The crossing's ledger receipt (C2SP tlog-proof), checkable offline."""
+    from borderpost.ledger.receipts import crossing_receipt as receipt
+
+    data = receipt(uow, request.app.state.settings.home, crossing_id)
+    return Response(data, media_type="text/plain; charset=utf-8")

@@ -264,3 +264,60 @@ def recount_command(
             for key, count in block[group].items():
                 if count:
                     typer.echo(f"  {group.removeprefix('by_')} {key}: {count}")
+
+
+@app.command("receipt")
+def receipt_command(
+    crossing_id: Annotated[str, typer.Argument(help="The crossing's id")],
+) -> None:
+    """Print the C2SP tlog-proof receipt of a crossing (from this node's database and log)."""
+    import uuid
+
+    from borderpost.config import Settings
+    from borderpost.db import UnitOfWork, make_engine, make_session_factory
+    from borderpost.errors import DomainError
+    from borderpost.ledger.receipts import crossing_receipt
+
+    try:
+        wanted = uuid.UUID(crossing_id)
+    except ValueError as exc:
+        raise _fail(f"crossing_id: {crossing_id!r} is not a UUID") from exc
+    settings = Settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    try:
+        with UnitOfWork(factory, actor="cli") as uow:
+            data = crossing_receipt(uow, settings.home, wanted)
+    except DomainError as exc:
+        raise _fail(exc.message) from exc
+    typer.echo(data.decode("utf-8"), nl=False)
+
+
+@app.command("check-receipt")
+def check_receipt_command(
+    file: Annotated[Path, typer.Argument(help="The receipt (C2SP tlog-proof)", exists=True)],
+    vkey: Annotated[list[str], typer.Option("--vkey", help="The log's vkey, or a file of them")],
+    witness: Annotated[
+        list[str] | None, typer.Option("--witness", help="A witness vkey whose cosignature counts")
+    ] = None,
+    quorum: Annotated[
+        int | None, typer.Option(help="Cosignatures required of the --witness keys; default all")
+    ] = None,
+) -> None:
+    """Verify a receipt offline and print the public facts it proves are in the log."""
+    from borderpost.ledger.receipts import check_receipt
+
+    witnesses = [k for w in witness or () for k in read_vkeys(w)]
+    try:
+        checked = check_receipt(
+            file.read_bytes(),
+            load_verifiers(k for v in vkey for k in read_vkeys(v)),
+            load_verifiers(witnesses),
+            len(witnesses) if quorum is None else quorum,
+        )
+    except (LedgerError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    cp = checked.checkpoint
+    typer.echo(f"ok: entry {checked.index} of {cp.origin} at size {cp.size}")
+    if checked.cosigners:
+        typer.echo(f"cosigned by: {', '.join(checked.cosigners)}")
+    typer.echo(json.dumps(checked.facts, indent=2, sort_keys=True))
