@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     ledger_witnesses: list[WitnessSetting] = Field(
         default_factory=list, description="Witnesses each new checkpoint is sent to"
     )
+    ledger_daily_bulletin: bool = Field(
+        default=True, description="The appender issues each post's bulletin of the day before"
+    )
     ledger_quorum: int = Field(
         default=0, ge=0, description="Cosignatures needed to publish a checkpoint; 0: none"
     )

@@ -80,6 +80,13 @@ def test_init_append_verify_recount(home: Path, server: str, tmp_path: Path) -> 
     result = runner.invoke(cli_app, check)
     assert result.exit_code == 0, result.output
     assert "ok: entry 0 of borderpost/P-A at size 2" in result.output
+    result = runner.invoke(cli_app, ["ledger", "bulletin", "--post", "P-A", "--from", "2026-03-10"])
+    assert result.exit_code == 0, result.output
+    assert "persons total 1\n" in result.output
+    check = ["ledger", "check-bulletin", server, "--vkey", str(vkey_files[0])]
+    result = runner.invoke(cli_app, check)
+    assert result.exit_code == 0, result.output
+    assert "ok: bulletin of P-A 2026-03-10..2026-03-10 = entries 0..2" in result.output
     result = runner.invoke(cli_app, ["ledger", "receipt", "not-a-uuid"])
     assert result.exit_code == 1
     assert "crossing_id" in result.output

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import public
@@ -70,6 +71,37 @@ def vkey(code: str, request: Request) -> Response:
     return Response("".join(k + "\n" for k in keys), media_type=TEXT)
 
 
+@router.get("/bulletin/latest", dependencies=[public()])
+def bulletin_latest(code: str, request: Request) -> Response:
+    """The post's latest statistics bulletin, a signed note bound to a checkpoint."""
+    from borderpost.ledger.bulletins import latest_bulletin
+
+    try:
+        data = latest_bulletin(request.app.state.settings.home, code)
+    except LedgerError:
+        data = None
+    if data is None:
+        return _not_found()
+    return Response(data, media_type=TEXT, headers={"Cache-Control": SHORT})
+
+
+@router.get("/bulletin/latest.json", dependencies=[public()])
+def bulletin_latest_json(code: str, request: Request) -> Response:
+    """The latest bulletin as JSON, with the signed note it was read from."""
+    from borderpost.ledger.bulletin import parse_text
+    from borderpost.ledger.bulletins import latest_bulletin
+    from borderpost.ledger.note import parse_note
+
+    try:
+        data = latest_bulletin(request.app.state.settings.home, code)
+    except LedgerError:
+        data = None
+    if data is None:
+        return _not_found()
+    body = {**parse_text(parse_note(data)[0]).to_json(), "note": data.decode("utf-8")}
+    return JSONResponse(body, headers={"Cache-Control": SHORT})
+
+
 def install(app: FastAPI, *, appender: bool) -> None:
     """Mount the routes; ``appender``: run the background appender in the app's lifespan."""
     app.state.ledger_appender = appender
@@ -87,6 +119,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             settings.home,
             settings.checkpoint_interval_seconds,
             services.witness_policy(settings),
+            settings.ledger_daily_bulletin,
         )
         appender.start()
     try:

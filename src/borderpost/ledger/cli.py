@@ -321,3 +321,59 @@ def check_receipt_command(
     if checked.cosigners:
         typer.echo(f"cosigned by: {', '.join(checked.cosigners)}")
     typer.echo(json.dumps(checked.facts, indent=2, sort_keys=True))
+
+
+@app.command("bulletin")
+def bulletin_command(
+    post: Annotated[str, typer.Option("--post", help="Post code")],
+    from_: Annotated[
+        dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="Default: yesterday")
+    ] = None,
+    to: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+) -> None:
+    """Issue the post's statistics bulletin (local days) from its published checkpoint."""
+    from sqlalchemy import select
+
+    from borderpost.config import Settings
+    from borderpost.db import make_engine, make_session_factory
+    from borderpost.ledger.bulletins import issue_bulletin
+    from borderpost.posts.model import Post
+
+    settings = Settings()
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    with factory() as session:
+        zone = session.execute(select(Post.timezone).where(Post.code == post)).scalar()
+    if zone is None:
+        raise _fail(f"post: no post with code {post!r}")
+    today = dt.datetime.now(ZoneInfo(zone)).date()
+    first = from_.date() if from_ else today - dt.timedelta(days=1)
+    last = to.date() if to else first
+    try:
+        note = issue_bulletin(settings.home, post, zone, first, last)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(note.decode("utf-8"), nl=False)
+
+
+@app.command("check-bulletin")
+def check_bulletin_command(
+    url: Annotated[str, typer.Argument(help="The log's URL, e.g. http://host/ledger/AST-W/")],
+    vkey: VkeyOpt = None,
+) -> None:
+    """Verify the latest bulletin: its signature, its checkpoint, and its figures recounted."""
+    from borderpost.ledger.bulletin import check
+
+    fetch = http_fetch(url)
+    try:
+        keys = _vkeys_for(url, vkey, fetch)
+        note = fetch("bulletin/latest")
+        if note is None:
+            raise VerificationError(f"{url} serves no bulletin")
+        verified = verify(fetch, keys)
+        made = check(note, load_verifiers(keys), verified.entries or ())
+    except (LedgerError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(
+        f"ok: bulletin of {made.post} {made.first}..{made.last} = entries 0..{made.size} "
+        f"of {made.origin} (log now at {verified.checkpoint.size})"
+    )

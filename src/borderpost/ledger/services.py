@@ -431,20 +431,30 @@ class Appender:
         home: Path,
         interval: float,
         policy: WitnessPolicy | None = None,
+        daily_bulletin: bool = False,
     ) -> None:
         self.session_factory = session_factory
         self.home = home
         self.policy = policy or WitnessPolicy()
+        self.daily_bulletin = daily_bulletin
         self.interval = max(0.1, interval)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> int:
         try:
-            return append_pending(self.session_factory, self.home, policy=self.policy)
+            appended = append_pending(self.session_factory, self.home, policy=self.policy)
         except Exception:  # the next round retries; the outbox keeps every entry
             log.exception("ledger append failed")
             return 0
+        if self.daily_bulletin:
+            from borderpost.ledger.bulletins import issue_due_bulletins
+
+            try:
+                issue_due_bulletins(self.session_factory, self.home)
+            except Exception:  # the next round retries
+                log.exception("ledger bulletins failed")
+        return appended
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
