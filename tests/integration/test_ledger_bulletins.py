@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing, vehicle_crossing
+from tests.web_support import add_user, bearer
 
 from borderpost.app import create_app
 from borderpost.config import Settings
@@ -99,6 +100,11 @@ def test_a_bulletin_equals_the_recount_and_is_bound_to_its_checkpoint(
     made = bulletin.check(note, load_verifiers(keys), verified.entries)
     assert made.root == verified.checkpoint.root
     assert bulletin_status(home, "P-A").verified
+    observer = bearer(add_user(session_factory, "monitor", "observer", network=True))
+    page = client.get("/observer", headers=observer)
+    assert page.status_code == 200
+    assert "Verified against the log" in page.text
+    assert "2026-03-10 – 2026-03-10" in page.text
 
     # Re-signed figures that the leaves do not give, a changed byte, another log: refused.
     text = parse_note(note)[0]
@@ -118,6 +124,7 @@ def test_a_bulletin_equals_the_recount_and_is_bound_to_its_checkpoint(
     assert not status.verified
     assert status.problem is not None
     assert "differ" in status.problem
+    assert "Does not verify" in client.get("/observer", headers=observer).text
 
 
 def test_the_appender_issues_yesterdays_bulletin_once(session_factory: Factory, home: Path) -> None:
