@@ -59,16 +59,43 @@ def tile(code: str, path: str, request: Request) -> Response:
     return Response(data, media_type="application/octet-stream", headers=headers)
 
 
+def _vkeys(request: Request, code: str) -> list[str]:
+    try:
+        return services.vkeys(request.app.state.settings.home, code)
+    except LedgerError:
+        return []
+
+
 @router.get("/vkey", dependencies=[public()])
 def vkey(code: str, request: Request) -> Response:
-    """The log's verifier keys (vkey strings), one a line, oldest first."""
-    try:
-        keys = services.vkeys(request.app.state.settings.home, code)
-    except LedgerError:
-        keys = []
+    """The log's current verifier key (vkey string)."""
+    keys = _vkeys(request, code)
+    if not keys:
+        return _not_found()
+    return Response(keys[-1] + "\n", media_type=TEXT)
+
+
+@router.get("/vkeys", dependencies=[public()])
+def vkeys(code: str, request: Request) -> Response:
+    """Every verifier key the log has had, one a line, oldest first."""
+    keys = _vkeys(request, code)
     if not keys:
         return _not_found()
     return Response("".join(k + "\n" for k in keys), media_type=TEXT)
+
+
+@router.get("/rotation/{number}", dependencies=[public()])
+def rotation(code: str, number: int, request: Request) -> Response:
+    """The ``number``-th key rotation statement (from 1), signed by the old and new keys."""
+    from borderpost.ledger.rotation import read_statement
+
+    try:
+        data = read_statement(services.log_dir(request.app.state.settings.home, code), number)
+    except LedgerError:
+        data = None
+    if data is None:
+        return _not_found()
+    return Response(data, media_type=TEXT, headers={"Cache-Control": IMMUTABLE})
 
 
 @router.get("/bulletin/latest", dependencies=[public()])

@@ -22,6 +22,7 @@ from borderpost.ledger.checkpoint import Checkpoint
 from borderpost.ledger.errors import LedgerError, StoreLockedError, VerificationError
 from borderpost.ledger.keys import load_verifiers
 from borderpost.ledger.quorum import count_cosigners
+from borderpost.ledger.rotation import follow
 from borderpost.ledger.verify import Fetch, VerifiedLog, verify_log
 
 app = typer.Typer(help="The tamper-evident ledger of each post.", no_args_is_help=True)
@@ -64,9 +65,21 @@ def _load_state(state: Path | None, origin: str) -> Checkpoint | None:
     return Checkpoint(origin, int(data["size"]), base64.b64decode(data["root"]))
 
 
-def _save_state(state: Path, verified: VerifiedLog) -> None:
+def _state_keys(state: Path | None) -> list[str]:
+    if state is None or not state.exists():
+        return []
+    return list(json.loads(state.read_text("utf-8")).get("learnt_keys", []))
+
+
+def _save_state(state: Path, verified: VerifiedLog, learnt: list[str]) -> None:
     cp = verified.checkpoint
-    data = {"origin": cp.origin, "size": cp.size, "root": base64.b64encode(cp.root).decode()}
+    data: dict[str, Any] = {
+        "origin": cp.origin,
+        "size": cp.size,
+        "root": base64.b64encode(cp.root).decode(),
+    }
+    if learnt:  # log keys reached by following rotation statements from a pinned key
+        data["learnt_keys"] = learnt
     tmp = state.with_name(state.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
     tmp.replace(state)
@@ -102,6 +115,13 @@ def verify(
         if origin not in {v.name for v in verifiers}:
             raise VerificationError(f"no trusted key is named {origin!r}")
     previous = _load_state(state, origin)
+    # Keys learnt from rotation statements on earlier runs, then any new statements.
+    known = [*vkeys, *_state_keys(state)]
+    try:
+        trusted = follow(fetch, origin, [k.strip() for k in known if k.strip()])
+        verifiers = load_verifiers(trusted)
+    except LedgerError as exc:
+        raise VerificationError(str(exc)) from exc
     verified = verify_log(fetch, origin=origin, log_keys=verifiers, previous=previous)
     if witnesses:
         _check_cosigned(verified.note, witnesses, len(witnesses) if quorum is None else quorum)
@@ -111,7 +131,7 @@ def verify(
         except entries.LeafError as exc:
             raise VerificationError(f"entry {index} is not a leaf: {exc}") from exc
     if state is not None:
-        _save_state(state, verified)
+        _save_state(state, verified, [k for k in trusted if k not in vkeys])
     return verified
 
 
@@ -376,4 +396,22 @@ def check_bulletin_command(
     typer.echo(
         f"ok: bulletin of {made.post} {made.first}..{made.last} = entries 0..{made.size} "
         f"of {made.origin} (log now at {verified.checkpoint.size})"
+    )
+
+
+@app.command("rotate-key")
+def rotate_key_command(post: Annotated[str, typer.Argument(help="Post code")]) -> None:
+    """Make the post's next log key; the old key signs a statement naming the new one."""
+    from borderpost.config import Settings
+    from borderpost.ledger.services import rotate_log_key
+
+    try:
+        vkey, _ = rotate_log_key(Settings().home, post)
+    except (LedgerError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(vkey)
+    typer.echo(
+        "the next checkpoints are signed by the old and the new key; give the new vkey to the "
+        "witnesses (borderpost witness add-log), then move the old .key file away",
+        err=True,
     )

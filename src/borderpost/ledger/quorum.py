@@ -143,8 +143,11 @@ def publish_with_quorum(tlog: TileLog, policy: WitnessPolicy) -> bool:
     if note is None or note == tlog.published_checkpoint_note:
         return False
     published = tlog.published_checkpoint_note
-    if published is not None and parse_note(published)[0] == parse_note(note)[0]:
-        return False  # already published with its quorum
+    if published is not None:
+        (text, signed), (old_text, old_signed) = parse_note(note), parse_note(published)
+        have = {(s.name, s.key_id) for s in old_signed}
+        if text == old_text and all((s.name, s.key_id) in have for s in signed):
+            return False  # already published with its quorum
     merged, count = gather(tlog, note, policy)
     if count < policy.quorum:
         log.warning(

@@ -42,7 +42,7 @@ from borderpost.ledger.errors import LedgerError, StoreCorruptError
 from borderpost.ledger.keys import generate_log_key, load_log_signer
 from borderpost.ledger.log import TileLog
 from borderpost.ledger.model import LedgerEntry
-from borderpost.ledger.note import Ed25519Signer
+from borderpost.ledger.note import Ed25519Signer, parse_note
 from borderpost.ledger.quorum import WitnessEndpoint, WitnessPolicy, publish_with_quorum
 from borderpost.posts.model import Post
 
@@ -225,6 +225,29 @@ def ensure_log_key(home: Path, code: str) -> Ed25519Signer:
     return signer
 
 
+def previous_log_key(home: Path, code: str) -> Ed25519Signer | None:
+    """The key before the newest, while its private file is kept: checkpoints are signed by
+    both during a key rotation (see ``ledger.rotation``)."""
+    paths = _key_paths(home, origin_for(code), "key")
+    return load_log_signer(paths[-2]) if len(paths) >= 2 else None
+
+
+def rotate_log_key(home: Path, code: str) -> tuple[str, bytes]:
+    """Make the post's next log key and its signed rotation statement; return both."""
+    from borderpost.ledger.rotation import rotate_key
+
+    if not _key_paths(home, origin_for(code), "key"):
+        raise LedgerError(f"post {code} has no log key to rotate: borderpost init makes one")
+    return rotate_key(home / KEYS_DIR, log_dir(home, code), ensure_log_key(home, code))
+
+
+def _signed_by(note: bytes | None, signers: list[Ed25519Signer]) -> bool:
+    if note is None:
+        return False
+    have = {(s.name, s.key_id) for s in parse_note(note)[1]}
+    return all((k.name, k.key_id) in have for k in signers)
+
+
 def vkeys(home: Path, code: str) -> list[str]:
     """Every verifier key of the post's log, oldest first (old keys verify old checkpoints)."""
     return [p.read_text("utf-8").strip() for p in _key_paths(home, origin_for(code), "vkey")]
@@ -340,8 +363,14 @@ def _append_post(
             if n < BATCH:
                 break
         last = tlog.last_checkpoint
-        if last is None or last.size != tlog.size:
-            tlog.sign_checkpoint(signer, publish=not policy.enabled)
+        signers = [signer, *filter(None, [previous_log_key(home, code)])]
+        # After a rotation the tree head is signed again, by the new and the old key.
+        if (
+            last is None
+            or last.size != tlog.size
+            or not _signed_by(tlog.latest_checkpoint_note(), signers)
+        ):
+            tlog.sign_checkpoint(*signers, publish=not policy.enabled)
         if policy.enabled:
             publish_with_quorum(tlog, policy)
     if appended:
