@@ -10,7 +10,12 @@ from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.crossings import services
-from borderpost.crossings.schemas import CrossingCreate, CrossingPage, CrossingRead
+from borderpost.crossings.schemas import (
+    CrossingCorrection,
+    CrossingCreate,
+    CrossingPage,
+    CrossingRead,
+)
 from borderpost.vocab import Category, Decision, Kind
 
 router = APIRouter(prefix="/crossings", tags=["crossings"])
@@ -74,3 +79,18 @@ def crossing_receipt(crossing_id: uuid.UUID, uow: Uow, request: Request) -> Resp
 
     data = receipt(uow, request.app.state.settings.home, crossing_id)
     return Response(data, media_type="text/plain; charset=utf-8")
+
+
+@router.post(
+    "/{crossing_id}/corrections",
+    response_model=CrossingRead,
+    status_code=201,
+    dependencies=[require(Permission.CORRECT_CROSSING, post_from=services.post_of_crossing)],
+)
+def correct_crossing(crossing_id: uuid.UUID, data: CrossingCorrection, uow: Uow) -> CrossingRead:
+    """Correct a recorded crossing's category, decision or direction, with the reason."""
+    from borderpost.crossings.corrections import correct_crossing as correct
+
+    corrected = correct(uow, crossing_id, data)
+    uow.commit()
+    return corrected
