@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing, vehicle_crossing
 from tests.witnesses import free_port, start_witness, stop, witness_cli
@@ -20,7 +21,9 @@ from borderpost.ledger import cli as ledger_cli
 from borderpost.ledger import services
 from borderpost.ledger.errors import VerificationError
 from borderpost.ledger.keys import load_verifiers
+from borderpost.ledger.model import LedgerEntry
 from borderpost.ledger.quorum import count_cosigners
+from borderpost.ledger.receipts import check_receipt, crossing_receipt
 from borderpost.ledger.verify import Fetch
 
 Factory = sessionmaker[Session]
@@ -113,6 +116,23 @@ def test_a_checkpoint_is_published_only_with_its_quorum(
     processes.append(start_witness(states[0], ports[0]))
     services.append_pending(session_factory, home, policy=policy)
     assert ledger_cli.verify(fetch, [log_vkey], witnesses=vkeys).checkpoint.size == 6
+
+    # A restarted node knows no witness's size: it sends old 0, gets 409 with the witness's
+    # size (6) and retries with the consistency proof from there.
+    _record(session_factory, 2)
+    fresh = services.witness_policy(settings)
+    services.append_pending(session_factory, home, policy=fresh)
+    assert ledger_cli.verify(fetch, [log_vkey], witnesses=vkeys).checkpoint.size == 8
+    assert set(fresh.sizes.values()) == {8}
+
+    # A receipt carries the cosignatures: it verifies offline with the witnesses' quorum.
+    with session_factory() as session:
+        first = session.scalars(select(LedgerEntry.record_id).order_by(LedgerEntry.id)).first()
+    assert first is not None
+    with UnitOfWork(session_factory) as uow:
+        receipt = crossing_receipt(uow, home, first)
+    checked = check_receipt(receipt, load_verifiers([log_vkey]), load_verifiers(vkeys), 2)
+    assert checked.cosigners == ("observer/w1", "observer/w2")
 
     # A witness key that did not cosign is refused; a quorum of one of them is enough.
     stranger = witness_cli("init", "--state", str(tmp_path / "w3"), "--name", "observer/w3")
