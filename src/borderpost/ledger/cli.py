@@ -254,6 +254,9 @@ def verify_command(
         raise _fail(str(exc)) from exc
     cp = verified.checkpoint
     typer.echo(f"ok: {cp.origin} size {cp.size}, root {base64.b64encode(cp.root).decode()}")
+    if witnesses:
+        count = count_cosigners(verified.note, load_verifiers(witnesses))
+        typer.echo(f"cosigned by {count} of the {len(witnesses)} witnesses given")
 
 
 @app.command("recount")
