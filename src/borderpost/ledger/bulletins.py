@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -73,11 +74,31 @@ class BulletinStatus:
     problem: str | None
 
 
+# Checking reads and recounts every leaf the bulletin covers: done once per bulletin and key
+# set, not on every page view (leaves never change, so the answer cannot either).
+_checked: dict[tuple[Path, str, bytes, tuple[str, ...]], BulletinStatus] = {}
+_checked_lock = threading.Lock()
+
+
 def bulletin_status(home: Path, code: str) -> BulletinStatus:
     """Check the latest bulletin of ``code`` as an observer would: signature, binding, figures."""
     note = latest_bulletin(home, code)
     if note is None:
         return BulletinStatus(code, None, False, None)
+    key = (home, code, note, tuple(vkeys(home, code)))
+    with _checked_lock:
+        found = _checked.get(key)
+    if found is None:
+        found = _check_status(home, code, note)
+        if found.verified:  # a failure is checked again: it may have been a passing state
+            with _checked_lock:
+                if len(_checked) > 1000:
+                    _checked.clear()
+                _checked[key] = found
+    return found
+
+
+def _check_status(home: Path, code: str, note: bytes) -> BulletinStatus:
     shown: bulletin.Bulletin | None = None
     try:
         shown = bulletin.parse_text(parse_note(note)[0])
