@@ -18,6 +18,7 @@ from borderpost.config import Settings
 from borderpost.db import UnitOfWork, make_engine, make_session_factory
 from borderpost.documents.cli import document_app
 from borderpost.ledger.cli import app as ledger_app
+from borderpost.ledger.witness_cli import app as witness_app
 from borderpost.screening.cli import screening_app
 from borderpost.sync.cli import app as sync_app
 
@@ -33,6 +34,7 @@ app.add_typer(screening_app, name="screening")
 app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(sync_app, name="sync")
+app.add_typer(witness_app, name="witness")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)

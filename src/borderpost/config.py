@@ -11,8 +11,15 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+
+class WitnessSetting(BaseModel):
+    """A witness the node sends its checkpoints to (``[[borderpost.ledger_witnesses]]``)."""
+
+    url: str = Field(description="The witness's URL prefix; add-checkpoint is under it")
+    vkey: str = Field(description="The witness's cosigning vkey (borderpost witness vkey)")
 
 
 class Settings(BaseSettings):
@@ -27,6 +34,15 @@ class Settings(BaseSettings):
         default=None, description="Code of the post this node runs at; None for headquarters"
     )
     checkpoint_interval_seconds: float = 5.0
+    ledger_witnesses: list[WitnessSetting] = Field(
+        default_factory=list, description="Witnesses each new checkpoint is sent to"
+    )
+    ledger_daily_bulletin: bool = Field(
+        default=True, description="The appender issues each post's bulletin of the day before"
+    )
+    ledger_quorum: int = Field(
+        default=0, ge=0, description="Cosignatures needed to publish a checkpoint; 0: none"
+    )
     secret_key: str = Field(
         default="", description="Signs session cookies; read from home/secret.key when empty"
     )

@@ -64,12 +64,32 @@ def test_init_append_verify_recount(home: Path, server: str, tmp_path: Path) -> 
     factory = make_session_factory(make_engine(Settings().resolved_database_url))
     with UnitOfWork(factory) as uow:
         make_post(uow, "P-A")
-        record_crossing(uow, command(person_crossing("P-A", time="2026-03-10T23:30:00+04:00")))
+        first = record_crossing(
+            uow, command(person_crossing("P-A", time="2026-03-10T23:30:00+04:00"))
+        )
         record_crossing(uow, command(vehicle_crossing("P-A", time="2026-03-11T00:30:00+04:00")))
         uow.commit()
     result = runner.invoke(cli_app, ["ledger", "append"])
     assert result.exit_code == 0, result.output
     assert "2 entries appended" in result.output
+    result = runner.invoke(cli_app, ["ledger", "receipt", str(first.crossing.id)])
+    assert result.exit_code == 0, result.output
+    receipt = tmp_path / "receipt"
+    receipt.write_text(result.output)
+    check = ["ledger", "check-receipt", str(receipt), "--vkey", str(vkey_files[0])]
+    result = runner.invoke(cli_app, check)
+    assert result.exit_code == 0, result.output
+    assert "ok: entry 0 of borderpost/P-A at size 2" in result.output
+    result = runner.invoke(cli_app, ["ledger", "bulletin", "--post", "P-A", "--from", "2026-03-10"])
+    assert result.exit_code == 0, result.output
+    assert "persons total 1\n" in result.output
+    check = ["ledger", "check-bulletin", server, "--vkey", str(vkey_files[0])]
+    result = runner.invoke(cli_app, check)
+    assert result.exit_code == 0, result.output
+    assert "ok: bulletin of P-A 2026-03-10..2026-03-10 = entries 0..2" in result.output
+    result = runner.invoke(cli_app, ["ledger", "receipt", "not-a-uuid"])
+    assert result.exit_code == 1
+    assert "crossing_id" in result.output
 
     state = tmp_path / "seen.json"
     verify = ["ledger", "verify", server, "--vkey", str(vkey_files[0]), "--state", str(state)]

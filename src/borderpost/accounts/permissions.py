@@ -19,6 +19,7 @@ class Permission(StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
+    CORRECT_CROSSING = "correct_crossing"  # a supervisor's correction, a new ledger entry
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_CROSSING,
             Permission.CLOSE_POST,
             Permission.READ_AUDIT,
+            Permission.CORRECT_CROSSING,
         }
     ),
     Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.crossings import services
-from borderpost.crossings.schemas import CrossingCreate, CrossingPage, CrossingRead
+from borderpost.crossings.schemas import (
+    CrossingCorrection,
+    CrossingCreate,
+    CrossingPage,
+    CrossingRead,
+)
 from borderpost.vocab import Category, Decision, Kind
 
 router = APIRouter(prefix="/crossings", tags=["crossings"])
@@ -60,3 +65,32 @@ def list_crossings(
 )
 def read_crossing(crossing_id: uuid.UUID, uow: Uow) -> CrossingRead:
     return services.to_read(services.get_crossing(uow, crossing_id))
+
+
+@router.get(
+    "/{crossing_id}/receipt",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "A C2SP tlog-proof"}},
+    dependencies=[require(Permission.READ_CROSSINGS, post_from=services.post_of_crossing)],
+)
+def crossing_receipt(crossing_id: uuid.UUID, uow: Uow, request: Request) -> Response:
+    """The crossing's ledger receipt (C2SP tlog-proof), checkable offline."""
+    from borderpost.ledger.receipts import crossing_receipt as receipt
+
+    data = receipt(uow, request.app.state.settings.home, crossing_id)
+    return Response(data, media_type="text/plain; charset=utf-8")
+
+
+@router.post(
+    "/{crossing_id}/corrections",
+    response_model=CrossingRead,
+    status_code=201,
+    dependencies=[require(Permission.CORRECT_CROSSING, post_from=services.post_of_crossing)],
+)
+def correct_crossing(crossing_id: uuid.UUID, data: CrossingCorrection, uow: Uow) -> CrossingRead:
+    """Correct a recorded crossing's category, decision or direction, with the reason."""
+    from borderpost.crossings.corrections import correct_crossing as correct
+
+    corrected = correct(uow, crossing_id, data)
+    uow.commit()
+    return corrected

@@ -120,3 +120,25 @@ class CrossingPage(BaseModel):
     next_cursor: str | None = Field(
         description="Pass as `cursor` to get the next (older) page; null on the last page"
     )
+
+
+class CrossingCorrection(BaseModel):
+    """A correction of a recorded crossing: the corrected facts and why (a supervisor's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: Category | None = None
+    decision: Decision | None = None
+    direction: Direction | None = None
+    reasons: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] | None = (
+        Field(default=None, description="The decision's reasons, when the decision changes")
+    )
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
+
+    @model_validator(mode="after")
+    def _something(self) -> CrossingCorrection:
+        if self.category is None and self.decision is None and self.direction is None:
+            raise field_error("category", "or decision or direction must be given to correct")
+        if self.decision not in (None, Decision.ADMITTED) and not self.reasons:
+            raise field_error("reasons", f"are required when the decision is {self.decision}")
+        return self

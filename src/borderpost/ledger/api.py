@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import public
@@ -58,16 +59,74 @@ def tile(code: str, path: str, request: Request) -> Response:
     return Response(data, media_type="application/octet-stream", headers=headers)
 
 
+def _vkeys(request: Request, code: str) -> list[str]:
+    try:
+        return services.vkeys(request.app.state.settings.home, code)
+    except LedgerError:
+        return []
+
+
 @router.get("/vkey", dependencies=[public()])
 def vkey(code: str, request: Request) -> Response:
-    """The log's verifier keys (vkey strings), one a line, oldest first."""
-    try:
-        keys = services.vkeys(request.app.state.settings.home, code)
-    except LedgerError:
-        keys = []
+    """The log's current verifier key (vkey string)."""
+    keys = _vkeys(request, code)
+    if not keys:
+        return _not_found()
+    return Response(keys[-1] + "\n", media_type=TEXT)
+
+
+@router.get("/vkeys", dependencies=[public()])
+def vkeys(code: str, request: Request) -> Response:
+    """Every verifier key the log has had, one a line, oldest first."""
+    keys = _vkeys(request, code)
     if not keys:
         return _not_found()
     return Response("".join(k + "\n" for k in keys), media_type=TEXT)
+
+
+@router.get("/rotation/{number}", dependencies=[public()])
+def rotation(code: str, number: int, request: Request) -> Response:
+    """The ``number``-th key rotation statement (from 1), signed by the old and new keys."""
+    from borderpost.ledger.rotation import read_statement
+
+    try:
+        data = read_statement(services.log_dir(request.app.state.settings.home, code), number)
+    except LedgerError:
+        data = None
+    if data is None:
+        return _not_found()
+    return Response(data, media_type=TEXT, headers={"Cache-Control": IMMUTABLE})
+
+
+@router.get("/bulletin/latest", dependencies=[public()])
+def bulletin_latest(code: str, request: Request) -> Response:
+    """The post's latest statistics bulletin, a signed note bound to a checkpoint."""
+    from borderpost.ledger.bulletins import latest_bulletin
+
+    try:
+        data = latest_bulletin(request.app.state.settings.home, code)
+    except LedgerError:
+        data = None
+    if data is None:
+        return _not_found()
+    return Response(data, media_type=TEXT, headers={"Cache-Control": SHORT})
+
+
+@router.get("/bulletin/latest.json", dependencies=[public()])
+def bulletin_latest_json(code: str, request: Request) -> Response:
+    """The latest bulletin as JSON, with the signed note it was read from."""
+    from borderpost.ledger.bulletin import parse_text
+    from borderpost.ledger.bulletins import latest_bulletin
+    from borderpost.ledger.note import parse_note
+
+    try:
+        data = latest_bulletin(request.app.state.settings.home, code)
+    except LedgerError:
+        data = None
+    if data is None:
+        return _not_found()
+    body = {**parse_text(parse_note(data)[0]).to_json(), "note": data.decode("utf-8")}
+    return JSONResponse(body, headers={"Cache-Control": SHORT})
 
 
 def install(app: FastAPI, *, appender: bool) -> None:
@@ -83,7 +142,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if getattr(app.state, "ledger_appender", False):
         settings = app.state.settings
         appender = services.Appender(
-            app.state.session_factory, settings.home, settings.checkpoint_interval_seconds
+            app.state.session_factory,
+            settings.home,
+            settings.checkpoint_interval_seconds,
+            services.witness_policy(settings),
+            settings.ledger_daily_bulletin,
         )
         appender.start()
     try:

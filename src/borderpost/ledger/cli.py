@@ -21,6 +21,8 @@ from borderpost.ledger import entries
 from borderpost.ledger.checkpoint import Checkpoint
 from borderpost.ledger.errors import LedgerError, StoreLockedError, VerificationError
 from borderpost.ledger.keys import load_verifiers
+from borderpost.ledger.quorum import count_cosigners
+from borderpost.ledger.rotation import follow
 from borderpost.ledger.verify import Fetch, VerifiedLog, verify_log
 
 app = typer.Typer(help="The tamper-evident ledger of each post.", no_args_is_help=True)
@@ -63,20 +65,40 @@ def _load_state(state: Path | None, origin: str) -> Checkpoint | None:
     return Checkpoint(origin, int(data["size"]), base64.b64decode(data["root"]))
 
 
-def _save_state(state: Path, verified: VerifiedLog) -> None:
+def _state_keys(state: Path | None) -> list[str]:
+    if state is None or not state.exists():
+        return []
+    return list(json.loads(state.read_text("utf-8")).get("learnt_keys", []))
+
+
+def _save_state(state: Path, verified: VerifiedLog, learnt: list[str]) -> None:
     cp = verified.checkpoint
-    data = {"origin": cp.origin, "size": cp.size, "root": base64.b64encode(cp.root).decode()}
+    data: dict[str, Any] = {
+        "origin": cp.origin,
+        "size": cp.size,
+        "root": base64.b64encode(cp.root).decode(),
+    }
+    if learnt:  # log keys reached by following rotation statements from a pinned key
+        data["learnt_keys"] = learnt
     tmp = state.with_name(state.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
     tmp.replace(state)
 
 
 def verify(
-    fetch: Fetch, vkeys: Sequence[str], *, state: Path | None = None, origin: str | None = None
+    fetch: Fetch,
+    vkeys: Sequence[str],
+    *,
+    state: Path | None = None,
+    origin: str | None = None,
+    witnesses: Sequence[str] = (),
+    quorum: int | None = None,
 ) -> VerifiedLog:
     """Verify the whole served log (and against the state file's last view); save the view.
 
-    Raises VerificationError on any inconsistency, including a leaf that does not parse.
+    ``witnesses``: witness vkeys of which ``quorum`` (default: all) must have cosigned the
+    checkpoint. Raises VerificationError on any inconsistency, including a leaf that does
+    not parse.
     """
     try:
         verifiers = load_verifiers(vkeys)
@@ -93,15 +115,37 @@ def verify(
         if origin not in {v.name for v in verifiers}:
             raise VerificationError(f"no trusted key is named {origin!r}")
     previous = _load_state(state, origin)
+    # Keys learnt from rotation statements on earlier runs, then any new statements.
+    known = [*vkeys, *_state_keys(state)]
+    try:
+        trusted = follow(fetch, origin, [k.strip() for k in known if k.strip()])
+        verifiers = load_verifiers(trusted)
+    except LedgerError as exc:
+        raise VerificationError(str(exc)) from exc
     verified = verify_log(fetch, origin=origin, log_keys=verifiers, previous=previous)
+    if witnesses:
+        _check_cosigned(verified.note, witnesses, len(witnesses) if quorum is None else quorum)
     for index, leaf in enumerate(verified.entries or ()):
         try:
             entries.parse_leaf(leaf)
         except entries.LeafError as exc:
             raise VerificationError(f"entry {index} is not a leaf: {exc}") from exc
     if state is not None:
-        _save_state(state, verified)
+        _save_state(state, verified, [k for k in trusted if k not in vkeys])
     return verified
+
+
+def _check_cosigned(note: bytes, witnesses: Sequence[str], quorum: int) -> None:
+    try:
+        keys = load_verifiers(witnesses)
+    except LedgerError as exc:
+        raise VerificationError(f"bad witness vkey: {exc}") from exc
+    have = count_cosigners(note, keys)
+    if have < quorum:
+        raise VerificationError(
+            f"the checkpoint has {have} valid cosignatures of the given witnesses, "
+            f"{quorum} required"
+        )
 
 
 def counts_from_leaves(
@@ -157,12 +201,12 @@ def append(post: PostOpt = None) -> None:
     """Append pending leaves to each post's log and sign a checkpoint."""
     from borderpost.config import Settings
     from borderpost.db import make_engine, make_session_factory
-    from borderpost.ledger.services import append_pending
+    from borderpost.ledger.services import append_pending, witness_policy
 
     settings = Settings()
     factory = make_session_factory(make_engine(settings.resolved_database_url))
     try:
-        n = append_pending(factory, settings.home, post)
+        n = append_pending(factory, settings.home, post, witness_policy(settings))
     except StoreLockedError as exc:
         raise _fail(f"{exc}: the running server appends by itself") from exc
     except LedgerError as exc:
@@ -191,15 +235,28 @@ def verify_command(
     url: Annotated[str, typer.Argument(help="The log's URL, e.g. http://host/ledger/AST-W/")],
     vkey: VkeyOpt = None,
     state: Annotated[Path | None, typer.Option(help="Keeps the last view between runs")] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option("--witness", help="A witness vkey (or file) whose cosignature is required"),
+    ] = None,
+    quorum: Annotated[
+        int | None, typer.Option(help="Cosignatures required of the --witness keys; default all")
+    ] = None,
 ) -> None:
     """Verify a served log in full; exit 1 on any inconsistency."""
     fetch = http_fetch(url)
+    witnesses = [k for w in witness or () for k in read_vkeys(w)]
     try:
-        verified = verify(fetch, _vkeys_for(url, vkey, fetch), state=state)
+        verified = verify(
+            fetch, _vkeys_for(url, vkey, fetch), state=state, witnesses=witnesses, quorum=quorum
+        )
     except (LedgerError, OSError) as exc:
         raise _fail(str(exc)) from exc
     cp = verified.checkpoint
     typer.echo(f"ok: {cp.origin} size {cp.size}, root {base64.b64encode(cp.root).decode()}")
+    if witnesses:
+        count = count_cosigners(verified.note, load_verifiers(witnesses))
+        typer.echo(f"cosigned by {count} of the {len(witnesses)} witnesses given")
 
 
 @app.command("recount")
@@ -230,3 +287,8 @@ def recount_command(
             for key, count in block[group].items():
                 if count:
                     typer.echo(f"  {group.removeprefix('by_')} {key}: {count}")
+
+
+# Receipts, bulletins and key rotation: registered on ``app`` by importing their module last,
+# once everything above (the helpers they share) exists.
+from borderpost.ledger import cli_publish as _cli_publish  # noqa: E402, F401

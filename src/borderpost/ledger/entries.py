@@ -176,3 +176,20 @@ def with_corrects(leaf: bytes, index: int) -> bytes:
     fields = parse_leaf(leaf)
     fields["corrects"] = index
     return encode_leaf(fields)
+
+
+# Corrections: a crossing's facts corrected later. The new leaf is a crossing leaf with the
+# corrected facts and ``corrects`` (set by ``with_corrects`` when appended); only these
+# public facts may change, never the commitment.
+CORRECTABLE = frozenset({"category", "decision", "direction"})
+
+
+def corrected_leaf(leaf: bytes, changes: Mapping[str, Any]) -> bytes:
+    """The leaf of a correction of ``leaf`` (pending: without its ``corrects`` index yet)."""
+    if not changes.keys() <= CORRECTABLE:
+        raise LeafError(f"cannot correct {sorted(changes.keys() - CORRECTABLE)}")
+    fields = parse_leaf(leaf)
+    if fields["type"] != CROSSING:
+        raise LeafError("only a crossing's leaf is corrected this way")
+    fields.pop("corrects", None)
+    return encode_leaf({**fields, **changes})

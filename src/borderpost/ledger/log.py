@@ -36,6 +36,9 @@ from borderpost.ledger.tiles import (
 )
 
 CHECKPOINT_FILE = "checkpoint"
+# The checkpoint served to the public: the last signed one, or with witnesses, the last one
+# that gathered its quorum of cosignatures. Empty: nothing published yet.
+PUBLISHED_FILE = "checkpoint.published"
 ORIGIN_FILE = "origin"
 
 
@@ -63,6 +66,8 @@ class TileLog:
         self._last_note: bytes | None = None
         self._last: Checkpoint | None = None
         self._read_last_checkpoint()
+        self._published_root: bytes | None = None
+        self._published_note, self._published_size = self._read_published()
         # Recovery may cut an unfinished batch but never below the last signed checkpoint.
         self._store = TileStore(
             directory, self._last.size if self._last else 0, sync_hashes=sync_hashes
@@ -87,7 +92,27 @@ class TileLog:
             raise StoreCorruptError(f"the last signed checkpoint is for {last.origin!r}")
         self._last, self._last_note = last, note
 
+    def _read_published(self) -> tuple[bytes | None, int]:
+        path = self.directory / PUBLISHED_FILE
+        if not path.exists():  # a log from before witnesses: what it signed, it published
+            return self._last_note, self._last.size if self._last else 0
+        note = path.read_bytes()
+        if not note:
+            return None, 0
+        try:
+            published = Checkpoint.parse(parse_note(note)[0])
+        except MalformedNoteError as exc:
+            raise StoreCorruptError(f"the published checkpoint is unreadable: {exc}") from exc
+        if self._last is None or published.size > self._last.size:
+            raise StoreCorruptError("the published checkpoint is ahead of the last signed one")
+        self._published_root = published.root
+        return note, published.size
+
     def _check_last_checkpoint(self) -> None:
+        if self._published_root is not None and (
+            merkle.root_hash(self._published_size, self._store.node) != self._published_root
+        ):
+            raise StoreCorruptError("the stored tree does not match the published checkpoint")
         last = self._last
         if last is None:
             return
@@ -217,36 +242,68 @@ class TileLog:
                 )
             return sign_note(cp.body(), [signer, *cosigners])
 
-    def sign_checkpoint(self, signer: NoteSigner, *cosigners: NoteSigner) -> bytes:
+    def sign_checkpoint(
+        self, signer: NoteSigner, *cosigners: NoteSigner, publish: bool = True
+    ) -> bytes:
         """Sign the current tree head, persist it, and return the checkpoint note.
 
         ``cosigners`` add further signatures (a second log key during rotation, say). The
         hash tiles are made durable first, then the note replaces the last checkpoint
         atomically; it never signs a tree that does not extend the last signed checkpoint.
+        ``publish=False`` keeps serving the previously published checkpoint (until witnesses
+        cosign this one and ``publish`` is called with their cosignatures).
         """
         with self._lock:
             note = self.checkpoint_note(signer, *cosigners)
             self._store.sync_hashes()
+            published = self.directory / PUBLISHED_FILE
+            if not publish and not published.exists():
+                # Pin what is served now, so a restart cannot take the new note as published.
+                write_atomically(published, self._published_note or b"")
             write_atomically(self.directory / CHECKPOINT_FILE, note)
             self._last, self._last_note = self.checkpoint(), note
+            if publish:
+                self.publish(note)
             return note
+
+    def publish(self, note: bytes) -> None:
+        """Serve ``note`` from now on: the last signed checkpoint, with any cosignatures added.
+
+        Refuses a note whose text is not the last signed checkpoint's, so only what the log
+        signed (and checked against its history) is ever published. Without witnesses the
+        published checkpoint is the ``checkpoint`` file itself; with them, its own file.
+        """
+        with self._lock:
+            last_note = self._last_note
+            if last_note is None or parse_note(note)[0] != parse_note(last_note)[0]:
+                raise LedgerError("only the last signed checkpoint can be published")
+            path = self.directory / PUBLISHED_FILE
+            if note != last_note or path.exists():
+                write_atomically(path, note)
+            assert self._last is not None
+            self._published_note, self._published_size = note, self._last.size
+
+    @property
+    def published_checkpoint_note(self) -> bytes | None:
+        """The checkpoint note served to the public, if any."""
+        return self._published_note
 
     # -- serving -------------------------------------------------------------------------
 
     def read_path(self, path: str) -> bytes | None:
         """Answer a tlog-tiles path relative to the log prefix, or None (404).
 
-        ``checkpoint`` is the last signed checkpoint. Tiles and entry bundles are served only
-        as far as that checkpoint reaches, so the public view never runs ahead of a signature.
+        ``checkpoint`` is the published checkpoint. Tiles and entry bundles are served only
+        as far as that checkpoint reaches, so the public view never runs ahead of it.
         """
         if path == CHECKPOINT_FILE:
-            return self._last_note
+            return self._published_note
         try:
             tile = Tile.parse(path)
         except MalformedNoteError:
             return None
         with self._lock:
-            served = self._last.size if self._last is not None else 0
+            served = self._published_size
             if tile.is_entries:
                 if (tile.index << TILE_HEIGHT) + tile.width > served:
                     return None

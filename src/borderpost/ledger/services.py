@@ -34,6 +34,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
+from borderpost.config import Settings
 from borderpost.db import insert_at_commit
 from borderpost.ids import new_id
 from borderpost.ledger import entries
@@ -41,7 +42,8 @@ from borderpost.ledger.errors import LedgerError, StoreCorruptError
 from borderpost.ledger.keys import generate_log_key, load_log_signer
 from borderpost.ledger.log import TileLog
 from borderpost.ledger.model import LedgerEntry
-from borderpost.ledger.note import Ed25519Signer
+from borderpost.ledger.note import Ed25519Signer, parse_note
+from borderpost.ledger.quorum import WitnessEndpoint, WitnessPolicy, publish_with_quorum
 from borderpost.posts.model import Post
 
 log = logging.getLogger("borderpost.ledger")
@@ -223,6 +225,29 @@ def ensure_log_key(home: Path, code: str) -> Ed25519Signer:
     return signer
 
 
+def previous_log_key(home: Path, code: str) -> Ed25519Signer | None:
+    """The key before the newest, while its private file is kept: checkpoints are signed by
+    both during a key rotation (see ``ledger.rotation``)."""
+    paths = _key_paths(home, origin_for(code), "key")
+    return load_log_signer(paths[-2]) if len(paths) >= 2 else None
+
+
+def rotate_log_key(home: Path, code: str) -> tuple[str, bytes]:
+    """Make the post's next log key and its signed rotation statement; return both."""
+    from borderpost.ledger.rotation import rotate_key
+
+    if not _key_paths(home, origin_for(code), "key"):
+        raise LedgerError(f"post {code} has no log key to rotate: borderpost init makes one")
+    return rotate_key(home / KEYS_DIR, log_dir(home, code), ensure_log_key(home, code))
+
+
+def _signed_by(note: bytes | None, signers: list[Ed25519Signer]) -> bool:
+    if note is None:
+        return False
+    have = {(s.name, s.key_id) for s in parse_note(note)[1]}
+    return all((k.name, k.key_id) in have for k in signers)
+
+
 def vkeys(home: Path, code: str) -> list[str]:
     """Every verifier key of the post's log, oldest first (old keys verify old checkpoints)."""
     return [p.read_text("utf-8").strip() for p in _key_paths(home, origin_for(code), "vkey")]
@@ -283,13 +308,24 @@ def close_logs(home: Path | None = None) -> None:
 # -- appending --------------------------------------------------------------------------------
 
 
+def witness_policy(settings: Settings) -> WitnessPolicy:
+    """The node's witnesses and quorum, from ``ledger_witnesses`` and ``ledger_quorum``."""
+    endpoints = [WitnessEndpoint.parse(w.url, w.vkey) for w in settings.ledger_witnesses]
+    return WitnessPolicy(endpoints, settings.ledger_quorum)
+
+
 def append_pending(
-    session_factory: sessionmaker[Session], home: Path, post_code: str | None = None
+    session_factory: sessionmaker[Session],
+    home: Path,
+    post_code: str | None = None,
+    policy: WitnessPolicy | None = None,
 ) -> int:
     """Append every pending leaf (of one post, or all) to its log and sign; count appended.
 
-    Safe to run again at any time, and after a crash at any point: an entry is never
-    appended twice and never lost.
+    With a witness ``policy`` (quorum above 0) the new checkpoint is published only once
+    enough witnesses cosigned it; until then the previously published one stays served, and
+    each later run asks again. Safe to run again at any time, and after a crash at any
+    point: an entry is never appended twice and never lost.
     """
     with session_factory() as session:
         query = select(Post.id, Post.code)
@@ -304,12 +340,16 @@ def append_pending(
         raise LedgerError(f"no post with code {post_code!r}")
     total = 0
     for post_id, code in posts:
-        total += _append_post(session_factory, home, post_id, code)
+        total += _append_post(session_factory, home, post_id, code, policy or WitnessPolicy())
     return total
 
 
 def _append_post(
-    session_factory: sessionmaker[Session], home: Path, post_id: uuid.UUID, code: str
+    session_factory: sessionmaker[Session],
+    home: Path,
+    post_id: uuid.UUID,
+    code: str,
+    policy: WitnessPolicy,
 ) -> int:
     held = open_log(home, code)
     assert held is not None
@@ -323,8 +363,16 @@ def _append_post(
             if n < BATCH:
                 break
         last = tlog.last_checkpoint
-        if last is None or last.size != tlog.size:
-            tlog.sign_checkpoint(signer)
+        signers = [signer, *filter(None, [previous_log_key(home, code)])]
+        # After a rotation the tree head is signed again, by the new and the old key.
+        if (
+            last is None
+            or last.size != tlog.size
+            or not _signed_by(tlog.latest_checkpoint_note(), signers)
+        ):
+            tlog.sign_checkpoint(*signers, publish=not policy.enabled)
+        if policy.enabled:
+            publish_with_quorum(tlog, policy)
     if appended:
         log.info("ledger %s: %d entries appended, size %d", code, appended, tlog.size)
     return appended
@@ -406,19 +454,36 @@ def _append_batch(
 class Appender:
     """Runs ``append_pending`` every ``interval`` seconds in a daemon thread, and on stop."""
 
-    def __init__(self, session_factory: sessionmaker[Session], home: Path, interval: float) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        home: Path,
+        interval: float,
+        policy: WitnessPolicy | None = None,
+        daily_bulletin: bool = False,
+    ) -> None:
         self.session_factory = session_factory
         self.home = home
+        self.policy = policy or WitnessPolicy()
+        self.daily_bulletin = daily_bulletin
         self.interval = max(0.1, interval)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> int:
         try:
-            return append_pending(self.session_factory, self.home)
+            appended = append_pending(self.session_factory, self.home, policy=self.policy)
         except Exception:  # the next round retries; the outbox keeps every entry
             log.exception("ledger append failed")
             return 0
+        if self.daily_bulletin:
+            from borderpost.ledger.bulletins import issue_due_bulletins
+
+            try:
+                issue_due_bulletins(self.session_factory, self.home)
+            except Exception:  # the next round retries
+                log.exception("ledger bulletins failed")
+        return appended
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):

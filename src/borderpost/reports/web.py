@@ -122,5 +122,20 @@ def observer_page(request: Request, me: Me, uow: Uow) -> Response:
         "summary": summary(uow, last - dt.timedelta(days=6), last, None) if me.network else None,
         "first": first,
         "last": last,
+        "bulletins": _bulletins(request, [p.code for p in mine]),
     }
     return render(request, "reports/observer.html", context)
+
+
+def _bulletins(request: Request, codes: list[str]) -> list[Any]:
+    """The latest ledger bulletin of each post, checked against its log on this node."""
+    from borderpost.ledger.bulletins import bulletin_status
+    from borderpost.ledger.errors import LedgerError
+
+    out = []
+    for code in codes:
+        try:
+            out.append(bulletin_status(request.app.state.settings.home, code))
+        except LedgerError:  # a post code that cannot name a log has no bulletin
+            continue
+    return out

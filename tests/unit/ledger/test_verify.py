@@ -181,3 +181,31 @@ def test_key_files_and_rotation(tmp_path: Path) -> None:
     signer = load_witness_signer(witness.private_path)
     assert signer.vkey() == witness.vkey
     assert load_vkey_file(witness.vkey_path)[0].key_id == signer.key_id
+
+
+def test_a_changed_published_checkpoint_is_detected(tmp_path: Path) -> None:
+    # With witnesses, the served checkpoint has its own file, with the cosignatures.
+    key = Ed25519Signer.generate(ORIGIN)
+    with TileLog(tmp_path, ORIGIN) as log:
+        log.append([b"entry %d" % i for i in range(300)])
+        note = log.sign_checkpoint(key, publish=False)
+        assert log.read_path("checkpoint") is None  # signed, not yet published
+        log.publish(note)
+    path = tmp_path / "checkpoint.published"
+    data = bytearray(path.read_bytes())
+    for pos in range(len(data)):
+        data[pos] ^= 0x04
+        path.write_bytes(bytes(data))
+        try:
+            with TileLog(tmp_path, ORIGIN) as log:
+                verify_log(log.read_path, origin=ORIGIN, log_keys=[key.verifier()])
+        except (StoreCorruptError, VerificationError, LedgerError):
+            pass
+        else:
+            pytest.fail(f"a changed byte at {pos} went unnoticed")
+        data[pos] ^= 0x04
+    path.write_bytes(bytes(data))
+    with TileLog(tmp_path, ORIGIN) as log:
+        assert log.read_path("checkpoint") == note
+        with pytest.raises(LedgerError, match="only the last signed"):
+            log.publish(note.replace(b"300", b"299"))
