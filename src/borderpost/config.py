@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     )
     session_hours: float = Field(default=12.0, description="A UI session lasts this long")
     secure_cookies: bool = Field(default=False, description="Send cookies over HTTPS only")
+    cargo_random_share: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="Share of consignments sent to red at random"
+    )
 
     @classmethod
     def settings_customise_sources(
