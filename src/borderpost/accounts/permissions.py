@@ -19,6 +19,7 @@ class Permission(StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
+    INSPECT_CARGO = "inspect_cargo"  # inspections, seizures, evidence files
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -28,7 +29,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _PUBLIC_FACTS | {Permission.READ_CROSSINGS, Permission.RECORD_CROSSING}
     ),
     Role.INSPECTOR: frozenset(
-        _PUBLIC_FACTS | {Permission.READ_CROSSINGS, Permission.RECORD_CROSSING}
+        _PUBLIC_FACTS
+        | {Permission.READ_CROSSINGS, Permission.RECORD_CROSSING, Permission.INSPECT_CARGO}
     ),
     Role.SUPERVISOR: frozenset(
         _PUBLIC_FACTS
@@ -37,6 +39,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_CROSSING,
             Permission.CLOSE_POST,
             Permission.READ_AUDIT,
+            Permission.INSPECT_CARGO,
         }
     ),
     Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),

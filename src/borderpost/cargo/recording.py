@@ -21,16 +21,18 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+from borderpost import clock, reference
 from borderpost.audit import hook as audit
 from borderpost.cargo.declaration import Consignment, DeclarationError, parse_consignment
 from borderpost.cargo.enums import Effect, LaneColour
 from borderpost.cargo.model import Consignment as ConsignmentRow
 from borderpost.cargo.model import GoodsItem as GoodsItemRow
 from borderpost.cargo.rules import RuleSetError, load_default_ruleset
+from borderpost.cargo.schemas import CargoCheck
 from borderpost.cargo.selectivity import Assessment, RuleSetNotInForce, evaluate
 from borderpost.cargo.services import ruleset_for
 from borderpost.db import UnitOfWork, insert_at_commit
-from borderpost.errors import FieldProblem, InvalidInput, invalid
+from borderpost.errors import FieldProblem, InvalidInput, NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.vocab import Decision
 
@@ -205,6 +207,7 @@ def assess_declared(
     organisation_type: str | None,
     direction: str,
     on: dt.date,
+    draw: bool = True,
 ) -> Assessed:
     """Parse and evaluate declared consignments at a post; nothing is written.
 
@@ -232,7 +235,8 @@ def assess_declared(
         ruleset = ruleset_for(home, post_code) if home is not None else load_default_ruleset()
     except RuleSetError as exc:
         raise invalid("consignments", f"no rule set in force at {post_code}: {exc}") from exc
-    seed = selectivity_seed(home) if home is not None else b""
+    # A check without recording draws nothing: a draw is only worth keeping for a record.
+    seed = selectivity_seed(home) if home is not None and draw else b""
     share = uow.cargo_random_share if seed else 0.0
     out: list[tuple[uuid.UUID, Consignment, Assessment]] = []
     for consignment in parsed:
@@ -254,3 +258,42 @@ def assess_declared(
             raise invalid("consignments", str(exc)) from exc
         out.append((cid, consignment, assessment))
     return Assessed(out)
+
+
+def check_declaration(uow: UnitOfWork, data: CargoCheck) -> dict[str, Any]:
+    """Evaluate one declaration at a post as the booth would, writing nothing.
+
+    The organisation's type is the one on record, never the declaration's own claim.
+    Problems in the declaration are named ``declaration.<path>``.
+    """
+    ref = reference.for_session(uow.session)
+    post = ref.posts.get(data.post)
+    if post is None:
+        raise NotFound("post", f"no post with code {data.post!r}")
+    organisation_type = None
+    if data.organisation is not None:
+        organisation = ref.organisations.get(data.organisation)
+        if organisation is None:
+            raise NotFound("organisation", f"no organisation with code {data.organisation!r}")
+        organisation_type = organisation.type
+    on = data.on or clock.now().astimezone(post.zone).date()
+    try:
+        assessed = assess_declared(
+            uow,
+            [data.declaration],
+            post_code=post.code,
+            category=data.category.value,
+            organisation_type=organisation_type,
+            direction=data.direction.value,
+            on=on,
+            draw=False,
+        )
+    except InvalidInput as exc:
+        raise InvalidInput(
+            [
+                FieldProblem(p.field.replace("consignments[0]", "declaration", 1), p.reason)
+                for p in exc.problems
+            ]
+        ) from exc
+    [(_cid, _declared, assessment)] = assessed.consignments
+    return assessment.to_dict()
