@@ -36,18 +36,18 @@ def check(data: CargoCheck, uow: Uow) -> dict[str, Any]:
 # The nomenclature is public reference data: anyone signed in may look codes up.
 @router.get("/hs", response_model=list[HSEntry], dependencies=[require(None)])
 def search_hs(
-    q: str = Query(min_length=1, max_length=200), limit: int = Query(10, ge=1, le=50)
+    q: str = Query("", max_length=200), limit: int = Query(10, ge=1, le=50)
 ) -> list[HSEntry]:
     """HS 2022 subheadings matching words (or the beginning of a code)."""
     return [HSEntry(code=h.code, dotted=h.dotted, description=h.description) for h in
             hs.search(q, limit)]  # fmt: skip
 
 
-@router.get("/hs/{code}", response_model=HSDescriptionRead, dependencies=[require(None)])
-def describe_hs(code: str) -> HSDescriptionRead:
+@router.get("/hs/{hs_code}", response_model=HSDescriptionRead, dependencies=[require(None)])
+def describe_hs(hs_code: str) -> HSDescriptionRead:
     """A subheading with the words of its heading and chapter."""
     try:
-        found = hs.describe(code)
+        found = hs.describe(hs_code)
     except hs.HSCodeError as exc:
         raise NotFound("code", exc.message) from exc
     return HSDescriptionRead(
