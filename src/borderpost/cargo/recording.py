@@ -235,9 +235,9 @@ def assess_declared(
         ruleset = ruleset_for(home, post_code) if home is not None else load_default_ruleset()
     except RuleSetError as exc:
         raise invalid("consignments", f"no rule set in force at {post_code}: {exc}") from exc
-    # A check without recording draws nothing: a draw is only worth keeping for a record.
-    seed = selectivity_seed(home) if home is not None and draw else b""
-    share = uow.cargo_random_share if seed else 0.0
+    # No share, or a check without recording: nothing is drawn (and no seed file is made).
+    share = uow.cargo_random_share if home is not None and draw else 0.0
+    seed = selectivity_seed(home) if home is not None and share > 0 else b""
     out: list[tuple[uuid.UUID, Consignment, Assessment]] = []
     for consignment in parsed:
         cid = new_id()
