@@ -172,3 +172,26 @@ def test_api_records_cargo_and_reports_bad_paths(session_factory: Factory, tmp_p
     assert cargo["random"]["draw"] == random_draw(seed, cargo["id"])
     with session_factory() as session:
         assert session.scalars(select(Consignment.random_draw)).one() == cargo["random"]["draw"]
+
+
+def test_import_judges_cargo_and_reports_a_bad_declaration_by_line_and_path(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    import json
+
+    from borderpost.imports.services import import_file
+
+    _setup(session_factory)
+    lines = [
+        vehicle_crossing(direction="out", consignments=[gold_concentrate()]),
+        vehicle_crossing(consignments=[declared(goods(net_kg=30))]),
+        vehicle_crossing(consignments=[mine()]),
+    ]
+    path = tmp_path / "crossings.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    report = import_file(session_factory, "crossings", path, home=tmp_path)
+    assert [(p.line, p.field) for p in report.problems] == [(2, "consignments[0].items[0].net_kg")]
+    with session_factory() as session:
+        decisions = sorted(session.scalars(select(Crossing.decision)))
+        assert decisions == ["referred", "refused"]
+        assert session.scalar(select(func.count()).select_from(Consignment)) == 2
