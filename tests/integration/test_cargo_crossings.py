@@ -195,3 +195,42 @@ def test_import_judges_cargo_and_reports_a_bad_declaration_by_line_and_path(
         decisions = sorted(session.scalars(select(Crossing.decision)))
         assert decisions == ["referred", "refused"]
         assert session.scalar(select(func.count()).select_from(Consignment)) == 2
+
+
+POST_RULES = """\
+[ruleset]
+id = "p-a"
+version = "1"
+effective_from = 2025-01-01
+post = "P-A"
+
+[[rule]]
+id = "R-P-LAPTOPS"
+effect = "inspect"
+priority = 10
+legal_basis = "Post P-A order 7: laptops are inspected"
+hs = ["8471"]
+"""
+
+
+def test_a_post_rule_file_applies_and_a_broken_edit_keeps_it_in_force(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    import os
+
+    _setup(session_factory)
+    rules = tmp_path / "rules" / "P-A.toml"
+    rules.parent.mkdir()
+    rules.write_text(POST_RULES, encoding="utf-8")
+
+    def record() -> str:
+        with UnitOfWork(session_factory, home=tmp_path) as uow:
+            recorded = record_crossing(uow, command(vehicle_crossing(consignments=[declared()])))
+            uow.commit()
+        return recorded.crossing.decision
+
+    assert record() == "referred"
+    rules.write_text(POST_RULES.replace('"inspect"', '"forbid"'), encoding="utf-8")
+    stat = rules.stat()
+    os.utime(rules, (stat.st_atime, stat.st_mtime + 5))  # a later change, whatever the clock
+    assert record() == "referred"  # the post keeps the rule set it had
