@@ -21,6 +21,7 @@ from borderpost.audit.model import AuditEntry
 from borderpost.config import Settings
 from borderpost.crossings.model import Crossing
 from borderpost.db import UnitOfWork
+from borderpost.sync.model import OutboxEvent
 
 Factory = sessionmaker[Session]
 
@@ -101,6 +102,11 @@ def test_undeclared_goods_change_the_decision_and_the_change_is_audited(
         assert change.before["decision"] == "referred"
         assert change.after["decision"] == "refused"
         assert "inspection: undeclared ammunition found" in change.after["reasons"]
+        event = session.scalars(
+            select(OutboxEvent).where(OutboxEvent.topic == "crossing.inspected")
+        ).one()
+        assert event.payload["decision_before"] == "referred"
+        assert event.payload["decision"] == "refused"
         seizures = session.scalars(select(AuditEntry).where(AuditEntry.entity == "seizures")).all()
         assert [s.action for s in seizures] == ["create"]
     # Closed: nothing more is recorded in it.

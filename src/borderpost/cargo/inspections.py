@@ -38,6 +38,7 @@ from borderpost.cargo.model import (
 from borderpost.crossings.model import Crossing
 from borderpost.db import UnitOfWork
 from borderpost.errors import Conflict, NotFound, invalid
+from borderpost.sync.model import OutboxEvent
 from borderpost.vocab import Decision, Kind
 
 EVIDENCE_DIR = "evidence"
@@ -201,9 +202,27 @@ def close_inspection(uow: UnitOfWork, crossing_id: uuid.UUID, data: InspectionCl
     inspection.closed_by = uow.actor
     inspection.outcome = data.outcome.value
     inspection.reason = data.reason
+    before = crossing.decision
     crossing.decision = _DECISION[data.outcome].value
     # A new list, so the ORM sees the change and the audit trail records old and new reasons.
     crossing.reasons = [*crossing.reasons, f"inspection: {data.reason}"]
+    # Headquarters learns the new decision the way it learnt the crossing: by the outbox.
+    uow.session.add(
+        OutboxEvent(
+            post_id=crossing.post_id,
+            topic="crossing.inspected",
+            payload={
+                "crossing": str(crossing.id),
+                "decision_before": before,
+                "decision": crossing.decision,
+                "outcome": data.outcome.value,
+                "seizures": len(inspection.seizures),
+                "inspector": uow.actor,
+            },
+            created_at=now,
+            sent_at=None,
+        )
+    )
     uow.session.flush()
     return inspection
 

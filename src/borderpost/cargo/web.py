@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
@@ -61,10 +62,16 @@ def _context(uow: UnitOfWork, crossing_id: uuid.UUID, **extra: Any) -> dict[str,
         "finding_kinds": list(FindingKind),
         "outcomes": list(InspectionOutcome),
         "disposals": list(Disposal),
+        "amount": _amount,
         "problems": {},
         "form": {},
         **extra,
     }
+
+
+def _amount(value: Decimal) -> str:
+    # 20.000 -> "20", 12.500 -> "12.5": no exponent, no trailing zeros.
+    return format(value.normalize(), "f")
 
 
 def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
