@@ -18,7 +18,14 @@ def get_uow(request: Request) -> Iterator[UnitOfWork]:
     """A unit of work per request; the route's service decides, the route commits."""
     # The route's rule (borderpost.accounts.authz) names the actor once it has signed them in.
     client = request.client.host if request.client else None
-    with UnitOfWork(request.app.state.session_factory, actor="anonymous", client=client) as uow:
+    settings = request.app.state.settings
+    with UnitOfWork(
+        request.app.state.session_factory,
+        actor="anonymous",
+        client=client,
+        home=settings.home,
+        cargo_random_share=settings.cargo_random_share,
+    ) as uow:
         yield uow
 
 

@@ -13,6 +13,9 @@ from borderpost import __version__
 from borderpost.accounts.api import router as accounts_router
 from borderpost.api_support import install_error_handlers
 from borderpost.audit.api import router as audit_router
+from borderpost.cargo.api import router as cargo_router
+from borderpost.cargo.api import rules_router
+from borderpost.cargo.inspection_api import router as inspections_router
 from borderpost.config import Settings
 from borderpost.crossings.api import router as crossings_router
 from borderpost.db import make_engine, make_session_factory
@@ -65,6 +68,9 @@ def create_app(
         reports_router,
         audit_router,
         accounts_router,
+        cargo_router,
+        rules_router,
+        inspections_router,
     ):
         api.include_router(router)
     app.include_router(api)

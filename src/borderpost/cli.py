@@ -112,6 +112,8 @@ def _run_import(what: str, path: Path, strict: bool, fmt: str | None, as_json: b
             strict=strict,
             fmt=fmt,
             progress=lambda done: progress.update(task, completed=done),
+            home=settings.home,
+            cargo_random_share=settings.cargo_random_share,
         )
     if as_json:
         console.print_json(json.dumps(report.to_dict()))

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     )
     sync_stream: str = Field(default="BORDERPOST", description="JetStream stream of the network")
     sync_interval_seconds: float = Field(default=2.0, description="How often the outbox ships")
+    cargo_random_share: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="Share of consignments sent to red at random"
+    )
 
     @classmethod
     def settings_customise_sources(

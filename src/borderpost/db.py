@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -131,11 +132,19 @@ class UnitOfWork:
     session: Session
 
     def __init__(
-        self, session_factory: SessionFactory, actor: str = "system", client: str | None = None
+        self,
+        session_factory: SessionFactory,
+        actor: str = "system",
+        client: str | None = None,
+        home: Path | None = None,
+        cargo_random_share: float = 0.0,
     ) -> None:
         self._factory = session_factory
         self.actor = actor
         self.client = client
+        # The node's home folder (rule sets, seeds, evidence files); None: shipped defaults.
+        self.home = home
+        self.cargo_random_share = cargo_random_share
 
     def __enter__(self) -> Self:
         # Imported here: the audit model needs this module's Base. install() is idempotent.

@@ -2,6 +2,14 @@
 
 from borderpost.accounts.model import ApiToken, User
 from borderpost.audit.model import AuditEntry
+from borderpost.cargo.model import (
+    Consignment,
+    Evidence,
+    Finding,
+    GoodsItem,
+    Inspection,
+    Seizure,
+)
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.ledger.model import LedgerEntry
 from borderpost.organisations.model import Organisation
@@ -16,15 +24,21 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Closure",
+    "Consignment",
     "Convoy",
     "Crossing",
     "CrossingCount",
+    "Evidence",
+    "Finding",
+    "GoodsItem",
+    "Inspection",
     "Lane",
     "LedgerEntry",
     "Organisation",
     "OutboxEvent",
     "Post",
     "ReferenceState",
+    "Seizure",
     "TravelDocument",
     "Traveller",
     "User",

@@ -83,7 +83,7 @@ def test_crossings_and_closures_become_leaves(session_factory: Factory, home: Pa
 
     person, vehicle, closed, reopened = _leaves(home, "P-A")
     assert person == {
-        "v": 1,
+        "v": 2,
         "type": "crossing",
         "post": "P-A",
         "zone": "Asia/Baku",

@@ -20,6 +20,7 @@ class Permission(StrEnum):
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
     CORRECT_CROSSING = "correct_crossing"  # a supervisor's correction, a new ledger entry
+    INSPECT_CARGO = "inspect_cargo"  # inspections, seizures, evidence files
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -29,7 +30,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _PUBLIC_FACTS | {Permission.READ_CROSSINGS, Permission.RECORD_CROSSING}
     ),
     Role.INSPECTOR: frozenset(
-        _PUBLIC_FACTS | {Permission.READ_CROSSINGS, Permission.RECORD_CROSSING}
+        _PUBLIC_FACTS
+        | {Permission.READ_CROSSINGS, Permission.RECORD_CROSSING, Permission.INSPECT_CARGO}
     ),
     Role.SUPERVISOR: frozenset(
         _PUBLIC_FACTS
@@ -39,6 +41,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CLOSE_POST,
             Permission.READ_AUDIT,
             Permission.CORRECT_CROSSING,
+            Permission.INSPECT_CARGO,
         }
     ),
     Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),

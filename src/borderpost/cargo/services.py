@@ -8,9 +8,16 @@ is reported and the post keeps the rule set it had.
 from __future__ import annotations
 
 import logging
+import tomllib
 from pathlib import Path
 
-from borderpost.cargo.rules import RuleSet, RuleSetError, load_default_ruleset, load_ruleset
+from borderpost.cargo.rules import (
+    RuleSet,
+    RuleSetError,
+    load_default_ruleset,
+    load_ruleset,
+    parse_ruleset,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,3 +50,17 @@ def ruleset_for(home: Path, post_code: str | None) -> RuleSet:
         return known[1]
     _IN_FORCE[key] = (stamp, ruleset)
     return ruleset
+
+
+def check_ruleset_text(home: Path | None, text: str, source: str) -> RuleSet:
+    """Validate rule set TOML as it would load: a post's file over the network's set in force.
+
+    Raises RuleSetError listing every mistake with its line, rule and field.
+    """
+    network = ruleset_for(home, None) if home is not None else load_default_ruleset()
+    try:
+        head = tomllib.loads(text).get("ruleset", {})
+    except tomllib.TOMLDecodeError:
+        head = {}  # parse_ruleset reports the syntax error with its line
+    is_post_file = isinstance(head, dict) and "post" in head
+    return parse_ruleset(text, source=source, base=network if is_post_file else None)

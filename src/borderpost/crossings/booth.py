@@ -7,6 +7,7 @@ through ``record_crossing``; problems come back named by the form's own fields.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +93,25 @@ def _passengers(text: str) -> tuple[list[dict[str, Any]], list[FieldProblem]]:
     return people, problems
 
 
+def _consignments(data: dict[str, Any], text: str) -> list[FieldProblem]:
+    """The cargo declaration typed or pasted at the booth: one consignment or a list."""
+    if not text.strip():
+        return []
+    try:
+        declared = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [FieldProblem("consignments", f"not JSON: {exc.msg} (line {exc.lineno})")]
+    data["consignments"] = declared if isinstance(declared, list) else [declared]
+    return []
+
+
+def _cargo_problems(problems: list[FieldProblem]) -> list[FieldProblem]:
+    # The booth has one box for the declaration: its problems show there, each with its path.
+    cargo = [f"{p.field}: {p.reason}" for p in problems if p.field.startswith("consignments")]
+    others = [p for p in problems if not p.field.startswith("consignments")]
+    return others + ([FieldProblem("consignments", "; ".join(cargo))] if cargo else [])
+
+
 def _command(data: dict[str, Any], prefix: str = "") -> CrossingCreate:
     try:
         return CrossingCreate.model_validate(data)
@@ -132,6 +152,7 @@ def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> Bo
             "type": form.get("vehicle_type") or "car",
         }
         passengers, problems = _passengers(form.get("passengers", ""))
+        problems += _consignments(data, form.get("consignments", ""))
         if problems:
             raise InvalidInput(problems)
     command = _command(data)
@@ -145,7 +166,10 @@ def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> Bo
             raise InvalidInput(
                 [FieldProblem("passengers", f"line {number}: {p.reason}") for p in exc.problems]
             ) from exc
-    first = record_crossing(uow, command)
+    try:
+        first = record_crossing(uow, command)
+    except InvalidInput as exc:
+        raise InvalidInput(_cargo_problems(exc.problems)) from exc
     result = BoothResult(first)
     for rider_command in riders:
         try:

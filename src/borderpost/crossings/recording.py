@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from borderpost import clock, reference
 from borderpost.audit import hook as audit
+from borderpost.cargo.recording import assess_declared
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.crossings.schemas import CrossingCreate, CrossingRead, TravellerIn, VehicleIn
 from borderpost.db import UnitOfWork, insert_at_commit
@@ -266,6 +267,21 @@ def record_crossing(
             reasons.insert(0, refusal)
         decision = Decision.REFUSED
 
+    # Cargo: assessed before anything is written (a bad declaration writes nothing); its lanes
+    # may make the decision stricter. Crossings without consignments skip this entirely.
+    cargo = None
+    if command.consignments:
+        cargo = assess_declared(
+            uow,
+            command.consignments,
+            post_code=post.code,
+            category=command.category.value,
+            organisation_type=resolved.organisation.type if resolved.organisation else None,
+            direction=command.direction.value,
+            on=command.time.astimezone(post.zone).date(),
+        )
+        decision = cargo.decide(decision, reasons)
+
     traveller_id = document_id = vehicle_id = None
     if command.kind is Kind.PERSON:
         assert command.traveller is not None  # the schema guarantees it
@@ -341,6 +357,9 @@ def record_crossing(
         flags=flags,
         recorded_at=recorded_at,
     )
+    if cargo is not None:
+        cargo.write(session, crossing.id, post.id, now)
+        read.cargo = cargo.to_read()
     if replica is None:  # headquarters does not ship again what it received
         insert_at_commit(
             session,
@@ -378,5 +397,13 @@ def record_crossing(
     # The crossing's ledger leaf (public facts and a salted commitment), same transaction;
     # a replica's leaf is in the post's own log.
     if replica is None:
-        ledger.add_crossing(session, post, crossing, command.traveller, command.vehicle, now)
+        ledger.add_crossing(
+            session,
+            post,
+            crossing,
+            command.traveller,
+            command.vehicle,
+            now,
+            cargo=cargo.ledger_cargo() if cargo is not None else None,
+        )
     return Recorded(crossing, read, created=True)

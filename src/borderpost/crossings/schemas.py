@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -73,6 +73,11 @@ class CrossingCreate(BaseModel):
     reasons: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
         default_factory=list
     )
+    consignments: list[Any] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Declared consignments of a vehicle crossing (JSON of cargo/README.md)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> CrossingCreate:
@@ -86,6 +91,8 @@ class CrossingCreate(BaseModel):
                 raise field_error("vehicle", "is required for a vehicle crossing")
             if self.carried_by is not None:
                 raise field_error("carried_by", "applies to a person crossing only")
+        if self.consignments and self.kind is not Kind.VEHICLE:
+            raise field_error("consignments", "are carried by a vehicle crossing only")
         if self.decision is not Decision.ADMITTED and not self.reasons:
             raise field_error("reasons", f"are required when the decision is {self.decision.value}")
         born = self.traveller.birth_date if self.traveller else None
@@ -113,6 +120,9 @@ class CrossingRead(BaseModel):
     reasons: list[str]
     flags: list[str]
     recorded_at: dt.datetime
+    cargo: list[dict[str, Any]] = Field(
+        default_factory=list, description="Each consignment's lane, rules and items"
+    )
 
 
 class CrossingPage(BaseModel):

@@ -93,12 +93,19 @@ def import_file(
     fmt: str | None = None,
     actor: str = "system:import",
     progress: Callable[[int], None] | None = None,
+    home: Path | None = None,
+    cargo_random_share: float = 0.0,
 ) -> ImportReport:
-    """Import ``path`` as ``what`` (crossings, posts or organisations)."""
+    """Import ``path`` as ``what`` (crossings, posts or organisations).
+
+    ``home``: the node's folder, whose rule sets judge declared cargo (shipped ones if None).
+    """
     schema, apply = KINDS[what]
     report = ImportReport(strict=strict)
     pending = 0
-    with UnitOfWork(session_factory, actor=actor) as uow:
+    with UnitOfWork(
+        session_factory, actor=actor, home=home, cargo_random_share=cargo_random_share
+    ) as uow:
         for line in read_lines(path, fmt):
             report.read += 1
             if progress is not None:

@@ -1,10 +1,11 @@
 """The leaves of the ledger: the public facts of a record and a salted commitment, as bytes.
 
-A leaf is ``bp-leaf/1`` and a newline, then one JSON object with sorted keys, no spaces, UTF-8
+A leaf is ``bp-leaf/2`` and a newline, then one JSON object with sorted keys, no spaces, UTF-8
 (non-ASCII characters kept as they are), no trailing newline. Its fields:
 
 ==================  ====================================================================
-``v``               1, the leaf format version (also in the prefix line)
+``v``               2, the leaf format version (also in the prefix line); version 1
+                    leaves (``bp-leaf/1``, whose ``cargo`` was always empty) still parse
 ``type``            ``crossing`` or ``closure``
 ``post``            the post's code
 ``zone``            the post's IANA time zone name, so days are counted in local time
@@ -13,13 +14,15 @@ A leaf is ``bp-leaf/1`` and a newline, then one JSON object with sorted keys, no
 ``corrects``        present only on a correction: the log index of the leaf it replaces
 crossing            ``time`` (UTC, to the minute, ``YYYY-MM-DDTHH:MMZ``), ``direction``,
                     ``kind``, ``category``, ``organisation_type``, ``vehicle_type``,
-                    ``decision``, ``cargo`` (a list of ``{"hs": heading, "kg": weight}``,
-                    empty until cargo is recorded)
+                    ``decision``, ``cargo`` (version 2: ``[{"hs": "2616", "kg": "20500"}]``,
+                    the HS headings (4 digits) of the declared goods, sorted, each with the
+                    summed gross weight in kg as decimal text; empty without consignments)
 closure             ``starts_at``, ``ends_at`` (UTC to the minute, or null: open-ended),
                     ``reason``, ``authority``
 ==================  ====================================================================
 
-No name, document number, plate or birth date ever enters a leaf: those are only inside the
+No name, document number, plate or birth date ever enters a leaf (nor a consignor, consignee,
+seal or permit number): those are only inside the
 commitment, which an auditor given the record and its salt can recompute with
 ``commitment(salt, personal_bytes(...))``. Free text typed at the booth (reasons) is left out.
 """
@@ -29,13 +32,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
-PREFIX = b"bp-leaf/1\n"
-VERSION = 1
+PREFIX = b"bp-leaf/2\n"
+VERSION = 2
+# Every version this code reads: a log keeps its old leaves for ever.
+PREFIXES = {1: b"bp-leaf/1\n", 2: PREFIX}
+HEADING = re.compile(r"[0-9]{4}")
+WEIGHT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
 SALT_BYTES = 16
 CROSSING = "crossing"
 CLOSURE = "closure"
@@ -86,27 +94,53 @@ def personal_bytes(record_id: uuid.UUID, fields: Mapping[str, Any] | None) -> by
 
 
 def encode_leaf(fields: Mapping[str, Any]) -> bytes:
-    """The leaf bytes of ``fields`` (which must name a known ``type``)."""
+    """The leaf bytes of ``fields`` (which must name a known ``type``).
+
+    New leaves are of the current version; fields read from a leaf keep theirs (``v``).
+    """
     if fields.get("type") not in RECORD_TYPES:
         raise LeafError(f"unknown record type {fields.get('type')!r}")
-    return PREFIX + canonical_json({**fields, "v": VERSION})
+    version = fields.get("v", VERSION)
+    prefix = PREFIXES.get(version) if isinstance(version, int) else None
+    if prefix is None:
+        raise LeafError(f"unknown leaf version {version!r}")
+    return prefix + canonical_json({**fields, "v": version})
 
 
 def parse_leaf(data: bytes) -> dict[str, Any]:
     """The fields of a leaf; raises LeafError on anything else (and on non-canonical bytes)."""
-    if not data.startswith(PREFIX):
-        raise LeafError("not a bp-leaf/1 leaf")
+    version = next((v for v, p in PREFIXES.items() if data.startswith(p)), None)
+    if version is None:
+        raise LeafError("not a bp-leaf leaf of a known version")
     try:
-        fields = json.loads(data[len(PREFIX) :].decode("utf-8"))
+        fields = json.loads(data[len(PREFIXES[version]) :].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LeafError(f"leaf body is not JSON: {exc}") from exc
-    if not isinstance(fields, dict) or fields.get("v") != VERSION:
-        raise LeafError("leaf body is not a version 1 object")
+    if not isinstance(fields, dict) or fields.get("v") != version:
+        raise LeafError(f"leaf body is not a version {version} object")
     if fields.get("type") not in RECORD_TYPES:
         raise LeafError(f"unknown record type {fields.get('type')!r}")
+    if fields["type"] == CROSSING:
+        _check_cargo(fields.get("cargo"), version)
     if encode_leaf(fields) != data:
         raise LeafError("leaf is not in canonical form")
     return fields
+
+
+def _check_cargo(cargo: Any, version: int) -> None:
+    # The recount sums these: a leaf with anything else in them is refused, not half-read.
+    if not isinstance(cargo, list) or (version == 1 and cargo):
+        raise LeafError("cargo is not a list of headings and weights")
+    for entry in cargo:
+        if (
+            not isinstance(entry, dict)
+            or set(entry) != {"hs", "kg"}
+            or not isinstance(entry["hs"], str)
+            or not isinstance(entry["kg"], str)
+            or not HEADING.fullmatch(entry["hs"])
+            or not WEIGHT.fullmatch(entry["kg"])
+        ):
+            raise LeafError(f"cargo entry {entry!r} is not a heading and a weight")
 
 
 def crossing_leaf(
@@ -124,7 +158,7 @@ def crossing_leaf(
     cargo: list[dict[str, Any]] | None = None,
     corrects: int | None = None,
 ) -> bytes:
-    """The leaf of a crossing (public facts only)."""
+    """The leaf of a crossing (public facts only); ``cargo`` as ``[{"hs", "kg"}]``."""
     fields: dict[str, Any] = {
         "type": CROSSING,
         "post": post,

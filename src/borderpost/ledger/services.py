@@ -99,9 +99,12 @@ def add_crossing(
     traveller: BaseModel | None,
     vehicle: BaseModel | None,
     now: dt.datetime,
+    cargo: list[dict[str, Any]] | None = None,
 ) -> None:
     """Write the leaf of a new crossing; the commitment covers the traveller and vehicle as
-    presented (``TravellerIn`` / ``VehicleIn`` in JSON mode) and the crossing's id."""
+    presented (``TravellerIn`` / ``VehicleIn`` in JSON mode) and the crossing's id.
+
+    ``cargo``: the HS headings and summed gross weights of its consignments (public facts)."""
     personal = {
         "traveller": traveller.model_dump(mode="json") if traveller is not None else None,
         "vehicle": vehicle.model_dump(mode="json") if vehicle is not None else None,
@@ -117,6 +120,7 @@ def add_crossing(
         organisation_type=crossing.organisation_type,
         vehicle_type=crossing.vehicle_type,
         decision=crossing.decision,
+        cargo=cargo,
         commitment_hex=entries.commitment(salt, entries.personal_bytes(crossing.id, personal)),
     )
     # Queued for the commit: nothing reads a leaf back before the appender, after commit.

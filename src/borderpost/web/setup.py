@@ -46,6 +46,7 @@ def _json(exc: DomainError) -> JSONResponse:
 def install(app: FastAPI, settings: Settings) -> None:
     from borderpost.accounts.web import router as accounts_router
     from borderpost.audit.web import router as audit_router
+    from borderpost.cargo.web import router as inspection_router
     from borderpost.crossings.web import router as booth_router
     from borderpost.posts.web import router as posts_router
     from borderpost.reports.web import router as reports_router
@@ -75,5 +76,12 @@ def install(app: FastAPI, settings: Settings) -> None:
             return _json(exc)
         return render(request, "error.html", {"message": exc.message}, status_code=403)
 
-    for router in (accounts_router, posts_router, booth_router, reports_router, audit_router):
+    for router in (
+        accounts_router,
+        posts_router,
+        booth_router,
+        reports_router,
+        audit_router,
+        inspection_router,
+    ):
         app.include_router(router)

@@ -1,0 +1,300 @@
+"""Inspections of referred vehicle crossings: findings, seizures, evidence, the decision after.
+
+One service function per use case; each adds and flushes ORM objects, so the audit hook
+records every change (the crossing's decision, old and new, with who and why), and the caller
+commits. Evidence files are kept once per content, named by their SHA-256, under
+``$BORDERPOST_HOME/evidence/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+
+from borderpost import clock
+from borderpost.cargo import hs
+from borderpost.cargo.inspection_schemas import (
+    FindingCreate,
+    InspectionClose,
+    InspectionOutcome,
+    SeizureCreate,
+    SeizureDispose,
+)
+from borderpost.cargo.model import (
+    Consignment,
+    Evidence,
+    Finding,
+    GoodsItem,
+    Inspection,
+    InspectionStatus,
+    Seizure,
+    SeizureStatus,
+)
+from borderpost.crossings.model import Crossing
+from borderpost.db import UnitOfWork
+from borderpost.errors import Conflict, NotFound, invalid
+from borderpost.sync.model import OutboxEvent
+from borderpost.vocab import Decision, Kind
+
+EVIDENCE_DIR = "evidence"
+MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SAFE_NAME = re.compile(r"[^\w.\- ]+")
+_DECISION = {
+    InspectionOutcome.ADMITTED: Decision.ADMITTED,
+    InspectionOutcome.REFUSED: Decision.REFUSED,
+    InspectionOutcome.ADMITTED_AFTER_SEIZURE: Decision.ADMITTED,
+}
+
+
+def _crossing(uow: UnitOfWork, crossing_id: uuid.UUID) -> Crossing:
+    crossing = uow.session.get(Crossing, crossing_id)
+    if crossing is None:
+        raise NotFound("crossing", f"no crossing {crossing_id}")
+    return crossing
+
+
+def get_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
+    """The inspection of a crossing; NotFound if none was opened."""
+    found = uow.session.scalar(select(Inspection).where(Inspection.crossing_id == crossing_id))
+    if found is None:
+        raise NotFound("inspection", f"crossing {crossing_id} has no inspection")
+    return found
+
+
+def find_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection | None:
+    return uow.session.scalar(select(Inspection).where(Inspection.crossing_id == crossing_id))
+
+
+def goods_of(uow: UnitOfWork, crossing_id: uuid.UUID) -> list[tuple[Consignment, GoodsItem]]:
+    """The declared goods items of a crossing, in declaration order."""
+    consignments = uow.session.scalars(
+        select(Consignment)
+        .where(Consignment.crossing_id == crossing_id)
+        .order_by(Consignment.position)
+    )
+    return [(c, item) for c in consignments for item in c.items]
+
+
+def consignments_of(uow: UnitOfWork, crossing_id: uuid.UUID) -> list[Consignment]:
+    return list(
+        uow.session.scalars(
+            select(Consignment)
+            .where(Consignment.crossing_id == crossing_id)
+            .order_by(Consignment.position)
+        )
+    )
+
+
+def _open(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
+    inspection = get_inspection(uow, crossing_id)
+    if inspection.status != InspectionStatus.OPEN.value:
+        raise Conflict("the inspection is closed: nothing more can be recorded in it")
+    return inspection
+
+
+def open_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
+    """Open the inspection of a vehicle crossing referred to inspection (or return it)."""
+    crossing = _crossing(uow, crossing_id)
+    known = find_inspection(uow, crossing_id)
+    if known is not None:
+        return known
+    if crossing.kind != Kind.VEHICLE.value:
+        raise Conflict("only a vehicle crossing is inspected here")
+    if crossing.decision != Decision.REFERRED.value:
+        raise Conflict(f"the crossing was {crossing.decision}, not referred to inspection")
+    inspection = Inspection(
+        crossing_id=crossing.id,
+        post_id=crossing.post_id,
+        inspector=uow.actor,
+        status=InspectionStatus.OPEN.value,
+        opened_at=clock.now(),
+    )
+    uow.session.add(inspection)
+    uow.session.flush()
+    return inspection
+
+
+def _goods_item(uow: UnitOfWork, crossing_id: uuid.UUID, item_id: uuid.UUID) -> GoodsItem:
+    for _consignment, item in goods_of(uow, crossing_id):
+        if item.id == item_id:
+            return item
+    raise NotFound("goods_item", f"no goods item {item_id} declared with this crossing")
+
+
+def record_finding(uow: UnitOfWork, crossing_id: uuid.UUID, data: FindingCreate) -> Finding:
+    """What was found for a declared item, or undeclared goods (their HS code is checked)."""
+    inspection = _open(uow, crossing_id)
+    hs_code, description, unit = data.hs_code, data.description, data.unit
+    if data.goods_item is not None:
+        item = _goods_item(uow, crossing_id, data.goods_item)
+        hs_code, description = item.hs_code, item.description
+        unit = unit or item.unit
+    else:
+        try:
+            hs_code = hs.validate(data.hs_code or "")
+        except hs.HSCodeError as exc:
+            raise invalid("hs_code", exc.message) from exc
+    finding = Finding(
+        inspection_id=inspection.id,
+        goods_item_id=data.goods_item,
+        kind=data.kind.value,
+        hs_code=hs_code,
+        description=description,
+        quantity=data.quantity,
+        unit=unit,
+        note=data.note,
+        recorded_by=uow.actor,
+        recorded_at=clock.now(),
+    )
+    uow.session.add(finding)
+    uow.session.flush()
+    return finding
+
+
+def record_seizure(uow: UnitOfWork, crossing_id: uuid.UUID, data: SeizureCreate) -> Seizure:
+    """Goods taken from a declared item or a finding, with the legal basis and seals applied."""
+    inspection = _open(uow, crossing_id)
+    if data.goods_item is not None:
+        item = _goods_item(uow, crossing_id, data.goods_item)
+        hs_code, description = item.hs_code, item.description
+    else:
+        finding = next((f for f in inspection.findings if f.id == data.finding), None)
+        if finding is None:
+            raise NotFound("finding", f"no finding {data.finding} in this inspection")
+        hs_code, description = finding.hs_code or "", finding.description or ""
+    seizure = Seizure(
+        inspection_id=inspection.id,
+        finding_id=data.finding,
+        goods_item_id=data.goods_item,
+        hs_code=hs_code,
+        description=description,
+        quantity=data.quantity,
+        unit=data.unit,
+        legal_basis=data.legal_basis,
+        seals=list(dict.fromkeys(data.seals)),
+        status=SeizureStatus.HELD.value,
+        recorded_by=uow.actor,
+        recorded_at=clock.now(),
+    )
+    uow.session.add(seizure)
+    uow.session.flush()
+    return seizure
+
+
+def close_inspection(uow: UnitOfWork, crossing_id: uuid.UUID, data: InspectionClose) -> Inspection:
+    """Close the inspection and set the vehicle crossing's decision (audited: old and new)."""
+    inspection = _open(uow, crossing_id)
+    held = [s for s in inspection.seizures if s.status == SeizureStatus.HELD.value]
+    if data.outcome is InspectionOutcome.ADMITTED_AFTER_SEIZURE and not inspection.seizures:
+        raise invalid("outcome", "admitted after seizure needs a seizure recorded first")
+    if data.outcome is InspectionOutcome.ADMITTED and held:
+        raise invalid("outcome", "goods were seized: the outcome is admitted after seizure")
+    crossing = _crossing(uow, crossing_id)
+    now = clock.now()
+    inspection.status = InspectionStatus.CLOSED.value
+    inspection.closed_at = now
+    inspection.closed_by = uow.actor
+    inspection.outcome = data.outcome.value
+    inspection.reason = data.reason
+    before = crossing.decision
+    crossing.decision = _DECISION[data.outcome].value
+    # A new list, so the ORM sees the change and the audit trail records old and new reasons.
+    crossing.reasons = [*crossing.reasons, f"inspection: {data.reason}"]
+    # Headquarters learns the new decision the way it learnt the crossing: by the outbox.
+    uow.session.add(
+        OutboxEvent(
+            post_id=crossing.post_id,
+            topic="crossing.inspected",
+            payload={
+                "crossing": str(crossing.id),
+                "decision_before": before,
+                "decision": crossing.decision,
+                "outcome": data.outcome.value,
+                "seizures": len(inspection.seizures),
+                "inspector": uow.actor,
+            },
+            created_at=now,
+            sent_at=None,
+        )
+    )
+    uow.session.flush()
+    return inspection
+
+
+def dispose_seizure(
+    uow: UnitOfWork, crossing_id: uuid.UUID, seizure_id: uuid.UUID, data: SeizureDispose
+) -> Seizure:
+    """Release seized goods or confiscate them, with who and why (audited)."""
+    inspection = get_inspection(uow, crossing_id)
+    seizure = next((s for s in inspection.seizures if s.id == seizure_id), None)
+    if seizure is None:
+        raise NotFound("seizure", f"no seizure {seizure_id} in this inspection")
+    if seizure.status != SeizureStatus.HELD.value:
+        raise Conflict(f"the seizure was already {seizure.status}")
+    seizure.status = data.status.value
+    seizure.disposed_by = uow.actor
+    seizure.disposed_at = clock.now()
+    seizure.disposed_reason = data.reason
+    uow.session.flush()
+    return seizure
+
+
+def _evidence_path(home: Path, sha256: str) -> Path:
+    return home / EVIDENCE_DIR / sha256[:2] / sha256
+
+
+def add_evidence(
+    uow: UnitOfWork, crossing_id: uuid.UUID, filename: str, media_type: str, content: bytes
+) -> Evidence:
+    """Keep a file by its SHA-256 (once, whoever sends it again) and attach it."""
+    if uow.home is None:
+        raise Conflict("this node has no home folder to keep evidence files in")
+    if not content:
+        raise invalid("file", "is empty")
+    if len(content) > MAX_EVIDENCE_BYTES:
+        raise invalid("file", f"is larger than {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB")
+    inspection = _open(uow, crossing_id)
+    digest = hashlib.sha256(content).hexdigest()
+    known = next((e for e in inspection.evidence if e.sha256 == digest), None)
+    if known is not None:
+        return known
+    path = _evidence_path(uow.home, digest)
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside, then renamed: a crash never leaves a half file under the hash's name.
+        partial = path.with_suffix(".part")
+        partial.write_bytes(content)
+        os.replace(partial, path)
+    name = _SAFE_NAME.sub("_", Path(filename or "evidence").name)[:200] or "evidence"
+    evidence = Evidence(
+        inspection_id=inspection.id,
+        sha256=digest,
+        filename=name,
+        media_type=(media_type or "application/octet-stream")[:100],
+        size=len(content),
+        added_by=uow.actor,
+        added_at=clock.now(),
+    )
+    uow.session.add(evidence)
+    uow.session.flush()
+    return evidence
+
+
+def evidence_file(uow: UnitOfWork, crossing_id: uuid.UUID, sha256: str) -> tuple[Evidence, Path]:
+    """An evidence file attached to this crossing's inspection, and where it is kept."""
+    if not _SHA256.fullmatch(sha256):
+        raise NotFound("sha256", "not a SHA-256 in hexadecimal")
+    inspection = get_inspection(uow, crossing_id)
+    evidence = next((e for e in inspection.evidence if e.sha256 == sha256), None)
+    if evidence is None or uow.home is None:
+        raise NotFound("sha256", "no such evidence file in this inspection")
+    path = _evidence_path(uow.home, sha256)
+    if not path.is_file():
+        raise NotFound("sha256", "the evidence file is missing from this node")
+    return evidence, path

@@ -1,0 +1,68 @@
+"""The inspection page in a real browser: a referred truck, undeclared goods, a refusal."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from tests.cargo_factories import gold_concentrate
+from tests.e2e.test_browser import _login, _shot, browser, server
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+__all__ = ["browser", "server"]  # module-scoped fixtures: this module gets its own server
+
+
+def test_inspector_finds_undeclared_goods_and_refuses_the_truck(
+    browser: object, server: str, tmp_path: Path
+) -> None:
+    expect = playwright_api.expect
+    page = _login(browser, server, "inspector.west")
+    # Signed in once the browser has left the sign-in page (the first page is the booth).
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    page.goto(f"{server}/posts/AST-W/booth")
+    page.locator("input[value=vehicle]").check()
+    expect(page.locator("#plate")).to_be_focused()
+    page.keyboard.type("55-CG-550")
+    page.fill("#country", "UTN")
+    page.select_option("#direction", "out")
+    page.select_option("#category", "commercial")
+    page.fill("#consignments", json.dumps(gold_concentrate()))
+    page.keyboard.press("Alt+A")
+    # The lane drives the decision: red, so referred, with the rule and its legal basis.
+    expect(page.locator("#result")).to_contain_text("REFERRED")
+    expect(page.locator("#result [data-lane=red]")).to_contain_text("R-ORE-1")
+    _shot(page, "booth-cargo")
+
+    page.click("#to-inspection")
+    page.click("#open-inspection")
+    page.select_option("#finding-kind", "undeclared")
+    page.fill("#finding-hs", "9306.30")
+    page.fill("#finding-description", "rifle cartridges")
+    page.fill("#finding-quantity", "400")
+    page.fill("#finding-unit", "pcs")
+    page.click("#record-finding")
+    expect(page.locator("#findings")).to_contain_text("rifle cartridges")
+
+    photo = tmp_path / "load.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n the load as found")
+    page.set_input_files("#evidence-file", str(photo))
+    page.click("#add-evidence")
+    expect(page.locator("#evidence")).to_contain_text("load.png")
+
+    page.select_option("#seizure-finding", label="930630 rifle cartridges")
+    page.fill("#seizure-quantity", "400")
+    page.fill("#seizure-unit", "pcs")
+    page.fill("#seizure-basis", "Arms law, article 5")
+    page.fill("#seizure-seals", "SZ-1, SZ-2")
+    page.click("#record-seizure")
+    expect(page.locator("#seizures")).to_contain_text("SZ-1, SZ-2")
+
+    page.select_option("#close-outcome", "refused")
+    page.fill("#close-reason", "undeclared ammunition")
+    page.click("#close-inspection")
+    expect(page.locator("#closed")).to_contain_text("undeclared ammunition")
+    expect(page.locator("#decision")).to_contain_text("REFUSED")
+    _shot(page, "inspection")

@@ -1,0 +1,90 @@
+"""The booth with a cargo declaration, and the inspection page, over HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from tests.cargo_factories import declared, gold_concentrate, goods
+from tests.factories import make_post
+from tests.integration.test_authz_matrix import _app
+from tests.web_support import add_user, sign_in
+
+from borderpost.crossings.model import Crossing
+from borderpost.db import UnitOfWork
+
+Factory = sessionmaker[Session]
+HTMX = {"HX-Request": "true"}
+TRUCK = {"kind": "vehicle", "category": "commercial", "direction": "out", "plate": "10-AB-123",
+         "country": "AZE", "vehicle_type": "truck", "decision": "admitted"}  # fmt: skip
+
+
+def _setup(factory: Factory) -> None:
+    with UnitOfWork(factory) as uow:
+        make_post(uow, "P-A")
+        uow.commit()
+    add_user(factory, "off", "officer", ["P-A"])
+    add_user(factory, "insp", "inspector", ["P-A"], language="ru")
+
+
+def test_booth_shows_the_lane_with_its_reasons_and_links_the_inspection(
+    session_factory: Factory,
+) -> None:
+    _setup(session_factory)
+    with TestClient(_app(session_factory)) as client:
+        csrf = sign_in(client, "insp")
+        bad = {**TRUCK, "csrf_token": csrf, "consignments": json.dumps(declared(goods("9999.99")))}
+        response = client.post("/posts/P-A/booth", data=bad, headers=HTMX)
+        assert response.status_code == 422
+        assert "consignments[0].items[0].hs_code" in response.text
+        assert 'id="consignments"' in response.text
+
+        form = {**TRUCK, "csrf_token": csrf, "consignments": json.dumps(gold_concentrate())}
+        response = client.post("/posts/P-A/booth", data=form, headers=HTMX)
+        assert response.status_code == 200, response.text
+        assert 'data-lane="red"' in response.text
+        assert "R-ORE-1" in response.text
+        link = re.search(r'href="(/crossings/[^"]+/inspection)"', response.text)
+        assert link is not None
+
+        page = client.get(link.group(1))
+        assert page.status_code == 200
+        assert "Начать досмотр" in page.text  # the inspector reads Russian
+        opened = client.post(link.group(1), data={"csrf_token": csrf}, headers=HTMX)
+        assert opened.status_code == 200, opened.text
+        assert 'id="finding-form"' in opened.text
+
+        missing = client.post(f"{link.group(1)}/findings", headers=HTMX, data={
+            "csrf_token": csrf, "kind": "undeclared", "hs_code": "9306.30"})  # fmt: skip
+        assert missing.status_code == 422
+        assert "is required for undeclared goods" in missing.text
+
+        found = client.post(f"{link.group(1)}/findings", headers=HTMX, data={
+            "csrf_token": csrf, "kind": "undeclared", "hs_code": "9306.30",
+            "description": "cartridges", "quantity": "50", "unit": "pcs"})  # fmt: skip
+        assert found.status_code == 200, found.text
+        assert "cartridges" in found.text
+
+        closing = {"csrf_token": csrf, "outcome": "refused", "reason": "undeclared cartridges"}
+        closed = client.post(f"{link.group(1)}/close", headers=HTMX, data=closing)
+        assert closed.status_code == 200, closed.text
+        assert 'id="closed"' in closed.text
+    with session_factory() as session:
+        assert session.scalars(select(Crossing.decision)).one() == "refused"
+        assert session.scalar(select(func.count()).select_from(Crossing)) == 1
+
+
+def test_an_officer_cannot_open_the_inspection_page(session_factory: Factory) -> None:
+    _setup(session_factory)
+    with TestClient(_app(session_factory)) as client:
+        csrf = sign_in(client, "off")
+        form = {**TRUCK, "csrf_token": csrf, "consignments": json.dumps(gold_concentrate())}
+        response = client.post("/posts/P-A/booth", data=form, headers=HTMX)
+        assert 'data-lane="red"' in response.text
+        assert "/inspection" not in response.text
+        with session_factory() as session:
+            crossing_id = session.scalars(select(Crossing.id)).one()
+        assert client.get(f"/crossings/{crossing_id}/inspection").status_code == 403
