@@ -21,6 +21,8 @@ from borderpost.audit.model import AuditEntry
 from borderpost.config import Settings
 from borderpost.crossings.model import Crossing
 from borderpost.db import UnitOfWork
+from borderpost.ledger.entries import parse_leaf
+from borderpost.ledger.model import LedgerEntry
 from borderpost.sync.model import OutboxEvent
 
 Factory = sessionmaker[Session]
@@ -109,6 +111,14 @@ def test_undeclared_goods_change_the_decision_and_the_change_is_audited(
         assert event.payload["decision"] == "refused"
         seizures = session.scalars(select(AuditEntry).where(AuditEntry.entity == "seizures")).all()
         assert [s.action for s in seizures] == ["create"]
+        # The public ledger follows: an entry correcting the crossing's decision.
+        leaves = session.scalars(
+            select(LedgerEntry)
+            .where(LedgerEntry.record_id == uuid.UUID(crossing))
+            .order_by(LedgerEntry.id)
+        ).all()
+        assert [leaf.corrects_id is not None for leaf in leaves] == [False, True]
+        assert parse_leaf(bytes(leaves[1].leaf))["decision"] == "refused"
     # Closed: nothing more is recorded in it.
     again = site.http.post(f"{base}/inspection/findings", headers=site.inspector, json={
         "kind": "as_declared", "goods_item": gold["id"]})  # fmt: skip

@@ -7,6 +7,7 @@ JetStream on these machines); each test makes its own stream and deletes it afte
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import shutil
@@ -22,9 +23,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_organisation, make_post, person_crossing, vehicle_crossing
 
 from borderpost.audit.model import AuditEntry
+from borderpost.crossings.corrections import correct_crossing
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
+from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.db import UnitOfWork, make_engine
+from borderpost.reports.services import summary
 from borderpost.sync import link
 from borderpost.sync.ingest import ingest_once
 from borderpost.sync.model import OutboxEvent
@@ -199,3 +203,29 @@ def test_the_servers_shipper_retries_until_the_link_is_back(
         up.stop()
     assert backlog(factory).unsent == 0
     assert up.last_error is None
+
+
+def test_corrections_reach_headquarters_after_the_crossing(
+    session_factory: Factory, headquarters: Factory, stream: str
+) -> None:
+    _reference(session_factory)
+    _reference(headquarters)
+    truck, _driver, aid, _refused = _record_day(session_factory)
+    with UnitOfWork(session_factory, actor="supervisor.a") as uow:
+        correct_crossing(
+            uow, aid, CrossingCorrection(category="official", reason="wrong category chosen")
+        )
+        correct_crossing(
+            uow,
+            truck,
+            CrossingCorrection(decision="refused", reasons=["overweight"], reason="scale ticket"),
+        )
+        uow.commit()
+    asyncio.run(ship_once(session_factory, NATS_URL, stream))
+    report = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5))
+    assert report.outcomes == {"created": 4, "updated": 2}
+    assert _facts(headquarters) == _facts(session_factory)
+    with UnitOfWork(headquarters) as uow:  # the counts follow the corrected facts
+        day = summary(uow, dt.date(2026, 3, 10), dt.date(2026, 3, 10), "P-A")
+    assert day["persons"]["by_category"]["official"] == 1
+    assert day["vehicles"]["by_decision"]["refused"] == 1

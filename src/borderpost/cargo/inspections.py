@@ -38,6 +38,7 @@ from borderpost.cargo.model import (
 from borderpost.crossings.model import Crossing
 from borderpost.db import UnitOfWork
 from borderpost.errors import Conflict, NotFound, invalid
+from borderpost.ledger.corrections import add_crossing_correction
 from borderpost.sync.model import OutboxEvent
 from borderpost.vocab import Decision, Kind
 
@@ -206,6 +207,9 @@ def close_inspection(uow: UnitOfWork, crossing_id: uuid.UUID, data: InspectionCl
     crossing.decision = _DECISION[data.outcome].value
     # A new list, so the ORM sees the change and the audit trail records old and new reasons.
     crossing.reasons = [*crossing.reasons, f"inspection: {data.reason}"]
+    if crossing.decision != before:
+        # The public record follows: a ledger entry correcting the crossing's decision.
+        add_crossing_correction(uow.session, crossing.id, {"decision": crossing.decision})
     # Headquarters learns the new decision the way it learnt the crossing: by the outbox.
     uow.session.add(
         OutboxEvent(
@@ -215,6 +219,7 @@ def close_inspection(uow: UnitOfWork, crossing_id: uuid.UUID, data: InspectionCl
                 "crossing": str(crossing.id),
                 "decision_before": before,
                 "decision": crossing.decision,
+                "reasons": list(crossing.reasons),
                 "outcome": data.outcome.value,
                 "seizures": len(inspection.seizures),
                 "inspector": uow.actor,

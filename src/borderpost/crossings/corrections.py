@@ -12,12 +12,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from borderpost import clock
 from borderpost.audit import hook as audit
 from borderpost.crossings import services
 from borderpost.crossings.schemas import CrossingCorrection, CrossingRead
 from borderpost.db import UnitOfWork
 from borderpost.errors import invalid
 from borderpost.ledger.corrections import add_crossing_correction
+from borderpost.sync.model import OutboxEvent
 from borderpost.vocab import Decision
 
 FIELDS = ("category", "decision", "direction")
@@ -56,5 +58,15 @@ def correct_crossing(
     )
     add_crossing_correction(
         uow.session, crossing.id, {k: changes[k] for k in FIELDS if k in changes}
+    )
+    # Headquarters holds a replica of the crossing: it learns the correction by the outbox.
+    uow.session.add(
+        OutboxEvent(
+            post_id=crossing.post_id,
+            topic="crossing.corrected",
+            payload={"crossing": str(crossing.id), "changes": changes},
+            created_at=clock.now(),
+            sent_at=None,
+        )
     )
     return services.to_read(crossing)

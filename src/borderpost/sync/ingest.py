@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,15 +19,16 @@ from typing import Any
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
+from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import Replica, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.db import UnitOfWork
-from borderpost.errors import DomainError, invalid
+from borderpost.errors import DomainError, NotFound, invalid
 from borderpost.sync import link
-from borderpost.vocab import Decision
+from borderpost.vocab import Category, Decision, Direction
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,36 @@ class IngestReport:
     problems: list[str] = field(default_factory=list)  # "subject: field: reason", no personal data
 
 
+class _Changes(BaseModel):
+    """What a correction or an inspection changed in a crossing; anything else is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: Category | None = None
+    decision: Decision | None = None
+    direction: Direction | None = None
+    reasons: list[str] | None = None
+
+
+def _update_crossing(uow: UnitOfWork, crossing_id: str, changes: dict[str, Any]) -> str:
+    crossing = uow.session.get(Crossing, uuid.UUID(crossing_id))
+    if crossing is None:
+        raise NotFound("crossing", f"headquarters has no crossing {crossing_id} yet")
+    checked = _Changes.model_validate(changes).model_dump(mode="json", exclude_none=True)
+    changed = {k: v for k, v in checked.items() if getattr(crossing, k) != v}
+    for name, value in changed.items():
+        setattr(crossing, name, value)
+    uow.session.flush()  # audited by the hook, as the sync actor
+    return "updated" if changed else "duplicate"
+
+
 def apply_event(uow: UnitOfWork, topic: str, payload: dict[str, Any]) -> str:
-    """Apply one shipped event; returns ``created`` or ``duplicate``."""
+    """Apply one shipped event; returns ``created``, ``updated`` or ``duplicate``."""
+    if topic == "crossing.corrected":
+        return _update_crossing(uow, payload["crossing"], payload["changes"])
+    if topic == "crossing.inspected":
+        changes = {"decision": payload["decision"], "reasons": payload.get("reasons")}
+        return _update_crossing(uow, payload["crossing"], changes)
     if topic != "crossing.recorded":
         raise invalid("topic", f"headquarters does not know the event {topic!r}")
     command = CrossingCreate.model_validate(
