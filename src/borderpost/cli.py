@@ -18,7 +18,7 @@ from borderpost.config import Settings
 from borderpost.db import UnitOfWork, make_engine, make_session_factory
 from borderpost.documents.cli import document_app
 from borderpost.ledger.cli import app as ledger_app
-from borderpost.screening.cli import screening_app
+from borderpost.screening.cli import screening_app, watchlist_app
 
 app = typer.Typer(help="Borderpost: border crossing point management.", no_args_is_help=True)
 import_app = typer.Typer(help="Bulk import from JSON Lines or CSV.", no_args_is_help=True)
@@ -29,6 +29,7 @@ app.add_typer(cargo_app, name="cargo")
 app.add_typer(rules_app, name="rules")
 app.add_typer(document_app, name="document")
 app.add_typer(screening_app, name="screening")
+app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
 

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     )
     session_hours: float = Field(default=12.0, description="A UI session lasts this long")
     secure_cookies: bool = Field(default=False, description="Send cookies over HTTPS only")
+    rescreen_days: int = Field(
+        default=30, ge=0, description="After a list import, re-screen crossings of this many days"
+    )
 
     @classmethod
     def settings_customise_sources(

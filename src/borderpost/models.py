@@ -8,6 +8,7 @@ from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.reference import ReferenceState
+from borderpost.screening.tables import ScreeningHit, Watchlist, WatchlistEntry, WatchlistVersion
 from borderpost.sync.model import OutboxEvent
 from borderpost.vehicles.model import Vehicle
 
@@ -23,8 +24,12 @@ __all__ = [
     "OutboxEvent",
     "Post",
     "ReferenceState",
+    "ScreeningHit",
     "TravelDocument",
     "Traveller",
     "User",
     "Vehicle",
+    "Watchlist",
+    "WatchlistEntry",
+    "WatchlistVersion",
 ]

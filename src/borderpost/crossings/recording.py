@@ -26,6 +26,7 @@ from borderpost.ledger import services as ledger
 from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller, document_expired
 from borderpost.posts.model import Lane, Post
+from borderpost.screening import services as screening
 from borderpost.sync.model import OutboxEvent
 from borderpost.vehicles.model import Vehicle, normalise_plate
 from borderpost.vocab import Decision, Kind
@@ -96,6 +97,7 @@ class Recorded:
     crossing: RecordedCrossing
     read: CrossingRead | None  # the API's view of a new crossing; None when already recorded
     created: bool  # False when the id was already recorded (idempotent re-import)
+    screened: screening.Screened | None = None  # watchlist hits, for the booth to show
 
 
 @dataclass
@@ -272,6 +274,10 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
             },
         )
 
+    # Screening may refer the crossing: decided before the row is written.
+    screened = screening.screen_crossing(session, command, traveller_id, document_id, vehicle_id)
+    decision, reasons, flags = screened.apply(decision, reasons, flags)
+
     org = resolved.organisation
     row: dict[str, Any] = dict(
         id=command.id or new_id(),
@@ -297,6 +303,7 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
     )
     conn.execute(_INSERT[_CROSSINGS.name], row)
     crossing = RecordedCrossing(**row)
+    screened.write(session, crossing.id, post.id)
     read = CrossingRead(
         id=crossing.id,
         post=post.code,
@@ -352,4 +359,4 @@ def record_crossing(uow: UnitOfWork, command: CrossingCreate) -> Recorded:
     )
     # The crossing's ledger leaf (public facts and a salted commitment), same transaction.
     ledger.add_crossing(session, post, crossing, command.traveller, command.vehicle, now)
-    return Recorded(crossing, read, created=True)
+    return Recorded(crossing, read, created=True, screened=screened)
