@@ -18,6 +18,7 @@ from borderpost.ledger.api import lifespan as ledger_lifespan
 from borderpost.organisations.api import router as organisations_router
 from borderpost.posts.api import router as posts_router
 from borderpost.reports.api import router as reports_router
+from borderpost.screening.api import router as screening_router
 from borderpost.web.setup import install as install_web
 
 API_PREFIX = "/api/v1"
@@ -53,6 +54,7 @@ def create_app(
         reports_router,
         audit_router,
         accounts_router,
+        screening_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -19,6 +19,8 @@ class Permission(StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
+    RESOLVE_HITS = "resolve_hits"  # screening hits and alerts: true or false match
+    MANAGE_WATCHLISTS = "manage_watchlists"
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -37,6 +39,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_CROSSING,
             Permission.CLOSE_POST,
             Permission.READ_AUDIT,
+            Permission.RESOLVE_HITS,
         }
     ),
     Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),

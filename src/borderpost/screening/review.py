@@ -123,6 +123,13 @@ def hits_of_crossing(uow: UnitOfWork, crossing_id: uuid.UUID) -> list[HitView]:
     return _views(uow, list(hits))
 
 
+def hit_view(uow: UnitOfWork, hit_id: uuid.UUID) -> HitView:
+    hit = uow.session.get(ScreeningHit, hit_id)
+    if hit is None:
+        raise NotFound("hit", f"no hit {hit_id}")
+    return _views(uow, [hit])[0]
+
+
 def hits_at_post(
     uow: UnitOfWork,
     post_code: str,

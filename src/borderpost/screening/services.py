@@ -54,6 +54,50 @@ class NewHit:
         return self.prior is None and self.found.hit.score >= THRESHOLD
 
 
+@dataclass(frozen=True)
+class HitDisplay:
+    """A hit as the booth, the crossing page and the alerts page show it."""
+
+    id: uuid.UUID
+    crossing_id: uuid.UUID
+    list: str
+    subject: str
+    score: float
+    matched: str
+    explanation: tuple[str, ...]
+    origin: str
+    state: str
+    refers: bool
+    remembered: bool  # carries an earlier false-match resolution
+    resolved_by: str | None
+    resolved_at: dt.datetime | None
+    resolution_reason: str | None
+
+    @classmethod
+    def of(cls, hit: Any, list_name: str) -> HitDisplay:
+        """From a stored hit or a hit row (the same names)."""
+
+        def get(key: str) -> Any:
+            return hit[key] if isinstance(hit, dict) else getattr(hit, key)
+
+        return cls(
+            id=get("id"),
+            crossing_id=get("crossing_id"),
+            list=list_name,
+            subject=get("subject"),
+            score=get("score"),
+            matched=get("matched"),
+            explanation=tuple(get("explanation")),
+            origin=get("origin"),
+            state=get("state"),
+            refers=get("refers"),
+            remembered=get("prior_hit_id") is not None,
+            resolved_by=get("resolved_by"),
+            resolved_at=get("resolved_at"),
+            resolution_reason=get("resolution_reason"),
+        )
+
+
 @dataclass
 class Screened:
     """What screening found for one crossing, before and after it is written."""
@@ -82,6 +126,13 @@ class Screened:
             self.rows.append(row)
             insert_at_commit(session, INSERT_HIT, row)
             audit_hit(session, row, new.found.list.name)
+
+    def shown(self) -> list[HitDisplay]:
+        """The written hits, for the booth's result."""
+        return [
+            HitDisplay.of(row, h.found.list.name)
+            for row, h in zip(self.rows, self.hits, strict=True)
+        ]
 
     _subjects: dict[str, uuid.UUID | None] = field(default_factory=dict)
 

@@ -49,6 +49,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     from borderpost.crossings.web import router as booth_router
     from borderpost.posts.web import router as posts_router
     from borderpost.reports.web import router as reports_router
+    from borderpost.screening.web import router as screening_router
 
     app.add_middleware(
         SessionMiddleware,
@@ -75,5 +76,12 @@ def install(app: FastAPI, settings: Settings) -> None:
             return _json(exc)
         return render(request, "error.html", {"message": exc.message}, status_code=403)
 
-    for router in (accounts_router, posts_router, booth_router, reports_router, audit_router):
+    for router in (
+        accounts_router,
+        posts_router,
+        booth_router,
+        reports_router,
+        audit_router,
+        screening_router,
+    ):
         app.include_router(router)
