@@ -164,6 +164,7 @@ def import_version(
     watchlist.active_version_id = version.id
     # Every process screening crossings sees the new version on its next unit of work.
     reference.touch(session)
+    session.info.pop("screener", None)
     session.flush()
     return report
 

@@ -109,7 +109,7 @@ class HitView:
 
 
 def _views(uow: UnitOfWork, hits: list[ScreeningHit]) -> list[HitView]:
-    names = dict(uow.session.execute(select(Watchlist.id, Watchlist.name)).tuples().all())
+    names = {row.id: row.name for row in uow.session.execute(select(Watchlist.id, Watchlist.name))}
     codes = {p.id: p.code for p in posts_repository.all_posts(uow.session)}
     return [HitView(h, names.get(h.watchlist_id, "?"), codes.get(h.post_id, "?")) for h in hits]
 

@@ -153,13 +153,16 @@ def add_rows(index: ListIndex, rows: Iterable[tuple[str, str, str, str, str, str
 def build(conn: Connection, watchlist_id: uuid.UUID, version_id: uuid.UUID, name: str) -> ListIndex:
     """Read a version's entries in one streamed scan and index them."""
     t = WatchlistEntry.__table__.c
-    rows = conn.execution_options(yield_per=BUILD_BATCH).execute(
+    # Streamed (a server-side cursor on PostgreSQL); the option is the statement's, never
+    # the connection's, which the caller's unit of work goes on using.
+    rows = conn.execute(
         select(t.entry_key, t.kind, t.names, t.birth_dates, t.nationalities, t.documents, t.plates)
         .where(t.version_id == version_id)
         .order_by(t.id)
+        .execution_options(yield_per=BUILD_BATCH)
     )
     index = ListIndex(watchlist_id, version_id, name)
-    add_rows(index, rows.tuples())
+    add_rows(index, rows)  # type: ignore[arg-type]
     # Finalise now, so the first crossing after an import does not pay for it.
     index.persons.search(Query("x"), limit=1)
     return index
