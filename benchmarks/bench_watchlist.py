@@ -94,7 +94,9 @@ def run(backend: str, path: Path, entries: int, n_crossings: int) -> None:
     with scratch_engine(backend) as engine:
         factory = make_session_factory(engine)
         with UnitOfWork(factory, actor="bench") as uow:
-            save_post(uow, PostCreate.model_validate({"code": "B1", "name": "Bench", "timezone": "UTC"}))
+            save_post(
+                uow, PostCreate.model_validate({"code": "B1", "name": "Bench", "timezone": "UTC"})
+            )
             uow.commit()
         times = []
         for label in ("v1", "v2"):

@@ -100,7 +100,8 @@ def test_a_bad_line_is_named_and_nothing_of_the_version_is_written(
     assert _count(session_factory, WatchlistEntry) == 1
     # --skip-bad: the good lines go in, the bad one is reported.
     report = _import(session_factory, "wanted", VEHICLE, bad, skip_bad=True)
-    assert report.written == 1 and [p.line for p in report.problems] == [2]
+    assert report.written == 1
+    assert [p.line for p in report.problems] == [2]
     assert _count(session_factory, WatchlistEntry) == 1  # the old version's entries are gone
 
 
@@ -118,14 +119,16 @@ def test_csv_lists_are_read_as_documented(session_factory: Factory) -> None:
     assert report.written == 2
     with UnitOfWork(session_factory) as uow:
         found = review.search(uow, "Алиев Рашад", birth_date="1979-02-14")
-    assert found[0].entry == "p1" and found[0].score >= 0.9
+    assert found[0].entry == "p1"
+    assert found[0].score >= 0.9
 
 
 @pytest.mark.usefixtures("post")
 def test_a_listed_person_in_another_script_refers_the_crossing(session_factory: Factory) -> None:
     _import(session_factory, "wanted", ALIYEV)
     clean = _record(session_factory, person_crossing())
-    assert clean.crossing.decision == "admitted" and not clean.screened.hits
+    assert clean.crossing.decision == "admitted"
+    assert not clean.screened.hits
     person = traveller(surname="АЛИЕВ", given_names="РАШАД", birth_date="1979-02-14")
     recorded = _record(session_factory, person_crossing(traveller=person))
     assert recorded.crossing.decision == "referred"
@@ -143,7 +146,8 @@ def test_a_listed_person_in_another_script_refers_the_crossing(session_factory: 
         audited = session.scalars(
             select(AuditEntry).where(AuditEntry.entity == "screening_hits")
         ).one()
-        assert audited.after is not None and audited.after["list"] == "wanted"
+        assert audited.after is not None
+        assert audited.after["list"] == "wanted"
         assert "АЛИЕВ" not in json.dumps(audited.after, ensure_ascii=False)
 
 
@@ -175,7 +179,8 @@ def test_a_false_match_is_remembered_and_shown_not_dropped(session_factory: Fact
     again = _record(session_factory, person_crossing(traveller=person))
     assert again.crossing.decision == "admitted"  # remembered: shown, not referred again
     [shown] = again.screened.shown()
-    assert shown.remembered and shown.state == "false_match"
+    assert shown.remembered
+    assert shown.state == "false_match"
     assert (shown.resolved_by, shown.resolution_reason) == ("supervisor", "other birthplace")
     assert _count(session_factory, ScreeningHit) == 2
 
@@ -194,7 +199,8 @@ def test_a_new_list_version_raises_alerts_for_past_crossings(session_factory: Fa
     }
     _import(session_factory, "wanted", ALIYEV, armen)
     report = rescreen(session_factory, "wanted", 30)
-    assert report.alerts == 1 and report.crossings >= 1
+    assert report.alerts == 1
+    assert report.crossings >= 1
     assert rescreen(session_factory, "wanted", 30).alerts == 0  # never raised twice
     with UnitOfWork(session_factory) as uow:
         [alert] = review.hits_at_post(uow, "P-A", origin=HitOrigin.RESCREEN)

@@ -60,7 +60,8 @@ def test_admin_uploads_a_list_and_a_supervisor_resolves_the_hit(
         assert bad.json()["problems"][0]["field"] == "line 1"  # type: ignore[attr-defined]
         done = _upload(client, tokens["admin"], LIST)
         assert done.status_code == 201, done.text  # type: ignore[attr-defined]
-        assert done.json()["written"] == 1 and done.json()["skipped"] == 1  # type: ignore[attr-defined]
+        assert done.json()["written"] == 1
+        assert done.json()["skipped"] == 1
         [listed] = client.get("/api/v1/watchlists", headers=bearer(tokens["admin"])).json()
         assert (listed["name"], listed["version"], listed["entries"]) == ("wanted", "2026-11", 1)
 
@@ -69,7 +70,8 @@ def test_admin_uploads_a_list_and_a_supervisor_resolves_the_hit(
             params={"name": "Петросян Армен", "birth_date": "1980-01-01"},
             headers=bearer(tokens["officer"]),
         ).json()
-        assert found[0]["entry"] == "os-1" and found[0]["match"] is True
+        assert found[0]["entry"] == "os-1"
+        assert found[0]["match"] is True
         assert any("matched" in line for line in found[0]["explanation"])
 
         person = traveller(surname="ՊԵՏՐՈՍՅԱՆ", given_names="ԱՐՄԵՆ", birth_date="1980-01-01")
@@ -102,7 +104,8 @@ def test_admin_uploads_a_list_and_a_supervisor_resolves_the_hit(
         alerts = client.get(
             "/api/v1/screening/alerts", params={"post": "P-A"}, headers=bearer(tokens["sup"])
         )
-        assert alerts.status_code == 200 and alerts.json() == []
+        assert alerts.status_code == 200
+        assert alerts.json() == []
 
 
 def test_the_booth_shows_the_hit_and_the_supervisor_resolves_it_on_the_crossing_page(
@@ -126,7 +129,8 @@ def test_the_booth_shows_the_hit_and_the_supervisor_resolves_it_on_the_crossing_
         booth = officer.post("/posts/P-A/booth", data=form, headers=HTMX)
         assert booth.status_code == 200, booth.text
         assert "REFERRED" in booth.text
-        assert "Watchlist hit" in booth.text and "wanted" in booth.text
+        assert "Watchlist hit" in booth.text
+        assert "wanted" in booth.text
         assert "surname ПЕТРОСЯН matched" in booth.text
         assert 'class="resolve"' not in booth.text  # officers do not resolve
         hit_id = booth.text.split('id="hit-')[1].split('"')[0]
@@ -135,18 +139,21 @@ def test_the_booth_shows_the_hit_and_the_supervisor_resolves_it_on_the_crossing_
 
         sup_csrf = sign_in(supervisor, "sup")
         page = supervisor.get(f"/posts/P-A/crossings/{crossing_path}")
-        assert page.status_code == 200 and 'class="resolve"' in page.text
+        assert page.status_code == 200
+        assert 'class="resolve"' in page.text
         no_reason = supervisor.post(
             f"/posts/P-A/hits/{hit_id}",
             data={"verdict": "false_match", "reason": "", "csrf_token": sup_csrf},
             headers=HTMX,
         )
-        assert no_reason.status_code == 422 and "required" in no_reason.text
+        assert no_reason.status_code == 422
+        assert "required" in no_reason.text
         done = supervisor.post(
             f"/posts/P-A/hits/{hit_id}",
             data={"verdict": "false_match", "reason": "other person", "csrf_token": sup_csrf},
             headers=HTMX,
         )
         assert done.status_code == 200, done.text
-        assert "other person" in done.text and 'class="resolve"' not in done.text
+        assert "other person" in done.text
+        assert 'class="resolve"' not in done.text
         assert supervisor.get("/posts/P-A/alerts").status_code == 200

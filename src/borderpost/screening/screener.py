@@ -162,7 +162,7 @@ def build(conn: Connection, watchlist_id: uuid.UUID, version_id: uuid.UUID, name
         .execution_options(yield_per=BUILD_BATCH)
     )
     index = ListIndex(watchlist_id, version_id, name)
-    add_rows(index, rows)  # type: ignore[arg-type]
+    add_rows(index, rows)
     # Finalise now, so the first crossing after an import does not pay for it.
     index.persons.search(Query("x"), limit=1)
     return index
