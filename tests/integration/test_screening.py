@@ -183,6 +183,13 @@ def test_a_false_match_is_remembered_and_shown_not_dropped(session_factory: Fact
     assert shown.state == "false_match"
     assert (shown.resolved_by, shown.resolution_reason) == ("supervisor", "other birthplace")
     assert _count(session_factory, ScreeningHit) == 2
+    # A supervisor may overturn the remembered resolution; then the entry refers again.
+    with UnitOfWork(session_factory, actor="supervisor2") as uow:
+        review.resolve_hit(uow, "P-A", shown.id, HitState.TRUE_MATCH, "confirmed by a call")
+        uow.commit()
+    third = _record(session_factory, person_crossing(traveller=person))
+    assert third.crossing.decision == "referred"
+    assert not third.screened.shown()[0].remembered
 
 
 @pytest.mark.usefixtures("post")

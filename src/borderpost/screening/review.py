@@ -154,7 +154,11 @@ def hits_at_post(
 def resolve_hit(
     uow: UnitOfWork, post_code: str, hit_id: uuid.UUID, verdict: HitState, reason: str
 ) -> ScreeningHit:
-    """Resolve an open hit of ``post_code`` as a true or false match, with a reason."""
+    """Resolve an open hit of ``post_code`` as a true or false match, with a reason.
+
+    A remembered false match (carried over from an earlier resolution) may be resolved as a
+    true match; from then on the same entry refers the same traveller again.
+    """
     if verdict is HitState.OPEN:
         raise invalid("verdict", "must be true_match or false_match")
     reason = " ".join(reason.split())
@@ -166,11 +170,14 @@ def resolve_hit(
     post = posts_repository.post_by_code(uow.session, post_code)
     if hit is None or post is None or hit.post_id != post.id:
         raise NotFound("hit", f"no hit {hit_id} at post {post_code}")
-    if hit.state != HitState.OPEN.value:
+    # A remembered false match may be overturned: the earlier resolution was someone else's.
+    overturn = hit.prior_hit_id is not None and verdict is HitState.TRUE_MATCH
+    if hit.state != HitState.OPEN.value and not overturn:
         raise Conflict(f"the hit is already resolved as {hit.state}")
     hit.state = verdict.value
     hit.resolved_by = uow.actor
     hit.resolved_at = clock.now()
     hit.resolution_reason = reason
+    hit.prior_hit_id = None  # resolved here and now, no longer carried over
     uow.session.flush()  # the audit hook records the change
     return hit

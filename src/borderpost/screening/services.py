@@ -226,7 +226,7 @@ def find(
 def prior_false_match(
     session: Session, found: Found, subjects: dict[str, uuid.UUID | None]
 ) -> Prior | None:
-    """The latest false-match resolution of this list entry for the same subject, if any."""
+    """The false-match resolution of this list entry for the same subject, if it is the latest."""
     same = [
         _HITS.c[column] == value
         for column, value in subjects.items()
@@ -235,18 +235,25 @@ def prior_false_match(
     if not same:
         return None
     row = session.execute(
-        select(_HITS.c.id, _HITS.c.resolved_by, _HITS.c.resolved_at, _HITS.c.resolution_reason)
+        select(
+            _HITS.c.id,
+            _HITS.c.state,
+            _HITS.c.resolved_by,
+            _HITS.c.resolved_at,
+            _HITS.c.resolution_reason,
+        )
         .where(
             _HITS.c.watchlist_id == found.list.watchlist_id,
             _HITS.c.entry_key == found.hit.entry_id,
-            _HITS.c.state == HitState.FALSE_MATCH.value,
+            # The latest resolution counts: a later true match ends an earlier false match.
+            _HITS.c.state.in_([HitState.FALSE_MATCH.value, HitState.TRUE_MATCH.value]),
             _HITS.c.prior_hit_id.is_(None),
             or_(*same),
         )
         .order_by(_HITS.c.resolved_at.desc())
         .limit(1)
     ).one_or_none()
-    if row is None:
+    if row is None or row.state != HitState.FALSE_MATCH.value:
         return None
     return Prior(row.id, row.resolved_by or "", row.resolved_at, row.resolution_reason or "")
 
