@@ -24,6 +24,7 @@ from borderpost.ledger.api import lifespan as ledger_lifespan
 from borderpost.organisations.api import router as organisations_router
 from borderpost.posts.api import router as posts_router
 from borderpost.reports.api import router as reports_router
+from borderpost.screening.api import router as screening_router
 from borderpost.sync.shipper import lifespan as sync_lifespan
 from borderpost.web.setup import install as install_web
 
@@ -71,6 +72,7 @@ def create_app(
         cargo_router,
         rules_router,
         inspections_router,
+        screening_router,
     ):
         api.include_router(router)
     app.include_router(api)

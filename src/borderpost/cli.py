@@ -19,7 +19,7 @@ from borderpost.db import UnitOfWork, make_engine, make_session_factory
 from borderpost.documents.cli import document_app
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness_cli import app as witness_app
-from borderpost.screening.cli import screening_app
+from borderpost.screening.cli import screening_app, watchlist_app
 from borderpost.sync.cli import app as sync_app
 
 app = typer.Typer(help="Borderpost: border crossing point management.", no_args_is_help=True)
@@ -31,6 +31,7 @@ app.add_typer(cargo_app, name="cargo")
 app.add_typer(rules_app, name="rules")
 app.add_typer(document_app, name="document")
 app.add_typer(screening_app, name="screening")
+app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(sync_app, name="sync")

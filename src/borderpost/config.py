@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     cargo_random_share: float = Field(
         default=0.0, ge=0.0, le=1.0, description="Share of consignments sent to red at random"
     )
+    rescreen_days: int = Field(
+        default=30, ge=0, description="After a list import, re-screen crossings of this many days"
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -17,6 +17,7 @@ from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.reference import ReferenceState
 from borderpost.reports.model import CrossingCount
+from borderpost.screening.tables import ScreeningHit, Watchlist, WatchlistEntry, WatchlistVersion
 from borderpost.sync.model import OutboxEvent
 from borderpost.vehicles.model import Vehicle
 
@@ -38,9 +39,13 @@ __all__ = [
     "OutboxEvent",
     "Post",
     "ReferenceState",
+    "ScreeningHit",
     "Seizure",
     "TravelDocument",
     "Traveller",
     "User",
     "Vehicle",
+    "Watchlist",
+    "WatchlistEntry",
+    "WatchlistVersion",
 ]

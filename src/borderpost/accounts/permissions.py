@@ -21,6 +21,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     CORRECT_CROSSING = "correct_crossing"  # a supervisor's correction, a new ledger entry
     INSPECT_CARGO = "inspect_cargo"  # inspections, seizures, evidence files
+    RESOLVE_HITS = "resolve_hits"  # screening hits and alerts: true or false match
+    MANAGE_WATCHLISTS = "manage_watchlists"
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -42,6 +44,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.READ_AUDIT,
             Permission.CORRECT_CROSSING,
             Permission.INSPECT_CARGO,
+            Permission.RESOLVE_HITS,
         }
     ),
     Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),

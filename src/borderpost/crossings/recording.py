@@ -27,6 +27,7 @@ from borderpost.ledger import services as ledger
 from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller, document_expired
 from borderpost.posts.model import Lane, Post
+from borderpost.screening import services as screening
 from borderpost.sync.model import OutboxEvent
 from borderpost.vehicles.model import Vehicle, normalise_plate
 from borderpost.vocab import Decision, Kind
@@ -97,6 +98,7 @@ class Recorded:
     crossing: RecordedCrossing
     read: CrossingRead | None  # the API's view of a new crossing; None when already recorded
     created: bool  # False when the id was already recorded (idempotent re-import)
+    screened: screening.Screened | None = None  # watchlist hits, for the booth to show
 
 
 @dataclass(frozen=True)
@@ -308,6 +310,15 @@ def record_crossing(
             },
         )
 
+    # Screening may refer the crossing: decided before the row is written. A replica was
+    # screened at its post.
+    screened = (
+        screening.Screened()
+        if replica is not None
+        else screening.screen_crossing(session, command, traveller_id, document_id, vehicle_id)
+    )
+    decision, reasons, flags = screened.apply(decision, reasons, flags)
+
     org = resolved.organisation
     officer, recorded_at = uow.actor, now
     if replica is not None:
@@ -337,6 +348,7 @@ def record_crossing(
     )
     conn.execute(_INSERT[_CROSSINGS.name], row)
     crossing = RecordedCrossing(**row)
+    screened.write(session, crossing.id, post.id)
     read = CrossingRead(
         id=crossing.id,
         post=post.code,
@@ -406,4 +418,4 @@ def record_crossing(
             now,
             cargo=cargo.ledger_cargo() if cargo is not None else None,
         )
-    return Recorded(crossing, read, created=True)
+    return Recorded(crossing, read, created=True, screened=screened)

@@ -471,7 +471,8 @@ class PersonIndex:
             tags_l.append(
                 (n * _MAX_QUERY_PARTS + i) * 1024 + (1023 - np.rint(s * 1000).astype(np.int64))
             )
-        allk = np.sort(np.concatenate(tags_l))
+        allk = np.concatenate(tags_l)
+        allk.sort()  # in place: no second copy of the postings
         name_part = allk // 1024
         first = np.ones(len(allk), dtype=bool)
         first[1:] = name_part[1:] != name_part[:-1]
@@ -479,7 +480,10 @@ class PersonIndex:
         sim = (1023 - allk[first] % 1024).astype(np.float32) / 1000.0
         name = name_part // _MAX_QUERY_PARTS
         part = name_part % _MAX_QUERY_PARTS
-        uniq, counts = np.unique(name, return_counts=True)
+        # ``name`` is sorted already: run lengths, not np.unique (which would sort it again).
+        runs = np.flatnonzero(np.concatenate(([True], name[1:] != name[:-1])))
+        uniq = name[runs]
+        counts = np.diff(np.append(runs, len(name)))
         need = min(2, len(usable))
         keep = counts >= need
         if need > 1 and int(keep.sum()) < self.min_candidates:

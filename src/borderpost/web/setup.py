@@ -50,6 +50,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     from borderpost.crossings.web import router as booth_router
     from borderpost.posts.web import router as posts_router
     from borderpost.reports.web import router as reports_router
+    from borderpost.screening.web import router as screening_router
 
     app.add_middleware(
         SessionMiddleware,
@@ -83,5 +84,6 @@ def install(app: FastAPI, settings: Settings) -> None:
         reports_router,
         audit_router,
         inspection_router,
+        screening_router,
     ):
         app.include_router(router)

@@ -1,0 +1,183 @@
+"""Reading and resolving: the lists, searches over them, hits and alerts, resolutions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from borderpost import clock
+from borderpost.db import UnitOfWork
+from borderpost.errors import Conflict, NotFound, invalid
+from borderpost.posts import repository as posts_repository
+from borderpost.screening import screener as screeners
+from borderpost.screening.tables import (
+    HitOrigin,
+    HitState,
+    ScreeningHit,
+    Watchlist,
+    WatchlistVersion,
+)
+
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    name: str
+    kind: str
+    version: str | None
+    source: str | None
+    imported_at: dt.datetime | None
+    imported_by: str | None
+    entries: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    list: str
+    entry: str
+    subject: str
+    score: float
+    matched: str
+    explanation: tuple[str, ...]
+
+
+def list_watchlists(uow: UnitOfWork) -> list[ListSummary]:
+    rows = uow.session.execute(
+        select(Watchlist, WatchlistVersion)
+        .outerjoin(WatchlistVersion, WatchlistVersion.id == Watchlist.active_version_id)
+        .order_by(Watchlist.name)
+    ).all()
+    return [
+        ListSummary(
+            w.name,
+            w.kind,
+            v.label if v else None,
+            v.source if v else None,
+            v.imported_at if v else None,
+            v.imported_by if v else None,
+            v.entry_count if v else 0,
+        )
+        for w, v in rows
+    ]
+
+
+def search(
+    uow: UnitOfWork,
+    name: str,
+    *,
+    birth_date: str | None = None,
+    nationality: str | None = None,
+    list_name: str | None = None,
+    limit: int = 10,
+) -> list[SearchResult]:
+    """The best person entries of the active lists for ``name``, with explanations."""
+    if not name.strip():
+        raise invalid("name", "is required")
+    screener = screeners.for_session(uow.session)
+    if list_name is not None and all(li.name != list_name for li in screener.lists):
+        raise NotFound("list", f"no active list {list_name!r}")
+    found = screener.person(
+        name,
+        birth_date=birth_date,
+        nationality=nationality,
+        limit=limit,
+        min_score=0.0,
+        only=list_name,
+    )
+    return [
+        SearchResult(
+            f.list.name,
+            f.hit.entry_id,
+            f.subject.value,
+            round(f.hit.score, 4),
+            f.hit.matched_name,
+            f.hit.explanation,
+        )
+        for f in found
+    ]
+
+
+@dataclass(frozen=True)
+class HitView:
+    hit: ScreeningHit
+    list: str
+    post: str
+
+
+def _views(uow: UnitOfWork, hits: list[ScreeningHit]) -> list[HitView]:
+    names = {row.id: row.name for row in uow.session.execute(select(Watchlist.id, Watchlist.name))}
+    codes = {p.id: p.code for p in posts_repository.all_posts(uow.session)}
+    return [HitView(h, names.get(h.watchlist_id, "?"), codes.get(h.post_id, "?")) for h in hits]
+
+
+def hits_of_crossing(uow: UnitOfWork, crossing_id: uuid.UUID) -> list[HitView]:
+    hits = uow.session.scalars(
+        select(ScreeningHit)
+        .where(ScreeningHit.crossing_id == crossing_id)
+        .order_by(ScreeningHit.score.desc())
+    ).all()
+    return _views(uow, list(hits))
+
+
+def hit_view(uow: UnitOfWork, hit_id: uuid.UUID) -> HitView:
+    hit = uow.session.get(ScreeningHit, hit_id)
+    if hit is None:
+        raise NotFound("hit", f"no hit {hit_id}")
+    return _views(uow, [hit])[0]
+
+
+def hits_at_post(
+    uow: UnitOfWork,
+    post_code: str,
+    *,
+    state: HitState | None = None,
+    origin: HitOrigin | None = None,
+    limit: int = 100,
+) -> list[HitView]:
+    """Newest first: the hits (or, with ``origin=rescreen``, the alerts) of a post."""
+    post = posts_repository.post_by_code(uow.session, post_code)
+    if post is None:
+        raise NotFound("post", f"no post with code {post_code!r}")
+    query = select(ScreeningHit).where(ScreeningHit.post_id == post.id)
+    if state is not None:
+        query = query.where(ScreeningHit.state == state.value)
+    if origin is not None:
+        query = query.where(ScreeningHit.origin == origin.value)
+    hits = uow.session.scalars(query.order_by(ScreeningHit.created_at.desc()).limit(limit)).all()
+    return _views(uow, list(hits))
+
+
+def resolve_hit(
+    uow: UnitOfWork, post_code: str, hit_id: uuid.UUID, verdict: HitState, reason: str
+) -> ScreeningHit:
+    """Resolve an open hit of ``post_code`` as a true or false match, with a reason.
+
+    A remembered false match (carried over from an earlier resolution) may be resolved as a
+    true match; from then on the same entry refers the same traveller again.
+    """
+    if verdict is HitState.OPEN:
+        raise invalid("verdict", "must be true_match or false_match")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise invalid("reason", "is required")
+    if len(reason) > MAX_REASON:
+        raise invalid("reason", f"must be at most {MAX_REASON} characters")
+    hit = uow.session.get(ScreeningHit, hit_id)
+    post = posts_repository.post_by_code(uow.session, post_code)
+    if hit is None or post is None or hit.post_id != post.id:
+        raise NotFound("hit", f"no hit {hit_id} at post {post_code}")
+    # A remembered false match may be overturned: the earlier resolution was someone else's.
+    overturn = hit.prior_hit_id is not None and verdict is HitState.TRUE_MATCH
+    if hit.state != HitState.OPEN.value and not overturn:
+        raise Conflict(f"the hit is already resolved as {hit.state}")
+    hit.state = verdict.value
+    hit.resolved_by = uow.actor
+    hit.resolved_at = clock.now()
+    hit.resolution_reason = reason
+    hit.prior_hit_id = None  # resolved here and now, no longer carried over
+    uow.session.flush()  # the audit hook records the change
+    return hit

@@ -1,0 +1,168 @@
+"""The per-process screening indexes, built once from the database and rebuilt on change.
+
+Like ``borderpost.reference``: the reference token (replaced by every list import) says
+whether the indexes of this process are current, so screening a crossing costs no query
+while nothing changes. On a new token the active versions are read (one tiny query) and only
+the lists whose version changed are rebuilt.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from borderpost import reference
+from borderpost.screening.documents import DocumentIndex
+from borderpost.screening.index import PersonIndex
+from borderpost.screening.model import Hit, PersonEntry, Query
+from borderpost.screening.plates import PlateIndex
+from borderpost.screening.scoring import THRESHOLD
+from borderpost.screening.tables import SEP, EntryKind, Watchlist, WatchlistEntry
+
+BUILD_BATCH = 20_000
+
+
+@dataclass
+class ListIndex:
+    """The indexes of one active list version."""
+
+    watchlist_id: uuid.UUID
+    version_id: uuid.UUID
+    name: str
+    persons: PersonIndex = field(default_factory=PersonIndex)
+    documents: DocumentIndex = field(default_factory=DocumentIndex)
+    plates: PlateIndex = field(default_factory=PlateIndex)
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class Found:
+    """A hit of one list, with what was screened: person, document or vehicle."""
+
+    list: ListIndex
+    subject: EntryKind
+    hit: Hit
+
+
+@dataclass(frozen=True)
+class Screener:
+    lists: tuple[ListIndex, ...]
+
+    def person(
+        self,
+        name: str | None = None,
+        *,
+        surname: str | None = None,
+        given_names: str | None = None,
+        birth_date: str | None = None,
+        nationality: str | None = None,
+        limit: int = 5,
+        min_score: float = THRESHOLD,
+        only: str | None = None,
+    ) -> list[Found]:
+        query = Query(name, birth_date, nationality, surname, given_names or None)
+        found = [
+            Found(li, EntryKind.PERSON, hit)
+            for li in self.lists
+            if only is None or li.name == only
+            for hit in li.persons.search(query, limit=limit, min_score=min_score)
+        ]
+        return sorted(found, key=lambda f: -f.hit.score)[:limit]
+
+    def document(self, number: str, issuer: str | None) -> list[Found]:
+        return [
+            Found(li, EntryKind.DOCUMENT, hit)
+            for li in self.lists
+            for hit in li.documents.search(number, issuer)
+        ]
+
+    def plate(self, plate: str) -> list[Found]:
+        return [
+            Found(li, EntryKind.VEHICLE, hit)
+            for li in self.lists
+            for hit in li.plates.search(plate)
+        ]
+
+
+_BY_TOKEN: dict[str, Screener] = {}
+_BY_VERSION: dict[uuid.UUID, ListIndex] = {}
+_LOCK = threading.Lock()  # one build at a time: a second thread waits and reuses it
+
+_ACTIVE = select(Watchlist.id, Watchlist.name, Watchlist.active_version_id).where(
+    Watchlist.active_version_id.is_not(None)
+)
+
+
+def for_session(session: Session) -> Screener:
+    """The screener for the state this unit of work sees, checked once per unit of work."""
+    cached: Screener | None = session.info.get("screener")
+    if cached is not None:
+        return cached
+    token = reference.for_session(session).token
+    screener = _BY_TOKEN.get(token)
+    if screener is None:
+        screener = current(session.connection())
+        with _LOCK:
+            _BY_TOKEN.clear()  # one token is current; older ones are never asked for again
+            _BY_TOKEN[token] = screener
+    session.info["screener"] = screener
+    return screener
+
+
+def current(conn: Connection) -> Screener:
+    """The indexes of the active versions this connection sees, reusing those unchanged."""
+    lists = []
+    with _LOCK:
+        active = conn.execute(_ACTIVE).all()
+        for watchlist_id, name, version_id in active:
+            assert version_id is not None  # the query selects active lists only
+            index = _BY_VERSION.get(version_id)
+            if index is None:
+                index = build(conn, watchlist_id, version_id, name)
+                _BY_VERSION[version_id] = index
+            index.name = name
+            lists.append(index)
+        keep = {li.version_id for li in lists}
+        for version_id in [v for v in _BY_VERSION if v not in keep]:
+            del _BY_VERSION[version_id]
+    return Screener(tuple(lists))
+
+
+def _split(text: str) -> list[str]:
+    return text.split(SEP) if text else []
+
+
+def add_rows(index: ListIndex, rows: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
+    """Add entry rows (key, kind, names, birth dates, nationalities, documents, plates)."""
+    for key, kind, names, dates, nats, docs, plates in rows:
+        index.size += 1
+        if kind == EntryKind.PERSON and names:
+            index.persons.add(PersonEntry(key, _split(names), _split(dates), _split(nats)))
+        for doc in _split(docs):
+            number, _, issuer = doc.partition("|")
+            index.documents.add(key, number, issuer or None)
+        for plate in _split(plates):
+            index.plates.add(key, plate)
+
+
+def build(conn: Connection, watchlist_id: uuid.UUID, version_id: uuid.UUID, name: str) -> ListIndex:
+    """Read a version's entries in one streamed scan and index them."""
+    t = WatchlistEntry.__table__.c
+    # Streamed (a server-side cursor on PostgreSQL); the option is the statement's, never
+    # the connection's, which the caller's unit of work goes on using.
+    rows = conn.execute(
+        select(t.entry_key, t.kind, t.names, t.birth_dates, t.nationalities, t.documents, t.plates)
+        .where(t.version_id == version_id)
+        .order_by(t.id)
+        .execution_options(yield_per=BUILD_BATCH)
+    )
+    index = ListIndex(watchlist_id, version_id, name)
+    add_rows(index, rows)
+    # Finalise now, so the first crossing after an import does not pay for it.
+    index.persons.search(Query("x"), limit=1)
+    return index

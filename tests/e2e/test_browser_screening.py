@@ -1,0 +1,111 @@
+"""Screening in a real browser: a listed name typed in another script refers the crossing.
+
+The list names the person in Latin letters; the officer types the name in Cyrillic and in
+Armenian letters; the supervisor resolves the hits on the alerts page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from tests.e2e.test_browser import _cli, _free_port, _login, _shot, browser  # noqa: F401 - fixture
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+WAIT = 20_000  # ms
+
+LISTED = {
+    "id": "e2e-listed-1",
+    "schema": "Person",
+    "properties": {
+        "name": ["Armen Petrosyan"],
+        "birthDate": ["1981-03-04"],
+        "nationality": ["am"],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("home")
+    env = {**os.environ, "BORDERPOST_HOME": str(home)}
+    env.pop("BORDERPOST_DATABASE_URL", None)
+    _cli(env, "demo", "--days", "1")
+    listing = home / "wanted.jsonl"
+    listing.write_text(json.dumps(LISTED) + "\n", encoding="utf-8")
+    _cli(env, "watchlist", "import", str(listing), "--list", "wanted-persons", "--version", "e2e")
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "borderpost.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{url}/login", timeout=1)  # noqa: S310 - our own server
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the server did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _record(officer: object, surname: str, given: str, number: str) -> None:
+    officer.goto(officer.url)  # type: ignore[attr-defined]
+    officer.fill("#surname", surname)  # type: ignore[attr-defined]
+    officer.fill("#given_names", given)  # type: ignore[attr-defined]
+    officer.fill("#birth_date", "1981-03-04")  # type: ignore[attr-defined]
+    officer.fill("#doc_number", number)  # type: ignore[attr-defined]
+    officer.fill("#doc_issuer", "ARM")  # type: ignore[attr-defined]
+    officer.keyboard.press("Alt+A")  # type: ignore[attr-defined]
+
+
+def test_a_name_in_another_script_is_referred_and_resolved(
+    browser: object,  # noqa: F811 - the imported fixture
+    server: str,
+) -> None:
+    expect = playwright_api.expect
+    officer = _login(browser, server, "officer.west")
+    expect(officer).to_have_url(f"{server}/posts/AST-W/booth")
+    _record(officer, "ПЕТРОСЯН", "АРМЕН", "E2ES0001")
+    result = officer.locator("#result")
+    # A wait ceiling, not a timing assertion: the machine running the tests may be busy.
+    expect(result).to_contain_text("REFERRED", timeout=WAIT)
+    expect(result).to_contain_text("watchlist hit: wanted-persons")
+    hit = officer.locator("article.hit").first
+    expect(hit).to_contain_text("wanted-persons")
+    expect(hit).to_contain_text("Armen Petrosyan")
+    expect(hit).to_contain_text("surname ПЕТРОСЯН matched Petrosyan")
+    expect(hit).to_contain_text("birth date 1981-03-04 equal")
+    expect(officer.locator("form.resolve")).to_have_count(0)
+    _shot(officer, "booth-watchlist-hit")
+
+    _record(officer, "ՊԵՏՐՈՍՅԱՆ", "ԱՐՄԵՆ", "E2ES0002")
+    expect(officer.locator("#result")).to_contain_text("REFERRED", timeout=WAIT)
+    expect(officer.locator("article.hit").first).to_contain_text("Armenian")
+
+    supervisor = _login(browser, server, "supervisor.west")
+    supervisor.goto(f"{server}/posts/AST-W/alerts?origin=crossing")
+    hits = supervisor.locator("article.hit")
+    expect(hits).to_have_count(2, timeout=WAIT)
+    _shot(supervisor, "alerts")
+    first = hits.first
+    first.locator("input[value=false_match]").check()
+    first.locator("input[name=reason]").fill("Different father's name in the register")
+    first.locator("button[type=submit]").click()
+    resolved = supervisor.locator("article.hit.state-false_match")
+    expect(resolved).to_contain_text("Different father's name in the register", timeout=WAIT)
+    expect(resolved).to_contain_text("supervisor.west")
