@@ -13,6 +13,7 @@ from borderpost.audit.api import router as audit_router
 from borderpost.config import Settings
 from borderpost.crossings.api import router as crossings_router
 from borderpost.db import make_engine, make_session_factory
+from borderpost.documents.api import router as documents_router
 from borderpost.ledger.api import install as install_ledger
 from borderpost.ledger.api import lifespan as ledger_lifespan
 from borderpost.organisations.api import router as organisations_router
@@ -53,6 +54,7 @@ def create_app(
         reports_router,
         audit_router,
         accounts_router,
+        documents_router,
     ):
         api.include_router(router)
     app.include_router(api)
