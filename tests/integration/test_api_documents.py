@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
+from tests.factories import make_post
+from tests.web_support import add_user, bearer
 from typer.testing import CliRunner
 
 from borderpost.accounts.model import Role
@@ -17,8 +19,6 @@ from borderpost.cli import app as cli_app
 from borderpost.config import Settings
 from borderpost.db import UnitOfWork
 from borderpost.documents.specimens import SPECIMENS
-from tests.factories import make_post
-from tests.web_support import add_user, bearer
 
 Factory = sessionmaker[Session]
 URL = "/api/v1/documents/check"
