@@ -7,7 +7,7 @@ are the ones of test_browser.py (a served demo, Debian's Chromium).
 from __future__ import annotations
 
 import pytest
-from tests.e2e.test_browser import _login, browser, server
+from tests.e2e.test_browser import _login, _shot, browser, server
 
 from borderpost.documents.specimens import SPECIMENS
 
@@ -37,6 +37,8 @@ def test_a_scan_fills_the_booth_and_the_crossing_is_recorded(browser: object, se
     expect(officer.locator("#doc_expiry-problem")).to_contain_text("expected 9")
     expect(officer.locator("#scan-result")).to_contain_text("problems")
     expect(officer.locator("#doc_expiry")).to_be_focused()
+    # The A and R the reader typed stayed in the field: no decision was taken.
+    expect(officer.locator("#result")).to_have_count(0)
 
     # A look-alike letter (O for 0) that the check digits prove: repaired, and it says so.
     misread = [TD3[0], TD3[1].replace("L898902C3", "L8989O2C3")]
@@ -44,7 +46,7 @@ def test_a_scan_fills_the_booth_and_the_crossing_is_recorded(browser: object, se
     expect(officer.locator("#doc_number")).to_have_value("L898902C3")
     expect(officer.locator("#scan-result .repair")).to_contain_text("O → 0")
 
-    # The specimen as printed: every field filled at once, the cursor on Admit.
+    # The specimen as printed: every field filled at once, the cursor back in the scan field.
     _scan(officer, TD3)
     filled = {
         "#surname": "ERIKSSON",
@@ -60,7 +62,8 @@ def test_a_scan_fills_the_booth_and_the_crossing_is_recorded(browser: object, se
         expect(officer.locator(selector)).to_have_value(value)
     expect(officer.locator("#scan-result")).to_contain_text("every check digit is right")
     expect(officer.locator("#scan-sex")).to_have_text("F")
-    expect(officer.locator("#admit")).to_be_focused()
+    expect(officer.locator("#mrz")).to_be_focused()
+    _shot(officer, "booth-scan")
 
     # The officer corrects a field and records with one key.
     officer.locator("#given_names").fill("ANNA")

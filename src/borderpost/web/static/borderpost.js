@@ -35,10 +35,10 @@
     }
   });
 
-  // A document reader types the MRZ like a keyboard, each line ended by Enter. Once the
-  // lines its layout needs are in (3 of 30, or 2 of 36 or 44), the server reads them; a paste
-  // is read at once when complete. The same text is not sent twice (a reader's last Enter
-  // after a line already complete by its length).
+  // A document reader types the MRZ like a keyboard, each line ended by Enter: the server
+  // reads it at the Enter after the last line its layout needs (3 of 30, or 2 of 36 or 44),
+  // so no keystroke of the reader is left to land elsewhere. A paste is read at once when
+  // complete. The cursor stays in the scan field: Alt+A, Alt+R or Alt+X decides from there.
   var lastScan = null;
 
   function mrzLines(text) {
@@ -47,12 +47,14 @@
   }
 
   function mrzComplete(text, inputType) {
+    var pasted = inputType === "insertFromPaste" || inputType === "insertFromDrop";
+    if (!pasted && inputType !== "insertLineBreak") { return false; }
     var lines = mrzLines(text);
     if (lines.length === 1) { return [72, 88, 90].indexOf(lines[0].length) >= 0; }
     if (lines.length < 2) { return false; }
     var need = lines[0].length <= 32 ? 3 : 2;
     if (lines.length < need) { return false; }
-    return inputType === "insertLineBreak" || lines[need - 1].length >= lines[0].length;
+    return !pasted || lines[need - 1].length >= lines[0].length;
   }
 
   document.addEventListener("input", function (event) {
