@@ -22,12 +22,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.progress import track
+from tests.ocr_pages import VARIANTS, render_page, variant
 
 from benchmarks.common import machine
 from borderpost.documents.mrz import parse_mrz
 from borderpost.documents.ocr import read_image
 from borderpost.documents.specimens import SPECIMENS
-from tests.ocr_pages import VARIANTS, render_page, variant
 
 ON = dt.date(2026, 11, 23)
 FIELDS = (
