@@ -19,6 +19,7 @@ from borderpost.cargo.inspection_api import router as inspections_router
 from borderpost.config import Settings
 from borderpost.crossings.api import router as crossings_router
 from borderpost.db import make_engine, make_session_factory
+from borderpost.documents.api import router as documents_router
 from borderpost.ledger.api import install as install_ledger
 from borderpost.ledger.api import lifespan as ledger_lifespan
 from borderpost.organisations.api import router as organisations_router
@@ -73,6 +74,7 @@ def create_app(
         rules_router,
         inspections_router,
         screening_router,
+        documents_router,
     ):
         api.include_router(router)
     app.include_router(api)

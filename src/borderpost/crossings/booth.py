@@ -145,6 +145,8 @@ def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> Bo
         )
         if data["traveller"].get("document") and _blank(form.get("doc_expiry")):
             data["traveller"]["document"]["expiry"] = form["doc_expiry"].strip()
+        if data["traveller"].get("document") and _blank(form.get("doc_type")):
+            data["traveller"]["document"]["type"] = form["doc_type"].strip()
     else:
         data["vehicle"] = {
             "plate": form.get("plate", ""),

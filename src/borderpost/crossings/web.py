@@ -6,10 +6,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from borderpost import clock
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.crossings.booth import PASSENGER_HELP, record_from_booth
+from borderpost.documents.booth import form_from_scan
+from borderpost.documents.services import check_scan
 from borderpost.errors import DomainError
 from borderpost.posts import services as posts
 from borderpost.vocab import Category, Direction, VehicleType
@@ -62,6 +65,23 @@ async def record(request: Request, code: str, uow: Uow) -> Response:
             return render(request, template, context, status_code=422)
         kept = {k: form[k] for k in STICKY if k in form}
         context = _context(uow, code, kept, result=result)
+        template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
+        return render(request, template, context)
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/{code}/booth/scan", dependencies=[RECORD])
+async def scan(request: Request, code: str, uow: Uow) -> Response:
+    """A scanned or pasted MRZ fills the traveller and document fields; nothing is recorded."""
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+
+    def work() -> Response:
+        # Three lines of 44 and their newlines are far below the cut: more is never an MRZ.
+        result = check_scan(form.get("mrz", "")[:600], clock.now().date())
+        filled, found = form_from_scan(result, form)
+        context = _context(uow, code, filled, problems=found.problems, scan=found)
         template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
         return render(request, template, context)
 

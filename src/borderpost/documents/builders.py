@@ -10,6 +10,7 @@ rules are not applied.
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict, Unpack
 
 from .checkdigit import check_digit
 from .fields import DIGITS, LETTERS
@@ -88,34 +89,46 @@ def _cd(data: str) -> str:
     return str(check_digit(data))
 
 
+class Holder(TypedDict):
+    """The fields every format writes the same way: the keyword arguments of each builder."""
+
+    issuer: str
+    surname: str
+    given_names: str
+    document_number: str
+    nationality: str
+    birth_date: date | str
+    sex: str
+    expiry_date: date | str
+
+
+def _known(holder: Holder) -> None:
+    # Keyword arguments gathered by **holder are not checked by Python itself.
+    given, wanted = set(holder), set(Holder.__annotations__)
+    if given != wanted:
+        unknown, missing = sorted(given - wanted), sorted(wanted - given)
+        raise TypeError(f"unknown fields {unknown}, missing fields {missing}")
+
+
 def _two_line(
-    width: int,
-    first_letters: str,
-    document_type: str,
-    issuer: str,
-    surname: str,
-    given_names: str,
-    document_number: str,
-    nationality: str,
-    birth_date: date | str,
-    sex: str,
-    expiry_date: date | str,
+    width: int, first_letters: str, document_type: str, **holder: Unpack[Holder]
 ) -> tuple[str, str]:
+    _known(holder)
     line1 = (
         _doc_code(document_type, first_letters)
-        + _code(issuer, "issuer")
-        + name_zone(surname, given_names, width - 5)
+        + _code(holder["issuer"], "issuer")
+        + name_zone(holder["surname"], holder["given_names"], width - 5)
     )
-    number = _number(document_number)
-    birth = _date(birth_date, "birth date", unknown_ok=True)
-    expiry = _date(expiry_date, "expiry date")
+    number = _number(holder["document_number"])
+    birth = _date(holder["birth_date"], "birth date", unknown_ok=True)
+    expiry = _date(holder["expiry_date"], "expiry date")
     line2 = (
         number
         + _cd(number)
-        + _code(nationality, "nationality")
+        + _code(holder["nationality"], "nationality")
         + birth
         + _cd(birth)
-        + _sex(sex)
+        + _sex(holder["sex"])
         + expiry
         + _cd(expiry)
     )
@@ -123,32 +136,10 @@ def _two_line(
 
 
 def make_mrz_td3(
-    *,
-    issuer: str,
-    surname: str,
-    given_names: str,
-    document_number: str,
-    nationality: str,
-    birth_date: date | str,
-    sex: str,
-    expiry_date: date | str,
-    optional_data: str = "",
-    document_type: str = "P",
+    *, optional_data: str = "", document_type: str = "P", **holder: Unpack[Holder]
 ) -> tuple[str, str]:
     """Return the two 44-character lines of a passport (TD3)."""
-    line1, line2 = _two_line(
-        44,
-        "P",
-        document_type,
-        issuer,
-        surname,
-        given_names,
-        document_number,
-        nationality,
-        birth_date,
-        sex,
-        expiry_date,
-    )
+    line1, line2 = _two_line(44, "P", document_type, **holder)
     optional = _text(optional_data, 14, "optional data")
     line2 += optional + ("<" if not optional.strip("<") else _cd(optional))
     line2 += _cd(line2[0:10] + line2[13:20] + line2[21:43])
@@ -156,34 +147,13 @@ def make_mrz_td3(
 
 
 def make_mrz_td2(
-    *,
-    issuer: str,
-    surname: str,
-    given_names: str,
-    document_number: str,
-    nationality: str,
-    birth_date: date | str,
-    sex: str,
-    expiry_date: date | str,
-    optional_data: str = "",
-    document_type: str = "I",
+    *, optional_data: str = "", document_type: str = "I", **holder: Unpack[Holder]
 ) -> tuple[str, str]:
     """Return the two 36-character lines of a TD2; a number over 9 characters continues in
     the optional data (Doc 9303 Part 6)."""
-    number = document_number.upper()
-    line1, line2 = _two_line(
-        36,
-        "ACI",
-        document_type,
-        issuer,
-        surname,
-        given_names,
-        number[:9],
-        nationality,
-        birth_date,
-        sex,
-        expiry_date,
-    )
+    number = holder["document_number"].upper()
+    first_nine: Holder = {**holder, "document_number": number[:9]}
+    line1, line2 = _two_line(36, "ACI", document_type, **first_nine)
     if len(number) > 9:
         line2 = line2[:9] + "<" + line2[10:]
         optional = number[9:] + _cd(_number(number, len(number))) + "<" + optional_data.upper()
@@ -196,22 +166,16 @@ def make_mrz_td2(
 
 def make_mrz_td1(
     *,
-    issuer: str,
-    surname: str,
-    given_names: str,
-    document_number: str,
-    nationality: str,
-    birth_date: date | str,
-    sex: str,
-    expiry_date: date | str,
     optional_data: str = "",
     optional_data_2: str = "",
     document_type: str = "I",
+    **holder: Unpack[Holder],
 ) -> tuple[str, str, str]:
     """Return the three 30-character lines of an identity card (TD1); a number over 9
     characters continues in the optional data (Doc 9303 Part 5)."""
-    number = document_number.upper()
-    line1 = _doc_code(document_type, "ACI") + _code(issuer, "issuer")
+    _known(holder)
+    number = holder["document_number"].upper()
+    line1 = _doc_code(document_type, "ACI") + _code(holder["issuer"], "issuer")
     if len(number) > 9:
         full = _number(number, len(number))
         optional = number[9:] + _cd(full) + "<" + optional_data.upper()
@@ -219,76 +183,32 @@ def make_mrz_td1(
     else:
         padded = _number(number)
         line1 += padded + _cd(padded) + _text(optional_data, 15, "optional data")
-    birth = _date(birth_date, "birth date", unknown_ok=True)
-    expiry = _date(expiry_date, "expiry date")
+    birth = _date(holder["birth_date"], "birth date", unknown_ok=True)
+    expiry = _date(holder["expiry_date"], "expiry date")
     line2 = (
         birth
         + _cd(birth)
-        + _sex(sex)
+        + _sex(holder["sex"])
         + expiry
         + _cd(expiry)
-        + _code(nationality, "nationality")
+        + _code(holder["nationality"], "nationality")
         + _text(optional_data_2, 11, "optional data 2")
     )
     line2 += _cd(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
-    return line1, line2, name_zone(surname, given_names, 30)
+    return line1, line2, name_zone(holder["surname"], holder["given_names"], 30)
 
 
 def make_mrz_mrva(
-    *,
-    issuer: str,
-    surname: str,
-    given_names: str,
-    document_number: str,
-    nationality: str,
-    birth_date: date | str,
-    sex: str,
-    expiry_date: date | str,
-    optional_data: str = "",
-    document_type: str = "V",
+    *, optional_data: str = "", document_type: str = "V", **holder: Unpack[Holder]
 ) -> tuple[str, str]:
     """Return the two 44-character lines of a type A visa (MRV-A; no composite digit)."""
-    line1, line2 = _two_line(
-        44,
-        "V",
-        document_type,
-        issuer,
-        surname,
-        given_names,
-        document_number,
-        nationality,
-        birth_date,
-        sex,
-        expiry_date,
-    )
+    line1, line2 = _two_line(44, "V", document_type, **holder)
     return line1, line2 + _text(optional_data, 16, "optional data")
 
 
 def make_mrz_mrvb(
-    *,
-    issuer: str,
-    surname: str,
-    given_names: str,
-    document_number: str,
-    nationality: str,
-    birth_date: date | str,
-    sex: str,
-    expiry_date: date | str,
-    optional_data: str = "",
-    document_type: str = "V",
+    *, optional_data: str = "", document_type: str = "V", **holder: Unpack[Holder]
 ) -> tuple[str, str]:
     """Return the two 36-character lines of a type B visa (MRV-B; no composite digit)."""
-    line1, line2 = _two_line(
-        36,
-        "V",
-        document_type,
-        issuer,
-        surname,
-        given_names,
-        document_number,
-        nationality,
-        birth_date,
-        sex,
-        expiry_date,
-    )
+    line1, line2 = _two_line(36, "V", document_type, **holder)
     return line1, line2 + _text(optional_data, 8, "optional data")

@@ -242,3 +242,19 @@ def test_builder_names_turn_spaces_hyphens_and_apostrophes_into_mrz_form() -> No
         "MUELLER LUEDENSCHEIDT",
         "JEAN LUC ONEIL",
     )
+
+
+@pytest.mark.parametrize("builder", [make_mrz_td3, make_mrz_td1])
+def test_builders_name_a_misspelt_or_missing_field(builder: object) -> None:
+    fields: dict[str, object] = {
+        "issuer": "UTO",
+        "surname": "ERIKSSON",
+        "given_names": "ANNA",
+        "document_numbr": "L898902C3",
+        "nationality": "UTO",
+        "birth_date": date(1974, 8, 12),
+        "sex": "F",
+        "expiry_date": date(2031, 4, 15),
+    }
+    with pytest.raises(TypeError, match=r"unknown fields \['document_numbr'\], missing fields"):
+        builder(**fields)  # type: ignore[operator]
