@@ -98,15 +98,19 @@ def rotation(code: str, number: int, request: Request) -> Response:
     return Response(data, media_type=TEXT, headers={"Cache-Control": IMMUTABLE})
 
 
-@router.get("/bulletin/latest", dependencies=[public()])
-def bulletin_latest(code: str, request: Request) -> Response:
-    """The post's latest statistics bulletin, a signed note bound to a checkpoint."""
+def _latest_bulletin(code: str, request: Request) -> bytes | None:
     from borderpost.ledger.bulletins import latest_bulletin
 
     try:
-        data = latest_bulletin(request.app.state.settings.home, code)
+        return latest_bulletin(request.app.state.settings.home, code)
     except LedgerError:
-        data = None
+        return None
+
+
+@router.get("/bulletin/latest", dependencies=[public()])
+def bulletin_latest(code: str, request: Request) -> Response:
+    """The post's latest statistics bulletin, a signed note bound to a checkpoint."""
+    data = _latest_bulletin(code, request)
     if data is None:
         return _not_found()
     return Response(data, media_type=TEXT, headers={"Cache-Control": SHORT})
@@ -116,13 +120,9 @@ def bulletin_latest(code: str, request: Request) -> Response:
 def bulletin_latest_json(code: str, request: Request) -> Response:
     """The latest bulletin as JSON, with the signed note it was read from."""
     from borderpost.ledger.bulletin import parse_text
-    from borderpost.ledger.bulletins import latest_bulletin
     from borderpost.ledger.note import parse_note
 
-    try:
-        data = latest_bulletin(request.app.state.settings.home, code)
-    except LedgerError:
-        data = None
+    data = _latest_bulletin(code, request)
     if data is None:
         return _not_found()
     body = {**parse_text(parse_note(data)[0]).to_json(), "note": data.decode("utf-8")}

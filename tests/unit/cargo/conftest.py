@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.cargo_factories import goods
 
 from borderpost.cargo import RuleSet, load_default_ruleset
 
@@ -17,19 +18,7 @@ ConsignmentFactory = Callable[..., dict[str, Any]]
 def _item(
     hs_code: str = "8471.30", description: str = "laptop computers", **fields: Any
 ) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "hs_code": hs_code,
-        "description": description,
-        "quantity": 10,
-        "unit": "pcs",
-        "gross_kg": 25,
-        "net_kg": 20,
-        "value": 5000,
-        "currency": "USD",
-        "origin": "DEU",
-    }
-    item.update(fields)
-    return item
+    return goods(hs_code, description, **fields)
 
 
 def _consignment(*items: dict[str, Any], **fields: Any) -> dict[str, Any]:
