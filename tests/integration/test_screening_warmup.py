@@ -43,7 +43,9 @@ PETROSYAN_AT_BOOTH = traveller(surname="PETROSYAN", given_names="ARMEN", birth_d
 def _import(factory: Factory, *entities: dict[str, Any]) -> None:
     text = "\n".join(json.dumps(e, ensure_ascii=False) for e in entities) + "\n"
     with UnitOfWork(factory, actor="admin") as uow:
-        import_version(uow, "wanted", io.BytesIO(text.encode()), ListFormat.FTM, source="t", label="v")
+        import_version(
+            uow, "wanted", io.BytesIO(text.encode()), ListFormat.FTM, source="t", label="v"
+        )
         uow.commit()
 
 
