@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -50,6 +51,7 @@ class Warmer:
         self.last_error: str | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._rescreened: set[uuid.UUID] = set()
 
     def start(self) -> None:
         screeners.set_background(True)
@@ -110,7 +112,14 @@ class Warmer:
                     reports.append(report)
                     if report.alerts:
                         log.warning("re-screened after warm-up of %s: %s", name, report.to_dict())
-            screeners.forget_stale(version_id)
+            # Once more on the next round: a crossing that took the previous version just
+            # before the new one was served may commit after this re-screening read the
+            # crossings (a hit is never raised twice).
+            if version_id in self._rescreened or version_id not in imported:
+                self._rescreened.discard(version_id)
+                screeners.forget_stale(version_id)
+            else:
+                self._rescreened.add(version_id)
         return reports
 
 
