@@ -26,6 +26,7 @@ from borderpost.organisations.api import router as organisations_router
 from borderpost.posts.api import router as posts_router
 from borderpost.reports.api import router as reports_router
 from borderpost.screening.api import router as screening_router
+from borderpost.screening.warmup import lifespan as screening_lifespan
 from borderpost.sync.shipper import lifespan as sync_lifespan
 from borderpost.web.setup import install as install_web
 
@@ -34,8 +35,9 @@ API_PREFIX = "/api/v1"
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The background work of a node that owns its database: the ledger, the outbox."""
-    async with ledger_lifespan(app), sync_lifespan(app):
+    """The background work of a node that owns its database: the ledger, the outbox, the
+    screening indexes."""
+    async with ledger_lifespan(app), sync_lifespan(app), screening_lifespan(app):
         yield
 
 

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     cargo_random_share: float = Field(
         default=0.0, ge=0.0, le=1.0, description="Share of consignments sent to red at random"
     )
+    screening_refresh_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often a server checks for new list versions to index in the background",
+    )
     rescreen_days: int = Field(
         default=30, ge=0, description="After a list import, re-screen crossings of this many days"
     )

@@ -58,9 +58,11 @@ from .scoring import (
     NAT_DIFFERS,
     NAT_EQUAL,
     SINGLE_PART_PENALTY,
+    FlatKeys,
     batch_key_similarity,
     date_adjustment,
     explain_name_match,
+    flat_key_similarity,
     key_similarity,
     match_names,
     middle_parts,
@@ -293,12 +295,18 @@ class PersonIndex:
             else np.zeros(0, np.int32)
         ).astype(np.int32)
         # postings (vocab id -> names), deduplicated per name
-        names_rep = np.repeat(np.arange(n_names, dtype=np.uint32), lens)
-        pair = self._a_tok.astype(np.int64) * (n_names + 1) + names_rep
-        pair = np.unique(pair)
-        p_tok = (pair // (n_names + 1)).astype(np.int64)
-        self._post = (pair % (n_names + 1)).astype(np.uint32)
-        counts = np.bincount(p_tok, minlength=v)
+        # A stable sort of the part ids keeps each part's names in name order, so a name
+        # holding one part twice is a neighbour of itself; no 64-bit (part, name) pairs and
+        # no np.unique copies: about half the peak memory of the build's last step.
+        order = np.argsort(self._a_tok, kind="stable")
+        post = np.repeat(np.arange(n_names, dtype=np.uint32), lens)[order]
+        p_tok = self._a_tok[order]
+        del order
+        fresh = np.ones(len(post), dtype=bool)
+        fresh[1:] = (p_tok[1:] != p_tok[:-1]) | (post[1:] != post[:-1])
+        self._post = post[fresh]
+        counts = np.bincount(p_tok[fresh], minlength=v)
+        del post, p_tok, fresh
         self._post_off = np.zeros(v + 1, dtype=np.int64)
         np.cumsum(counts, out=self._post_off[1:])
         # blocking table
@@ -312,6 +320,21 @@ class PersonIndex:
         order = np.argsort(h, kind="stable")
         self._blk_hash = h[order]
         self._blk_vid = np.array(vids, dtype=np.int32)[order]
+        # every vocabulary key and alternate laid out flat, with what the similarity needs,
+        # so that a query part's look-up does no per-candidate string work in Python
+        flat: list[str] = []
+        per_vid = np.zeros(v, dtype=np.int64)
+        for vid, (k, a) in enumerate(zip(self._v_key, self._v_alt, strict=True)):
+            flat.append(k)
+            if a:
+                flat.extend(a.split("|"))
+                per_vid[vid] = 1 + a.count("|") + 1
+            else:
+                per_vid[vid] = 1
+        self._vf_key = flat
+        self._vf = FlatKeys.of(flat)
+        self._vf_off = np.zeros(v + 1, dtype=np.int64)
+        np.cumsum(per_vid, out=self._vf_off[1:])
         # entries: first two dates and first nationality for the vectorised stage
         n_ent = len(self)
         d_off = np.frombuffer(self._dates_off, dtype=np.uint32).astype(np.int64)
@@ -389,17 +412,45 @@ class PersonIndex:
             if b > a:
                 cand.update(self._blk_vid[a:b].tolist())
         vk, va, varab = self._v_key, self._v_alt, self._v_arabic
-        cl = self._prefilter(t, list(cand))
-        sims = batch_key_similarity(
-            t.key,
-            t.alt,
-            t.arabic,
-            [vk[v] for v in cl],
-            [va[v] for v in cl],
-            [bool(varab[v]) for v in cl],
-        )
-        keep = sims >= TOKEN_MIN_SIMILARITY
-        res = (np.array(cl, dtype=np.int64)[keep], sims[keep].astype(np.float32))
+        if t.arabic:
+            fast, slow = [], list(cand)
+        else:
+            fast = [v for v in cand if not varab[v]]
+            slow = [v for v in cand if varab[v]]
+        vids: list[np.ndarray] = []
+        sims: list[np.ndarray] = []
+        if fast:
+            # non-Arabic against non-Arabic: one vectorised pass over the precomputed keys
+            f = np.array(fast, dtype=np.int64)
+            starts = self._vf_off[f]
+            lens = self._vf_off[f + 1] - starts
+            seg = np.zeros(len(f), dtype=np.int64)
+            np.cumsum(lens[:-1], out=seg[1:])
+            pos = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(seg - starts, lens)
+            vf_key = self._vf_key
+            vids.append(f)
+            sims.append(
+                flat_key_similarity(
+                    t.key, t.alt, [vf_key[p] for p in pos.tolist()], self._vf.take(pos), seg
+                )
+            )
+        if slow:
+            cl = self._prefilter(t, slow)
+            vids.append(np.array(cl, dtype=np.int64))
+            sims.append(
+                batch_key_similarity(
+                    t.key,
+                    t.alt,
+                    t.arabic,
+                    [vk[v] for v in cl],
+                    [va[v] for v in cl],
+                    [bool(varab[v]) for v in cl],
+                )
+            )
+        all_v = np.concatenate(vids) if vids else np.zeros(0, np.int64)
+        all_s = np.concatenate(sims) if sims else np.zeros(0, np.float64)
+        keep = all_s >= TOKEN_MIN_SIMILARITY
+        res = (all_v[keep], all_s[keep].astype(np.float32))
         if len(self._tok_cache) > 100_000:
             self._tok_cache.clear()
         self._tok_cache[ck] = res

@@ -49,13 +49,17 @@ def rescreen(
     *,
     actor: str = "system:rescreen",
     progress: Callable[[int, int], None] | None = None,
+    recorded_since: dt.datetime | None = None,
 ) -> RescreenReport:
-    """Screen the crossings of the last ``days`` days against list ``name``; commits per batch."""
+    """Screen the crossings of the last ``days`` days against list ``name``; commits per batch.
+
+    With ``recorded_since``, the crossings recorded since then instead (whatever their time):
+    those a booth screened against the list's previous version while the new one was built."""
     report = RescreenReport(name)
     since = clock.now() - dt.timedelta(days=days)
     with UnitOfWork(factory, actor=actor) as uow:
         session = uow.session
-        screener = screeners.for_session(session)
+        screener = screeners.for_session(session, wait=True)  # never a stale version
         index = next((li for li in screener.lists if li.name == name), None)
         if index is None:
             raise NotFound("list", f"no active list {name!r}")
@@ -87,7 +91,7 @@ def rescreen(
             .outerjoin(_T, _T.c.id == _C.traveller_id)
             .outerjoin(_D, _D.c.id == _C.document_id)
             .outerjoin(_V, _V.c.id == _C.vehicle_id)
-            .where(_C.time >= since)
+            .where(_C.time >= since if recorded_since is None else _C.recorded_at >= recorded_since)
             .order_by(_C.time)
         ).all()
         total = len(rows)

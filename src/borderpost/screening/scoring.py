@@ -139,6 +139,59 @@ def key_similarity(
     return best
 
 
+@dataclass(frozen=True)
+class FlatKeys:
+    """Keys as numpy arrays (the key, its skeleton, its consonant/vowel pattern and their
+    lengths) for ``flat_key_similarity``; an index computes them once for its vocabulary."""
+
+    key: np.ndarray
+    skel: np.ndarray
+    cv: np.ndarray
+    length: np.ndarray
+    skel_length: np.ndarray
+
+    @classmethod
+    def of(cls, keys: Sequence[str]) -> FlatKeys:
+        skels = [skeleton(k) for k in keys]
+        return cls(
+            np.array(keys, dtype=str),
+            np.array(skels, dtype=str),
+            np.array([_cv(k) for k in keys], dtype=str),
+            np.array([len(k) for k in keys], dtype=np.int64),
+            np.array([len(k) for k in skels], dtype=np.int64),
+        )
+
+    def take(self, pos: np.ndarray) -> FlatKeys:
+        return FlatKeys(
+            self.key[pos], self.skel[pos], self.cv[pos], self.length[pos], self.skel_length[pos]
+        )
+
+
+def flat_key_similarity(
+    a_key: str, a_alt: str, keys: Sequence[str], flat: FlatKeys, starts: np.ndarray
+) -> np.ndarray:
+    """``key_similarity`` of one non-Arabic part against non-Arabic keys and alternates laid
+    out flat (``keys``, and the same as ``flat``), one result per group beginning at
+    ``starts``: the best over the group's keys."""
+    q = [a_key, *a_alt.split("|")] if a_alt else [a_key]
+    lev = cdist(q, keys, scorer=Levenshtein.normalized_similarity, dtype=np.float64)
+    qa = np.array(q, dtype=str)
+    qs = np.array([skeleton(k) for k in q], dtype=str)
+    qc = np.array([_cv(k) for k in q], dtype=str)
+    ql = np.array([len(k) for k in q])[:, None]
+    qsl = np.array([len(k) for k in qs])[:, None]
+    same_skel = (qs[:, None] == flat.skel[None, :]) & (ql == flat.length[None, :])
+    same_cv = qc[:, None] == flat.cv[None, :]
+    boost = np.where(
+        same_cv,
+        np.where(qsl >= 2, VOWEL_ONLY, np.where(ql >= 3, VOWEL_ONLY_SHORT, 0.0)),
+        np.where(qsl >= 3, VOWEL_MOVED, 0.0),
+    )
+    sim = np.where(same_skel, np.maximum(lev, boost), lev)
+    sim = np.where(qa[:, None] == flat.key[None, :], 1.0, sim).max(axis=0)
+    return np.asarray(np.maximum.reduceat(sim, starts), dtype=np.float64)
+
+
 def batch_key_similarity(
     a_key: str,
     a_alt: str,
@@ -167,28 +220,9 @@ def batch_key_similarity(
                 flat.append(alt)
                 owner.append(i)
     if flat:
-        q = [a_key, *a_alt.split("|")] if a_alt else [a_key]
-        lev = cdist(q, flat, scorer=Levenshtein.normalized_similarity, dtype=np.float64)
-        qa, fa = np.array(q), np.array(flat)
-        qs = np.array([skeleton(k) for k in q])
-        fs = np.array([skeleton(k) for k in flat])
-        qc = np.array([_cv(k) for k in q])
-        fc = np.array([_cv(k) for k in flat])
-        ql = np.array([len(k) for k in q])[:, None]
-        fl = np.array([len(k) for k in flat])[None, :]
-        qsl = np.array([len(k) for k in qs])[:, None]
-        same_skel = (qs[:, None] == fs[None, :]) & (ql == fl)
-        same_cv = qc[:, None] == fc[None, :]
-        boost = np.where(
-            same_cv,
-            np.where(qsl >= 2, VOWEL_ONLY, np.where(ql >= 3, VOWEL_ONLY_SHORT, 0.0)),
-            np.where(qsl >= 3, VOWEL_MOVED, 0.0),
-        )
-        sim = np.where(same_skel, np.maximum(lev, boost), lev)
-        sim = np.where(qa[:, None] == fa[None, :], 1.0, sim).max(axis=0)
         own = np.array(owner)
         starts = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])
-        out[own[starts]] = np.maximum.reduceat(sim, starts)
+        out[own[starts]] = flat_key_similarity(a_key, a_alt, flat, FlatKeys.of(flat), starts)
     for i in slow:
         out[i] = key_similarity(a_key, a_alt, a_arabic, keys[i], alts[i], arabic[i])
     return out

@@ -52,6 +52,8 @@ class Found:
 @dataclass(frozen=True)
 class Screener:
     lists: tuple[ListIndex, ...]
+    # active versions not built yet, screened against their list's previous version meanwhile
+    stale: tuple[uuid.UUID, ...] = ()
 
     def person(
         self,
@@ -91,46 +93,99 @@ class Screener:
 
 _BY_TOKEN: dict[str, Screener] = {}
 _BY_VERSION: dict[uuid.UUID, ListIndex] = {}
-_LOCK = threading.Lock()  # one build at a time: a second thread waits and reuses it
+_BUILD_LOCK = threading.Lock()  # one build at a time: a second thread waits and reuses it
+_STATE_LOCK = threading.Lock()  # the two dicts above; held for microseconds, never a build
+_STALE: dict[uuid.UUID, uuid.UUID] = {}  # version not built yet -> the version served instead
+_BACKGROUND = threading.Event()  # set while a warm-up thread builds this process's indexes
 
 _ACTIVE = select(Watchlist.id, Watchlist.name, Watchlist.active_version_id).where(
     Watchlist.active_version_id.is_not(None)
 )
 
 
-def for_session(session: Session) -> Screener:
-    """The screener for the state this unit of work sees, checked once per unit of work."""
+def set_background(on: bool) -> None:
+    """Whether a warm-up thread builds new versions (``warmup.Warmer`` sets it)."""
+    if on:
+        _BACKGROUND.set()
+    else:
+        _BACKGROUND.clear()
+
+
+def for_session(session: Session, *, wait: bool | None = None) -> Screener:
+    """The screener for the state this unit of work sees, checked once per unit of work.
+
+    ``wait`` (default: unless a warm-up thread is running) builds a version this process has
+    not indexed yet before answering. Without waiting, a list whose new version is still being
+    built is screened against its previous version (``Screener.stale``); the warm-up thread
+    re-screens those crossings once the new version is ready. A list this process has never
+    indexed is always waited for."""
     cached: Screener | None = session.info.get("screener")
-    if cached is not None:
+    if cached is not None and (wait is not True or not cached.stale):
         return cached
     token = reference.for_session(session).token
     screener = _BY_TOKEN.get(token)
     if screener is None:
-        screener = current(session.connection())
-        with _LOCK:
-            _BY_TOKEN.clear()  # one token is current; older ones are never asked for again
-            _BY_TOKEN[token] = screener
+        if wait is None:
+            wait = not _BACKGROUND.is_set()
+        screener = current(session.connection(), wait=wait)
+        if not screener.stale:
+            remember(token, screener)
     session.info["screener"] = screener
     return screener
 
 
-def current(conn: Connection) -> Screener:
-    """The indexes of the active versions this connection sees, reusing those unchanged."""
-    lists = []
-    with _LOCK:
-        active = conn.execute(_ACTIVE).all()
-        for watchlist_id, name, version_id in active:
-            assert version_id is not None  # the query selects active lists only
-            index = _BY_VERSION.get(version_id)
-            if index is None:
-                index = build(conn, watchlist_id, version_id, name)
-                _BY_VERSION[version_id] = index
-            index.name = name
-            lists.append(index)
+def remember(token: str, screener: Screener) -> None:
+    """Serve ``screener`` for ``token`` from now on (one token is current at a time)."""
+    with _STATE_LOCK:
+        _BY_TOKEN.clear()  # older tokens are never asked for again
+        _BY_TOKEN[token] = screener
+
+
+def current(conn: Connection, *, wait: bool = True) -> Screener:
+    """The indexes of the active versions this connection sees, reusing those unchanged.
+
+    With ``wait=False`` a version not built yet is replaced by the previous version of the
+    same list when this process has one (the result is then ``stale``)."""
+    active = conn.execute(_ACTIVE).all()
+    lists: list[ListIndex] = []
+    stale: list[uuid.UUID] = []
+    for watchlist_id, name, version_id in active:
+        assert version_id is not None  # the query selects active lists only
+        index = _BY_VERSION.get(version_id)
+        if index is None and not wait:
+            with _STATE_LOCK:
+                previous = [li for li in _BY_VERSION.values() if li.watchlist_id == watchlist_id]
+                if previous:
+                    _STALE[version_id] = previous[-1].version_id
+            if previous:
+                index = previous[-1]
+                stale.append(version_id)
+        if index is None:
+            with _BUILD_LOCK:  # a concurrent build of the same version is reused, not repeated
+                index = _BY_VERSION.get(version_id)
+                if index is None:
+                    index = build(conn, watchlist_id, version_id, name)
+                    with _STATE_LOCK:
+                        _BY_VERSION[version_id] = index
+        index.name = name
+        lists.append(index)
+    if not stale:
         keep = {li.version_id for li in lists}
-        for version_id in [v for v in _BY_VERSION if v not in keep]:
-            del _BY_VERSION[version_id]
-    return Screener(tuple(lists))
+        with _STATE_LOCK:
+            for version_id in [v for v in _BY_VERSION if v not in keep]:
+                del _BY_VERSION[version_id]
+    return Screener(tuple(lists), stale=tuple(stale))
+
+
+def served_stale() -> dict[uuid.UUID, uuid.UUID]:
+    """Versions that crossings were screened without (the previous version stood in)."""
+    with _STATE_LOCK:
+        return dict(_STALE)
+
+
+def forget_stale(version_id: uuid.UUID) -> None:
+    with _STATE_LOCK:
+        _STALE.pop(version_id, None)
 
 
 def _split(text: str) -> list[str]:
