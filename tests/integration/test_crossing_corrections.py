@@ -17,8 +17,8 @@ from borderpost.app import create_app
 from borderpost.audit.model import AuditEntry
 from borderpost.config import Settings
 from borderpost.db import UnitOfWork
+from borderpost.ledger import appending, entries, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger import entries, services
 from borderpost.ledger.model import LedgerEntry
 from borderpost.reports.services import summary
 
@@ -58,7 +58,7 @@ def test_a_correction_is_a_new_entry_and_the_recount_applies_it(
         client.post("/api/v1/crossings", json=data, headers=officer).json()["id"]
         for data in (person_crossing("P-A"), person_crossing("P-A"), vehicle_crossing("P-A"))
     ]
-    assert services.append_pending(session_factory, home) == 3
+    assert appending.append_pending(session_factory, home) == 3
     url = f"/api/v1/crossings/{ids[0]}/corrections"
     change = {"category": "humanitarian", "decision": "refused", "reasons": ["document_invalid"]}
 
@@ -99,7 +99,7 @@ def test_a_correction_is_a_new_entry_and_the_recount_applies_it(
     # A second correction corrects the first: the chain still counts the crossing once.
     again = {"direction": "out", "reason": "direction too"}
     assert client.post(url, json=again, headers=supervisor).status_code == 201
-    assert services.append_pending(session_factory, home) == 2
+    assert appending.append_pending(session_factory, home) == 2
     held = services.open_log(home, "P-A", create=False)
     assert held is not None
     leaves = [entries.parse_leaf(held.log.entry(i)) for i in range(held.log.size)]

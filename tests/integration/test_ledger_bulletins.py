@@ -16,7 +16,7 @@ from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
-from borderpost.ledger import bulletin, services
+from borderpost.ledger import appending, bulletin, services
 from borderpost.ledger import cli as ledger_cli
 from borderpost.ledger.bulletins import bulletin_status, issue_bulletin, issue_due_bulletins
 from borderpost.ledger.errors import VerificationError
@@ -72,7 +72,7 @@ def test_a_bulletin_equals_the_recount_and_is_bound_to_its_checkpoint(
     session_factory: Factory, home: Path
 ) -> None:
     _record_day(session_factory)
-    assert services.append_pending(session_factory, home) == 6
+    assert appending.append_pending(session_factory, home) == 6
     note = issue_bulletin(home, "P-A", "Asia/Baku", DAY, DAY)
     client = TestClient(
         create_app(
@@ -129,7 +129,7 @@ def test_a_bulletin_equals_the_recount_and_is_bound_to_its_checkpoint(
 
 def test_the_appender_issues_yesterdays_bulletin_once(session_factory: Factory, home: Path) -> None:
     _record_day(session_factory)
-    services.append_pending(session_factory, home)
+    appending.append_pending(session_factory, home)
     morning = dt.datetime(2026, 3, 11, 6, 0, tzinfo=dt.UTC)
     assert issue_due_bulletins(session_factory, home, morning) == 1
     assert issue_due_bulletins(session_factory, home, morning) == 0

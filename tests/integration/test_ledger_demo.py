@@ -16,8 +16,8 @@ from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.db import UnitOfWork
 from borderpost.demo import build_demo
+from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger import services
 from borderpost.ledger.tiles import bundles_for_size
 from borderpost.ledger.verify import Fetch
 from borderpost.people.model import TravelDocument, Traveller
@@ -32,7 +32,7 @@ POSTS = ("AST-W", "AST-E")
 def demo(session_factory: Factory, tmp_path: Path) -> Iterator[tuple[Factory, Path, TestClient]]:
     home = tmp_path / "home"
     build_demo(session_factory, days=2)
-    assert services.append_pending(session_factory, home) > 0
+    assert appending.append_pending(session_factory, home) > 0
     settings = Settings(home=home, database_url="sqlite://", secret_key="ledger-demo")
     with TestClient(create_app(settings, session_factory=session_factory)) as client:
         yield session_factory, home, client

@@ -20,8 +20,8 @@ from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
+from borderpost.ledger import appending, entries, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger import entries, services
 from borderpost.ledger.errors import VerificationError
 from borderpost.ledger.model import LedgerEntry
 from borderpost.ledger.verify import Fetch
@@ -77,8 +77,8 @@ def test_crossings_and_closures_become_leaves(session_factory: Factory, home: Pa
     assert [r.record_type for r in rows] == ["crossing", "crossing", "closure", "closure"]
     assert all(r.log_index is None and 16 <= len(r.salt) <= 32 for r in rows)
 
-    assert services.append_pending(session_factory, home) == 4
-    assert services.append_pending(session_factory, home) == 0
+    assert appending.append_pending(session_factory, home) == 4
+    assert appending.append_pending(session_factory, home) == 0
     assert [r.log_index for r in _rows(session_factory)] == [0, 1, 2, 3]
 
     person, vehicle, closed, reopened = _leaves(home, "P-A")
@@ -132,9 +132,9 @@ def test_append_after_a_crash_never_appends_twice(
             record_crossing(uow, command(person_crossing("P-A")))
         uow.commit()
     # The process dies after the durable append, before the indexes are committed.
-    monkeypatch.setattr(services, "_SET_INDEX", text("UPDATE no_such_table SET x = 1"))
+    monkeypatch.setattr(appending, "_SET_INDEX", text("UPDATE no_such_table SET x = 1"))
     with pytest.raises(Exception, match="no_such_table"):
-        services.append_pending(session_factory, home)
+        appending.append_pending(session_factory, home)
     monkeypatch.undo()
     held = services.open_log(home, "P-A")
     assert held is not None
@@ -145,7 +145,7 @@ def test_append_after_a_crash_never_appends_twice(
     with UnitOfWork(session_factory) as uow:
         record_crossing(uow, command(person_crossing("P-A")))
         uow.commit()
-    assert services.append_pending(session_factory, home) == 4
+    assert appending.append_pending(session_factory, home) == 4
     rows = _rows(session_factory)
     held = services.open_log(home, "P-A")
     assert held is not None
@@ -169,7 +169,7 @@ def test_a_log_entry_the_database_does_not_know_stops_the_append(
     assert held is not None
     held.log.append([b"bp-leaf/1\nnot from this database"])
     with pytest.raises(Exception, match="match no pending record"):
-        services.append_pending(session_factory, home)
+        appending.append_pending(session_factory, home)
     assert held.log.size == 1
 
 
@@ -190,7 +190,7 @@ def test_the_log_is_served_as_tlog_tiles_and_verifies(
     session_factory: Factory, home: Path, tmp_path: Path
 ) -> None:
     _record_some(session_factory)
-    services.append_pending(session_factory, home)
+    appending.append_pending(session_factory, home)
     with _client(session_factory, home) as client:
         cp = client.get("/ledger/P-A/checkpoint")
         assert cp.status_code == 200
@@ -219,7 +219,7 @@ def test_the_log_is_served_as_tlog_tiles_and_verifies(
         with UnitOfWork(session_factory) as uow:
             record_crossing(uow, command(person_crossing("P-A")))
             uow.commit()
-        services.append_pending(session_factory, home)
+        appending.append_pending(session_factory, home)
         assert (
             ledger_cli.verify(_fetch(client, "P-A"), [vkey.text], state=state).checkpoint.size == 5
         )
@@ -237,7 +237,7 @@ def test_tampering_with_the_stored_log_is_detected(
     session_factory: Factory, home: Path, target: str
 ) -> None:
     _record_some(session_factory)
-    services.append_pending(session_factory, home)
+    appending.append_pending(session_factory, home)
     vkey = services.vkeys(home, "P-A")
     directory = services.log_dir(home, "P-A")
     if target == "checkpoint":
@@ -263,7 +263,7 @@ def test_a_mirror_serving_a_changed_file_is_detected(
     # The right edge of the stored tiles lives in memory, and the store re-derives and
     # checks the hash tiles from the entries when it opens; so tiles are changed in transit.
     _record_some(session_factory)
-    services.append_pending(session_factory, home)
+    appending.append_pending(session_factory, home)
     vkey = services.vkeys(home, "P-A")
     with _client(session_factory, home) as client:
         honest = _fetch(client, "P-A")
@@ -285,7 +285,7 @@ def test_verify_command_exits_1_on_tampering(
     session_factory: Factory, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _record_some(session_factory)
-    services.append_pending(session_factory, home)
+    appending.append_pending(session_factory, home)
     vkey = services.vkeys(home, "P-A")[0]
     runner = CliRunner()
     with _client(session_factory, home) as client:
@@ -303,7 +303,7 @@ def test_verify_command_exits_1_on_tampering(
 
 
 def test_appender_thread_appends_on_stop(session_factory: Factory, home: Path) -> None:
-    appender = services.Appender(session_factory, home, interval=3600)
+    appender = appending.Appender(session_factory, home, interval=3600)
     appender.start()
     with UnitOfWork(session_factory) as uow:
         make_post(uow, "P-A")

@@ -17,8 +17,8 @@ from borderpost.app import create_app
 from borderpost.config import Settings, WitnessSetting
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
+from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger import services
 from borderpost.ledger.errors import VerificationError
 from borderpost.ledger.keys import load_verifiers
 from borderpost.ledger.model import LedgerEntry
@@ -90,18 +90,18 @@ def test_a_checkpoint_is_published_only_with_its_quorum(
         ledger_witnesses=witnesses,
         ledger_quorum=2,
     )
-    policy = services.witness_policy(settings)
+    policy = appending.witness_policy(settings)
     client = TestClient(create_app(settings, session_factory=session_factory))
     fetch = _fetch(client)
 
     _record(session_factory, 2, first=True)
-    assert services.append_pending(session_factory, home, policy=policy) == 2
+    assert appending.append_pending(session_factory, home, policy=policy) == 2
     # Signed, cosigned by one witness of two: nothing is published.
     assert client.get("/ledger/P-A/checkpoint").status_code == 404
     assert client.get("/ledger/P-A/tile/entries/000.p/2").status_code == 404
 
     processes.append(start_witness(states[1], ports[1]))
-    assert services.append_pending(session_factory, home, policy=policy) == 0
+    assert appending.append_pending(session_factory, home, policy=policy) == 0
     note = client.get("/ledger/P-A/checkpoint").content
     assert count_cosigners(note, load_verifiers(vkeys)) == 2
     verified = ledger_cli.verify(fetch, [log_vkey], witnesses=vkeys)
@@ -110,18 +110,18 @@ def test_a_checkpoint_is_published_only_with_its_quorum(
     # More crossings while the first witness is down: the size-2 checkpoint stays served.
     stop(processes[0])
     _record(session_factory, 4)
-    assert services.append_pending(session_factory, home, policy=policy) == 4
+    assert appending.append_pending(session_factory, home, policy=policy) == 4
     assert ledger_cli.verify(fetch, [log_vkey], witnesses=vkeys).checkpoint.size == 2
     # Back up, the witness takes the consistency proof from 2 to 6 and both cosign.
     processes.append(start_witness(states[0], ports[0]))
-    services.append_pending(session_factory, home, policy=policy)
+    appending.append_pending(session_factory, home, policy=policy)
     assert ledger_cli.verify(fetch, [log_vkey], witnesses=vkeys).checkpoint.size == 6
 
     # A restarted node knows no witness's size: it sends old 0, gets 409 with the witness's
     # size (6) and retries with the consistency proof from there.
     _record(session_factory, 2)
-    fresh = services.witness_policy(settings)
-    services.append_pending(session_factory, home, policy=fresh)
+    fresh = appending.witness_policy(settings)
+    appending.append_pending(session_factory, home, policy=fresh)
     assert ledger_cli.verify(fetch, [log_vkey], witnesses=vkeys).checkpoint.size == 8
     assert set(fresh.sizes.values()) == {8}
 

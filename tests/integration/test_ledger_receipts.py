@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from borderpost.app import create_app
 from borderpost.config import Settings
-from borderpost.ledger import services
+from borderpost.ledger import appending, services
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.errors import VerificationError
 from borderpost.ledger.note import Ed25519Signer, parse_vkey
@@ -56,7 +56,7 @@ def test_a_crossing_gets_a_receipt_that_verifies_offline(
     assert pending.status_code == 409
     assert "not in the log yet" in pending.json()["detail"]
 
-    assert services.append_pending(session_factory, home) == 3
+    assert appending.append_pending(session_factory, home) == 3
     response = client.get(f"/api/v1/crossings/{ids[1]}/receipt", headers=officer)
     assert response.status_code == 200, response.text
     assert response.text.startswith("c2sp.org/tlog-proof@v1\nextra ")

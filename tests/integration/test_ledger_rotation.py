@@ -16,8 +16,8 @@ from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
+from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger import services
 from borderpost.ledger.errors import VerificationError
 from borderpost.ledger.note import Ed25519Signer, parse_note, parse_vkey, sign_note
 from borderpost.ledger.rotation import statement_text
@@ -61,7 +61,7 @@ def test_a_rotated_key_is_followed_from_the_pinned_one(
         return response.content if response.status_code == 200 else None
 
     _record(session_factory, 2, first=True)
-    services.append_pending(session_factory, home)
+    appending.append_pending(session_factory, home)
     old_vkey = client.get("/ledger/P-A/vkey").text.strip()
     state = tmp_path / "seen.json"
     ledger_cli.verify(fetch, [old_vkey], state=state)
@@ -76,7 +76,7 @@ def test_a_rotated_key_is_followed_from_the_pinned_one(
     assert client.get("/ledger/P-A/rotation/2").status_code == 404
 
     # The changeover: the same tree head is signed again, by both keys.
-    services.append_pending(session_factory, home)
+    appending.append_pending(session_factory, home)
     old_id, new_id = parse_vkey(old_vkey).key_id, parse_vkey(new_vkey).key_id
     assert _signers(fetch("checkpoint") or b"") == {old_id, new_id}
     assert ledger_cli.verify(fetch, [old_vkey], state=state).checkpoint.size == 2
@@ -86,7 +86,7 @@ def test_a_rotated_key_is_followed_from_the_pinned_one(
     for path in (home / "keys").glob(f"borderpost_P-A.{old_id:08x}.key"):
         path.rename(tmp_path / path.name)
     _record(session_factory, 1)
-    services.append_pending(session_factory, home)
+    appending.append_pending(session_factory, home)
     assert _signers(fetch("checkpoint") or b"") == {new_id}
     assert ledger_cli.verify(fetch, [old_vkey], state=state).checkpoint.size == 3
     assert ledger_cli.verify(fetch, [old_vkey]).checkpoint.size == 3

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import public
-from borderpost.ledger import services
+from borderpost.ledger import appending, services
 from borderpost.ledger.errors import LedgerError
 from borderpost.ledger.tiles import Tile
 
@@ -141,11 +141,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     appender = None
     if getattr(app.state, "ledger_appender", False):
         settings = app.state.settings
-        appender = services.Appender(
+        appender = appending.Appender(
             app.state.session_factory,
             settings.home,
             settings.checkpoint_interval_seconds,
-            services.witness_policy(settings),
+            appending.witness_policy(settings),
             settings.ledger_daily_bulletin,
         )
         appender.start()

@@ -201,7 +201,7 @@ def append(post: PostOpt = None) -> None:
     """Append pending leaves to each post's log and sign a checkpoint."""
     from borderpost.config import Settings
     from borderpost.db import make_engine, make_session_factory
-    from borderpost.ledger.services import append_pending, witness_policy
+    from borderpost.ledger.appending import append_pending, witness_policy
 
     settings = Settings()
     factory = make_session_factory(make_engine(settings.resolved_database_url))

@@ -1,6 +1,6 @@
 """The ledger's outbox: one row per leaf, written in the transaction of its record.
 
-A row is pending while ``log_index`` is NULL; ``borderpost.ledger.services.append_pending``
+A row is pending while ``log_index`` is NULL; ``borderpost.ledger.appending.append_pending``
 appends pending leaves to the post's tile log and records where each landed. The salt of the
 leaf's commitment is kept here only, never in the log.
 """
