@@ -7,6 +7,7 @@ README's pictures.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -44,12 +45,17 @@ def _cli(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "borderpost.cli", *args], env=env, check=True)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A fresh SQLite home and the environment that points the CLI and server at it."""
     home = tmp_path_factory.mktemp("home")
     env = {**os.environ, "BORDERPOST_HOME": str(home)}
     env.pop("BORDERPOST_DATABASE_URL", None)
-    _cli(env, "demo", "--days", "2")
+    return home, env
+
+
+@contextlib.contextmanager
+def _served(env: dict[str, str]) -> Iterator[str]:
+    """``borderpost serve`` on a free port, until the block ends; its URL."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "borderpost.cli", "serve", "--port", str(port)],
@@ -58,18 +64,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/login", timeout=1)  # noqa: S310 - our own server
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/login", timeout=1)  # noqa: S310 - our own server
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _home_dir, env = _home(tmp_path_factory)
+    _cli(env, "demo", "--days", "2")
+    with _served(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,10 @@ Armenian letters; the supervisor resolves the hits on the alerts page.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from tests.e2e.test_browser import _cli, _free_port, _login, _shot, browser  # noqa: F401 - fixture
+from tests.e2e.test_browser import _cli, _home, _login, _served, _shot, browser  # noqa: F401 - fixture
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -34,33 +29,13 @@ LISTED = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("home")
-    env = {**os.environ, "BORDERPOST_HOME": str(home)}
-    env.pop("BORDERPOST_DATABASE_URL", None)
+    home, env = _home(tmp_path_factory)
     _cli(env, "demo", "--days", "1")
     listing = home / "wanted.jsonl"
     listing.write_text(json.dumps(LISTED) + "\n", encoding="utf-8")
     _cli(env, "watchlist", "import", str(listing), "--list", "wanted-persons", "--version", "e2e")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "borderpost.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/login", timeout=1)  # noqa: S310 - our own server
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with _served(env) as url:
+        yield url
 
 
 def _record(officer: object, surname: str, given: str, number: str) -> None:
