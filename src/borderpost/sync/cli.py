@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.config import Settings
 from borderpost.db import make_engine, make_session_factory
@@ -21,6 +22,11 @@ errors = Console(stderr=True, soft_wrap=True)
 UrlOption = Annotated[str, typer.Option("--url", help="NATS server; default: sync_url setting")]
 
 
+def _node() -> tuple[Settings, sessionmaker[Session]]:
+    settings = Settings()
+    return settings, make_session_factory(make_engine(settings.resolved_database_url))
+
+
 def _url(settings: Settings, url: str) -> str:
     chosen = url or settings.sync_url
     if not chosen:
@@ -32,8 +38,7 @@ def _url(settings: Settings, url: str) -> str:
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """How many outbox events wait to be shipped, and the oldest."""
-    settings = Settings()
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    _settings, factory = _node()
     backlog = shipper.backlog(factory)
     oldest = backlog.oldest.isoformat() if backlog.oldest else None
     if as_json:
@@ -48,8 +53,7 @@ def ship(
     batch: Annotated[int, typer.Option(min=1, help="Events per transaction")] = 500,
 ) -> None:
     """Ship every unsent outbox event once; exit 1 if the link failed (nothing is lost)."""
-    settings = Settings()
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    settings, factory = _node()
     try:
         report = asyncio.run(
             shipper.ship_once(factory, _url(settings, url), settings.sync_stream, batch)
@@ -69,8 +73,7 @@ def ingest(
     ] = 1.0,
 ) -> None:
     """Headquarters: apply every event waiting in the stream, once each."""
-    settings = Settings()
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    settings, factory = _node()
     report = asyncio.run(
         ingest_mod.ingest_once(factory, _url(settings, url), settings.sync_stream, wait)
     )

@@ -164,11 +164,6 @@ async def ingest(
 async def ingest_once(
     session_factory: sessionmaker[Session], url: str, stream: str, wait: float = 1.0
 ) -> IngestReport:
-    """Connect, apply everything waiting, disconnect: ``borderpost sync ingest --once``."""
-    nc = await link.connect(url)
-    try:
-        js = nc.jetstream()
-        await link.ensure_stream(js, stream)
+    """Connect, apply everything waiting, disconnect: ``borderpost sync ingest``."""
+    async with link.jetstream(url, stream) as js:
         return await ingest(session_factory, js, stream, wait=wait)
-    finally:
-        await nc.close()

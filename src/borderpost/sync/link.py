@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import nats
 from nats.aio.client import Client
@@ -71,3 +73,15 @@ async def ensure_stream(js: JetStreamContext, stream: str) -> None:
                 duplicate_window=DUPLICATE_WINDOW_SECONDS,
             )
         )
+
+
+@asynccontextmanager
+async def jetstream(url: str, stream: str) -> AsyncIterator[JetStreamContext]:
+    """Connected, with the stream there; disconnected when the block ends."""
+    nc = await connect(url)
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, stream)
+        yield js
+    finally:
+        await nc.close()

@@ -122,14 +122,9 @@ def _mark_sent(session_factory: sessionmaker[Session], ids: list[uuid.UUID]) -> 
 async def ship_once(
     session_factory: sessionmaker[Session], url: str, stream: str, batch: int = 500
 ) -> ShipReport:
-    """Connect, ship everything unsent, disconnect: ``borderpost sync ship --once``."""
-    nc = await link.connect(url)
-    try:
-        js = nc.jetstream()
-        await link.ensure_stream(js, stream)
+    """Connect, ship everything unsent, disconnect: ``borderpost sync ship``."""
+    async with link.jetstream(url, stream) as js:
         return await ship(session_factory, js, stream, batch)
-    finally:
-        await nc.close()
 
 
 class Shipper:
