@@ -370,13 +370,25 @@ def match_names(query: ParsedName, entry: ParsedName) -> NameMatch:
         [t.role for t in qt],
         [t.role for t in et],
     )
+    return name_match(query, entry, score, pairs, penalties)
+
+
+def name_match(
+    query: ParsedName,
+    entry: ParsedName,
+    score: float,
+    pairs: Sequence[tuple[int, int, float]],
+    penalties: Sequence[tuple[str, float]],
+) -> NameMatch:
+    """The ``NameMatch`` of an alignment ``score_alignment`` made of ``query``'s and
+    ``entry``'s tokens (the index scores from its stored parts, then explains with this)."""
     aq = {i for i, _, _ in pairs}
     ae = {j for _, j, _ in pairs}
     return NameMatch(
         score,
         tuple(sorted(pairs)),
-        tuple(i for i in range(len(qt)) if i not in aq),
-        tuple(j for j in range(len(et)) if j not in ae),
+        tuple(i for i in range(len(query.tokens)) if i not in aq),
+        tuple(j for j in range(len(entry.tokens)) if j not in ae),
         tuple(penalties),
         query,
         entry,

@@ -10,7 +10,9 @@ from borderpost.screening.names import parse_name
 from borderpost.screening.scoring import (
     batch_key_similarity,
     date_adjustment,
+    explain_name_match,
     key_similarity,
+    match_names,
     nationality_adjustment,
 )
 
@@ -61,6 +63,36 @@ def test_hits_are_sorted_and_explained(planted_index) -> None:  # type: ignore[n
         assert any(line.startswith(("birth", "birth date")) for line in h.explanation)
         assert any(line.startswith("nationality") for line in h.explanation)
         assert h.explanation[-1].startswith("total ")
+
+
+def test_explanations_equal_those_of_match_names(planted_index) -> None:  # type: ignore[no-untyped-def]
+    """The index explains a hit from the alignment it scored with; the words must be the
+    ones ``match_names`` gives for the same two names."""
+    idx, queries = planted_index
+    for q in queries[:25]:
+        for h in idx.search(Query(q.name, q.birth_date, q.nationality), limit=10):
+            expected = explain_name_match(
+                match_names(parse_name(q.name), parse_name(h.matched_name))
+            )
+            assert list(h.explanation[: len(expected)]) == expected, (q.name, h.matched_name)
+
+
+def test_part_similarities_equal_the_scalar_function(planted_index) -> None:  # type: ignore[no-untyped-def]
+    idx, queries = planted_index
+    for q in queries[:20]:
+        qt = list(parse_name(q.name).tokens)
+        names = list(range(0, len(idx._a_entry), 97))[:40]
+        col, rows = idx._part_similarities(qt, names)
+        for vid, c in col.items():
+            for t, row in zip(qt, rows, strict=True):
+                assert row[c] == key_similarity(
+                    t.key,
+                    t.alt,
+                    t.arabic,
+                    idx._v_key[vid],
+                    idx._v_alt[vid],
+                    bool(idx._v_arabic[vid]),
+                )
 
 
 def test_lean_build_path_equals_the_parser(planted_index) -> None:  # type: ignore[no-untyped-def]
