@@ -21,7 +21,7 @@ from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
 from borderpost.screening import screener as screeners
 from borderpost.screening.importing import ListFormat, import_version
-from borderpost.screening.tables import HitOrigin, ScreeningHit
+from borderpost.screening.tables import HitOrigin, ScreeningHit, WatchlistVersion
 from borderpost.screening.warmup import Warmer
 
 Factory = sessionmaker[Session]
@@ -153,3 +153,35 @@ def test_an_app_given_a_session_factory_starts_no_warm_up(session_factory: Facto
     )
     with TestClient(app):
         assert app.state.screening_warmer is None
+
+
+def test_a_server_that_stops_before_catching_up_leaves_it_to_the_next_start(
+    session_factory: Factory, background: Warmer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _import(session_factory, ALIYEV)
+    background.refresh_once()
+    background.refresh_once()  # version 1 caught up
+    _import(session_factory, ALIYEV, PETROSYAN)  # version 2, not built yet
+    with monkeypatch.context() as patch:
+        patch.setattr(screeners, "build", _no_build)
+        during = _record(session_factory, PETROSYAN_AT_BOOTH)
+    assert during.crossing.decision == "admitted"  # screened against version 1
+    # The server stops here, before its warm-up built version 2. The next process starts
+    # with nothing in memory: no index, no record of what was screened against what.
+    monkeypatch.setattr(screeners, "_BY_TOKEN", {})
+    monkeypatch.setattr(screeners, "_BY_VERSION", {})
+    monkeypatch.setattr(screeners, "_STALE", {})
+    restarted = Warmer(session_factory)
+    [report] = restarted.refresh_once()
+    assert (report.watchlist, report.alerts) == ("wanted", 1)
+    with session_factory() as session:
+        [alert] = session.scalars(
+            select(ScreeningHit).where(ScreeningHit.origin == HitOrigin.RESCREEN.value)
+        ).all()
+        assert (alert.crossing_id, alert.entry_key) == (during.crossing.id, "os-petrosyan")
+    [again] = restarted.refresh_once()  # the second pass, for crossings in flight
+    assert again.alerts == 0
+    with session_factory() as session:
+        versions = session.scalars(select(WatchlistVersion).order_by(WatchlistVersion.imported_at))
+        assert [v.caught_up_at is None for v in versions] == [False, False]
+    assert Warmer(session_factory).refresh_once() == []  # remembered in the database

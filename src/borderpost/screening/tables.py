@@ -69,6 +69,11 @@ class WatchlistVersion(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     imported_by: Mapped[str] = mapped_column(String(100))
     entry_count: Mapped[int] = mapped_column(Integer)
+    caught_up_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime,
+        comment="When the crossings recorded since the import (some screened against the "
+        "previous version while this one was built) were screened against it; None: not yet",
+    )
 
 
 class WatchlistEntry(Base):

@@ -9,7 +9,9 @@ builds the versions a list import made active. Meanwhile (``screener.for_session
 * a list with a new version still being built is screened against its previous version, and
   once the new version is ready the warmer re-screens every crossing recorded since the new
   version was imported against it (``rescreen``, by recording time); hits found that way are
-  alerts, like those of the re-screening after an import, so none is missed.
+  alerts, like those of the re-screening after an import, so none is missed. The version's
+  ``caught_up_at`` is set once that is done (twice over, for crossings in flight), so a server
+  that stops before then leaves the catch-up to its next start, not to nobody.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from starlette.concurrency import run_in_threadpool
 
-from borderpost.db import SessionFactory
+from borderpost import clock
+from borderpost.db import SessionFactory, UnitOfWork
 from borderpost.errors import NotFound
 from borderpost.reference import ReferenceState
 from borderpost.screening import screener as screeners
@@ -78,7 +81,8 @@ class Warmer:
             self._stop.wait(self.interval)
 
     def refresh_once(self) -> list[RescreenReport]:
-        """Build what the current token needs, then re-screen what was screened stale."""
+        """Build what the current token needs, then catch up the new versions: screen
+        against each the crossings recorded since its import."""
         stale = screeners.served_stale()
         with self.session_factory() as session:
             token = session.execute(_TOKEN).scalar_one()
@@ -86,18 +90,27 @@ class Warmer:
                 built = screeners.current(session.connection(), wait=True)
                 screeners.remember(token, built)
                 self.token = token
-            imported = {
+            # Active versions not caught up yet (persisted: a server that stopped before
+            # catching up leaves the work to the next start), and those this process screened
+            # without (another process may have caught them up before this one's booths
+            # stopped using the previous version).
+            pending = {
                 version_id: (name, at)
                 for version_id, name, at in session.execute(
                     select(WatchlistVersion.id, Watchlist.name, WatchlistVersion.imported_at)
-                    .join(Watchlist, Watchlist.id == WatchlistVersion.watchlist_id)
-                    .where(WatchlistVersion.id.in_(list(stale)))
+                    .join(Watchlist, Watchlist.active_version_id == WatchlistVersion.id)
+                    .where(
+                        or_(
+                            WatchlistVersion.caught_up_at.is_(None),
+                            WatchlistVersion.id.in_(list(stale)),
+                        )
+                    )
                 )
             }
         reports = []
-        for version_id in stale:
-            if version_id in imported:
-                name, at = imported[version_id]
+        for version_id in set(stale) | set(pending):
+            if version_id in pending:
+                name, at = pending[version_id]
                 try:
                     report = rescreen(
                         self.session_factory,
@@ -109,18 +122,28 @@ class Warmer:
                 except NotFound:  # the list is no longer active: nothing to screen against
                     pass
                 else:
-                    reports.append(report)
+                    if report.crossings:
+                        reports.append(report)
                     if report.alerts:
                         log.warning("re-screened after warm-up of %s: %s", name, report.to_dict())
             # Once more on the next round: a crossing that took the previous version just
             # before the new one was served may commit after this re-screening read the
             # crossings (a hit is never raised twice).
-            if version_id in self._rescreened or version_id not in imported:
+            if version_id in self._rescreened or version_id not in pending:
                 self._rescreened.discard(version_id)
                 screeners.forget_stale(version_id)
+                if version_id in pending:
+                    self._caught_up(version_id)
             else:
                 self._rescreened.add(version_id)
         return reports
+
+    def _caught_up(self, version_id: uuid.UUID) -> None:
+        with UnitOfWork(self.session_factory, actor="system:warmup") as uow:
+            version = uow.session.get(WatchlistVersion, version_id)
+            if version is not None and version.caught_up_at is None:
+                version.caught_up_at = clock.now()
+            uow.commit()
 
 
 @asynccontextmanager
