@@ -14,10 +14,12 @@ Search for one query:
 
 1. each query part -> similar vocabulary entries through the blocking table, scored with
    ``key_similarity`` (kept when >= 0.55);
-2. candidate names = postings of the most selective query parts (at least two parts when
-   the query has two, more while the postings stay under ``candidate_budget``);
-3. every candidate gets a vectorised approximate score (same formula as ``scoring.combine``
-   with greedy alignment, birth date/nationality adjustments included);
+2. candidate names = postings of the strong neighbours (>= 0.70) of the query parts whose
+   postings stay under ``candidate_budget``, sorted as one 32-bit (name, part) key: names
+   sharing at least two parts (or, when few do, the most selective one);
+3. every candidate's parts are looked up in one table of all neighbours (>= 0.55) of all
+   query parts, and the candidate gets a vectorised approximate score (same formula as
+   ``scoring.combine`` with greedy alignment, birth date/nationality adjustments included);
 4. the best ``rerank`` names are re-scored exactly with ``match_names`` (the same function
    as ``compare_names``), grouped by entry, and explained.
 """
@@ -483,18 +485,6 @@ class PersonIndex:
         self._tok_cache[ck] = res
         return res
 
-    def _token_postings(self, vids: np.ndarray, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Names containing any of ``vids``, with the similarity of the vid that brought them."""
-        starts = self._post_off[vids]
-        lens = self._post_off[vids + 1] - starts
-        total = int(lens.sum())
-        if total == 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        seg = np.zeros(len(vids), dtype=np.int64)
-        np.cumsum(lens[:-1], out=seg[1:])
-        pos = np.arange(total, dtype=np.int64) - np.repeat(seg - starts, lens)
-        return self._post[pos].astype(np.int64), np.repeat(sims, lens)
-
     def search(self, query: Query, limit: int = 10, min_score: float = 0.0) -> list[Hit]:
         """The ``limit`` best entries for ``query`` with score >= ``min_score``, best first."""
         if not self._finalised:
@@ -513,7 +503,7 @@ class PersonIndex:
         df = [
             int((self._post_off[v + 1] - self._post_off[v]).sum()) if len(v) else 0 for v, _ in gen
         ]
-        cand, best = self._candidates(qt, gen, df)
+        cand, best = self._candidates(qt, gen, df, sims)
         if len(cand) == 0:
             return []
         if len(cand) > self.max_scored:
@@ -527,9 +517,15 @@ class PersonIndex:
         return self._rerank(q, cand[top], scores[top], query, limit, min_score)
 
     def _candidates(
-        self, qt: list[NameToken], sims: list[tuple[np.ndarray, np.ndarray]], df: list[int]
+        self,
+        qt: list[NameToken],
+        gen: list[tuple[np.ndarray, np.ndarray]],
+        df: list[int],
+        sims: list[tuple[np.ndarray, np.ndarray]],
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Candidate names and, per candidate and query part, the best similarity seen.
+        """Candidate names and, per candidate and query part, the best similarity of any of
+        the name's parts (``sims``: every neighbour of the query part, not only the strong
+        ones in ``gen`` that generate candidates).
 
         Names sharing at least two query parts are candidates; when there are fewer than
         ``min_candidates`` of those, names sharing the most selective part are added.
@@ -542,22 +538,17 @@ class PersonIndex:
             if rarest < 0:
                 return np.zeros(0, np.int64), np.zeros((0, nq), np.float32)
             usable = [rarest]
-        tags_l = []
-        for i in usable:
-            n, s = self._token_postings(*sims[i])
-            # one sortable int: name, part, then descending similarity (3 decimals)
-            tags_l.append(
-                (n * _MAX_QUERY_PARTS + i) * 1024 + (1023 - np.rint(s * 1000).astype(np.int64))
-            )
-        allk = np.concatenate(tags_l)
-        allk.sort()  # in place: no second copy of the postings
-        name_part = allk // 1024
-        first = np.ones(len(allk), dtype=bool)
-        first[1:] = name_part[1:] != name_part[:-1]
-        name_part = name_part[first]
-        sim = (1023 - allk[first] % 1024).astype(np.float32) / 1000.0
-        name = name_part // _MAX_QUERY_PARTS
-        part = name_part % _MAX_QUERY_PARTS
+        # one sortable int per posting: name, then part; 32 bits while the names allow it
+        # (half the bytes to sort and scan; similarities are looked up afterwards)
+        narrow = len(self._a_entry) * _MAX_QUERY_PARTS < 2**31
+        keys = np.concatenate([self._token_names(gen[i][0]) * _MAX_QUERY_PARTS + i for i in usable])
+        if narrow:
+            keys = keys.astype(np.int32)
+        keys.sort()
+        fresh = np.ones(len(keys), dtype=bool)
+        fresh[1:] = keys[1:] != keys[:-1]
+        keys = keys[fresh]
+        name = keys // _MAX_QUERY_PARTS
         # ``name`` is sorted already: run lengths, not np.unique (which would sort it again).
         runs = np.flatnonzero(np.concatenate(([True], name[1:] != name[:-1])))
         uniq = name[runs]
@@ -567,31 +558,45 @@ class PersonIndex:
         if need > 1 and int(keep.sum()) < self.min_candidates:
             # also names that share only the most selective part (other parts garbled)
             rare = min(usable, key=lambda i: df[i])
-            keep[np.searchsorted(uniq, name[part == rare])] = True
-        row_of = np.full(len(uniq), -1, dtype=np.int64)
-        row_of[keep] = np.arange(int(keep.sum()))
-        cand = uniq[keep]
+            keep[np.searchsorted(uniq, name[keys % _MAX_QUERY_PARTS == rare])] = True
+        cand = uniq[keep].astype(np.int64)
+        return cand, self._part_best(cand, sims)
+
+    def _token_names(self, vids: np.ndarray) -> np.ndarray:
+        """Names containing any of ``vids`` (a name holding two of them appears twice)."""
+        starts = self._post_off[vids]
+        lens = self._post_off[vids + 1] - starts
+        total = int(lens.sum())
+        if total == 0:
+            return np.zeros(0, np.int64)
+        seg = np.zeros(len(vids), dtype=np.int64)
+        np.cumsum(lens[:-1], out=seg[1:])
+        pos = np.arange(total, dtype=np.int64) - np.repeat(seg - starts, lens)
+        return np.asarray(self._post[pos], dtype=np.int64)
+
+    def _part_best(self, cand: np.ndarray, sims: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Per candidate name and query part, the best similarity of the name's parts, read
+        through the forward index: one look-up table of every neighbour of every query part
+        (a few hundred vocabulary ids) instead of a search per part."""
+        nq = len(sims)
         best = np.zeros((len(cand), nq), dtype=np.float32)
-        rows = np.repeat(row_of, counts)
-        ok = rows >= 0
-        best[rows[ok], part[ok]] = sim[ok]
-        # parts not used for generation: score them on the candidates via the forward index
-        rest = [i for i in range(nq) if i not in usable and df[i] > 0]
-        if rest and len(cand):
-            starts = self._a_off[cand]
-            lens = self._a_len[cand].astype(np.int64)
-            seg = np.zeros(len(cand), dtype=np.int64)
-            np.cumsum(lens[:-1], out=seg[1:])
-            pos = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(seg - starts, lens)
-            toks = self._a_tok[pos].astype(np.int64)
-            for i in rest:
-                vids, svals = sims[i]
-                order = np.argsort(vids)
-                vs, ss = vids[order], svals[order]
-                at = np.clip(np.searchsorted(vs, toks), 0, len(vs) - 1)
-                vals = np.where(vs[at] == toks, ss[at], 0.0).astype(np.float32)
-                best[:, i] = np.maximum.reduceat(vals, seg)
-        return cand, best
+        if len(cand) == 0:
+            return best
+        known = np.unique(np.concatenate([v for v, _ in sims]))
+        if len(known) == 0:
+            return best
+        table = np.zeros((len(known) + 1, nq), dtype=np.float32)  # last row: not a neighbour
+        for i, (v, s) in enumerate(sims):
+            table[np.searchsorted(known, v), i] = s
+        starts = self._a_off[cand]
+        lens = self._a_len[cand].astype(np.int64)
+        seg = np.zeros(len(cand), dtype=np.int64)
+        np.cumsum(lens[:-1], out=seg[1:])
+        pos = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(seg - starts, lens)
+        toks = self._a_tok[pos].astype(np.int64)
+        row = np.minimum(np.searchsorted(known, toks), len(known) - 1)
+        row[known[row] != toks] = len(known)
+        return np.asarray(np.maximum.reduceat(table[row], seg, axis=0), dtype=np.float32)
 
     def _approx_scores(
         self, cand: np.ndarray, best: np.ndarray, qt: list[NameToken], query: Query
