@@ -80,6 +80,8 @@ TOKEN_MIN_SIMILARITY = 0.55
 _MAX_QUERY_PARTS = 8
 RERANK_MARGIN = 0.10
 GENERATE_MIN_SIMILARITY = 0.70
+_SIM_BITS = 7  # similarity bits in a candidate's sort key
+_SIM_MAX = (1 << _SIM_BITS) - 1
 _MARKERS = _PATRONYMIC_MARKERS_AFTER | _PATRONYMIC_MARKERS_BEFORE
 _ROLES = {"": 0, "surname": 1, "given": 2, "patronymic": 3}
 _ROLE_NAMES = ("", "surname", "given", "patronymic")
@@ -506,10 +508,6 @@ class PersonIndex:
         cand, best = self._candidates(qt, gen, df, sims)
         if len(cand) == 0:
             return []
-        if len(cand) > self.max_scored:
-            # cheap pre-selection: sum of the best part similarities
-            pre = np.argpartition(-best.sum(axis=1), self.max_scored - 1)[: self.max_scored]
-            cand, best = cand[pre], best[pre]
         scores = self._approx_scores(cand, best, qt, query)
         r = min(len(cand), max(self.rerank, 2 * limit))
         top = np.argpartition(-scores, r - 1)[:r] if r < len(cand) else np.arange(len(cand))
@@ -523,9 +521,9 @@ class PersonIndex:
         df: list[int],
         sims: list[tuple[np.ndarray, np.ndarray]],
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Candidate names and, per candidate and query part, the best similarity of any of
-        the name's parts (``sims``: every neighbour of the query part, not only the strong
-        ones in ``gen`` that generate candidates).
+        """Candidate names and, per candidate and query part, the best similarity seen (to
+        7 bits) of the strong neighbours in ``gen``; parts too common to generate are
+        scored on the candidates from all their neighbours (``sims``).
 
         Names sharing at least two query parts are candidates; when there are fewer than
         ``min_candidates`` of those, names sharing the most selective part are added.
@@ -538,17 +536,26 @@ class PersonIndex:
             if rarest < 0:
                 return np.zeros(0, np.int64), np.zeros((0, nq), np.float32)
             usable = [rarest]
-        # one sortable int per posting: name, then part; 32 bits while the names allow it
-        # (half the bytes to sort and scan; similarities are looked up afterwards)
-        narrow = len(self._a_entry) * _MAX_QUERY_PARTS < 2**31
-        keys = np.concatenate([self._token_names(gen[i][0]) * _MAX_QUERY_PARTS + i for i in usable])
+        # One sortable int per posting: name, part, then the similarity that brought it,
+        # descending, in 7 bits (the approximate ranking only orders names for the exact
+        # re-scoring). 32 bits while the names allow it (up to ~2M names): half the bytes
+        # to sort and scan.
+        narrow = (len(self._a_entry) * _MAX_QUERY_PARTS) << _SIM_BITS < 2**31
+        tags = []
+        for i in usable:
+            n, s = self._token_postings(*gen[i])
+            q = _SIM_MAX - np.rint(s * _SIM_MAX).astype(np.int64)
+            tags.append(((n * _MAX_QUERY_PARTS + i) << _SIM_BITS) | q)
+        keys = np.concatenate(tags)
         if narrow:
             keys = keys.astype(np.int32)
         keys.sort()
+        name_part = keys >> _SIM_BITS
         fresh = np.ones(len(keys), dtype=bool)
-        fresh[1:] = keys[1:] != keys[:-1]
-        keys = keys[fresh]
-        name = keys // _MAX_QUERY_PARTS
+        fresh[1:] = name_part[1:] != name_part[:-1]  # the first of a (name, part): its best
+        name_part = name_part[fresh]
+        sim = _SIM_MAX - (keys[fresh] & _SIM_MAX)
+        name = name_part // _MAX_QUERY_PARTS
         # ``name`` is sorted already: run lengths, not np.unique (which would sort it again).
         runs = np.flatnonzero(np.concatenate(([True], name[1:] != name[:-1])))
         uniq = name[runs]
@@ -558,21 +565,37 @@ class PersonIndex:
         if need > 1 and int(keep.sum()) < self.min_candidates:
             # also names that share only the most selective part (other parts garbled)
             rare = min(usable, key=lambda i: df[i])
-            keep[np.searchsorted(uniq, name[keys % _MAX_QUERY_PARTS == rare])] = True
+            keep[np.searchsorted(uniq, name[name_part % _MAX_QUERY_PARTS == rare])] = True
+        row_of = np.full(len(uniq), -1, dtype=np.int64)
+        if int(keep.sum()) > self.max_scored:
+            # cheap pre-selection: sum of the best part similarities that brought the name
+            total = np.add.reduceat(sim.astype(np.int32), runs)
+            total[~keep] = -1
+            keep[:] = False
+            keep[np.argpartition(-total, self.max_scored - 1)[: self.max_scored]] = True
         cand = uniq[keep].astype(np.int64)
-        return cand, self._part_best(cand, sims)
+        row_of[keep] = np.arange(len(cand))
+        best = np.zeros((len(cand), nq), dtype=np.float32)
+        rows = np.repeat(row_of, counts)
+        ok = rows >= 0
+        best[rows[ok], (name_part % _MAX_QUERY_PARTS)[ok]] = sim[ok] / _SIM_MAX
+        # parts not used for generation: scored on the candidates via the forward index
+        rest = [i for i in range(nq) if i not in usable and df[i] > 0]
+        if rest and len(cand):
+            best[:, rest] = self._part_best(cand, [sims[i] for i in rest])
+        return cand, best
 
-    def _token_names(self, vids: np.ndarray) -> np.ndarray:
-        """Names containing any of ``vids`` (a name holding two of them appears twice)."""
+    def _token_postings(self, vids: np.ndarray, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Names containing any of ``vids``, with the similarity of the vid that brought them."""
         starts = self._post_off[vids]
         lens = self._post_off[vids + 1] - starts
         total = int(lens.sum())
         if total == 0:
-            return np.zeros(0, np.int64)
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
         seg = np.zeros(len(vids), dtype=np.int64)
         np.cumsum(lens[:-1], out=seg[1:])
         pos = np.arange(total, dtype=np.int64) - np.repeat(seg - starts, lens)
-        return np.asarray(self._post[pos], dtype=np.int64)
+        return self._post[pos].astype(np.int64), np.repeat(sims, lens)
 
     def _part_best(self, cand: np.ndarray, sims: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """Per candidate name and query part, the best similarity of the name's parts, read

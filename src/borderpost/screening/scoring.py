@@ -223,8 +223,66 @@ def batch_key_similarity(
         own = np.array(owner)
         starts = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])
         out[own[starts]] = flat_key_similarity(a_key, a_alt, flat, FlatKeys.of(flat), starts)
-    for i in slow:
-        out[i] = key_similarity(a_key, a_alt, a_arabic, keys[i], alts[i], arabic[i])
+    if slow:
+        out[slow] = arabic_key_similarity(
+            a_key,
+            a_alt,
+            a_arabic,
+            [keys[i] for i in slow],
+            [alts[i] for i in slow],
+            [arabic[i] for i in slow],
+        )
+    return out
+
+
+def arabic_key_similarity(
+    a_key: str,
+    a_alt: str,
+    a_arabic: bool,
+    keys: Sequence[str],
+    alts: Sequence[str],
+    arabic: Sequence[bool],
+) -> np.ndarray:
+    """``key_similarity`` of one part against many where one side or both are written in
+    Arabic script: the distances in two C calls (keys, skeletons); only the long-vowel test
+    (``_long_vowels_written``) stays per pair, and only where it can change the result."""
+    n = len(keys)
+    out = np.zeros(n, dtype=np.float64)
+    if n == 0:
+        return out
+    flat: list[str] = []
+    owner: list[int] = []
+    for i in range(n):
+        flat.append(keys[i])
+        owner.append(i)
+        if alts[i]:
+            for alt in alts[i].split("|"):
+                flat.append(alt)
+                owner.append(i)
+    q = [a_key, *a_alt.split("|")] if a_alt else [a_key]
+    own = np.array(owner)
+    lev = cdist(q, flat, scorer=Levenshtein.normalized_similarity, dtype=np.float64)
+    skel = cdist(
+        [skeleton(k) for k in q],
+        [skeleton(k) for k in flat],
+        scorer=Levenshtein.normalized_similarity,
+        dtype=np.float64,
+    )
+    both = np.array([a_arabic and arabic[o] for o in owner], dtype=bool)
+    # one side Arabic: max(lev, factor * skeleton similarity), factor 0.95 when the Arabic
+    # key's consonants and long vowels are all written in the other, else 0.65
+    sim = np.where(both, lev, np.maximum(lev, ARABIC_LONG_VOWEL_MISSING * skel))
+    maybe = ~both & (ARABIC_SKELETON * skel > sim)
+    for qi, fi in zip(*np.nonzero(maybe), strict=True):
+        ak, bk = q[qi], flat[fi]
+        ar, other = (ak, bk) if a_arabic else (bk, ak)
+        if _long_vowels_written(ar, other):
+            sim[qi, fi] = max(lev[qi, fi], ARABIC_SKELETON * skel[qi, fi])
+    qa = np.array(q, dtype=str)
+    fa = np.array(flat, dtype=str)
+    sim = np.where(qa[:, None] == fa[None, :], 1.0, sim).max(axis=0)
+    starts = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])
+    out[own[starts]] = np.maximum.reduceat(sim, starts)
     return out
 
 
