@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from borderpost import clock
+from borderpost import clock, demo_lists
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import record_crossing
 from borderpost.db import SessionFactory, UnitOfWork
@@ -105,6 +105,9 @@ CLOSURES = [
 ]
 
 
+SEED_OF_CARGO = 11  # the declared cargo's own generator
+
+
 class _Traffic:
     """Draws travellers and vehicles; a small pool so people cross more than once."""
 
@@ -116,6 +119,8 @@ class _Traffic:
         self.trucks = [self._vehicle("truck") for _ in range(120)]
         self.force = [self._vehicle("car", country="UNO") for _ in range(20)]
         self.ambulances = [self._vehicle("ambulance") for _ in range(6)]
+        # declared cargo draws from its own generator: the traffic is the same without it
+        self.cargo = random.Random(SEED_OF_CARGO)  # noqa: S311 - demo data, not security
 
     def _person(self) -> dict[str, Any]:
         rng = self.rng
@@ -163,7 +168,7 @@ def build_demo(
     today = clock.now().date()
     first_day = today - dt.timedelta(days=days)
     traffic = _Traffic(rng, today)
-    counts = {"posts": 0, "organisations": 0, "crossings": 0, "closures": 0}
+    counts = {"posts": 0, "organisations": 0, "crossings": 0, "closures": 0, "listed": 0}
 
     with UnitOfWork(session_factory, actor="system:demo") as uow:
         for post in POSTS:
@@ -190,6 +195,7 @@ def build_demo(
                 ),
             )
             counts["closures"] += 1
+        counts["listed"] = demo_lists.import_watchlist(uow, traffic.cars[7]["plate"])
         uow.commit()
 
     for index in range(days):
@@ -296,12 +302,32 @@ def _day_of_traffic(
                     carried_by=car["id"],
                 )
             )
-    # Commercial trucks, each with its driver.
+    # Listed travellers now and then (see ``demo_lists``): screening refers them.
+    for listed in demo_lists.crosses_on(day):
+        when = _at(traffic.cargo, day, zone, 9, 17)
+        commands.append(
+            {
+                "post": post,
+                "direction": "in",
+                "time": when.isoformat(),
+                "kind": "person",
+                "category": "civilian",
+                "traveller": listed,
+                "lane": "P1",
+            }
+        )
+    # Commercial trucks, each with its driver and a declared consignment.
     for _ in range(rng.randint(20, 35)):
         direction, when = rng.choice(["in", "out"]), _at(rng, day, zone)
         org = rng.choice(["SILKLINE", "VALLEYTRANS"])
         truck = vehicle(
-            rng.choice(traffic.trucks), when, direction, "commercial", "T1", organisation=org
+            rng.choice(traffic.trucks),
+            when,
+            direction,
+            "commercial",
+            "T1",
+            organisation=org,
+            consignments=[demo_lists.consignment(traffic.cargo, org)],
         )
         commands.append(truck)
         commands.append(
@@ -342,6 +368,7 @@ def _day_of_traffic(
                     "T1",
                     organisation=org,
                     convoy=reference,
+                    consignments=[demo_lists.consignment(traffic.cargo, org, humanitarian_org=org)],
                 )
             )
         ambulance = vehicle(
