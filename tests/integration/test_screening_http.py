@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, bearer, sign_in
 
 from borderpost.db import UnitOfWork
+from borderpost.screening.warmup import Warmer
 
 Factory = sessionmaker[Session]
 HTMX = {"HX-Request": "true"}
@@ -157,3 +159,33 @@ def test_the_booth_shows_the_hit_and_the_supervisor_resolves_it_on_the_crossing_
         assert "other person" in done.text
         assert 'class="resolve"' not in done.text
         assert supervisor.get("/posts/P-A/alerts").status_code == 200
+
+
+def test_with_a_warm_up_thread_the_upload_leaves_the_re_screening_to_it(
+    session_factory: Factory, tokens: dict[str, str]
+) -> None:
+    """A server that owns its database has a warm-up thread: the upload returns at once and
+    the thread screens the last days' crossings against the new version (alerts)."""
+    yesterday = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat()
+    person = traveller(surname="ՊԵՏՐՈՍՅԱՆ", given_names="ԱՐՄԵՆ", birth_date="1980-01-01")
+    with TestClient(_app(session_factory)) as client:
+        crossing = client.post(
+            "/api/v1/crossings",
+            json=person_crossing("P-A", time=yesterday, traveller=person),
+            headers=bearer(tokens["officer"]),
+        ).json()
+        assert crossing["decision"] == "admitted"  # no list yet
+        warmer = Warmer(session_factory, rescreen_days=30)  # driven here, not by a thread
+        client.app.state.screening_warmer = warmer  # type: ignore[attr-defined]
+        done = _upload(client, tokens["admin"], LIST)
+        assert done.status_code == 201, done.text  # type: ignore[attr-defined]
+        assert done.json()["rescreen"] == {  # type: ignore[attr-defined]
+            "watchlist": "wanted",
+            "days": 30,
+            "state": "in the background",
+        }
+        assert [r.alerts for r in warmer.refresh_once()] == [1]
+        [alert] = client.get(
+            "/api/v1/screening/alerts", params={"post": "P-A"}, headers=bearer(tokens["sup"])
+        ).json()
+        assert (alert["crossing"], alert["refers"]) == (crossing["id"], False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import shutil
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing, traveller
 
+from borderpost import clock
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
@@ -185,3 +187,36 @@ def test_a_server_that_stops_before_catching_up_leaves_it_to_the_next_start(
         versions = session.scalars(select(WatchlistVersion).order_by(WatchlistVersion.imported_at))
         assert [v.caught_up_at is None for v in versions] == [False, False]
     assert Warmer(session_factory).refresh_once() == []  # remembered in the database
+
+
+def test_the_catch_up_also_screens_the_last_days_when_asked(
+    session_factory: Factory, background: Warmer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an import through the API leaves to the server's warm-up thread: the crossings
+    of the last ``rescreen_days`` days, not only those recorded since the import."""
+    _import(session_factory, ALIYEV)
+    background.refresh_once()
+    background.refresh_once()
+    earlier = clock.now() - dt.timedelta(hours=5)
+    with monkeypatch.context() as patch:
+        patch.setattr(clock, "now", lambda: earlier)
+        with UnitOfWork(session_factory, actor="officer") as uow:  # hours before the import
+            before = record_crossing(
+                uow,
+                command(person_crossing(traveller=PETROSYAN_AT_BOOTH, time=earlier.isoformat())),
+            )
+            uow.commit()
+    assert before.crossing.decision == "admitted"
+    _import(session_factory, ALIYEV, PETROSYAN)
+    no_days = Warmer(session_factory)
+    assert [r.alerts for r in no_days.refresh_once()] == []  # recorded before the import
+    no_days.refresh_once()
+    with session_factory() as session:
+        version = session.scalars(
+            select(WatchlistVersion).order_by(WatchlistVersion.imported_at.desc())
+        ).first()
+        assert version is not None
+        version.caught_up_at = None  # as if the next one were the first catch-up
+        session.commit()
+    [report] = Warmer(session_factory, rescreen_days=1).refresh_once()
+    assert report.alerts == 1

@@ -60,7 +60,11 @@ async def upload_version(
         uow.commit()
         outcome = report.to_dict()
         days = request.app.state.settings.rescreen_days
-        if days > 0:
+        if days > 0 and getattr(request.app.state, "screening_warmer", None) is not None:
+            # the server's warm-up thread builds the new version, then screens the last days'
+            # crossings against it (remembered in the database: a restart resumes it)
+            outcome["rescreen"] = {"watchlist": name, "days": days, "state": "in the background"}
+        elif days > 0:
             factory = request.app.state.session_factory
             outcome["rescreen"] = rescreen(factory, name, days, actor=uow.actor).to_dict()
         return outcome

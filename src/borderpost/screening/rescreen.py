@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, or_, select
 
 from borderpost import clock
 from borderpost.crossings.model import Crossing
@@ -53,8 +53,9 @@ def rescreen(
 ) -> RescreenReport:
     """Screen the crossings of the last ``days`` days against list ``name``; commits per batch.
 
-    With ``recorded_since``, the crossings recorded since then instead (whatever their time):
-    those a booth screened against the list's previous version while the new one was built."""
+    With ``recorded_since``, also the crossings recorded since then (whatever their time):
+    those a booth screened against the list's previous version while the new one was built
+    (``days`` 0: only those)."""
     report = RescreenReport(name)
     since = clock.now() - dt.timedelta(days=days)
     with UnitOfWork(factory, actor=actor) as uow:
@@ -91,7 +92,13 @@ def rescreen(
             .outerjoin(_T, _T.c.id == _C.traveller_id)
             .outerjoin(_D, _D.c.id == _C.document_id)
             .outerjoin(_V, _V.c.id == _C.vehicle_id)
-            .where(_C.time >= since if recorded_since is None else _C.recorded_at >= recorded_since)
+            .where(
+                _C.time >= since
+                if recorded_since is None
+                else (_C.recorded_at >= recorded_since)
+                if days <= 0
+                else or_(_C.time >= since, _C.recorded_at >= recorded_since)
+            )
             .order_by(_C.time)
         ).all()
         total = len(rows)

@@ -46,9 +46,14 @@ _TOKEN = select(ReferenceState.token)
 class Warmer:
     """Keeps this process's screening indexes built; ``refresh_once`` does one round."""
 
-    def __init__(self, session_factory: SessionFactory, interval: float = 5.0) -> None:
+    def __init__(
+        self, session_factory: SessionFactory, interval: float = 5.0, rescreen_days: int = 0
+    ) -> None:
         self.session_factory = session_factory
         self.interval = interval
+        # the catch-up of a new version also screens the crossings of the last days (what an
+        # import through the API leaves to this thread instead of doing in the request)
+        self.rescreen_days = rescreen_days
         self.token: str | None = None
         self.ready = threading.Event()  # set after the first successful round
         self.last_error: str | None = None
@@ -115,7 +120,7 @@ class Warmer:
                     report = rescreen(
                         self.session_factory,
                         name,
-                        0,
+                        0 if version_id in self._rescreened else self.rescreen_days,
                         actor="system:warmup",
                         recorded_since=at - CLOCK_MARGIN,
                     )
@@ -151,7 +156,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Runs a ``Warmer`` when the app owns its database (tests that bring their own do not)."""
     warmer = None
     if getattr(app.state, "owns_database", False):
-        warmer = Warmer(app.state.session_factory, app.state.settings.screening_refresh_seconds)
+        settings = app.state.settings
+        warmer = Warmer(
+            app.state.session_factory,
+            settings.screening_refresh_seconds,
+            rescreen_days=settings.rescreen_days,
+        )
         warmer.start()
     app.state.screening_warmer = warmer
     try:
