@@ -4,8 +4,9 @@ Revision ID: 0100
 Revises: 0090
 Create Date: 2026-11-23 15:00:00
 
-Versions that exist at the upgrade get no time: the next server start screens the crossings
-recorded since their import against them once (a hit is never raised twice).
+Versions that exist at the upgrade get no time: the next server start screens against them
+once the crossings recorded since their import and those of the last ``rescreen_days`` (a
+hit is never raised twice).
 """
 
 from __future__ import annotations
