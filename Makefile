@@ -11,7 +11,11 @@ export BORDERPOST_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5
 
 .PHONY: run test lint types migrations-check postgres nats install clean
 
-$(VENV)/.installed: pyproject.toml
+# The screening matcher's core is compiled at install (setup.py): an edit of one of these
+# sources installs again, so that tests never run an old compiled copy.
+COMPILED := $(addprefix src/borderpost/screening/,countries.py model.py names.py scoring.py index.py)
+
+$(VENV)/.installed: pyproject.toml setup.py mypyc.ini $(COMPILED)
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev,ocr]'

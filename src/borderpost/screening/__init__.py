@@ -1,16 +1,21 @@
 """Screening matcher: people, travel documents and plates against watchlists.
 
 Pure Python (numpy, rapidfuzz, unidecode); no framework imports. See ``docs`` in each
-module; the public surface is re-exported here.
+module; the public surface is re-exported here. The matcher's core modules are compiled with
+mypyc at install when possible (``setup.py``, ``compiled.py``).
 """
 
-from .documents import DocumentIndex, normalise_document_number
-from .index import PersonIndex
-from .model import Hit, PersonEntry, Query
-from .names import parse_name
-from .pairs import evaluate, recall_at_fp
-from .plates import PlateIndex, normalise_plate
-from .scoring import THRESHOLD, compare_names
+from . import compiled
+
+compiled.check()  # before any compiled module is imported (hence the late imports below)
+
+from .documents import DocumentIndex, normalise_document_number  # noqa: E402
+from .index import PersonIndex  # noqa: E402
+from .model import Hit, PersonEntry, Query  # noqa: E402
+from .names import parse_name  # noqa: E402
+from .pairs import evaluate, recall_at_fp  # noqa: E402
+from .plates import PlateIndex, normalise_plate  # noqa: E402
+from .scoring import THRESHOLD, compare_names  # noqa: E402
 
 __all__ = [
     "THRESHOLD",

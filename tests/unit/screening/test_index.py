@@ -170,3 +170,26 @@ def test_empty_index_and_empty_query() -> None:
     idx.build([PersonEntry("A", ["Ivanov Ivan"])])
     assert idx.search(Query("")) == []
     assert idx.search(Query("<<<")) == []
+
+
+def test_a_compiled_module_whose_source_changed_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+    import json
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    from borderpost.screening import compiled
+
+    (tmp_path / "names.py").write_text("X = 1\n")
+    (tmp_path / "index.py").write_text("Y = 2\n")
+    assert compiled.stale(tmp_path) == []  # nothing compiled: nothing stale
+    for module in ("names", "index"):
+        (tmp_path / f"{module}{EXTENSION_SUFFIXES[0]}").write_bytes(b"")
+    assert compiled.stale(tmp_path) == ["names", "index"]  # compiled, no record
+    record = {
+        m: hashlib.sha256((tmp_path / f"{m}.py").read_bytes()).hexdigest()
+        for m in ("names", "index")
+    }
+    (tmp_path / "_compiled.json").write_text(json.dumps(record))
+    assert compiled.stale(tmp_path) == []
+    (tmp_path / "names.py").write_text("X = 3\n")  # edited after compiling
+    assert compiled.stale(tmp_path) == ["names"]
