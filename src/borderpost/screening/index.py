@@ -27,7 +27,6 @@ Search for one query:
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from array import array
 from collections.abc import Iterable
 
@@ -39,15 +38,15 @@ from .model import Hit, PersonEntry, Query
 from .names import (
     _ARABIC_FUSE,
     _FUSE_TRIGGERS,
-    _MRZ_PREFIX_RE,
     _PATRONYMIC_MARKERS_AFTER,
     _PATRONYMIC_MARKERS_BEFORE,
     _PATRONYMIC_RE,
     NameToken,
     ParsedName,
+    name_tokens,
     parse_name,
     skeleton,
-    split_name,
+    split_parts,
     token_info,
 )
 from .scoring import (
@@ -191,45 +190,38 @@ class PersonIndex:
         self._raw[raw] = res
         return res
 
-    def _parsed_vids(self, name: str) -> tuple[int, list[tuple[int, int]]]:
-        p = parse_name(name)
-        return _FORMS[p.form], [(self._vid(t), _ROLES[t.role]) for t in p.tokens]
+    def _parsed_vids(self, raws: list[str], roles: list[str], form: str) -> tuple[list[int], bytes]:
+        toks = name_tokens(raws, roles, form)
+        return [self._vid(t) for t in toks], bytes([_ROLES[t.role] for t in toks])
 
-    def _name_vids(self, name: str) -> tuple[int, list[tuple[int, int]]]:
-        """Form code and (vocabulary id, role code) of each part: the same as ``parse_name``
-        but with a per-raw-token cache; particles and Arabic articles go to the parser."""
-        text = (name if name.isascii() else unicodedata.normalize("NFKC", name)).strip()
-        if "<" in text or "," in text:
-            if "<" in text:
-                form = 2
-                line = text.replace(" ", "").upper()
-                if len(line) in (36, 44):
-                    line = _MRZ_PREFIX_RE.sub("", line)
-                sur, _, given = line.partition("<<")
-            else:
-                form = 1
-                sur, _, given = text.partition(",")
-            parts = [(r, 1) for r in split_name(sur)] + [(r, 2) for r in split_name(given)]
-        else:
-            form = 0
-            parts = [(r, 0) for r in split_name(text)]
+    def _name_vids(self, name: str) -> tuple[int, list[int], bytes]:
+        """Form code, vocabulary ids and role codes of a name's parts: the same as
+        ``parse_name`` but with a per-raw-token cache; names with particles or Arabic
+        articles go through the parser's second step (``name_tokens``)."""
+        form, raws, roles = split_parts(name)
         raw_map = self._raw
-        out: list[tuple[int, int, bool]] = []
-        n_suffix = 0
-        for raw, role in parts:
+        vids: list[int] = []
+        codes: list[int] = []
+        suffix_at: list[int] = []
+        for raw, role in zip(raws, roles, strict=True):
             r = raw_map.get(raw)
             if r is None:
                 r = self._raw_kind(raw)
             kind = r[1]
             if kind == 2:
-                return self._parsed_vids(name)
+                v, b = self._parsed_vids(raws, roles, form)
+                return _FORMS[form], v, b
             if kind == 3:
                 continue
-            suffix = kind == 1 and role != 1
-            n_suffix += suffix
-            out.append((r[0], role, suffix))
-        ok = len(out) - n_suffix >= 2
-        return form, [(vid, 3 if (suffix and ok) else role) for vid, role, suffix in out]
+            code = _ROLES[role]
+            if kind == 1 and code != 1:
+                suffix_at.append(len(vids))
+            vids.append(r[0])
+            codes.append(code)
+        if suffix_at and len(vids) - len(suffix_at) >= 2:
+            for i in suffix_at:
+                codes[i] = 3
+        return _FORMS[form], vids, bytes(codes)
 
     def _country(self, code: str | None) -> int:
         c = normalise_country(code)
@@ -243,41 +235,50 @@ class PersonIndex:
         return cid
 
     def add(self, entry: PersonEntry) -> None:
+        self.add_fields(entry.entry_id, entry.names, entry.birth_dates, entry.nationalities)
+
+    def add_fields(
+        self,
+        entry_id: str,
+        names: Iterable[str],
+        birth_dates: Iterable[str],
+        nationalities: Iterable[str],
+    ) -> None:
+        """``add`` without a ``PersonEntry``: what the build from the database calls."""
         if self._finalised:
             # numpy views share the growing arrays' buffers: drop them before appending
             self._a_tok = self._a_entry = np.zeros(0, np.uint32)
             self._finalised = False
-        eidx = len(self)
-        self._eid_blob += entry.entry_id.encode()
+        eidx = len(self._eid_off) - 1
+        self._eid_blob += entry_id.encode()
         self._eid_off.append(len(self._eid_blob))
         date_cache = self._date_cache
-        for d in entry.birth_dates:
+        for d in birth_dates:
             code = date_cache.get(d)
             if code is None:
                 code = date_cache[d] = _encode_date(d)
             if code >= 0:
                 self._dates.append(code)
         self._dates_off.append(len(self._dates))
-        for n in entry.nationalities:
+        for n in nationalities:
             cid = self._country_cache.get(n)
             if cid is None:
                 cid = self._country_cache[n] = self._country(n)
             if cid:
                 self._nats.append(cid)
         self._nats_off.append(len(self._nats))
-        for name in entry.names:
-            form, toks = self._name_vids(name)
-            if not toks:
+        name_tok, name_blob = self._name_tok, self._name_blob
+        for name in names:
+            form, vids, roles = self._name_vids(name)
+            if not vids:
                 continue
-            for vid, role in toks:
-                self._name_tok.append(vid)
-                self._name_role.append(role)
+            name_tok.extend(vids)
+            self._name_role += roles
             self._name_form.append(form)
-            self._name_off.append(len(self._name_tok))
+            self._name_off.append(len(name_tok))
             self._name_entry.append(eidx)
-            self._name_blob += name.encode()
-            self._name_blob_off.append(len(self._name_blob))
-        self._finalised = False
+            name_blob += name.encode()
+            self._name_blob_off.append(len(name_blob))
 
     def build(self, entries: Iterable[PersonEntry]) -> PersonIndex:
         for e in entries:

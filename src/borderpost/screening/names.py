@@ -37,10 +37,12 @@ __all__ = [
     "NameToken",
     "ParsedName",
     "detect_script",
+    "name_tokens",
     "parse_name",
     "phonetic_key",
     "skeleton",
     "split_name",
+    "split_parts",
     "to_latin",
     "token_info",
     "token_key",
@@ -686,31 +688,41 @@ _ARABIC_FUSE = frozenset({"عبد", "أبو", "ابو"})
 @lru_cache(maxsize=1 << 16)
 def parse_name(text: str) -> ParsedName:
     """Parse a name in any script, order or MRZ form into comparable tokens."""
-    original = text
+    form, raws, roles = split_parts(text)
+    return ParsedName(text, name_tokens(raws, roles, form), form)
+
+
+def split_parts(text: str) -> tuple[str, list[str], list[str]]:
+    """The form ("mrz", "list" or "plain") of a name, its raw parts and their roles as
+    written ("surname", "given" or "" when the form does not say): the first step of
+    ``parse_name``, shared with the index build."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     text = text.strip()
-    form = "plain"
-    if "<" in text or "," in text:
-        raws: list[str] = []
-        roles: list[str] = []
-        if "<" in text:
-            form = "mrz"
-            line = text.replace(" ", "").upper()
-            if len(line) in (36, 44):  # a whole MRZ line 1 (TD2/TD3): document code + issuer
-                line = _MRZ_PREFIX_RE.sub("", line)
-            sur, _, given = line.partition("<<")
-        else:
-            form = "list"
-            sur, _, given = text.partition(",")
-        for part, role in ((sur, "surname"), (given, "given")):
-            for raw_part in _split(part):
-                raws.append(raw_part)
-                roles.append(role)
-    else:
+    if "<" not in text and "," not in text:
         raws = _split(text)
-        roles = [""] * len(raws)
+        return "plain", raws, [""] * len(raws)
+    if "<" in text:
+        form = "mrz"
+        line = text.replace(" ", "").upper()
+        if len(line) in (36, 44):  # a whole MRZ line 1 (TD2/TD3): document code + issuer
+            line = _MRZ_PREFIX_RE.sub("", line)
+        sur, _, given = line.partition("<<")
+    else:
+        form = "list"
+        sur, _, given = text.partition(",")
+    sur_parts = _split(sur)
+    given_parts = _split(given)
+    return (
+        form,
+        sur_parts + given_parts,
+        ["surname"] * len(sur_parts) + ["given"] * len(given_parts),
+    )
 
+
+def name_tokens(raws: list[str], roles: list[str], form: str) -> tuple[NameToken, ...]:
+    """The comparable tokens of a name's raw parts (``split_parts``): the second step of
+    ``parse_name`` (Arabic fusing, particles, patronymics). The lists are not changed."""
     infos = [token_info(r) for r in raws]
     if any(i is None for i in infos):
         keep = [k for k, i in enumerate(infos) if i is not None]
@@ -758,4 +770,4 @@ def parse_name(text: str) -> ParsedName:
         n_core = sum(1 for t in tokens if not t.role.startswith("patronymic"))
         for i, role in before.items():
             tokens[i] = tokens[i]._replace(role="patronymic" if n_core >= 2 else role)
-    return ParsedName(original, tuple(tokens), form)
+    return tuple(tokens)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from borderpost import reference
 from borderpost.screening.documents import DocumentIndex
 from borderpost.screening.index import PersonIndex
-from borderpost.screening.model import Hit, PersonEntry, Query
+from borderpost.screening.model import Hit, Query
 from borderpost.screening.plates import PlateIndex
 from borderpost.screening.scoring import THRESHOLD
 from borderpost.screening.tables import SEP, EntryKind, Watchlist, WatchlistEntry
@@ -194,15 +194,19 @@ def _split(text: str) -> list[str]:
 
 def add_rows(index: ListIndex, rows: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
     """Add entry rows (key, kind, names, birth dates, nationalities, documents, plates)."""
+    person = EntryKind.PERSON.value
+    add_person = index.persons.add_fields
     for key, kind, names, dates, nats, docs, plates in rows:
         index.size += 1
-        if kind == EntryKind.PERSON and names:
-            index.persons.add(PersonEntry(key, _split(names), _split(dates), _split(nats)))
-        for doc in _split(docs):
-            number, _, issuer = doc.partition("|")
-            index.documents.add(key, number, issuer or None)
-        for plate in _split(plates):
-            index.plates.add(key, plate)
+        if kind == person and names:
+            add_person(key, names.split(SEP), _split(dates), _split(nats))
+        if docs:
+            for doc in docs.split(SEP):
+                number, _, issuer = doc.partition("|")
+                index.documents.add(key, number, issuer or None)
+        if plates:
+            for plate in plates.split(SEP):
+                index.plates.add(key, plate)
 
 
 def build(conn: Connection, watchlist_id: uuid.UUID, version_id: uuid.UUID, name: str) -> ListIndex:
