@@ -184,11 +184,13 @@ def test_api_corridors_transits_and_permissions(
     same = client.post(
         "/api/v1/corridors", json={**body, "post_b": "P-A", "deadline_hours": 4}, headers=admin
     )
-    assert same.status_code == 422 and same.json()["problems"][0]["field"] == "post_b"
+    assert same.status_code == 422
+    assert same.json()["problems"][0]["field"] == "post_b"
     unknown = client.post(
         "/api/v1/corridors", json={**body, "post_b": "P-Z", "deadline_hours": 4}, headers=admin
     )
-    assert unknown.status_code == 422 and unknown.json()["problems"][0]["field"] == "post_b"
+    assert unknown.status_code == 422
+    assert unknown.json()["problems"][0]["field"] == "post_b"
     with session_factory() as session:
         assert session.scalars(select(Corridor)).all() == []
     # A supervisor may not add one; an admin may, and it is audited.
@@ -199,20 +201,23 @@ def test_api_corridors_transits_and_permissions(
     assert created.status_code == 201, created.text
     with session_factory() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "corridors")).one()
-    assert entry.actor == "admin.t" and entry.action == "create"
+    assert entry.actor == "admin.t"
+    assert entry.action == "create"
 
     _cross(session_factory, "P-A", "in", 0, "10-EE-001")
     _cross(session_factory, "P-B", "out", 2, "10-EE-002")
     query = {"from": "2026-03-01", "to": "2026-03-31"}
     page = client.get("/api/v1/corridors/AB/transits", params=query, headers=admin).json()
-    assert page["total"] == 2 and page["items"][0]["state"] == "overdue"
+    assert page["total"] == 2
+    assert page["items"][0]["state"] == "overdue"
     assert page["items"][0]["plate"] == "10-EE-001"
     overdue = client.get("/api/v1/corridors/AB/overdue", params=query, headers=admin).json()
     assert [t["plate"] for t in overdue["items"]] == ["10-EE-001"]
     paged = client.get(
         "/api/v1/corridors/AB/transits", params={**query, "limit": 1, "offset": 1}, headers=admin
     ).json()
-    assert paged["total"] == 2 and [t["plate"] for t in paged["items"]] == ["10-EE-002"]
+    assert paged["total"] == 2
+    assert [t["plate"] for t in paged["items"]] == ["10-EE-002"]
     # Post scope: a supervisor at P-A names their post and sees what touches it only.
     assert (
         client.get("/api/v1/corridors/AB/transits", params=query, headers=supervisor).status_code
@@ -225,7 +230,8 @@ def test_api_corridors_transits_and_permissions(
     not_an_end = client.get(
         "/api/v1/corridors/AB/transits", params={**query, "post": "P-C"}, headers=admin
     )
-    assert not_an_end.status_code == 422 and not_an_end.json()["problems"][0]["field"] == "post"
+    assert not_an_end.status_code == 422
+    assert not_an_end.json()["problems"][0]["field"] == "post"
     # Observers: counts, never plates.
     observer = bearer(add_user(session_factory, "obs", "observer", network=True))
     assert client.get("/api/v1/corridors/AB/transits", headers=observer).status_code == 403
