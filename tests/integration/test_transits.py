@@ -239,3 +239,32 @@ def test_api_corridors_transits_and_permissions(
     assert counts.status_code == 200
     assert counts.json()["counts"]["overdue"] == 1
     assert "10-EE" not in counts.text
+
+
+def test_the_page_and_the_csv(client: TestClient, session_factory: Factory) -> None:
+    from tests.web_support import sign_in
+
+    _corridor(session_factory)
+    _cross(session_factory, "P-A", "in", 0, "10-FF-001")
+    _cross(session_factory, "P-B", "out", 30, "10-FF-001")
+    _cross(session_factory, "P-B", "in", 0, "10-FF-002")
+    add_user(session_factory, "sup.b", "supervisor", posts=["P-B"])
+    sign_in(client, "sup.b")
+    query = {"from": "2026-03-01", "to": "2026-03-31", "post": "P-B"}
+    page = client.get("/corridors/AB", params=query)
+    assert page.status_code == 200, page.text
+    rows = page.text.split('id="transit-table"')[1]
+    # Overdue first; the chart counts the completed one within its deadline.
+    assert rows.index("10-FF-002") < rows.index("10-FF-001")
+    assert "≤75%: 1" in page.text
+    partial = client.get(
+        "/corridors/AB", params={**query, "state": "overdue"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in partial.text
+    assert "10-FF-002" in partial.text
+    assert "10-FF-001" not in partial.text
+    csv_text = client.get("/corridors/AB/transits.csv", params=query).text
+    assert csv_text.splitlines()[0].startswith("corridor,state,plate")
+    assert len(csv_text.splitlines()) == 3
+    # Without naming their post, a scoped user is refused.
+    assert client.get("/corridors/AB", params={"from": "2026-03-01"}).status_code == 403
