@@ -133,7 +133,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _check_post(corridor: Corridor, post: str | None) -> None:
-    if post is not None and post not in corridor.ends:
+    if post and post not in corridor.ends:
         raise invalid("post", f"{post} is not an end of corridor {corridor.code}")
 
 
@@ -161,7 +161,7 @@ def transits(
         t
         for t in pair(moves, corridor.deadline_for, now or clock.now())
         if since <= t.time < until
-        and (post is None or t.touches(post))
+        and (not post or t.touches(post))
         and (state is None or t.state is state)
     ]
     found.sort(key=lambda t: t.time, reverse=True)
@@ -215,6 +215,7 @@ def repeated_movements(
     At one post, or at either end of a corridor (every decision counts: a refused crossing
     is a movement too). Listed with the crossings that make it up.
     """
+    post, corridor = post or None, corridor or None  # an empty form field is no choice
     if (post is None) == (corridor is None):
         raise invalid("post", "give either a post or a corridor")
     if min_crossings < 2:
