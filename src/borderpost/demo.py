@@ -93,6 +93,7 @@ CORRIDOR = {
     "post_b": "AST-E",
     "deadline_hours": 48,
     "deadlines": {"humanitarian": 24},
+    "categories": ["commercial", "humanitarian"],
 }
 CLOSURES = [
     # (day offset, hours from 06:00 local, duration hours, post, reason, authority)

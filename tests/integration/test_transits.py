@@ -268,3 +268,25 @@ def test_the_page_and_the_csv(client: TestClient, session_factory: Factory) -> N
     assert len(csv_text.splitlines()) == 3
     # Without naming their post, a scoped user is refused.
     assert client.get("/corridors/AB", params={"from": "2026-03-01"}).status_code == 403
+
+
+def test_a_corridor_tracks_only_its_categories(session_factory: Factory) -> None:
+    _corridor(session_factory)
+    with UnitOfWork(session_factory, actor="admin.test") as uow:
+        data = CorridorCreate(
+            code="AB-C",
+            name="A to B, trade",
+            post_a="P-A",
+            post_b="P-B",
+            deadline_hours=48,
+            categories=["commercial"],
+        )
+        services.add_corridor(uow, data)
+        uow.commit()
+    _cross(session_factory, "P-A", "in", 0, "10-GG-001")
+    _cross(session_factory, "P-A", "in", 0, "10-GG-002", category="civilian")
+    with UnitOfWork(session_factory) as uow:
+        trade = services.transits(uow, services.get_corridor(uow, "AB-C"), PERIOD, now=NOW)
+        every = services.transits(uow, services.get_corridor(uow, "AB"), PERIOD, now=NOW)
+    assert [t.plate for t in trade] == ["10-GG-001"]
+    assert sorted(t.plate for t in every) == ["10-GG-001", "10-GG-002"]

@@ -54,6 +54,9 @@ def add(
     category: Annotated[
         list[str] | None, typer.Option(help="CATEGORY=HOURS, a deadline of its own (repeat)")
     ] = None,
+    tracks: Annotated[
+        list[str] | None, typer.Option("--tracks", help="Only this category's crossings (repeat)")
+    ] = None,
 ) -> None:
     """Add a corridor (an admin's task; audited as system:cli)."""
     deadlines: dict[str, str] = {}
@@ -69,6 +72,7 @@ def add(
                 "post_b": post_b,
                 "deadline_hours": hours,
                 "deadlines": deadlines,
+                "categories": tracks or [],
             }
         )
         with _uow("corridor-add") as uow:

@@ -29,6 +29,9 @@ class Corridor(Base):
     deadlines: Mapped[dict[str, int]] = mapped_column(
         JSON, default=dict, comment="Category -> hours, overriding deadline_hours"
     )
+    categories: Mapped[list[str]] = mapped_column(
+        JSON, default=list, comment="Categories whose crossings are transits; empty means all"
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     post_a: Mapped[Post] = relationship(foreign_keys=[post_a_id])

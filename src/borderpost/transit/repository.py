@@ -36,6 +36,7 @@ def vehicle_crossings(
     until: dt.datetime,
     *,
     admitted_only: bool,
+    categories: list[str] | None = None,
 ) -> Sequence[Any]:
     """The whole history at ``post_ids`` of every vehicle that crossed there in the period.
 
@@ -45,6 +46,8 @@ def vehicle_crossings(
     wanted = [_C.c.kind == Kind.VEHICLE.value, _C.c.post_id.in_(post_ids)]
     if admitted_only:
         wanted.append(_C.c.decision == Decision.ADMITTED.value)
+    if categories:
+        wanted.append(_C.c.category.in_(categories))
     in_period = select(_C.c.vehicle_id).where(*wanted, _C.c.time >= since, _C.c.time < until)
     query = (
         select(

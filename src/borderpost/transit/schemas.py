@@ -26,6 +26,9 @@ class CorridorCreate(BaseModel):
     deadlines: dict[Category, Hours] = Field(
         default_factory=dict, description="Hours per category, overriding deadline_hours"
     )
+    categories: list[Category] = Field(
+        default_factory=list, description="Categories whose crossings are transits; empty: all"
+    )
 
     @model_validator(mode="after")
     def _two_ends(self) -> CorridorCreate:
@@ -41,6 +44,7 @@ class CorridorRead(BaseModel):
     post_b: str
     deadline_hours: int
     deadlines: dict[str, int]
+    categories: list[str]
     created_at: dt.datetime
 
 

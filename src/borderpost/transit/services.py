@@ -57,6 +57,7 @@ def add_corridor(uow: UnitOfWork, data: CorridorCreate) -> Corridor:
         post_b=ends["post_b"],
         deadline_hours=data.deadline_hours,
         deadlines={c.value: h for c, h in data.deadlines.items()},
+        categories=[c.value for c in data.categories],
         created_at=clock.now(),
     )
     uow.session.add(corridor)
@@ -83,6 +84,7 @@ def to_read(corridor: Corridor) -> CorridorRead:
         post_b=corridor.post_b.code,
         deadline_hours=corridor.deadline_hours,
         deadlines=dict(corridor.deadlines),
+        categories=list(corridor.categories),
         created_at=corridor.created_at,
     )
 
@@ -154,7 +156,12 @@ def transits(
     _check_post(corridor, post)
     since, until = period.bounds
     rows = repository.vehicle_crossings(
-        uow.session, [corridor.post_a_id, corridor.post_b_id], since, until, admitted_only=True
+        uow.session,
+        [corridor.post_a_id, corridor.post_b_id],
+        since,
+        until,
+        admitted_only=True,
+        categories=corridor.categories,
     )
     moves, vehicles = _movements(rows)
     found: list[Transit] = [

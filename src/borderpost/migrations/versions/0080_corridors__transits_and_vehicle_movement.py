@@ -43,6 +43,12 @@ def upgrade() -> None:
             nullable=False,
             comment="Category -> hours, overriding deadline_hours",
         ),
+        sa.Column(
+            "categories",
+            sa.JSON(),
+            nullable=False,
+            comment="Categories whose crossings are transits; empty means all",
+        ),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["post_a_id"], ["posts.id"]),
         sa.ForeignKeyConstraint(["post_b_id"], ["posts.id"]),
