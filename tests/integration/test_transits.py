@@ -290,3 +290,21 @@ def test_a_corridor_tracks_only_its_categories(session_factory: Factory) -> None
         every = services.transits(uow, services.get_corridor(uow, "AB"), PERIOD, now=NOW)
     assert [t.plate for t in trade] == ["10-GG-001"]
     assert sorted(t.plate for t in every) == ["10-GG-001", "10-GG-002"]
+
+
+def test_an_entry_before_the_period_still_pairs_with_its_exit(session_factory: Factory) -> None:
+    _corridor(session_factory)
+    _cross(session_factory, "P-A", "in", -24 * 12, "10-HH-001")  # 26 February
+    _cross(session_factory, "P-A", "in", -24 * 20, "10-HH-002")  # an older entry, then a return
+    _cross(session_factory, "P-A", "out", -24 * 19, "10-HH-002")
+    _cross(session_factory, "P-B", "out", 0, "10-HH-001")
+    _cross(session_factory, "P-B", "out", 5, "10-HH-002")
+    # The period (March) holds two exits: one pairs with the February entry (a transit of
+    # February, so not listed), the other had no open entry.
+    found = _transits(session_factory)
+    assert [(t.plate, t.state) for t in found] == [("10-HH-002", TransitState.EXIT_WITHOUT_ENTRY)]
+    with UnitOfWork(session_factory) as uow:
+        corridor = services.get_corridor(uow, "AB")
+        february = services.Period(dt.date(2026, 2, 1), dt.date(2026, 3, 31))
+        states = {t.plate: t.state for t in services.transits(uow, corridor, february, now=NOW)}
+    assert states["10-HH-001"] is TransitState.COMPLETED_LATE

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from borderpost.crossings.model import Crossing
@@ -29,6 +29,21 @@ def all_corridors(session: Session) -> Sequence[Corridor]:
     return session.scalars(select(Corridor).order_by(Corridor.code)).all()
 
 
+def _columns() -> list[Any]:
+    return [
+        _C.c.id,
+        _C.c.vehicle_id,
+        _P.c.code.label("post"),
+        _C.c.direction,
+        _C.c.time,
+        _C.c.category,
+        _C.c.decision,
+        _C.c.vehicle_type,
+        _V.c.plate,
+        _V.c.country,
+    ]
+
+
 def vehicle_crossings(
     session: Session,
     post_ids: list[uuid.UUID],
@@ -37,11 +52,13 @@ def vehicle_crossings(
     *,
     admitted_only: bool,
     categories: list[str] | None = None,
-) -> Sequence[Any]:
-    """The whole history at ``post_ids`` of every vehicle that crossed there in the period.
+) -> list[Any]:
+    """Crossings at ``post_ids`` of every vehicle that crossed there in the period.
 
-    The whole history, not just the period: pairing needs the crossing before the first and
-    after the last one of the period, however far. Sorted by vehicle, then time.
+    Every crossing of those vehicles from ``since`` on, and for a vehicle whose first one
+    then is an exit, its latest crossing before ``since`` when that is an entry: all that
+    pairing needs to decide the period's transits exactly, however long ago the entry was.
+    Sorted by vehicle, then time.
     """
     wanted = [_C.c.kind == Kind.VEHICLE.value, _C.c.post_id.in_(post_ids)]
     if admitted_only:
@@ -50,21 +67,37 @@ def vehicle_crossings(
         wanted.append(_C.c.category.in_(categories))
     in_period = select(_C.c.vehicle_id).where(*wanted, _C.c.time >= since, _C.c.time < until)
     query = (
-        select(
-            _C.c.id,
-            _C.c.vehicle_id,
-            _P.c.code.label("post"),
-            _C.c.direction,
-            _C.c.time,
-            _C.c.category,
-            _C.c.decision,
-            _C.c.vehicle_type,
-            _V.c.plate,
-            _V.c.country,
-        )
+        select(*_columns())
         .join(_V, _V.c.id == _C.c.vehicle_id)
         .join(_P, _P.c.id == _C.c.post_id)
-        .where(*wanted, _C.c.vehicle_id.in_(in_period))
+        .where(*wanted, _C.c.time >= since, _C.c.vehicle_id.in_(in_period))
         .order_by(_C.c.vehicle_id, _C.c.time, _C.c.id)
     )
-    return session.execute(query).all()
+    rows = list(session.execute(query).all())
+    first_exits = []
+    seen: set[Any] = set()
+    for row in rows:
+        if row.vehicle_id not in seen:
+            seen.add(row.vehicle_id)
+            if row.direction == "out":
+                first_exits.append(row.vehicle_id)
+    before: list[Any] = []
+    for chunk in range(0, len(first_exits), 500):
+        ids = first_exits[chunk : chunk + 500]
+        ranked = (
+            select(
+                *_columns(),
+                func.row_number()
+                .over(partition_by=_C.c.vehicle_id, order_by=(_C.c.time.desc(), _C.c.id.desc()))
+                .label("rank"),
+            )
+            .join(_V, _V.c.id == _C.c.vehicle_id)
+            .join(_P, _P.c.id == _C.c.post_id)
+            .where(*wanted, _C.c.time < since, _C.c.vehicle_id.in_(ids))
+            .subquery()
+        )
+        latest = select(ranked).where(ranked.c.rank == 1, ranked.c.direction == "in")
+        before.extend(session.execute(latest).all())
+    if before:
+        rows = sorted(rows + before, key=lambda r: (str(r.vehicle_id), r.time, str(r.id)))
+    return rows
