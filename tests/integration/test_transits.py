@@ -257,6 +257,7 @@ def test_the_page_and_the_csv(client: TestClient, session_factory: Factory) -> N
     # Overdue first; the chart counts the completed one within its deadline.
     assert rows.index("10-FF-002") < rows.index("10-FF-001")
     assert "≤75%: 1" in page.text
+    assert 'aria-label="Completed transits by share of the deadline used"' in page.text
     partial = client.get(
         "/corridors/AB", params={**query, "state": "overdue"}, headers={"HX-Request": "true"}
     )
