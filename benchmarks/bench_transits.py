@@ -99,13 +99,35 @@ def timed(label: str, run: Callable[[], int]) -> None:
     )
 
 
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def transits(factory: sessionmaker[Session], first: dt.date) -> Callable[[], int]:
+    def run() -> int:
+        with UnitOfWork(factory) as uow:
+            corridor = services.get_corridor(uow, "WE")
+            period = services.Period(first, LAST)
+            return len(services.transits(uow, corridor, period, now=NOW))
+
+    return run
+
+
+def repeated(factory: sessionmaker[Session]) -> Callable[[], int]:
+    def run() -> int:
+        with UnitOfWork(factory) as uow:
+            period = services.Period(LAST - dt.timedelta(days=29), LAST)
+            found: list[Any] = services.repeated_movements(uow, period, post="W")
+            return len(found)
+
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--backends", default="sqlite,postgres")
     args = parser.parse_args()
     print(f"bench_transits: {args.n:,} crossings; {machine()}", flush=True)
-    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for backend in args.backends.split(","):
         print(backend, flush=True)
         with scratch_engine(backend) as engine:
@@ -118,24 +140,9 @@ def main() -> None:
                 with engine.begin() as conn:
                     conn.exec_driver_sql("ANALYZE")
 
-            def transits(first: dt.date) -> Callable[[], int]:
-                def run() -> int:
-                    with UnitOfWork(factory) as uow:
-                        corridor = services.get_corridor(uow, "WE")
-                        period = services.Period(first, LAST)
-                        return len(services.transits(uow, corridor, period, now=now))
-
-                return run
-
-            def repeated() -> int:
-                with UnitOfWork(factory) as uow:
-                    period = services.Period(LAST - dt.timedelta(days=29), LAST)
-                    found: list[Any] = services.repeated_movements(uow, period, post="W")
-                    return len(found)
-
-            timed("transits, last 30 days", transits(LAST - dt.timedelta(days=29)))
-            timed("transits, whole year", transits(dt.date(2025, 1, 1)))
-            timed("repeated movements at W, 30 days", repeated)
+            timed("transits, last 30 days", transits(factory, LAST - dt.timedelta(days=29)))
+            timed("transits, whole year", transits(factory, dt.date(2025, 1, 1)))
+            timed("repeated movements at W, 30 days", repeated(factory))
 
 
 if __name__ == "__main__":
