@@ -28,6 +28,7 @@ from borderpost.reports.api import router as reports_router
 from borderpost.screening.api import router as screening_router
 from borderpost.screening.warmup import lifespan as screening_lifespan
 from borderpost.sync.shipper import lifespan as sync_lifespan
+from borderpost.transit.api import router as transit_router
 from borderpost.web.setup import install as install_web
 
 API_PREFIX = "/api/v1"
@@ -77,6 +78,7 @@ def create_app(
         inspections_router,
         screening_router,
         documents_router,
+        transit_router,
     ):
         api.include_router(router)
     app.include_router(api)

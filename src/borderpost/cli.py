@@ -21,6 +21,7 @@ from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness_cli import app as witness_app
 from borderpost.screening.cli import screening_app, watchlist_app
 from borderpost.sync.cli import app as sync_app
+from borderpost.transit.cli import corridor_app, transit_app
 
 app = typer.Typer(help="Borderpost: border crossing point management.", no_args_is_help=True)
 import_app = typer.Typer(help="Bulk import from JSON Lines or CSV.", no_args_is_help=True)
@@ -36,6 +37,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(sync_app, name="sync")
 app.add_typer(witness_app, name="witness")
+app.add_typer(corridor_app, name="corridor")
+app.add_typer(transit_app, name="transit")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)

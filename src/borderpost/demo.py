@@ -19,6 +19,8 @@ from borderpost.organisations.schemas import OrganisationCreate
 from borderpost.organisations.services import save_organisation
 from borderpost.posts.schemas import ClosureCreate, PostCreate
 from borderpost.posts.services import close_post, save_post
+from borderpost.transit.schemas import CorridorCreate
+from borderpost.transit.services import add_corridor
 
 POSTS: list[dict[str, Any]] = [
     {
@@ -83,6 +85,15 @@ NAMES = {
     "TUR": (["YILMAZ", "KAYA", "DEMIR", "CELIK"], ["MEHMET", "AYSE", "MUSTAFA", "ZEYNEP"]),
     "DEU": (["MUELLER", "SCHMIDT", "WAGNER"], ["ANNA", "LUKAS", "SOPHIE"]),
     "FRA": (["MARTIN", "BERNARD", "DUBOIS"], ["CAMILLE", "LOUIS", "JULIE"]),
+}
+CORRIDOR = {
+    "code": "AST",
+    "name": "Aster corridor",
+    "post_a": "AST-W",
+    "post_b": "AST-E",
+    "deadline_hours": 48,
+    "deadlines": {"humanitarian": 24},
+    "categories": ["commercial", "humanitarian"],
 }
 CLOSURES = [
     # (day offset, hours from 06:00 local, duration hours, post, reason, authority)
@@ -168,7 +179,16 @@ def build_demo(
     today = clock.now().date()
     first_day = today - dt.timedelta(days=days)
     traffic = _Traffic(rng, today)
-    counts = {"posts": 0, "organisations": 0, "crossings": 0, "closures": 0, "listed": 0}
+    counts = {
+        "posts": 0,
+        "organisations": 0,
+        "crossings": 0,
+        "closures": 0,
+        "corridors": 0,
+        "listed": 0,
+    }
+    # Its own random sequence, so the rest of the demo's traffic stays as it was.
+    transits = _transit_schedule(random.Random(seed + 1), first_day, days)  # noqa: S311
 
     with UnitOfWork(session_factory, actor="system:demo") as uow:
         for post in POSTS:
@@ -177,6 +197,8 @@ def build_demo(
         for code, name, kind in ORGANISATIONS:
             save_organisation(uow, OrganisationCreate(code=code, name=name, type=kind))
             counts["organisations"] += 1
+        add_corridor(uow, CorridorCreate.model_validate(CORRIDOR))
+        counts["corridors"] += 1
         for offset, hour, hours, post_code, reason, authority in CLOSURES:
             if offset >= days:
                 continue
@@ -202,13 +224,71 @@ def build_demo(
         day = first_day + dt.timedelta(days=index)
         with UnitOfWork(session_factory, actor="system:demo") as uow:
             for post in POSTS:
-                for command in _day_of_traffic(rng, traffic, post["code"], day):
+                planned = transits.get((post["code"], day), [])
+                commands = _day_of_traffic(rng, traffic, post["code"], day) + planned
+                # Stable: a vehicle stays before the passengers recorded at its time.
+                for command in sorted(commands, key=lambda c: c.time):
                     record_crossing(uow, command)
                     counts["crossings"] += 1
             uow.commit()
         if progress is not None:
             progress(index + 1)
     return counts
+
+
+def _transit_schedule(
+    rng: random.Random, first_day: dt.date, days: int
+) -> dict[tuple[str, dt.date], list[CrossingCreate]]:
+    """Trucks through the corridor: in at one end, out at the other, mostly within the deadline.
+
+    About one in eight takes longer than the deadline and one in twenty is not seen leaving;
+    crossings planned after the last day are not recorded (those trucks are still in transit).
+    """
+    from borderpost.ids import new_id
+
+    trucks = [
+        {"plate": f"{rng.randint(10, 99)}-TR-{n:03d}", "country": "GEO", "type": "truck"}
+        for n in range(60)
+    ]
+    plan: dict[tuple[str, dt.date], list[CrossingCreate]] = {}
+
+    def add(post: str, direction: str, when: dt.datetime, truck: dict[str, Any], **extra: Any):  # type: ignore[no-untyped-def]
+        local = when.astimezone(_zone(post))
+        data = {
+            "id": str(new_id()),
+            "post": post,
+            "direction": direction,
+            "time": local.isoformat(),
+            "kind": "vehicle",
+            "vehicle": truck,
+            "lane": "T1",
+            **extra,
+        }
+        plan.setdefault((post, local.date()), []).append(CrossingCreate.model_validate(data))
+
+    for index in range(days):
+        day = first_day + dt.timedelta(days=index)
+        for _ in range(rng.randint(4, 8)):
+            truck = rng.choice(trucks)
+            ends = ["AST-W", "AST-E"]
+            rng.shuffle(ends)
+            humanitarian = rng.random() < 0.25
+            category = "humanitarian" if humanitarian else "commercial"
+            org = rng.choice(
+                ["LANTERN", "OPENHANDS"] if humanitarian else ["SILKLINE", "VALLEYTRANS"]
+            )
+            allowed = 24 if humanitarian else 48
+            entry = _at(rng, day, _zone(ends[0]), 7, 20)
+            extra = {"category": category, "organisation": org}
+            add(ends[0], "in", entry, truck, **extra)
+            roll = rng.random()
+            if roll < 0.05:
+                continue  # not seen leaving
+            hours = allowed * (rng.uniform(1.05, 1.6) if roll < 0.18 else rng.uniform(0.2, 0.9))
+            leave = entry + dt.timedelta(hours=hours)
+            if leave.date() < first_day + dt.timedelta(days=days):
+                add(ends[1], "out", leave, truck, **extra)
+    return plan
 
 
 def _zone(post_code: str) -> dt.tzinfo:

@@ -19,6 +19,7 @@ from borderpost.reference import ReferenceState
 from borderpost.reports.model import CrossingCount
 from borderpost.screening.tables import ScreeningHit, Watchlist, WatchlistEntry, WatchlistVersion
 from borderpost.sync.model import OutboxEvent
+from borderpost.transit.model import Corridor
 from borderpost.vehicles.model import Vehicle
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Closure",
     "Consignment",
     "Convoy",
+    "Corridor",
     "Crossing",
     "CrossingCount",
     "Evidence",

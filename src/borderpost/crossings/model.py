@@ -47,6 +47,8 @@ class Crossing(Base):
             "organisation_type",
         ),
         Index("ix_crossings_time", "time"),
+        # A vehicle's crossings in time order: transits and repeated movements (transit/).
+        Index("ix_crossings_vehicle_time", "vehicle_id", "time"),
         # Pages of recent crossings filtered by decision (the supervisor's "refused only").
         Index("ix_crossings_post_decision", "post_id", "decision", "time", "id"),
     )

@@ -87,3 +87,37 @@ def stacked_bars(
             labels.append((round(x + bar_w / 2, 1), day.strftime("%m-%d")))
     ticks = [(round(bottom - plot_h * f, 1), int(peak * f)) for f in (0, 0.5, 1)]
     return Chart(width, height, bars, labels, ticks, left, bottom)
+
+
+def histogram(
+    labels: list[str],
+    counts: list[int],
+    colours: list[str],
+    width: int = 520,
+    height: int = 200,
+) -> Chart:
+    """One bar per bin, left to right, scaled to the largest; the same geometry as above."""
+    left, top, bottom_margin = 44, 10, 28
+    plot_h = height - top - bottom_margin
+    bottom = top + plot_h
+    peak = nice_ceiling(max(counts, default=0))
+    slot = (width - left - 8) / max(len(counts), 1)
+    bar_w = max(slot * 0.8, 1.0)
+    bars: list[Bar] = []
+    placed: list[tuple[float, str]] = []
+    for index, (label, n, colour) in enumerate(zip(labels, counts, colours, strict=True)):
+        x = left + index * slot + (slot - bar_w) / 2
+        h = plot_h * n / peak
+        bars.append(
+            Bar(
+                round(x, 1),
+                round(bottom - h, 1),
+                round(bar_w, 1),
+                round(h, 1),
+                colour,
+                f"{label}: {n}",
+            )
+        )
+        placed.append((round(x + bar_w / 2, 1), label))
+    ticks = [(round(bottom - plot_h * f, 1), int(peak * f)) for f in (0, 0.5, 1)]
+    return Chart(width, height, bars, placed, ticks, left, bottom)

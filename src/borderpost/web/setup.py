@@ -51,6 +51,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     from borderpost.posts.web import router as posts_router
     from borderpost.reports.web import router as reports_router
     from borderpost.screening.web import router as screening_router
+    from borderpost.transit.web import router as transit_router
 
     app.add_middleware(
         SessionMiddleware,
@@ -85,5 +86,6 @@ def install(app: FastAPI, settings: Settings) -> None:
         audit_router,
         inspection_router,
         screening_router,
+        transit_router,
     ):
         app.include_router(router)

@@ -1,0 +1,1 @@
+"""Corridors, transits through them against a deadline, and repeated movements of vehicles."""

@@ -1,0 +1,251 @@
+"""Use cases: add and read corridors; transits, their counts, repeated movements.
+
+Called alike by the API, the web pages and the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from borderpost import clock
+from borderpost.db import UnitOfWork
+from borderpost.errors import Conflict, NotFound, invalid
+from borderpost.posts import repository as posts_repository
+from borderpost.posts.model import Post
+from borderpost.transit import repository
+from borderpost.transit.model import Corridor
+from borderpost.transit.pairing import Movement, Transit, TransitState, pair, repeated
+from borderpost.transit.schemas import (
+    CorridorCreate,
+    CorridorRead,
+    CrossingRef,
+    RepeatedRead,
+    TransitRead,
+)
+
+DEFAULT_DAYS = 30
+# Overdue first: what needs a look; then the rest, latest first.
+STATE_ORDER = [
+    TransitState.OVERDUE,
+    TransitState.IN_TRANSIT,
+    TransitState.EXIT_WITHOUT_ENTRY,
+    TransitState.COMPLETED_LATE,
+    TransitState.RETURNED,
+    TransitState.COMPLETED,
+]
+
+
+def add_corridor(uow: UnitOfWork, data: CorridorCreate) -> Corridor:
+    """A new corridor; the audit hook records it (ORM)."""
+    if repository.corridor_by_code(uow.session, data.code) is not None:
+        raise Conflict(f"code: a corridor {data.code!r} already exists")
+    ends: dict[str, Post] = {}
+    for field in ("post_a", "post_b"):
+        code = getattr(data, field)
+        post = posts_repository.post_by_code(uow.session, code)
+        if post is None:
+            raise invalid(field, f"no post with code {code!r}")
+        ends[field] = post
+    corridor = Corridor(
+        code=data.code,
+        name=data.name,
+        post_a=ends["post_a"],
+        post_b=ends["post_b"],
+        deadline_hours=data.deadline_hours,
+        deadlines={c.value: h for c, h in data.deadlines.items()},
+        categories=[c.value for c in data.categories],
+        created_at=clock.now(),
+    )
+    uow.session.add(corridor)
+    uow.session.flush()
+    return corridor
+
+
+def get_corridor(uow: UnitOfWork, code: str) -> Corridor:
+    corridor = repository.corridor_by_code(uow.session, code)
+    if corridor is None:
+        raise NotFound("corridor", f"no corridor with code {code!r}")
+    return corridor
+
+
+def corridors(uow: UnitOfWork) -> Sequence[Corridor]:
+    return repository.all_corridors(uow.session)
+
+
+def to_read(corridor: Corridor) -> CorridorRead:
+    return CorridorRead(
+        code=corridor.code,
+        name=corridor.name,
+        post_a=corridor.post_a.code,
+        post_b=corridor.post_b.code,
+        deadline_hours=corridor.deadline_hours,
+        deadlines=dict(corridor.deadlines),
+        categories=list(corridor.categories),
+        created_at=corridor.created_at,
+    )
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days, inclusive, in UTC: transits listed by the day they began."""
+
+    first: dt.date
+    last: dt.date
+
+    @classmethod
+    def of(cls, first: dt.date | None, last: dt.date | None) -> Period:
+        last = last or clock.now().date()
+        first = first or last - dt.timedelta(days=DEFAULT_DAYS - 1)
+        if first > last:
+            raise invalid("from", "must be on or before to")
+        return cls(first, last)
+
+    @property
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        start = dt.datetime.combine(self.first, dt.time(), tzinfo=dt.UTC)
+        return start, start + dt.timedelta(days=(self.last - self.first).days + 1)
+
+
+def _ref(move: Movement | None) -> CrossingRef | None:
+    if move is None:
+        return None
+    return CrossingRef(
+        crossing_id=move.crossing_id,
+        post=move.post,
+        direction=move.direction,
+        time=move.time,
+        category=move.category,
+    )
+
+
+def _movements(rows: Sequence[Any]) -> tuple[list[Movement], dict[Any, Any]]:
+    moves = [
+        Movement(r.id, r.vehicle_id, r.post, r.direction, _utc(r.time), r.category) for r in rows
+    ]
+    vehicles = {r.vehicle_id: r for r in rows}
+    return moves, vehicles
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _check_post(corridor: Corridor, post: str | None) -> None:
+    if post and post not in corridor.ends:
+        raise invalid("post", f"{post} is not an end of corridor {corridor.code}")
+
+
+def transits(
+    uow: UnitOfWork,
+    corridor: Corridor,
+    period: Period,
+    *,
+    post: str | None = None,
+    state: TransitState | None = None,
+    now: dt.datetime | None = None,
+) -> list[TransitRead]:
+    """The corridor's transits that began in ``period``, touching ``post`` when given.
+
+    Sorted overdue first, then in transit, exits without entry, late, returned, completed;
+    latest first within a state.
+    """
+    _check_post(corridor, post)
+    since, until = period.bounds
+    rows = repository.vehicle_crossings(
+        uow.session,
+        [corridor.post_a_id, corridor.post_b_id],
+        since,
+        until,
+        admitted_only=True,
+        categories=corridor.categories,
+    )
+    moves, vehicles = _movements(rows)
+    found: list[Transit] = [
+        t
+        for t in pair(moves, corridor.deadline_for, now or clock.now())
+        if since <= t.time < until
+        and (not post or t.touches(post))
+        and (state is None or t.state is state)
+    ]
+    found.sort(key=lambda t: t.time, reverse=True)
+    found.sort(key=lambda t: STATE_ORDER.index(t.state))
+    out = []
+    for t in found:
+        vehicle = vehicles[t.vehicle_id]
+        first = t.entry or t.exit
+        assert first is not None
+        duration = t.duration
+        out.append(
+            TransitRead(
+                state=t.state,
+                plate=vehicle.plate,
+                country=vehicle.country,
+                vehicle_type=vehicle.vehicle_type,
+                category=first.category,
+                entry=_ref(t.entry),
+                exit=_ref(t.exit),
+                deadline_at=t.deadline_at,
+                duration_hours=round(duration.total_seconds() / 3600, 2) if duration else None,
+            )
+        )
+    return out
+
+
+def counts(
+    uow: UnitOfWork,
+    corridor: Corridor,
+    period: Period,
+    *,
+    post: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict[TransitState, int]:
+    """How many transits in each state: no plates, for observers."""
+    found = Counter(t.state for t in transits(uow, corridor, period, post=post, now=now))
+    return {s: found.get(s, 0) for s in STATE_ORDER}
+
+
+def repeated_movements(
+    uow: UnitOfWork,
+    period: Period,
+    *,
+    post: str | None = None,
+    corridor: str | None = None,
+    min_crossings: int = 4,
+    window_hours: int = 168,
+) -> list[RepeatedRead]:
+    """Vehicles with ``min_crossings`` or more crossings within ``window_hours`` in the period.
+
+    At one post, or at either end of a corridor (every decision counts: a refused crossing
+    is a movement too). Listed with the crossings that make it up.
+    """
+    post, corridor = post or None, corridor or None  # an empty form field is no choice
+    if (post is None) == (corridor is None):
+        raise invalid("post", "give either a post or a corridor")
+    if min_crossings < 2:
+        raise invalid("min_crossings", "must be 2 or more")
+    if not 1 <= window_hours <= 8760:
+        raise invalid("window_hours", "must be between 1 and 8760")
+    if corridor is not None:
+        found = get_corridor(uow, corridor)
+        post_ids = [found.post_a_id, found.post_b_id]
+    else:
+        assert post is not None
+        one = posts_repository.post_by_code(uow.session, post)
+        if one is None:
+            raise invalid("post", f"no post with code {post!r}")
+        post_ids = [one.id]
+    since, until = period.bounds
+    rows = repository.vehicle_crossings(uow.session, post_ids, since, until, admitted_only=False)
+    moves, vehicles = _movements(rows)
+    moves = [m for m in moves if since <= m.time < until]
+    out = []
+    for vehicle_id, run in repeated(moves, min_crossings, dt.timedelta(hours=window_hours)):
+        vehicle = vehicles[vehicle_id]
+        refs = [r for r in map(_ref, run) if r is not None]
+        out.append(RepeatedRead(plate=vehicle.plate, country=vehicle.country, crossings=refs))
+    out.sort(key=lambda r: (-len(r.crossings), r.plate))
+    return out
