@@ -27,7 +27,7 @@ def check_opening_hours(hours: Mapping[str, Sequence[str]]) -> dict[str, list[st
         if day not in WEEKDAYS:
             raise ValueError(f"{key!r} is not a weekday: use one of {', '.join(WEEKDAYS)}")
         if len(span) != 2 or not all(isinstance(t, str) and _HHMM.match(t) for t in span):
-            raise ValueError(f"{day}: write [\"HH:MM\", \"HH:MM\"] (24:00 for midnight)")
+            raise ValueError(f'{day}: write ["HH:MM", "HH:MM"] (24:00 for midnight)')
         if _minutes(span[1]) <= _minutes(span[0]):
             raise ValueError(f"{day}: closes at {span[1]}, not after it opens at {span[0]}")
         out[day] = [span[0], span[1]]

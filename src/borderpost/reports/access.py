@@ -28,11 +28,13 @@ from sqlalchemy import (
     Table,
     and_,
     case,
-    cast as sql_cast,
     func,
     literal,
     select,
     union_all,
+)
+from sqlalchemy import (
+    cast as sql_cast,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -199,7 +201,7 @@ def post_access(uow: UnitOfWork, post: Post, first: dt.date, last: dt.date) -> d
     spans = [(max(x.starts_at, start), min(x.ends_at or end, end)) for x in closures]
     counts = _day_counts(uow, post, days)
     waits = _day_waits(uow, post, days)
-    out_days = []
+    out_days: list[dict[str, Any]] = []
     scheduled_total = closed_total = dt.timedelta()
     for day in days:
         scheduled = hours.scheduled(post.opening_hours, day, post.zone)
