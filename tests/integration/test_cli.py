@@ -145,9 +145,7 @@ def test_a_home_never_initialised_gets_one_clear_line(
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "run `borderpost init` first" in result.output
-    assert (
-        ("Traceback" not in result.output
-        and result.exception is None)
-        or isinstance(result.exception, SystemExit)
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(
+        result.exception, SystemExit
     )
     assert not (tmp_path / "nowhere").exists()  # nothing made on the way
