@@ -21,17 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Integer,
     String,
     Table,
-    and_,
     case,
     func,
     literal,
     select,
-    union_all,
 )
 from sqlalchemy import (
     cast as sql_cast,
@@ -82,65 +81,90 @@ def _hours(delta: dt.timedelta) -> float:
     return round(delta.total_seconds() / 3600, 2)
 
 
-def _days_table(post: Post, days: list[dt.date]) -> Any:
-    """The local days as (day, lo, hi) rows; UNION ALL since SQLite has no VALUES aliases.
+def _offsets(zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
+    """[(until, UTC offset in minutes)] covering [start, end): one entry per change of clocks."""
 
-    At most MAX_DAYS terms, below SQLite's limit of 500 terms in a compound select.
+    def offset(at: dt.datetime) -> int:
+        delta = at.astimezone(zone).utcoffset() or dt.timedelta()
+        return int(delta.total_seconds() // 60)
+
+    out: list[tuple[dt.datetime, int]] = []
+    here, current = start, offset(start)
+    while here < end:
+        step = min(here + dt.timedelta(days=1), end)
+        if offset(step - dt.timedelta(seconds=1)) != current:
+            lo, hi = here, step - dt.timedelta(seconds=1)
+            while hi - lo > dt.timedelta(seconds=1):  # the change, to the second
+                mid = lo + (hi - lo) / 2
+                lo, hi = (mid, hi) if offset(mid) == current else (lo, mid)
+            out.append((hi, current))
+            here, current = hi, offset(hi)
+            continue
+        here = step
+    out.append((end, current))
+    return out
+
+
+def _local_day(uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime) -> Any:
+    """The crossing's local day as an SQL expression: its time plus the offset in force.
+
+    A post's offset changes a few times a year at most, so a CASE on those instants is
+    exact and lets one indexed range scan group by local day in both databases.
     """
-    rows = []
-    for day in days:
-        lo, hi = hours.day_span(day, post.zone)
-        rows.append(
-            select(
-                literal(day.isoformat(), String()).label("day"),
-                literal(lo, UTCDateTime()).label("lo"),
-                literal(hi, UTCDateTime()).label("hi"),
-            )
-        )
-    return union_all(*rows).subquery("days")
+    time = _CROSSINGS.c.time
+    postgres = uow.session.get_bind().dialect.name == "postgresql"
+
+    def shifted(minutes: int) -> Any:
+        if postgres:
+            local = func.timezone("UTC", time) + func.make_interval(0, 0, 0, 0, 0, minutes)
+            return func.to_char(local, "YYYY-MM-DD")
+        return func.date(time, f"{minutes:+d} minutes")
+
+    spans = _offsets(post.zone, start, end)
+    if len(spans) == 1:
+        return shifted(spans[0][1])
+    whens = [(time < literal(until, UTCDateTime()), shifted(m)) for until, m in spans[:-1]]
+    return case(*whens, else_=shifted(spans[-1][1]))
 
 
-def _day_counts(uow: UnitOfWork, post: Post, days: list[dt.date]) -> dict[str, tuple[int, ...]]:
+def _day_counts(
+    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime
+) -> dict[str, tuple[int, ...]]:
     """day -> (crossings, refused, with an arrival time), from the report index alone."""
-    table = _days_table(post, days)
     c = _CROSSINGS.c
+    day = _local_day(uow, post, start, end).label("day")
     rows = uow.session.execute(
         select(
-            table.c.day,
+            day,
             func.count(),
             func.sum(case((c.decision == Decision.REFUSED.value, 1), else_=0)),
             func.count(c.arrived_at),
         )
-        .select_from(table)
-        .join(_CROSSINGS, and_(c.post_id == post.id, c.time >= table.c.lo, c.time < table.c.hi))
-        .group_by(table.c.day)
+        .where(c.post_id == post.id, c.time >= start, c.time < end)
+        .group_by(day)
     )
-    return {day: (int(n), int(refused or 0), int(known)) for day, n, refused, known in rows}
+    return {str(d): (int(n), int(refused or 0), int(known)) for d, n, refused, known in rows}
 
 
 def _day_waits(
-    uow: UnitOfWork, post: Post, days: list[dt.date]
+    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime
 ) -> dict[str, dict[str, int | None]]:
     """day -> nearest-rank median and 90th percentile of the waits with an arrival time."""
-    table = _days_table(post, days)
     c = _CROSSINGS.c
+    day = _local_day(uow, post, start, end)
     waited = _WaitedSeconds(c.time, c.arrived_at)
     ranked = (
         select(
-            table.c.day.label("day"),
+            day.label("day"),
             waited.label("wait"),
-            func.row_number().over(partition_by=table.c.day, order_by=waited).label("rn"),
-            func.count().over(partition_by=table.c.day).label("n"),
+            func.row_number().over(partition_by=day, order_by=waited).label("rn"),
+            func.count().over(partition_by=day).label("n"),
         )
-        .select_from(table)
-        .join(
-            _CROSSINGS,
-            and_(
-                c.post_id == post.id,
-                c.time >= table.c.lo,
-                c.time < table.c.hi,
-                c.arrived_at.is_not(None),
-            ),
+        .where(
+            c.post_id == post.id,
+            c.time >= start,
+            c.time < end,
+            c.arrived_at.is_not(None),
         )
         .subquery()
     )
@@ -157,7 +181,7 @@ def _day_waits(
     )
     out: dict[str, dict[str, int | None]] = {}
     for day, wait, is_median, is_p90 in rows:
-        entry = out.setdefault(day, {"median_seconds": None, "p90_seconds": None})
+        entry = out.setdefault(str(day), {"median_seconds": None, "p90_seconds": None})
         if is_median:
             entry["median_seconds"] = int(wait)
         if is_p90:
@@ -199,8 +223,8 @@ def post_access(uow: UnitOfWork, post: Post, first: dt.date, last: dt.date) -> d
     start, end = post.local_day_bounds(first, last)
     closures = sorted(_closures(uow, post, start, end), key=lambda x: x.starts_at)
     spans = [(max(x.starts_at, start), min(x.ends_at or end, end)) for x in closures]
-    counts = _day_counts(uow, post, days)
-    waits = _day_waits(uow, post, days)
+    counts = _day_counts(uow, post, start, end)
+    waits = _day_waits(uow, post, start, end)
     out_days: list[dict[str, Any]] = []
     scheduled_total = closed_total = dt.timedelta()
     for day in days:
