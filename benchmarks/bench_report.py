@@ -15,7 +15,8 @@ import random
 import statistics
 import sys
 import time
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,7 +41,12 @@ CATEGORIES = [
 ]
 
 
-def load(session_factory: sessionmaker[Session], n: int) -> tuple[dt.date, dt.date]:
+def load(
+    session_factory: sessionmaker[Session],
+    n: int,
+    more: Callable[[random.Random, dict[str, Any]], None] | None = None,
+) -> tuple[dt.date, dt.date]:
+    """``n`` crossings over 2025 at two posts; ``more`` may add to each row (bench_access)."""
     rng = random.Random(5)
     with UnitOfWork(session_factory) as uow:
         posts = [
@@ -88,8 +94,11 @@ def load(session_factory: sessionmaker[Session], n: int) -> tuple[dt.date, dt.da
                     "reasons": [],
                     "flags": [],
                     "recorded_at": now,
+                    "arrived_at": None,
                 }
             )
+            if more is not None:
+                more(rng, rows[-1])
         with UnitOfWork(session_factory) as uow:
             uow.session.execute(insert(table), rows)
             uow.commit()

@@ -14,8 +14,9 @@ from rich.table import Table
 
 from borderpost.accounts.cli import app as user_app
 from borderpost.cargo.cli import cargo_app, rules_app
+from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
-from borderpost.db import UnitOfWork, make_engine, make_session_factory
+from borderpost.db import UnitOfWork, make_engine
 from borderpost.documents.cli import document_app
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness_cli import app as witness_app
@@ -70,7 +71,7 @@ def init() -> None:
     is_new = init_home(settings)
     from borderpost.ledger.services import init_keys  # the log keys, outside the database
 
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = node_session_factory(settings)
     init_keys(factory, settings.home, settings.node_post)
     state = "created" if is_new else "migrated"
     console.print(f"Home {settings.home.resolve()} ready; database {state}.")
@@ -98,7 +99,7 @@ def _run_import(what: str, path: Path, strict: bool, fmt: str | None, as_json: b
         errors.print(f"[red]file not found:[/] {path}")
         raise typer.Exit(2)
     settings = Settings()
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = node_session_factory(settings)
     size = path.stat().st_size
     with Progress(
         TextColumn(f"importing {what}"),
@@ -177,7 +178,7 @@ def report_summary(
     from borderpost.reports.services import summary
 
     settings = Settings()
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = node_session_factory(settings)
     try:
         with UnitOfWork(factory, actor="system:report") as uow:
             result = summary(uow, from_.date(), to.date(), post)
@@ -203,6 +204,66 @@ def report_summary(
         console.print(table)
 
 
+@report_app.command("access")
+def report_access(
+    from_: Annotated[dt.datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day")],
+    to: Annotated[dt.datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day")],
+    post: Annotated[str | None, typer.Option(help="Post code; every post when absent")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Hours open, closures, refusals by class and waiting times, per post and day."""
+    from borderpost.errors import DomainError
+    from borderpost.reports.access import access
+
+    settings = Settings()
+    factory = node_session_factory(settings)
+    try:
+        with UnitOfWork(factory, actor="system:report") as uow:
+            result = access(uow, from_.date(), to.date(), post)
+    except DomainError as exc:
+        errors.print(f"[red]error:[/] {exc.message}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    console.print(f"Access {result['from']} to {result['to']}", highlight=False)
+    for block in result["by_post"]:
+        console.print(
+            f"{block['post']}: open {block['hours_open']} of {block['hours_scheduled']} h "
+            f"scheduled; {block['closures_count']} closures, {block['closure_hours']} h; "
+            f"{block['refused']} of {block['crossings']} crossings refused; waiting known for "
+            f"{block['waiting']['known']}, unknown for {block['waiting']['unknown']}",
+            highlight=False,
+        )
+        for closure in block["closures"]:
+            console.print(
+                f"  closed {closure['starts_at']} to {closure['ends_at'] or 'further notice'}: "
+                f"{closure['reason']} (ordered by {closure['authority']})",
+                highlight=False,
+            )
+        table = Table(show_header=True)
+        for name in ("day", "scheduled h", "open h", "closed h", "crossings", "refused"):
+            table.add_column(name, justify="left" if name == "day" else "right")
+        for name in ("wait median min", "wait p90 min", "wait unknown"):
+            table.add_column(name, justify="right")
+        for day in block["days"]:
+            wait = day["waiting"]
+            table.add_row(
+                day["day"],
+                *(str(day[k]) for k in ("hours_scheduled", "hours_open", "hours_closed")),
+                str(day["crossings"]),
+                str(day["refused"]),
+                _minutes(wait["median_seconds"]),
+                _minutes(wait["p90_seconds"]),
+                str(wait["unknown"]),
+            )
+        console.print(table)
+
+
+def _minutes(seconds: int | None) -> str:
+    return "unknown" if seconds is None else f"{seconds / 60:.1f}"
+
+
 @app.command()
 def demo(
     days: Annotated[int, typer.Option(help="Days of traffic")] = 42,
@@ -213,7 +274,7 @@ def demo(
 
     settings = Settings()
     init_home(settings)
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = node_session_factory(settings)
     with Progress(
         TextColumn("demo"),
         BarColumn(),

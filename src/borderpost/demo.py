@@ -474,4 +474,22 @@ def _day_of_traffic(
                 )
             )
     commands.sort(key=lambda c: c["time"])
+    _queue_tickets(post, day, commands)
     return [CrossingCreate.model_validate(c) for c in commands]
+
+
+def _queue_tickets(post: str, day: dt.date, commands: list[dict[str, Any]]) -> None:
+    """Arrival times for most crossings (a queue ticket); about one in five has none.
+
+    A generator of its own, so the rest of the demo is the same with or without them.
+    """
+    rng = random.Random(f"{post}/{day.isoformat()}")  # noqa: S311 - demo data, not security
+    arrived: dict[int, str] = {}
+    for index, command in enumerate(commands):
+        if rng.random() < 0.2:
+            continue
+        minutes = rng.lognormvariate(2.6, 0.7)  # a median near 13 minutes, a long tail
+        joined = dt.datetime.fromisoformat(command["time"]) - dt.timedelta(minutes=minutes)
+        arrived[index] = joined.isoformat()
+    for index, text in arrived.items():
+        commands[index]["arrived_at"] = text

@@ -106,3 +106,46 @@ def test_demo_builds_a_corridor(home: Path) -> None:
     result = runner.invoke(app, ["demo", "--days", "2"])
     assert result.exit_code == 0, result.output
     assert "Demo ready: 2 posts, 6 organisations" in result.output
+
+
+def test_the_access_report_imported_arrival_times_and_unknown_waits(home: Path) -> None:
+    posts = _jsonl(home / "posts.jsonl", [{"code": "N1", "name": "North", "timezone": "UTC"}])
+    assert runner.invoke(app, ["import", "posts", str(posts)]).exit_code == 0
+    rows = home / "c.csv"  # the CSV importer takes arrived_at as a column like any other
+    rows.write_text(
+        "post,direction,time,arrived_at,kind,category,traveller.surname\n"
+        "N1,in,2026-05-01T10:00:00+00:00,2026-05-01T09:15:00+00:00,person,civilian,BERIDZE\n"
+        "N1,in,2026-05-01T11:00:00+00:00,,person,civilian,BERIDZE\n"
+    )
+    assert runner.invoke(app, ["import", "crossings", str(rows)]).exit_code == 0
+    args = ["report", "access", "--from", "2026-05-01", "--to", "2026-05-01", "--post", "N1"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    [day] = json.loads(result.output)["by_post"][0]["days"]
+    assert day["waiting"] == {
+        "known": 1,
+        "unknown": 1,
+        "median_seconds": 45 * 60,
+        "p90_seconds": 45 * 60,
+    }
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0
+    assert "45.0" in table.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["report", "summary", "--from", "2026-05-01", "--to", "2026-05-01"], ["sync", "status"]],
+)
+def test_a_home_never_initialised_gets_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.setenv("BORDERPOST_HOME", str(tmp_path / "nowhere"))
+    monkeypatch.delenv("BORDERPOST_DATABASE_URL", raising=False)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "run `borderpost init` first" in result.output
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(
+        result.exception, SystemExit
+    )
+    assert not (tmp_path / "nowhere").exists()  # nothing made on the way

@@ -28,6 +28,9 @@ from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
 from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.db import UnitOfWork, make_engine
+from borderpost.posts.schemas import ClosureCreate
+from borderpost.posts.services import close_post, reopen_post
+from borderpost.reports.access import access
 from borderpost.reports.services import summary
 from borderpost.sync import link
 from borderpost.sync.ingest import ingest_once
@@ -37,6 +40,7 @@ from borderpost.sync.shipper import LINK_ERRORS, Shipper, backlog, ship_once
 Factory = sessionmaker[Session]
 NATS_URL = os.environ.get("BORDERPOST_TEST_NATS_URL", "nats://127.0.0.1:4222")
 NOBODY = "nats://127.0.0.1:1"  # a link that is down: nothing listens there
+NOW = dt.datetime(2026, 3, 12, tzinfo=dt.UTC)
 
 
 async def _delete_stream(name: str) -> None:
@@ -229,3 +233,99 @@ def test_corrections_reach_headquarters_after_the_crossing(
         day = summary(uow, dt.date(2026, 3, 10), dt.date(2026, 3, 10), "P-A")
     assert day["persons"]["by_category"]["official"] == 1
     assert day["vehicles"]["by_decision"]["refused"] == 1
+
+
+def _close_and_reopen(factory: Factory) -> None:
+    """A closure over local midnight, ended early; crossings refused while it held."""
+    with UnitOfWork(factory, actor="supervisor.a") as uow:
+        closure = close_post(
+            uow,
+            "P-A",
+            ClosureCreate(
+                starts_at=dt.datetime.fromisoformat("2026-03-10T22:00:00+04:00"),
+                reason="bridge inspection",
+                authority="Roads agency",
+            ),
+        )
+        record_crossing(uow, command(person_crossing(time="2026-03-10T23:00:00+04:00")))
+        uow.commit()
+    with UnitOfWork(factory, actor="supervisor.a") as uow:
+        reopen_post(uow, "P-A", closure.id, dt.datetime.fromisoformat("2026-03-11T03:00+04:00"))
+        uow.commit()
+
+
+def _access(factory: Factory) -> dict[str, Any]:
+    with UnitOfWork(factory) as uow:
+        return access(uow, dt.date(2026, 3, 10), dt.date(2026, 3, 11), "P-A")
+
+
+def test_closures_reach_headquarters_once_and_its_access_report_equals_the_posts(
+    session_factory: Factory, headquarters: Factory, stream: str
+) -> None:
+    _reference(session_factory)
+    _reference(headquarters)
+    _record_day(session_factory)
+    _close_and_reopen(session_factory)
+    with session_factory() as session:  # written with the closure, in its transaction
+        topics = [e.topic for e in session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))]
+    assert topics[-3:] == ["closure.opened", "crossing.recorded", "closure.ended"]
+
+    asyncio.run(ship_once(session_factory, NATS_URL, stream))
+    report = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5))
+    assert report.outcomes == {"created": 6, "updated": 1}
+    assert _access(headquarters) == _access(session_factory)
+    assert _access(headquarters)["network"]["closure_hours"] == 5
+    with headquarters() as session:  # audited at headquarters, as the sync actor
+        audited = session.scalars(
+            select(AuditEntry.actor).where(AuditEntry.entity == "closures")
+        ).all()
+    assert set(audited) == {"sync"}
+    assert len(audited) == 2  # created, then ended
+
+    # Everything delivered again, past JetStream's duplicate window (here: through a second
+    # stream, which has never seen these ids): headquarters applies nothing twice.
+    with session_factory() as session, session.begin():
+        session.execute(update(OutboxEvent).values(sent_at=None))
+    again_stream = f"{stream}_AGAIN"
+    try:
+        asyncio.run(ship_once(session_factory, NATS_URL, again_stream))
+        again = asyncio.run(ingest_once(headquarters, NATS_URL, again_stream, wait=0.5))
+    finally:
+        asyncio.run(_delete_stream(again_stream))
+    assert again.outcomes == {"duplicate": 7}
+    assert _access(headquarters) == _access(session_factory)
+
+
+def test_an_ending_before_its_closure_waits_for_it(
+    session_factory: Factory, headquarters: Factory, stream: str
+) -> None:
+    _reference(session_factory)
+    _reference(headquarters)
+    _close_and_reopen(session_factory)
+    with session_factory() as session, session.begin():  # ship only the ending, first
+        session.execute(
+            update(OutboxEvent).where(OutboxEvent.topic != "closure.ended").values(sent_at=NOW)
+        )
+    asyncio.run(ship_once(session_factory, NATS_URL, stream))
+
+    async def first_pass() -> Any:
+        nc = await link.connect(NATS_URL)
+        try:
+            from borderpost.sync.ingest import ingest
+
+            return await ingest(headquarters, nc.jetstream(), stream, wait=0.5, retry_delay=1.0)
+        finally:
+            await nc.close()
+
+    early = asyncio.run(first_pass())
+    assert early.outcomes == {"waiting": 1}
+    assert "closure: headquarters has no closure" in early.problems[0]
+    with session_factory() as session, session.begin():
+        session.execute(update(OutboxEvent).values(sent_at=None))
+        session.execute(
+            update(OutboxEvent).where(OutboxEvent.topic == "closure.ended").values(sent_at=NOW)
+        )
+    asyncio.run(ship_once(session_factory, NATS_URL, stream))
+    later = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=3.0))
+    assert later.outcomes == {"created": 2, "updated": 1}
+    assert _access(headquarters) == _access(session_factory)

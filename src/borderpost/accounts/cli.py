@@ -11,8 +11,9 @@ from rich.table import Table
 from borderpost.accounts import passwords, services
 from borderpost.accounts.model import Role
 from borderpost.accounts.schemas import UserCreate
+from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
-from borderpost.db import UnitOfWork, make_engine, make_session_factory
+from borderpost.db import UnitOfWork
 from borderpost.errors import DomainError
 
 app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
@@ -22,7 +23,7 @@ errors = Console(stderr=True, soft_wrap=True)
 
 def _uow(job: str) -> UnitOfWork:
     settings = Settings()
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = node_session_factory(settings)
     return UnitOfWork(factory, actor=f"system:cli:{job}", client="cli")
 
 

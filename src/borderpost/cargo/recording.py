@@ -66,6 +66,11 @@ class Assessed:
 
     consignments: list[tuple[uuid.UUID, Consignment, Assessment]]
 
+    @property
+    def prohibited(self) -> bool:
+        """Whether a declared item is prohibited (the crossing is then refused)."""
+        return any(assessment.refused for _id, _declared, assessment in self.consignments)
+
     def decide(self, decision: Decision, reasons: list[str]) -> Decision:
         """The decision the lanes imply, if stricter than the officer's; adds its reasons.
 

@@ -19,6 +19,7 @@ from borderpost.crossings.recording import Recorded, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.db import UnitOfWork
 from borderpost.errors import DomainError, FieldProblem, InvalidInput
+from borderpost.posts import repository as posts_repository
 from borderpost.schemas import problems_from
 from borderpost.vocab import Kind
 
@@ -38,6 +39,7 @@ FORM_FIELDS = {
     "vehicle.country": "country",
     "vehicle.type": "vehicle_type",
     "vehicle": "plate",
+    "arrived_at": "arrived_at",
 }
 PASSENGER_HELP = "SURNAME, GIVEN NAMES, DOCUMENT NUMBER, ISSUER[, BIRTH DATE]"
 
@@ -61,6 +63,23 @@ def _traveller(
     if number or issuer:
         data["document"] = {"number": number or "", "issuer": issuer or ""}
     return data
+
+
+def _arrived_at(
+    uow: UnitOfWork, post: str, text: str | None
+) -> tuple[dt.datetime | None, list[FieldProblem]]:
+    """The queue ticket's time, typed as the post's local date and time (datetime-local)."""
+    text = _blank(text)
+    if text is None:
+        return None, []
+    try:
+        local = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None, [FieldProblem("arrived_at", "write the date and time, YYYY-MM-DDTHH:MM")]
+    known = posts_repository.post_by_code(uow.session, post)
+    if known is None or local.tzinfo is not None:  # the unknown post is reported by recording
+        return local if local.tzinfo else None, []
+    return local.replace(tzinfo=known.zone), []
 
 
 def _base(post: str, form: Mapping[str, str], kind: Kind, now: dt.datetime) -> dict[str, Any]:
@@ -133,6 +152,11 @@ def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> Bo
     now = clock.now()
     kind = Kind.VEHICLE if form.get("kind") == Kind.VEHICLE.value else Kind.PERSON
     data = _base(post, form, kind, now)
+    arrived_at, problems = _arrived_at(uow, post, form.get("arrived_at"))
+    if problems:
+        raise InvalidInput(problems)
+    if arrived_at is not None:
+        data["arrived_at"] = arrived_at  # passengers share it: they queued in the vehicle
     passengers: list[dict[str, Any]] = []
     if kind is Kind.PERSON:
         data["traveller"] = _traveller(

@@ -45,6 +45,8 @@ class Crossing(Base):
             "direction",
             "decision",
             "organisation_type",
+            # Last, so the access report's counts and waiting times read the index alone.
+            "arrived_at",
         ),
         Index("ix_crossings_time", "time"),
         # A vehicle's crossings in time order: transits and repeated movements (transit/).
@@ -57,6 +59,9 @@ class Crossing(Base):
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id"))
     direction: Mapped[str] = mapped_column(String(3), comment="Direction")
     time: Mapped[dt.datetime] = mapped_column(UTCDateTime, comment="When it crossed")
+    arrived_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime, comment="When it joined the queue, if known; waiting = time - arrived_at"
+    )
     kind: Mapped[str] = mapped_column(String(8), comment="Kind: person or vehicle")
     category: Mapped[str] = mapped_column(String(32), comment="Category")
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))

@@ -34,6 +34,7 @@ from borderpost.vocab import Decision, Kind
 
 FLAG_DOCUMENT_EXPIRED = "document_expired"
 FLAG_POST_CLOSED = "post_closed"
+FLAG_CARGO_PROHIBITED = "cargo_prohibited"  # a declared item is prohibited: refused
 
 _CROSSINGS = cast(Table, Crossing.__table__)
 _TRAVELLERS = cast(Table, Traveller.__table__)
@@ -75,6 +76,7 @@ class RecordedCrossing:
     post_id: uuid.UUID
     direction: str
     time: dt.datetime
+    arrived_at: dt.datetime | None
     kind: str
     category: str
     organisation_id: uuid.UUID | None
@@ -283,6 +285,8 @@ def record_crossing(
             on=command.time.astimezone(post.zone).date(),
         )
         decision = cargo.decide(decision, reasons)
+        if cargo.prohibited:
+            flags.append(FLAG_CARGO_PROHIBITED)  # the access report's refusal class
 
     traveller_id = document_id = vehicle_id = None
     if command.kind is Kind.PERSON:
@@ -329,6 +333,7 @@ def record_crossing(
         post_id=post.id,
         direction=command.direction.value,
         time=command.time.astimezone(dt.UTC),
+        arrived_at=command.arrived_at.astimezone(dt.UTC) if command.arrived_at else None,
         kind=command.kind.value,
         category=command.category.value,
         organisation_id=org.id if org else None,
@@ -354,6 +359,7 @@ def record_crossing(
         post=post.code,
         direction=crossing.direction,
         time=crossing.time,
+        arrived_at=crossing.arrived_at,
         kind=crossing.kind,
         category=crossing.category,
         organisation=org.code if org else None,

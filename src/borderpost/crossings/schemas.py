@@ -23,6 +23,8 @@ Plate = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"\w"),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+# A longer wait is far more likely a mistyped date than a queue.
+MAX_WAIT = dt.timedelta(days=31)
 
 
 class DocumentIn(BaseModel):
@@ -61,6 +63,11 @@ class CrossingCreate(BaseModel):
     post: Code
     direction: Direction
     time: AwareDatetime
+    arrived_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the traveller or vehicle joined the queue at the post (a queue "
+        "ticket's time); the waiting time is `time` minus this. Leave out when not known.",
+    )
     kind: Kind
     category: Category
     organisation: Code | None = None
@@ -95,6 +102,13 @@ class CrossingCreate(BaseModel):
             raise field_error("consignments", "are carried by a vehicle crossing only")
         if self.decision is not Decision.ADMITTED and not self.reasons:
             raise field_error("reasons", f"are required when the decision is {self.decision.value}")
+        if self.arrived_at is not None:
+            if self.arrived_at > self.time:
+                raise field_error("arrived_at", "is after the crossing time")
+            if self.time - self.arrived_at > MAX_WAIT:
+                raise field_error(
+                    "arrived_at", f"is more than {MAX_WAIT.days} days before the crossing time"
+                )
         born = self.traveller.birth_date if self.traveller else None
         if born is not None and born > self.time.date():
             raise field_error("traveller.birth_date", "is after the crossing time")
@@ -106,6 +120,7 @@ class CrossingRead(BaseModel):
     post: str
     direction: str
     time: dt.datetime
+    arrived_at: dt.datetime | None = None
     kind: str
     category: str
     organisation: str | None

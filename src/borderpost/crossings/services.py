@@ -48,6 +48,7 @@ def to_read(crossing: Crossing) -> CrossingRead:
         post=crossing.post.code,
         direction=crossing.direction,
         time=crossing.time.astimezone(dt.UTC),
+        arrived_at=crossing.arrived_at.astimezone(dt.UTC) if crossing.arrived_at else None,
         kind=crossing.kind,
         category=crossing.category,
         organisation=crossing.organisation.code if crossing.organisation else None,

@@ -199,12 +199,12 @@ PostOpt = Annotated[str | None, typer.Option("--post", help="Post code; every po
 @app.command("append")
 def append(post: PostOpt = None) -> None:
     """Append pending leaves to each post's log and sign a checkpoint."""
+    from borderpost.cli_support import node_session_factory
     from borderpost.config import Settings
-    from borderpost.db import make_engine, make_session_factory
     from borderpost.ledger.appending import append_pending, witness_policy
 
     settings = Settings()
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = node_session_factory(settings)
     try:
         n = append_pending(factory, settings.home, post, witness_policy(settings))
     except StoreLockedError as exc:

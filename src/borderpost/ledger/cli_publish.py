@@ -33,8 +33,9 @@ def receipt_command(
     """Print the C2SP tlog-proof receipt of a crossing (from this node's database and log)."""
     import uuid
 
+    from borderpost.cli_support import node_session_factory
     from borderpost.config import Settings
-    from borderpost.db import UnitOfWork, make_engine, make_session_factory
+    from borderpost.db import UnitOfWork
     from borderpost.errors import DomainError
     from borderpost.ledger.receipts import crossing_receipt
 
@@ -43,7 +44,7 @@ def receipt_command(
     except ValueError as exc:
         raise _fail(f"crossing_id: {crossing_id!r} is not a UUID") from exc
     settings = Settings()
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = node_session_factory(settings)
     try:
         with UnitOfWork(factory, actor="cli") as uow:
             data = crossing_receipt(uow, settings.home, wanted)
@@ -94,13 +95,13 @@ def bulletin_command(
     """Issue the post's statistics bulletin (local days) from its published checkpoint."""
     from sqlalchemy import select
 
+    from borderpost.cli_support import node_session_factory
     from borderpost.config import Settings
-    from borderpost.db import make_engine, make_session_factory
     from borderpost.ledger.bulletins import issue_bulletin
     from borderpost.posts.model import Post
 
     settings = Settings()
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = node_session_factory(settings)
     with factory() as session:
         zone = session.execute(select(Post.timezone).where(Post.code == post)).scalar()
     if zone is None:

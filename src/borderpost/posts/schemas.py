@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from borderpost.posts.hours import check_opening_hours
 from borderpost.schemas import Code, CountryCode, Text200
 from borderpost.vocab import Category
 
@@ -20,6 +21,7 @@ def _known_zone(name: str) -> str:
 
 
 TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+OpeningHours = Annotated[dict[str, list[str]], AfterValidator(check_opening_hours)]
 
 
 class LaneCreate(BaseModel):
@@ -43,7 +45,11 @@ class PostCreate(BaseModel):
         default_factory=lambda: [Category.MEDICAL_EVACUATION],
         description="Categories that still pass while the post is closed",
     )
-    opening_hours: dict[str, list[str]] = Field(default_factory=dict)
+    opening_hours: OpeningHours = Field(
+        default_factory=dict,
+        description='Weekday (mon..sun) -> ["HH:MM", "HH:MM"] local time, 24:00 for midnight; '
+        "empty means round the clock, a weekday left out means closed that day",
+    )
     lanes: list[LaneCreate] = Field(default_factory=list)
 
 

@@ -12,6 +12,7 @@ from borderpost.ledger import services as ledger
 from borderpost.posts import repository
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.posts.schemas import ClosureCreate, PostCreate
+from borderpost.sync.model import OutboxEvent
 
 
 def get_post(uow: UnitOfWork, code: str) -> Post:
@@ -82,6 +83,7 @@ def close_post(uow: UnitOfWork, code: str, data: ClosureCreate) -> Closure:
     uow.session.add(closure)
     uow.session.flush()
     ledger.add_closure(uow.session, post, closure, uow.actor)
+    _queue(uow, post, "closure.opened", closure_event(post, closure))
     repository.forget_closures(uow.session)
     reference.touch(uow.session)
     return closure
@@ -100,9 +102,39 @@ def reopen_post(uow: UnitOfWork, code: str, closure_id: uuid.UUID, ends_at: dt.d
     closure.ends_at = ends_at
     uow.session.flush()
     ledger.add_closure(uow.session, post, closure, uow.actor)  # a correction of its leaf
+    _queue(
+        uow,
+        post,
+        "closure.ended",
+        {"id": str(closure.id), "post": post.code, "ends_at": ends_at.isoformat()},
+    )
     repository.forget_closures(uow.session)
     reference.touch(uow.session)
     return closure
+
+
+def closure_event(post: Post, closure: Closure) -> dict[str, object]:
+    """A closure as headquarters receives it (``sync/closures.py`` applies it)."""
+    return {
+        "id": str(closure.id),
+        "post": post.code,
+        "starts_at": closure.starts_at.isoformat(),
+        "ends_at": closure.ends_at.isoformat() if closure.ends_at else None,
+        "reason": closure.reason,
+        "authority": closure.authority,
+        "recorded_by": closure.recorded_by,
+        "created_at": closure.created_at.isoformat(),
+    }
+
+
+def _queue(uow: UnitOfWork, post: Post, topic: str, payload: dict[str, object]) -> None:
+    # Headquarters keeps a copy of every post's closures: it learns them by the outbox, in
+    # the same transaction as the closure, as it learns crossings.
+    uow.session.add(
+        OutboxEvent(
+            post_id=post.id, topic=topic, payload=payload, created_at=clock.now(), sent_at=None
+        )
+    )
 
 
 def current_closure(uow: UnitOfWork, code: str, at: dt.datetime | None = None) -> Closure | None:

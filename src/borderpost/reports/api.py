@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
-from borderpost.reports import services
+from borderpost.reports import access, services
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -23,3 +23,14 @@ def summary_report(
     post: str | None = Query(None, description="Post code; every post when absent"),
 ) -> dict[str, Any]:
     return services.summary(uow, from_, to, post)
+
+
+@router.get("/access", dependencies=[require(Permission.VIEW_AGGREGATES, post_from="query")])
+def access_report(
+    uow: Uow,
+    from_: dt.date = Query(alias="from", description="First day, inclusive, post's time zone"),
+    to: dt.date = Query(description="Last day, inclusive"),
+    post: str | None = Query(None, description="Post code; every post when absent"),
+) -> dict[str, Any]:
+    """Hours open, closures, refusals by class and waiting times (see docs/glossary.md)."""
+    return access.access(uow, from_, to, post)

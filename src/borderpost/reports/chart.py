@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 COLOURS = {
@@ -36,7 +37,7 @@ class Chart:
     bottom: float
 
 
-def nice_ceiling(value: int) -> int:
+def nice_ceiling(value: float) -> int:
     """The smallest 1, 2 or 5 times a power of ten that is at least ``value``."""
     if value <= 0:
         return 1
@@ -50,11 +51,14 @@ def nice_ceiling(value: int) -> int:
 
 def stacked_bars(
     days: list[dt.date],
-    counts: dict[dt.date, dict[str, int]],
+    counts: Mapping[dt.date, Mapping[str, float]],
     width: int = 760,
     height: int = 260,
+    colours: Mapping[str, str] = COLOURS,
+    title: Callable[[dt.date, str, float], str] | None = None,
 ) -> Chart:
-    """Bars per day, stacked by category in COLOURS order, scaled to the busiest day."""
+    """Bars per day, stacked by key in ``colours`` order (categories by default), scaled to
+    the highest day; ``title`` words each bar's tooltip (default ``day key: value``)."""
     left, top, bottom_margin = 44, 10, 28
     plot_h = height - top - bottom_margin
     bottom = top + plot_h
@@ -67,7 +71,7 @@ def stacked_bars(
     for index, day in enumerate(days):
         x = left + index * slot + (slot - bar_w) / 2
         y = float(bottom)
-        for category, colour in COLOURS.items():
+        for category, colour in colours.items():
             n = counts[day].get(category, 0)
             if not n:
                 continue
@@ -80,7 +84,7 @@ def stacked_bars(
                     round(bar_w, 1),
                     round(h, 1),
                     colour,
-                    f"{day.isoformat()} {category}: {n}",
+                    title(day, category, n) if title else f"{day.isoformat()} {category}: {n}",
                 )
             )
         if index % every == 0:

@@ -26,7 +26,7 @@ AGGREGATES = require(Permission.VIEW_AGGREGATES, post_from="query")
 GROUPS = ("by_category", "by_direction", "by_decision", "by_organisation_type")
 
 
-def _range(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]:
+def date_range(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]:
     today = clock.now().date()
     last = last or today
     return first or last - dt.timedelta(days=13), last
@@ -52,7 +52,7 @@ def reports_page(
     to: dt.date | None = None,
     post: str | None = None,
 ) -> Response:
-    first, last = _range(from_, to)
+    first, last = date_range(from_, to)
     choices = [p for p in posts_repository.all_posts(uow.session) if me.covers(p.code)]
     context = {**_report(uow, first, last, post), "post": post, "posts": choices}
     return render(request, "reports/summary.html", context)
@@ -65,7 +65,7 @@ def summary_csv(
     to: dt.date | None = None,
     post: str | None = None,
 ) -> Response:
-    first, last = _range(from_, to)
+    first, last = date_range(from_, to)
     result = summary(uow, first, last, post)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -106,7 +106,7 @@ def summary_csv(
 @router.get("/observer", dependencies=[require(Permission.VIEW_AGGREGATES)])
 def observer_page(request: Request, me: Me, uow: Uow) -> Response:
     """Aggregates only: post status and counts, for the posts in the observer's scope."""
-    first, last = _range(None, None)
+    first, last = date_range(None, None)
     mine = [p for p in posts_repository.all_posts(uow.session) if me.covers(p.code)]
     status = {p.code: posts.current_closure(uow, p.code) for p in mine}
     codes = [p.code for p in mine]

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.screening.scoring import THRESHOLD, compare_names
 
@@ -51,10 +52,9 @@ def screening_compare(
 
 
 def _factory() -> tuple[Settings, sessionmaker[Session]]:
-    from borderpost.db import make_engine, make_session_factory
 
     settings = Settings()
-    return settings, make_session_factory(make_engine(settings.resolved_database_url))
+    return settings, node_session_factory(settings)
 
 
 @watchlist_app.command("import")

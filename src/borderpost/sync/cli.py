@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session, sessionmaker
 
+from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
-from borderpost.db import make_engine, make_session_factory
 from borderpost.sync import ingest as ingest_mod
 from borderpost.sync import shipper
 
@@ -24,7 +24,7 @@ UrlOption = Annotated[str, typer.Option("--url", help="NATS server; default: syn
 
 def _node() -> tuple[Settings, sessionmaker[Session]]:
     settings = Settings()
-    return settings, make_session_factory(make_engine(settings.resolved_database_url))
+    return settings, node_session_factory(settings)
 
 
 def _url(settings: Settings, url: str) -> str:

@@ -27,7 +27,7 @@ from borderpost.crossings.recording import Replica, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.db import UnitOfWork
 from borderpost.errors import DomainError, NotFound, invalid
-from borderpost.sync import link
+from borderpost.sync import closures, link
 from borderpost.vocab import Category, Decision, Direction
 
 log = logging.getLogger(__name__)
@@ -67,12 +67,19 @@ def _update_crossing(uow: UnitOfWork, crossing_id: str, changes: dict[str, Any])
 
 
 def apply_event(uow: UnitOfWork, topic: str, payload: dict[str, Any]) -> str:
-    """Apply one shipped event; returns ``created``, ``updated`` or ``duplicate``."""
+    """Apply one shipped event; returns ``created``, ``updated`` or ``duplicate``.
+
+    Crossings (recorded, corrected, inspected) and closures (opened, ended).
+    """
     if topic == "crossing.corrected":
         return _update_crossing(uow, payload["crossing"], payload["changes"])
     if topic == "crossing.inspected":
         changes = {"decision": payload["decision"], "reasons": payload.get("reasons")}
         return _update_crossing(uow, payload["crossing"], changes)
+    if topic == "closure.opened":
+        return closures.apply_opened(uow, payload)
+    if topic == "closure.ended":
+        return closures.apply_ended(uow, payload)
     if topic != "crossing.recorded":
         raise invalid("topic", f"headquarters does not know the event {topic!r}")
     command = CrossingCreate.model_validate(

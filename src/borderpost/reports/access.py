@@ -1,0 +1,313 @@
+"""The access report: hours open, closures, refusals and waiting times, per post and day.
+
+Days are the post's own local days, inclusive at both ends, as in the summary report.
+Aggregates only: closures carry their reason and authority, never who recorded them.
+
+- **Hours scheduled**: the post's opening hours on each local day (``posts/hours.py``).
+- **Hours closed**: scheduled hours covered by a closure; **hours open** = scheduled - closed.
+  A closure's own duration (``closure_hours``) is counted whole, clipped to the period, in or
+  out of opening hours; an open-ended closure counts up to the end of the period.
+- **Refusal classes**, from the flags recording stores, first that applies: ``closed_post``
+  (``post_closed``), ``cargo_prohibited`` (``cargo_prohibited``), ``documents``
+  (``document_expired``), else ``screening_or_other`` (a watchlist hit, or the officer's own
+  reasons, which are free text and not classified).
+- **Waiting time**: crossing time minus arrival time (``arrived_at``), whole seconds, for the
+  crossings that have one; median and 90th percentile are nearest-rank (the value at rank
+  ceil(p * n) of the day's sorted waits; for an even count the median is the lower middle).
+  Crossings without an arrival time are counted as ``unknown``, never as a zero wait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    case,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy import (
+    cast as sql_cast,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from borderpost.crossings.model import Crossing
+from borderpost.db import UnitOfWork, UTCDateTime
+from borderpost.errors import invalid
+from borderpost.posts import hours
+from borderpost.posts import repository as posts_repository
+from borderpost.posts.model import Closure, Post
+from borderpost.posts.services import get_post
+from borderpost.reports.daily import MAX_DAYS
+from borderpost.vocab import Decision
+
+REFUSAL_CLASSES = ("closed_post", "cargo_prohibited", "documents", "screening_or_other")
+_FLAG_OF_CLASS = (
+    ("closed_post", "post_closed"),
+    ("cargo_prohibited", "cargo_prohibited"),
+    ("documents", "document_expired"),
+)
+_CROSSINGS = cast(Table, Crossing.__table__)
+
+
+class _WaitedSeconds(FunctionElement[int]):
+    """Whole seconds from ``arrived_at`` to ``time``, in each database's own arithmetic."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_WaitedSeconds, "sqlite")
+def _waited_sqlite(element: _WaitedSeconds, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(round((julianday({later}) - julianday({earlier})) * 86400.0) AS INTEGER)"
+
+
+@compiles(_WaitedSeconds, "postgresql")
+def _waited_postgres(element: _WaitedSeconds, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(round(extract(epoch FROM ({later} - {earlier}))) AS INTEGER)"
+
+
+def _hours(delta: dt.timedelta) -> float:
+    return round(delta.total_seconds() / 3600, 2)
+
+
+def _offsets(zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
+    """[(until, UTC offset in minutes)] covering [start, end): one entry per change of clocks."""
+
+    def offset(at: dt.datetime) -> int:
+        delta = at.astimezone(zone).utcoffset() or dt.timedelta()
+        return int(delta.total_seconds() // 60)
+
+    out: list[tuple[dt.datetime, int]] = []
+    here, current = start, offset(start)
+    while here < end:
+        step = min(here + dt.timedelta(days=1), end)
+        if offset(step - dt.timedelta(seconds=1)) != current:
+            lo, hi = here, step - dt.timedelta(seconds=1)
+            while hi - lo > dt.timedelta(seconds=1):  # the change, to the second
+                mid = lo + (hi - lo) / 2
+                lo, hi = (mid, hi) if offset(mid) == current else (lo, mid)
+            out.append((hi, current))
+            here, current = hi, offset(hi)
+            continue
+        here = step
+    out.append((end, current))
+    return out
+
+
+def _local_day(uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime) -> Any:
+    """The crossing's local day as an SQL expression: its time plus the offset in force.
+
+    A post's offset changes a few times a year at most, so a CASE on those instants is
+    exact and lets one indexed range scan group by local day in both databases.
+    """
+    time = _CROSSINGS.c.time
+    postgres = uow.session.get_bind().dialect.name == "postgresql"
+
+    def shifted(minutes: int) -> Any:
+        if postgres:
+            local = func.timezone("UTC", time) + func.make_interval(0, 0, 0, 0, 0, minutes)
+            return func.to_char(local, "YYYY-MM-DD")
+        return func.date(time, f"{minutes:+d} minutes")
+
+    spans = _offsets(post.zone, start, end)
+    if len(spans) == 1:
+        return shifted(spans[0][1])
+    whens = [(time < literal(until, UTCDateTime()), shifted(m)) for until, m in spans[:-1]]
+    return case(*whens, else_=shifted(spans[-1][1]))
+
+
+def _day_counts(
+    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime
+) -> dict[str, tuple[int, ...]]:
+    """day -> (crossings, refused, with an arrival time), from the report index alone."""
+    c = _CROSSINGS.c
+    day = _local_day(uow, post, start, end).label("day")
+    rows = uow.session.execute(
+        select(
+            day,
+            func.count(),
+            func.sum(case((c.decision == Decision.REFUSED.value, 1), else_=0)),
+            func.count(c.arrived_at),
+        )
+        .where(c.post_id == post.id, c.time >= start, c.time < end)
+        .group_by(day)
+    )
+    return {str(d): (int(n), int(refused or 0), int(known)) for d, n, refused, known in rows}
+
+
+def _day_waits(
+    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime
+) -> dict[str, dict[str, int | None]]:
+    """day -> nearest-rank median and 90th percentile of the waits with an arrival time."""
+    c = _CROSSINGS.c
+    day = _local_day(uow, post, start, end)
+    waited = _WaitedSeconds(c.time, c.arrived_at)
+    ranked = (
+        select(
+            day.label("day"),
+            waited.label("wait"),
+            func.row_number().over(partition_by=day, order_by=waited).label("rn"),
+            func.count().over(partition_by=day).label("n"),
+        )
+        .where(
+            c.post_id == post.id,
+            c.time >= start,
+            c.time < end,
+            c.arrived_at.is_not(None),
+        )
+        .subquery()
+    )
+    # ceil(n / 2) and ceil(9 n / 10) in integer arithmetic, the same in both databases.
+    median_rank = (ranked.c.n + 1) // 2
+    p90_rank = (ranked.c.n * 9 + 9) // 10
+    rows = uow.session.execute(
+        select(
+            ranked.c.day,
+            ranked.c.wait,
+            ranked.c.rn == median_rank,
+            ranked.c.rn == p90_rank,
+        ).where((ranked.c.rn == median_rank) | (ranked.c.rn == p90_rank))
+    )
+    out: dict[str, dict[str, int | None]] = {}
+    for day, wait, is_median, is_p90 in rows:
+        entry = out.setdefault(str(day), {"median_seconds": None, "p90_seconds": None})
+        if is_median:
+            entry["median_seconds"] = int(wait)
+        if is_p90:
+            entry["p90_seconds"] = int(wait)
+    return out
+
+
+def _refusals(uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """Refusals by class; the flags column is JSON text, matched as text in both databases."""
+    c = _CROSSINGS.c
+    flags_text = sql_cast(c.flags, String())
+    klass = case(
+        *((flags_text.like(f'%"{flag}"%'), literal(name)) for name, flag in _FLAG_OF_CLASS),
+        else_=literal("screening_or_other"),
+    )
+    rows = uow.session.execute(
+        select(klass, func.count())
+        .where(
+            c.post_id == post.id,
+            c.decision == Decision.REFUSED.value,
+            c.time >= start,
+            c.time < end,
+        )
+        .group_by(klass)
+    )
+    out = dict.fromkeys(REFUSAL_CLASSES, 0)
+    for name, n in rows:
+        out[name] += int(n)
+    return out
+
+
+def _closures(uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime) -> list[Closure]:
+    return posts_repository.closures_overlapping(uow.session, post, start, end)
+
+
+def post_access(uow: UnitOfWork, post: Post, first: dt.date, last: dt.date) -> dict[str, Any]:
+    """The access report of one post over ``first``..``last`` (local days, inclusive)."""
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    start, end = post.local_day_bounds(first, last)
+    closures = sorted(_closures(uow, post, start, end), key=lambda x: x.starts_at)
+    spans = [(max(x.starts_at, start), min(x.ends_at or end, end)) for x in closures]
+    counts = _day_counts(uow, post, start, end)
+    waits = _day_waits(uow, post, start, end)
+    out_days: list[dict[str, Any]] = []
+    scheduled_total = closed_total = dt.timedelta()
+    for day in days:
+        scheduled = hours.scheduled(post.opening_hours, day, post.zone)
+        closed = hours.overlap(scheduled, spans)
+        length = hours.length(scheduled)
+        scheduled_total += length
+        closed_total += closed
+        n, refused, known = counts.get(day.isoformat(), (0, 0, 0))
+        wait = waits.get(day.isoformat(), {"median_seconds": None, "p90_seconds": None})
+        out_days.append(
+            {
+                "day": day.isoformat(),
+                "hours_scheduled": _hours(length),
+                "hours_open": _hours(length - closed),
+                "hours_closed": _hours(closed),
+                "crossings": n,
+                "refused": refused,
+                "waiting": {"known": known, "unknown": n - known, **wait},
+            }
+        )
+    crossings = sum(d["crossings"] for d in out_days)
+    refused = sum(d["refused"] for d in out_days)
+    known = sum(d["waiting"]["known"] for d in out_days)
+    return {
+        "post": post.code,
+        "timezone": post.timezone,
+        "hours_scheduled": _hours(scheduled_total),
+        "hours_open": _hours(scheduled_total - closed_total),
+        "hours_closed": _hours(closed_total),
+        "closures_count": len(closures),
+        "closure_hours": _hours(hours.length(spans)),
+        "closures": [
+            {
+                "starts_at": x.starts_at.isoformat(),
+                "ends_at": x.ends_at.isoformat() if x.ends_at else None,
+                "reason": x.reason,
+                "authority": x.authority,
+                "hours_in_period": _hours(lo_hi[1] - lo_hi[0]),
+            }
+            for x, lo_hi in zip(closures, spans, strict=True)
+        ],
+        "crossings": crossings,
+        "refused": refused,
+        "refusal_share": round(refused / crossings, 4) if crossings else None,
+        "refusals_by_class": _refusals(uow, post, start, end),
+        "waiting": {"known": known, "unknown": crossings - known},
+        "days": out_days,
+    }
+
+
+def access(
+    uow: UnitOfWork, first: dt.date, last: dt.date, post_code: str | None = None
+) -> dict[str, Any]:
+    """The access report of one post, or of every post with network totals."""
+    if last < first:
+        raise invalid("to", "must not be before from")
+    if (last - first).days >= MAX_DAYS:
+        raise invalid("from", f"the range is limited to {MAX_DAYS} days")
+    posts = [get_post(uow, post_code)] if post_code else posts_repository.all_posts(uow.session)
+    by_post = [post_access(uow, post, first, last) for post in posts]
+    crossings = sum(p["crossings"] for p in by_post)
+    refused = sum(p["refused"] for p in by_post)
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "posts": [p.code for p in posts],
+        "network": {
+            "hours_scheduled": round(sum(p["hours_scheduled"] for p in by_post), 2),
+            "hours_open": round(sum(p["hours_open"] for p in by_post), 2),
+            "hours_closed": round(sum(p["hours_closed"] for p in by_post), 2),
+            "closures_count": sum(p["closures_count"] for p in by_post),
+            "closure_hours": round(sum(p["closure_hours"] for p in by_post), 2),
+            "crossings": crossings,
+            "refused": refused,
+            "refusal_share": round(refused / crossings, 4) if crossings else None,
+            "refusals_by_class": {
+                k: sum(p["refusals_by_class"][k] for p in by_post) for k in REFUSAL_CLASSES
+            },
+            "waiting": {
+                "known": sum(p["waiting"]["known"] for p in by_post),
+                "unknown": sum(p["waiting"]["unknown"] for p in by_post),
+            },
+        },
+        "by_post": by_post,
+    }

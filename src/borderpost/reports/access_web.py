@@ -1,0 +1,139 @@
+"""HTML routes of the access report: the page with its two charts, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from borderpost.accounts.authz import Me, require
+from borderpost.accounts.permissions import Permission
+from borderpost.api_support import Uow
+from borderpost.posts import repository as posts_repository
+from borderpost.reports.access import access
+from borderpost.reports.chart import stacked_bars
+from borderpost.reports.web import date_range
+from borderpost.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+AGGREGATES = require(Permission.VIEW_AGGREGATES, post_from="query")
+HOURS_COLOURS = {"open": "#59a14f", "closed": "#e15759"}
+WAIT_COLOURS = {"median": "#4e79a7", "p90": "#a0cbe8"}
+
+
+def _charts(report: dict[str, Any]) -> dict[str, Any]:
+    """Hours open vs closed a day (summed over the posts) and, for one post, waiting a day."""
+    days = [dt.date.fromisoformat(d) for d in _day_names(report)]
+    hours = {day: {"open": 0.0, "closed": 0.0} for day in days}
+    for block in report["by_post"]:
+        for row in block["days"]:
+            day = dt.date.fromisoformat(row["day"])
+            hours[day]["open"] += row["hours_open"]
+            hours[day]["closed"] += row["hours_closed"]
+    charts: dict[str, Any] = {
+        "hours": stacked_bars(
+            days, hours, colours=HOURS_COLOURS, title=lambda d, k, v: f"{d} {k}: {v:.2f} h"
+        )
+    }
+    if len(report["by_post"]) == 1:
+        # Percentiles of several posts do not add up: the waiting chart is per post.
+        waits: dict[dt.date, dict[str, float]] = {}
+        labels: dict[dt.date, tuple[str, str]] = {}
+        for row in report["by_post"][0]["days"]:
+            day, wait = dt.date.fromisoformat(row["day"]), row["waiting"]
+            median, p90 = wait["median_seconds"], wait["p90_seconds"]
+            if median is None or p90 is None:
+                waits[day] = {}
+                continue
+            # Drawn as the median with the rest of the way to the 90th percentile above it.
+            waits[day] = {"median": median / 60, "p90": (p90 - median) / 60}
+            labels[day] = (f"{median / 60:.1f}", f"{p90 / 60:.1f}")
+
+        def title(day: dt.date, key: str, _value: float) -> str:
+            median, p90 = labels[day]
+            if key == "median":
+                return f"{day} median: {median} min"
+            return f"{day} 90th percentile: {p90} min"
+
+        charts["waiting"] = stacked_bars(days, waits, colours=WAIT_COLOURS, title=title)
+    return charts
+
+
+def _day_names(report: dict[str, Any]) -> list[str]:
+    first, last = dt.date.fromisoformat(report["from"]), dt.date.fromisoformat(report["to"])
+    return [(first + dt.timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+
+
+@router.get("/reports/access", dependencies=[AGGREGATES])
+def access_page(
+    request: Request,
+    me: Me,
+    uow: Uow,
+    from_: Annotated[dt.date | None, Query(alias="from")] = None,
+    to: dt.date | None = None,
+    post: str | None = None,
+) -> Response:
+    first, last = date_range(from_, to)
+    choices = [p for p in posts_repository.all_posts(uow.session) if me.covers(p.code)]
+    report = access(uow, first, last, post)
+    context = {"report": report, "charts": _charts(report), "post": post, "posts": choices}
+    context |= {"hours_colours": HOURS_COLOURS, "wait_colours": WAIT_COLOURS}
+    return render(request, "reports/access.html", context)
+
+
+CSV_COLUMNS = [
+    "post",
+    "day",
+    "hours_scheduled",
+    "hours_open",
+    "hours_closed",
+    "crossings",
+    "refused",
+    "waiting_known",
+    "waiting_unknown",
+    "waiting_median_seconds",
+    "waiting_p90_seconds",
+]
+
+
+@router.get("/reports/access.csv", dependencies=[AGGREGATES])
+def access_csv(
+    uow: Uow,
+    from_: Annotated[dt.date | None, Query(alias="from")] = None,
+    to: dt.date | None = None,
+    post: str | None = None,
+) -> Response:
+    """One row per post and day; an unknown waiting time is an empty cell, never 0."""
+    first, last = date_range(from_, to)
+    report = access(uow, first, last, post)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for block in report["by_post"]:
+        for row in block["days"]:
+            wait = row["waiting"]
+            writer.writerow(
+                [
+                    block["post"],
+                    row["day"],
+                    row["hours_scheduled"],
+                    row["hours_open"],
+                    row["hours_closed"],
+                    row["crossings"],
+                    row["refused"],
+                    wait["known"],
+                    wait["unknown"],
+                    "" if wait["median_seconds"] is None else wait["median_seconds"],
+                    "" if wait["p90_seconds"] is None else wait["p90_seconds"],
+                ]
+            )
+    name = f"borderpost-access-{first.isoformat()}-{last.isoformat()}.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

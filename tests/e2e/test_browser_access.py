@@ -1,0 +1,46 @@
+"""The access report in a real browser: an observer picks a post and reads its charts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from tests.e2e.test_browser import _cli, _home, _login, _served, _shot, browser  # noqa: F401 - fixture
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+WAIT = 20_000  # ms: a ceiling for a busy machine, not a timing assertion
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _home_dir, env = _home(tmp_path_factory)
+    _cli(env, "demo", "--days", "2")  # the demo's crossings carry queue-ticket times
+    with _served(env) as url:
+        yield url
+
+
+def test_an_observer_reads_hours_open_and_waiting_times(
+    browser: object,  # noqa: F811 - the imported fixture
+    server: str,
+) -> None:
+    expect = playwright_api.expect
+    observer = _login(browser, server, "observer")
+    # Signed in once the sign-in has landed on the overview, not before: no race with it.
+    expect(observer).to_have_url(f"{server}/observer", timeout=WAIT)
+    observer.goto(f"{server}/reports")
+    observer.click("#to-access")
+    expect(observer.locator("h1")).to_have_text("Access report", timeout=WAIT)
+    # Every post: the hours chart only (percentiles of several posts do not add up).
+    expect(observer.locator("svg.chart")).to_have_count(1)
+    observer.select_option("#post", "AST-W")
+    observer.click("form.filters button[type=submit]")
+    expect(observer).to_have_url(re.compile(r"post=AST-W"), timeout=WAIT)
+    expect(observer.locator("svg.chart")).to_have_count(2, timeout=WAIT)
+    waiting = observer.locator("svg.chart").nth(1).locator("rect title")
+    expect(waiting.first).to_contain_text("median")
+    expect(observer.locator("table.days tbody tr").first).to_be_visible()
+    assert "post=AST-W" in (observer.locator("#csv").get_attribute("href") or "")
+    _shot(observer, "access-report")
+    observer.context.close()
