@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -166,6 +167,29 @@ def import_crossings(
     _run_import("crossings", file, strict, fmt, as_json)
 
 
+def _report(
+    build: Callable[..., dict[str, Any]],
+    from_: dt.datetime,
+    to: dt.datetime,
+    post: str | None,
+    as_json: bool,
+) -> dict[str, Any] | None:
+    """Run a report over the node's database; print it as JSON (then None) or return it."""
+    from borderpost.errors import DomainError
+
+    factory = node_session_factory(Settings())
+    try:
+        with UnitOfWork(factory, actor="system:report") as uow:
+            result = build(uow, from_.date(), to.date(), post)
+    except DomainError as exc:
+        errors.print(f"[red]error:[/] {exc.message}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return None
+    return result
+
+
 @report_app.command("summary")
 def report_summary(
     from_: Annotated[dt.datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day")],
@@ -174,19 +198,10 @@ def report_summary(
     as_json: JsonOpt = False,
 ) -> None:
     """Crossings counted by kind, category, direction, decision and organisation type."""
-    from borderpost.errors import DomainError
     from borderpost.reports.services import summary
 
-    settings = Settings()
-    factory = node_session_factory(settings)
-    try:
-        with UnitOfWork(factory, actor="system:report") as uow:
-            result = summary(uow, from_.date(), to.date(), post)
-    except DomainError as exc:
-        errors.print(f"[red]error:[/] {exc.message}")
-        raise typer.Exit(2) from exc
-    if as_json:
-        print(json.dumps(result, indent=2))
+    result = _report(summary, from_, to, post, as_json)
+    if result is None:
         return
     console.print(
         f"Crossings {result['from']} to {result['to']} at {', '.join(result['posts']) or '-'}"
@@ -212,19 +227,10 @@ def report_access(
     as_json: JsonOpt = False,
 ) -> None:
     """Hours open, closures, refusals by class and waiting times, per post and day."""
-    from borderpost.errors import DomainError
     from borderpost.reports.access import access
 
-    settings = Settings()
-    factory = node_session_factory(settings)
-    try:
-        with UnitOfWork(factory, actor="system:report") as uow:
-            result = access(uow, from_.date(), to.date(), post)
-    except DomainError as exc:
-        errors.print(f"[red]error:[/] {exc.message}")
-        raise typer.Exit(2) from exc
-    if as_json:
-        print(json.dumps(result, indent=2))
+    result = _report(access, from_, to, post, as_json)
+    if result is None:
         return
     console.print(f"Access {result['from']} to {result['to']}", highlight=False)
     for block in result["by_post"]:
