@@ -17,7 +17,7 @@ from borderpost.posts import repository as posts_repository
 from borderpost.reports.access import access
 from borderpost.reports.chart import stacked_bars
 from borderpost.reports.web import date_range
-from borderpost.web.templating import render
+from borderpost.web.templating import csv_download, render
 
 router = APIRouter(include_in_schema=False)
 AGGREGATES = require(Permission.VIEW_AGGREGATES, post_from="query")
@@ -132,8 +132,4 @@ def access_csv(
                 ]
             )
     name = f"borderpost-access-{first.isoformat()}-{last.isoformat()}.csv"
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(out.getvalue(), name)

@@ -19,7 +19,7 @@ from borderpost.posts import services as posts
 from borderpost.reports.chart import COLOURS, stacked_bars
 from borderpost.reports.daily import daily_by_category
 from borderpost.reports.services import summary
-from borderpost.web.templating import render
+from borderpost.web.templating import csv_download, render
 
 router = APIRouter(include_in_schema=False)
 AGGREGATES = require(Permission.VIEW_AGGREGATES, post_from="query")
@@ -96,11 +96,7 @@ def summary_csv(
                 ]
             )
     name = f"borderpost-summary-{first.isoformat()}-{last.isoformat()}.csv"
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(out.getvalue(), name)
 
 
 @router.get("/observer", dependencies=[require(Permission.VIEW_AGGREGATES)])

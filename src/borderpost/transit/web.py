@@ -17,7 +17,7 @@ from borderpost.reports.chart import histogram
 from borderpost.transit import services
 from borderpost.transit.pairing import TransitState
 from borderpost.transit.schemas import TransitRead
-from borderpost.web.templating import render
+from borderpost.web.templating import csv_download, render
 
 router = APIRouter(include_in_schema=False)
 READ = require(Permission.READ_CROSSINGS, post_from="query")
@@ -130,8 +130,4 @@ def transits_csv(
             ]
         )
     name = f"borderpost-transits-{corridor.code}-{period.first}-{period.last}.csv"
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(out.getvalue(), name)

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from borderpost.accounts.authz import csrf_token
@@ -65,3 +65,12 @@ def render(
     }
     html = environment(lang).get_template(template).render(data)
     return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def csv_download(text: str, name: str) -> Response:
+    """A CSV file the browser saves as ``name`` (reports and transit exports)."""
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
