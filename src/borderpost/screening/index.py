@@ -34,6 +34,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
+from . import kernels
 from .model import Hit, PersonEntry, Query
 from .names import (
     _ARABIC_FUSE,
@@ -64,6 +65,7 @@ from .scoring import (
     date_adjustment,
     explain_name_match,
     flat_key_similarity,
+    key_similarity,
     match_names,
     middle_parts,
     name_match,
@@ -625,49 +627,36 @@ class PersonIndex:
     def _approx_scores(
         self, cand: np.ndarray, best: np.ndarray, qt: list[NameToken], query: Query
     ) -> np.ndarray:
-        """Vectorised version of ``scoring.combine`` (greedy alignment, no middle-part
-        factor) plus birth date and nationality adjustments."""
-        nq = len(qt)
+        """``scoring.combine`` approximated per candidate (greedy alignment, no middle-part
+        factor) plus birth date and nationality adjustments, in one compiled pass."""
         q_opt = np.array([t.optional for t in qt])
-        q_core_idx = np.flatnonzero(~q_opt) if (~q_opt).any() else np.arange(nq)
-        nq_core = len(q_core_idx)
-        rec = np.take(self._n_rec, cand, axis=0)
-        lens = (rec[:, 0] & 255).astype(np.int64)
-        e_core = (rec[:, 0] >> 8).astype(np.int64)
-        e_core = np.where(e_core > 0, e_core, lens)
-        k = np.maximum(np.minimum(nq_core, e_core), 1)
-        srt = -np.sort(-best[:, q_core_idx], axis=1)  # descending per name
-        csum = np.cumsum(srt, axis=1)
-        rows = np.arange(len(cand))
-        score = 0.5 * csum[rows, k - 1] / k + 0.5 * srt[rows, k - 1]
-        diff = np.abs(e_core - nq_core)
-        score -= np.minimum(EXTRA_PART_PENALTY * diff, EXTRA_PART_PENALTY_MAX)
-        score -= np.where((k == 1) & (np.maximum(e_core, nq_core) > 1), SINGLE_PART_PENALTY, 0.0)
+        core = np.flatnonzero(~q_opt) if (~q_opt).any() else np.arange(len(qt))
         qd = parse_date(query.birth_date) if query.birth_date else None
+        q_year, q_code, q_full = -1, -1, False
         if qd is not None:
-            full_q = qd[1] > 0 and qd[2] > 0
-            qcode = qd[0] * 10000 + qd[1] * 100 + qd[2]
-            adj = np.full(len(cand), -np.inf)
-            for col in (rec[:, 1], rec[:, 2]):
-                y = col // 10000
-                md = col % 10000
-                a = np.where(
-                    (col == qcode) & full_q,
-                    DOB_EQUAL,
-                    np.where(
-                        y == qd[0],
-                        np.where((md == 0) | (not full_q), DOB_YEAR_EQUAL, 0.0),
-                        np.where(np.abs(y - qd[0]) == 1, DOB_NEAR, DOB_DIFFERS),
-                    ),
-                )
-                adj = np.maximum(adj, np.where(col >= 0, a, -np.inf))
-            score += np.where(np.isfinite(adj), adj, 0.0)
+            q_year, q_code = qd[0], qd[0] * 10000 + qd[1] * 100 + qd[2]
+            q_full = qd[1] > 0 and qd[2] > 0
         qn = normalise_country(query.nationality)
-        if qn:
-            cid = self._country_ids.get(qn, -1)
-            nat = rec[:, 3]
-            score += np.where(nat == 0, 0.0, np.where(nat == cid, NAT_EQUAL, NAT_DIFFERS))
-        return np.asarray(score, dtype=np.float64)
+        q_nat = self._country_ids.get(qn, -1) if qn else 0
+        return kernels.approx_scores(
+            self._n_rec,
+            cand,
+            best,
+            core.astype(np.int64),
+            EXTRA_PART_PENALTY,
+            EXTRA_PART_PENALTY_MAX,
+            SINGLE_PART_PENALTY,
+            q_year,
+            q_code,
+            q_full,
+            DOB_EQUAL,
+            DOB_YEAR_EQUAL,
+            DOB_NEAR,
+            DOB_DIFFERS,
+            q_nat,
+            NAT_EQUAL,
+            NAT_DIFFERS,
+        )
 
     # ------------------------------------------------------------------------- details
     def _name_text(self, nid: int) -> str:
@@ -695,21 +684,23 @@ class PersonIndex:
     def _part_similarities(
         self, qt: list[NameToken], names: list[int]
     ) -> tuple[dict[int, int], list[list[float]]]:
-        """``key_similarity`` of every query part against every part of ``names``: one
-        vectorised pass per query part (the same values, tested), instead of one Python
-        call per (query part, name part) pair.
+        """``key_similarity`` of every query part against every part of ``names``.
+
+        One call per (query part, vocabulary id) pair: for the few dozen ids of the names
+        re-scored, 3-4 times faster compiled than the vectorised pass used for the
+        vocabulary look-up (which pays off at hundreds of ids), and a pair seen before is a
+        cache hit (benchmarks/RESULTS.md, "Screening", session 4).
 
         Returns the column of each vocabulary id and one row of similarities per query part.
         """
         offs = self._a_off
         vids = sorted({v for nid in names for v in self._a_tok[offs[nid] : offs[nid + 1]].tolist()})
         col = {v: c for c, v in enumerate(vids)}
-        rows: list[list[float]] = []
-        for t in qt:
-            got, sims = self._vocab_similarity(t, vids, prefilter=False)
-            row = np.zeros(len(vids), dtype=np.float64)
-            row[np.searchsorted(vids, got)] = sims
-            rows.append(row.tolist())
+        vk, va, varab = self._v_key, self._v_alt, self._v_arabic
+        parts = [(vk[v], va[v], varab[v] == 1) for v in vids]
+        rows = [
+            [key_similarity(t.key, t.alt, t.arabic, k, a, ar) for k, a, ar in parts] for t in qt
+        ]
         return col, rows
 
     def _exact_name_match(

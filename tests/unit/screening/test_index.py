@@ -2,6 +2,7 @@
 
 import random
 
+import numpy as np
 import pytest
 
 import screening_data as data
@@ -9,12 +10,23 @@ from borderpost.screening import THRESHOLD, PersonEntry, PersonIndex, Query, com
 from borderpost.screening.index import _FORMS, _ROLES
 from borderpost.screening.names import parse_name
 from borderpost.screening.scoring import (
+    DOB_DIFFERS,
+    DOB_EQUAL,
+    DOB_NEAR,
+    DOB_YEAR_EQUAL,
+    EXTRA_PART_PENALTY,
+    EXTRA_PART_PENALTY_MAX,
+    NAT_DIFFERS,
+    NAT_EQUAL,
+    SINGLE_PART_PENALTY,
     batch_key_similarity,
     date_adjustment,
     explain_name_match,
     key_similarity,
     match_names,
     nationality_adjustment,
+    normalise_country,
+    parse_date,
 )
 
 
@@ -79,14 +91,19 @@ def test_explanations_equal_those_of_match_names(planted_index) -> None:  # type
 
 
 def test_part_similarities_equal_the_scalar_function(planted_index) -> None:  # type: ignore[no-untyped-def]
+    """Both ways the index computes part similarities: the vectorised pass of the
+    vocabulary look-up and the per-pair one of the re-scoring."""
     idx, queries = planted_index
     for q in queries[:20]:
         qt = list(parse_name(q.name).tokens)
         names = list(range(0, len(idx._a_entry), 97))[:40]
         col, rows = idx._part_similarities(qt, names)
-        for vid, c in col.items():
-            for t, row in zip(qt, rows, strict=True):
-                assert row[c] == key_similarity(
+        vids = sorted(col)
+        for t, row in zip(qt, rows, strict=True):
+            got, sims = idx._vocab_similarity(t, vids, prefilter=False)
+            vectorised = dict(zip(got.tolist(), sims.tolist(), strict=True))
+            for vid in vids:
+                scalar = key_similarity(
                     t.key,
                     t.alt,
                     t.arabic,
@@ -94,6 +111,68 @@ def test_part_similarities_equal_the_scalar_function(planted_index) -> None:  # 
                     idx._v_alt[vid],
                     bool(idx._v_arabic[vid]),
                 )
+                assert row[col[vid]] == scalar
+                assert vectorised[vid] == pytest.approx(scalar, abs=1e-12)
+
+
+def _approx_reference(idx, cand, best, qt, query):  # type: ignore[no-untyped-def]
+    """The approximate ranking as numpy calls (what index.py did before the kernel)."""
+    nq = len(qt)
+    q_opt = np.array([t.optional for t in qt])
+    core = np.flatnonzero(~q_opt) if (~q_opt).any() else np.arange(nq)
+    rec = np.take(idx._n_rec, cand, axis=0)
+    lens = (rec[:, 0] & 255).astype(np.int64)
+    e_core = (rec[:, 0] >> 8).astype(np.int64)
+    e_core = np.where(e_core > 0, e_core, lens)
+    k = np.maximum(np.minimum(len(core), e_core), 1)
+    srt = -np.sort(-best[:, core], axis=1)
+    csum = np.cumsum(srt, axis=1)
+    rows = np.arange(len(cand))
+    score = 0.5 * csum[rows, k - 1] / k + 0.5 * srt[rows, k - 1]
+    score -= np.minimum(EXTRA_PART_PENALTY * np.abs(e_core - len(core)), EXTRA_PART_PENALTY_MAX)
+    score -= np.where((k == 1) & (np.maximum(e_core, len(core)) > 1), SINGLE_PART_PENALTY, 0.0)
+    qd = parse_date(query.birth_date) if query.birth_date else None
+    if qd is not None:
+        full = qd[1] > 0 and qd[2] > 0
+        code = qd[0] * 10000 + qd[1] * 100 + qd[2]
+        adj = np.full(len(cand), -np.inf)
+        for c in (rec[:, 1], rec[:, 2]):
+            y, md = c // 10000, c % 10000
+            a = np.where(
+                (c == code) & full,
+                DOB_EQUAL,
+                np.where(
+                    y == qd[0],
+                    np.where((md == 0) | (not full), DOB_YEAR_EQUAL, 0.0),
+                    np.where(np.abs(y - qd[0]) == 1, DOB_NEAR, DOB_DIFFERS),
+                ),
+            )
+            adj = np.maximum(adj, np.where(c >= 0, a, -np.inf))
+        score += np.where(np.isfinite(adj), adj, 0.0)
+    qn = normalise_country(query.nationality)
+    if qn:
+        cid = idx._country_ids.get(qn, -1)
+        nat = rec[:, 3]
+        score += np.where(nat == 0, 0.0, np.where(nat == cid, NAT_EQUAL, NAT_DIFFERS))
+    return score
+
+
+def test_compiled_approximate_ranking_equals_the_numpy_formula(planted_index) -> None:  # type: ignore[no-untyped-def]
+    idx, queries = planted_index
+    rng = np.random.default_rng(3)
+    for q in queries[:30]:
+        qt = list(parse_name(q.name).tokens)
+        cand = np.sort(rng.choice(len(idx._a_entry), size=300, replace=False)).astype(np.int64)
+        best = rng.random((len(cand), len(qt)), dtype=np.float32)
+        best[rng.random(best.shape) < 0.3] = 0.0
+        for query in (
+            Query(q.name, q.birth_date, q.nationality),
+            Query(q.name, (q.birth_date or "1970")[:4], "XX"),
+            Query(q.name),
+        ):
+            got = idx._approx_scores(cand, best, qt, query)
+            want = _approx_reference(idx, cand, best, qt, query)
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
 
 
 # Names the build's fast path must read exactly as the parser does: particles and
