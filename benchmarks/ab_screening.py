@@ -1,6 +1,7 @@
 """A/B of the person index: the working tree against a git revision, in one process.
 
-    .venv/bin/python -m benchmarks.ab_screening [--against REV] [--entries 1000000] [--rounds 6]
+    .venv/bin/python -m benchmarks.ab_screening [--against REV] [--compile] [--entries 1000000]
+        [--rounds 6]
 
 On a machine shared with other jobs, two benchmark runs minutes apart differ by more than
 most changes do. This runs both versions side by side instead: the revision's five pure
@@ -31,11 +32,16 @@ import numpy as np
 from benchmarks.bench_screening import generate, machine_line
 
 MODULES = ("index", "scoring", "names", "model", "countries")
+OPTIONAL = ("kernels",)  # not in every revision; never compiled with mypyc (numba's own)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_revision(rev: str, into: Path) -> ModuleType:
-    """The revision's matcher modules as package ``screening_at_<rev>``; returns its index."""
+def load_revision(rev: str, into: Path, *, compile: bool = False) -> ModuleType:
+    """The revision's matcher modules as package ``screening_at_<rev>``; returns its index.
+
+    With ``compile``, the five modules are compiled with mypyc first (with the project's
+    ``mypyc.ini``, as ``setup.py`` does; a minute or two), so that a compiled working tree
+    is compared with a compiled revision."""
     name = "screening_at_" + "".join(c if c.isalnum() else "_" for c in rev)
     package = into / name
     package.mkdir()
@@ -49,6 +55,23 @@ def load_revision(rev: str, into: Path) -> ModuleType:
             text=True,
         ).stdout
         (package / f"{module}.py").write_text(source)
+    for module in OPTIONAL:
+        shown = subprocess.run(
+            ["git", "show", f"{rev}:src/borderpost/screening/{module}.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if shown.returncode == 0:
+            (package / f"{module}.py").write_text(shown.stdout)
+    if compile:
+        sources = [f"{name}/{m}.py" for m in MODULES]
+        subprocess.run(
+            [sys.executable, "-m", "mypyc", "--config-file", str(ROOT / "mypyc.ini"), *sources],
+            cwd=into,
+            check=True,
+            capture_output=True,
+        )
     sys.path.insert(0, str(into))
     return importlib.import_module(f"{name}.index")
 
@@ -69,12 +92,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--rounds", type=int, default=6)
+    ap.add_argument(
+        "--compile", action="store_true", help="compile the revision with mypyc as well"
+    )
     args = ap.parse_args(argv)
     print(machine_line())
     from borderpost.screening import index as ours
 
     with tempfile.TemporaryDirectory() as tmp:
-        theirs = load_revision(args.against, Path(tmp))
+        t = time.perf_counter()
+        theirs = load_revision(args.against, Path(tmp), compile=args.compile)
+        compiled = "compiled" if args.compile else "pure Python"
+        print(f"{args.against}: loaded ({compiled}) in {time.perf_counter() - t:.0f} s", flush=True)
         entries, queries = generate(args.entries, args.seed)
         versions: dict[str, tuple[Any, Any]] = {}
         for label, module in (("working tree", ours), (args.against, theirs)):

@@ -60,11 +60,14 @@ from .scoring import (
     NAT_DIFFERS,
     NAT_EQUAL,
     SINGLE_PART_PENALTY,
+    VOWEL_MOVED,
+    VOWEL_ONLY,
+    VOWEL_ONLY_SHORT,
     FlatKeys,
+    _cv,
     batch_key_similarity,
     date_adjustment,
     explain_name_match,
-    flat_key_similarity,
     key_similarity,
     match_names,
     middle_parts,
@@ -343,6 +346,12 @@ class PersonIndex:
                 per_vid[vid] = 1
         self._vf_key = flat
         self._vf = FlatKeys.of(flat)
+        # the same keys as code-point matrices for kernels.flat_similarity (views: no copy)
+        self._vf_codes = (
+            kernels.codes(self._vf.key),
+            kernels.codes(self._vf.skel),
+            kernels.codes(self._vf.cv),
+        )
         self._vf_off = np.zeros(v + 1, dtype=np.int64)
         np.cumsum(per_vid, out=self._vf_off[1:])
         # entries: first two dates and first nationality for the vectorised stage
@@ -443,11 +452,29 @@ class PersonIndex:
             seg = np.zeros(len(f), dtype=np.int64)
             np.cumsum(lens[:-1], out=seg[1:])
             pos = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(seg - starts, lens)
-            vf_key = self._vf_key
+            group = np.repeat(np.arange(len(f), dtype=np.int64), lens)
+            q = [t.key, *t.alt.split("|")] if t.alt else [t.key]
+            qs = [skeleton(k) for k in q]
+            vf = self._vf
             vids.append(f)
             sims.append(
-                flat_key_similarity(
-                    t.key, t.alt, [vf_key[p] for p in pos.tolist()], self._vf.take(pos), seg
+                kernels.flat_similarity(
+                    kernels.codes(np.array(q, dtype=str)),
+                    np.array([len(k) for k in q], dtype=np.int64),
+                    kernels.codes(np.array(qs, dtype=str)),
+                    np.array([len(k) for k in qs], dtype=np.int64),
+                    kernels.codes(np.array([_cv(k) for k in q], dtype=str)),
+                    self._vf_codes[0],
+                    vf.length,
+                    self._vf_codes[1],
+                    vf.skel_length,
+                    self._vf_codes[2],
+                    pos,
+                    group,
+                    len(f),
+                    VOWEL_ONLY,
+                    VOWEL_ONLY_SHORT,
+                    VOWEL_MOVED,
                 )
             )
         if slow:

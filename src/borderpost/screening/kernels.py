@@ -96,3 +96,140 @@ def approx_scores(*args: Any) -> np.ndarray:
     """See ``PersonIndex._approx_scores``."""
     out: np.ndarray = _approx_scores(*args)
     return out
+
+
+@njit(cache=True, nogil=True)
+def _levenshtein(a: np.ndarray, la: int, b: np.ndarray, lb: int, row: np.ndarray) -> int:
+    """Edit distance of ``a[:la]`` and ``b[:lb]`` (unit costs); ``row`` holds lb + 1 ints."""
+    for j in range(lb + 1):
+        row[j] = j
+    for i in range(1, la + 1):
+        diag = row[0]
+        row[0] = i
+        ai = a[i - 1]
+        for j in range(1, lb + 1):
+            up = row[j]
+            cost = 0 if ai == b[j - 1] else 1
+            v = diag + cost
+            if up + 1 < v:
+                v = up + 1
+            if row[j - 1] + 1 < v:
+                v = row[j - 1] + 1
+            row[j] = v
+            diag = up
+    return int(row[lb])
+
+
+@njit(cache=True, nogil=True)
+def _same(a: np.ndarray, b: np.ndarray, n: int) -> bool:
+    for i in range(n):  # noqa: SIM110 (numba compiles a loop, not all() over a generator)
+        if a[i] != b[i]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _flat_similarity(
+    q_key: np.ndarray,
+    q_len: np.ndarray,
+    q_skel: np.ndarray,
+    q_skel_len: np.ndarray,
+    q_cv: np.ndarray,
+    f_key: np.ndarray,
+    f_len: np.ndarray,
+    f_skel: np.ndarray,
+    f_skel_len: np.ndarray,
+    f_cv: np.ndarray,
+    pos: np.ndarray,
+    group: np.ndarray,
+    n_groups: int,
+    vowel_only: float,
+    vowel_only_short: float,
+    vowel_moved: float,
+) -> np.ndarray:
+    out = np.zeros(n_groups, dtype=np.float64)
+    row = np.empty(max(f_key.shape[1], q_key.shape[1]) + 1, dtype=np.int64)
+    for x in range(len(pos)):
+        f = pos[x]
+        lf = f_len[f]
+        best = 0.0
+        for qi in range(q_key.shape[0]):
+            lq = q_len[qi]
+            if lq == lf and _same(q_key[qi], f_key[f], lq):
+                best = 1.0
+                break
+            m = max(lq, lf)
+            sim = 1.0 if m == 0 else 1.0 - _levenshtein(q_key[qi], lq, f_key[f], lf, row) / m
+            if (
+                lq == lf
+                and q_skel_len[qi] == f_skel_len[f]
+                and _same(q_skel[qi], f_skel[f], q_skel_len[qi])
+            ):
+                if _same(q_cv[qi], f_cv[f], lq):
+                    boost = (
+                        vowel_only
+                        if q_skel_len[qi] >= 2
+                        else (vowel_only_short if lq >= 3 else 0.0)
+                    )
+                else:
+                    boost = vowel_moved if q_skel_len[qi] >= 3 else 0.0
+                if boost > sim:
+                    sim = boost
+            if sim > best:
+                best = sim
+        g = group[x]
+        if best > out[g]:
+            out[g] = best
+    return out
+
+
+def codes(keys: np.ndarray) -> np.ndarray:
+    """A numpy str array as a matrix of code points, one row per key, zero-padded."""
+    if keys.dtype.itemsize == 0 or len(keys) == 0:
+        return np.zeros((len(keys), 1), dtype=np.uint32)
+    return np.ascontiguousarray(keys).view(np.uint32).reshape(len(keys), -1)
+
+
+def flat_similarity(
+    q_key: np.ndarray,
+    q_len: np.ndarray,
+    q_skel: np.ndarray,
+    q_skel_len: np.ndarray,
+    q_cv: np.ndarray,
+    f_key: np.ndarray,
+    f_len: np.ndarray,
+    f_skel: np.ndarray,
+    f_skel_len: np.ndarray,
+    f_cv: np.ndarray,
+    pos: np.ndarray,
+    group: np.ndarray,
+    n_groups: int,
+    vowel_only: float,
+    vowel_only_short: float,
+    vowel_moved: float,
+) -> np.ndarray:
+    """``scoring.flat_key_similarity`` as one compiled loop: query keys (key and alternates,
+    with skeletons and consonant/vowel patterns, as code-point matrices from ``codes``)
+    against the flat vocabulary keys at ``pos``; per ``group`` (0 .. n_groups - 1, the
+    vocabulary id each flat key belongs to) the best similarity. The Levenshtein similarity
+    is rapidfuzz's ``normalized_similarity``, 1 - distance / longer length, computed the
+    same way (equal values, tested)."""
+    out: np.ndarray = _flat_similarity(
+        q_key,
+        q_len,
+        q_skel,
+        q_skel_len,
+        q_cv,
+        f_key,
+        f_len,
+        f_skel,
+        f_skel_len,
+        f_cv,
+        pos,
+        group,
+        n_groups,
+        vowel_only,
+        vowel_only_short,
+        vowel_moved,
+    )
+    return out

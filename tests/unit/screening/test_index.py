@@ -115,6 +115,29 @@ def test_part_similarities_equal_the_scalar_function(planted_index) -> None:  # 
                 assert vectorised[vid] == pytest.approx(scalar, abs=1e-12)
 
 
+def test_compiled_vocabulary_similarity_equals_the_scalar_function(planted_index) -> None:  # type: ignore[no-untyped-def]
+    """The vocabulary look-up's compiled Levenshtein pass gives exactly ``key_similarity``
+    (rapidfuzz's normalised similarity and the vowel rules), for every kind of key."""
+    idx, queries = planted_index
+    vids = list(range(0, len(idx._v_key), max(1, len(idx._v_key) // 600)))
+    checked = 0
+    for q in queries:
+        for t in parse_name(q.name).tokens:
+            got, sims = idx._vocab_similarity(t, vids, prefilter=False)
+            for vid, sim in zip(got.tolist(), sims.tolist(), strict=True):
+                want = key_similarity(
+                    t.key,
+                    t.alt,
+                    t.arabic,
+                    idx._v_key[vid],
+                    idx._v_alt[vid],
+                    bool(idx._v_arabic[vid]),
+                )
+                assert sim == pytest.approx(want, abs=1e-12), (t.key, idx._v_key[vid])
+                checked += 1
+    assert checked > 10_000
+
+
 def _approx_reference(idx, cand, best, qt, query):  # type: ignore[no-untyped-def]
     """The approximate ranking as numpy calls (what index.py did before the kernel)."""
     nq = len(qt)
