@@ -83,6 +83,7 @@ __all__ = ["Hit", "PersonEntry", "PersonIndex", "Query"]
 TOKEN_MIN_SIMILARITY = 0.55
 _MAX_QUERY_PARTS = 8
 RERANK_MARGIN = 0.10
+_FEW_PAIRS = 32  # up to this many Arabic-script look-ups go pair by pair (see _vocab_similarity)
 GENERATE_MIN_SIMILARITY = 0.70
 _SIM_BITS = 7  # similarity bits in a candidate's sort key
 _SIM_MAX = (1 << _SIM_BITS) - 1
@@ -477,7 +478,20 @@ class PersonIndex:
                     VOWEL_MOVED,
                 )
             )
-        if slow:
+        if 0 < len(slow) <= _FEW_PAIRS:
+            # a few Arabic-script ids (a Latin or Cyrillic part's neighbours): per pair,
+            # compiled and cached, is cheaper than the prefilter and the batched pass
+            vids.append(np.array(slow, dtype=np.int64))
+            sims.append(
+                np.array(
+                    [
+                        key_similarity(t.key, t.alt, t.arabic, vk[v], va[v], varab[v] == 1)
+                        for v in slow
+                    ],
+                    dtype=np.float64,
+                )
+            )
+        elif slow:
             cl = self._prefilter(t, slow) if prefilter else slow
             vids.append(np.array(cl, dtype=np.int64))
             sims.append(
