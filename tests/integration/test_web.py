@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +14,7 @@ from tests.factories import make_post
 from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, sign_in
 
+from borderpost import clock
 from borderpost.crossings.model import Crossing
 from borderpost.db import UnitOfWork
 
@@ -139,6 +142,26 @@ def test_post_page_lists_crossings_with_filters_and_paging(factory: Factory) -> 
         assert "NAME0" in second.text
         filtered = client.get("/posts/P-A/crossings", params={"decision": "refused"})
         assert "No crossings." in filtered.text
+
+
+@pytest.mark.parametrize("utc_hour", [9, 21])
+def test_reports_default_range_ends_on_the_posts_local_today(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch, utc_hour: int
+) -> None:
+    # P-A keeps Asia/Baku time (UTC+4): at 21:00 UTC its day is already the next one, and a
+    # crossing recorded then must be in the default report, in the chart and in the CSV.
+    moment = dt.datetime(2026, 6, 15, utc_hour, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    local_day = moment.astimezone(ZoneInfo("Asia/Baku")).date().isoformat()
+    with TestClient(_app(factory)) as client:
+        csrf = sign_in(client, "off")
+        client.post("/posts/P-A/booth", data={**PERSON, "csrf_token": csrf}, headers=HTMX)
+        page = client.get("/reports", params={"post": "P-A"})
+        assert f"{local_day} civilian: 1" in page.text
+        csv = client.get("/reports/summary.csv", params={"post": "P-A"})
+        assert f",{local_day},P-A,total,,1,0" in csv.text
+        access = client.get("/reports/access.csv", params={"post": "P-A"})
+        assert f"P-A,{local_day}," in access.text
 
 
 def test_reports_page_has_a_chart_and_csv(factory: Factory) -> None:

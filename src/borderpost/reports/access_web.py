@@ -16,7 +16,7 @@ from borderpost.api_support import Uow
 from borderpost.posts import repository as posts_repository
 from borderpost.reports.access import access
 from borderpost.reports.chart import stacked_bars
-from borderpost.reports.web import date_range
+from borderpost.reports.web import date_range, local_today
 from borderpost.web.templating import csv_download, render
 
 router = APIRouter(include_in_schema=False)
@@ -77,7 +77,7 @@ def access_page(
     to: dt.date | None = None,
     post: str | None = None,
 ) -> Response:
-    first, last = date_range(from_, to)
+    first, last = date_range(from_, to, local_today(uow.session, post))
     choices = [p for p in posts_repository.all_posts(uow.session) if me.covers(p.code)]
     report = access(uow, first, last, post)
     context = {"report": report, "charts": _charts(report), "post": post, "posts": choices}
@@ -108,7 +108,7 @@ def access_csv(
     post: str | None = None,
 ) -> Response:
     """One row per post and day; an unknown waiting time is an empty cell, never 0."""
-    first, last = date_range(from_, to)
+    first, last = date_range(from_, to, local_today(uow.session, post))
     report = access(uow, first, last, post)
     out = io.StringIO()
     writer = csv.writer(out)

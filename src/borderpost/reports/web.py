@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from borderpost import clock
 from borderpost.accounts.authz import Me, require
@@ -16,6 +18,7 @@ from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.posts import repository as posts_repository
 from borderpost.posts import services as posts
+from borderpost.posts.model import Post
 from borderpost.reports.chart import COLOURS, stacked_bars
 from borderpost.reports.daily import daily_by_category
 from borderpost.reports.services import summary
@@ -26,9 +29,28 @@ AGGREGATES = require(Permission.VIEW_AGGREGATES, post_from="query")
 GROUPS = ("by_category", "by_direction", "by_decision", "by_organisation_type")
 
 
-def date_range(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]:
-    today = clock.now().date()
-    last = last or today
+def local_today(session: Session, post: str | None = None) -> dt.date:
+    """Today where it is latest among the posts a report covers (``post``, else all).
+
+    Days in reports are the posts' local days: at 22:00 UTC a post at UTC+4 is already on
+    tomorrow, and a default range ending on the UTC date would leave its crossings out."""
+    if post is None:
+        return latest_date(posts_repository.all_posts(session))
+    one = posts_repository.post_by_code(session, post)
+    return latest_date([one] if one is not None else [])
+
+
+def latest_date(posts: Iterable[Post]) -> dt.date:
+    """The latest of the posts' local dates now; UTC's date when there are none."""
+    now = clock.now()
+    return max((now.astimezone(p.zone).date() for p in posts), default=now.date())
+
+
+def date_range(
+    first: dt.date | None, last: dt.date | None, today: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
+    """The days asked for; by default the fourteen days ending ``today`` (UTC's if unsaid)."""
+    last = last or today or clock.now().date()
     return first or last - dt.timedelta(days=13), last
 
 
@@ -52,7 +74,7 @@ def reports_page(
     to: dt.date | None = None,
     post: str | None = None,
 ) -> Response:
-    first, last = date_range(from_, to)
+    first, last = date_range(from_, to, local_today(uow.session, post))
     choices = [p for p in posts_repository.all_posts(uow.session) if me.covers(p.code)]
     context = {**_report(uow, first, last, post), "post": post, "posts": choices}
     return render(request, "reports/summary.html", context)
@@ -65,7 +87,7 @@ def summary_csv(
     to: dt.date | None = None,
     post: str | None = None,
 ) -> Response:
-    first, last = date_range(from_, to)
+    first, last = date_range(from_, to, local_today(uow.session, post))
     result = summary(uow, first, last, post)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -102,8 +124,8 @@ def summary_csv(
 @router.get("/observer", dependencies=[require(Permission.VIEW_AGGREGATES)])
 def observer_page(request: Request, me: Me, uow: Uow) -> Response:
     """Aggregates only: post status and counts, for the posts in the observer's scope."""
-    first, last = date_range(None, None)
     mine = [p for p in posts_repository.all_posts(uow.session) if me.covers(p.code)]
+    first, last = date_range(None, None, latest_date(mine))
     status = {p.code: posts.current_closure(uow, p.code) for p in mine}
     codes = [p.code for p in mine]
     daily = daily_by_category(uow, first, last, codes)
