@@ -9,7 +9,7 @@ PORT ?= 8000
 # The PostgreSQL server the tests use (a scratch database is made in it and dropped after).
 export BORDERPOST_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint types migrations-check postgres nats install clean
+.PHONY: run test lint types migrations-check postgres nats tools install clean
 
 # The screening matcher's core is compiled at install (setup.py): an edit of one of these
 # sources installs again, so that tests never run an old compiled copy.
@@ -44,6 +44,10 @@ types: $(VENV)/.installed
 postgres:
 	@bash scripts/ensure-postgres.sh
 
+# Chromium for the browser tests, tesseract and the OCR-B font for reading document images.
+tools:
+	@bash scripts/ensure-tools.sh
+
 # The sync tests talk to a real NATS JetStream server.
 nats:
 	@bash scripts/ensure-nats.sh
@@ -56,7 +60,7 @@ migrations-check: $(VENV)/.installed postgres
 	status=$$?; rm -rf "$$tmp"; [ $$status -eq 0 ]
 	@$(PY) scripts/pg_scratch.py -- $(BIN)/alembic upgrade head \; $(BIN)/alembic check
 
-test: lint types migrations-check nats
+test: lint types migrations-check nats tools
 	$(BIN)/pytest -q
 
 clean:
