@@ -43,8 +43,19 @@ class OptionalBuildExt(build_ext):
             self._give_up(exc)
 
     def _give_up(self, exc: Exception) -> None:
-        RECORD.unlink(missing_ok=True)
+        remove_compiled()
         print(f"borderpost: not compiled with mypyc ({exc}); pure Python", file=sys.stderr)
+
+
+def remove_compiled() -> None:
+    """Drop the record and an earlier build's compiled files (an editable install builds in
+    place): left behind, they would shadow the sources they no longer match."""
+    RECORD.unlink(missing_ok=True)
+    for m in MODULES:
+        for path in PACKAGE.glob(f"{m}.*.so"):
+            path.unlink()
+    for path in PACKAGE.parents[1].glob("*__mypyc.*.so"):
+        path.unlink()
 
 
 def compiled_modules() -> list[Any]:
@@ -57,6 +68,7 @@ def compiled_modules() -> list[Any]:
 
         modules = mypycify(["--config-file", "mypyc.ini", *sources], opt_level="3")
     except BaseException as exc:  # mypyc reports its errors with SystemExit
+        remove_compiled()
         print(f"borderpost: not compiled with mypyc ({exc!r}); pure Python", file=sys.stderr)
         return []
     RECORD.write_text(

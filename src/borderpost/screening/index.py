@@ -15,8 +15,9 @@ Search for one query:
 1. each query part -> similar vocabulary entries through the blocking table, scored with
    ``key_similarity`` (kept when >= 0.55);
 2. candidate names = postings of the strong neighbours (>= 0.70) of the query parts whose
-   postings stay under ``candidate_budget``, sorted as one 32-bit (name, part) key: names
-   sharing at least two parts (or, when few do, the most selective one);
+   postings stay under ``candidate_budget``, sorted as one 32-bit (name, part) key (written,
+   radix-sorted and read back by the compiled loops of ``kernels``): names sharing at
+   least two parts (or, when few do, the most selective one);
 3. every candidate's parts are looked up in one table of all neighbours (>= 0.55) of all
    query parts, and the candidate gets a vectorised approximate score (same formula as
    ``scoring.combine`` with greedy alignment, birth date/nationality adjustments included);
@@ -585,61 +586,46 @@ class PersonIndex:
         # re-scoring). 32 bits while the names allow it (up to ~2M names): half the bytes
         # to sort and scan.
         narrow = (len(self._a_entry) * _MAX_QUERY_PARTS) << _SIM_BITS < 2**31
-        tags = []
-        for i in usable:
-            n, s = self._token_postings(*gen[i])
-            q = _SIM_MAX - np.rint(s * _SIM_MAX).astype(np.int64)
-            tags.append(((n * _MAX_QUERY_PARTS + i) << _SIM_BITS) | q)
-        keys = np.concatenate(tags)
-        if narrow:
-            keys = keys.astype(np.int32)
-        keys.sort()
-        name_part = keys >> _SIM_BITS
-        fresh = np.ones(len(keys), dtype=bool)
-        fresh[1:] = name_part[1:] != name_part[:-1]  # the first of a (name, part): its best
-        name_part = name_part[fresh]
-        sim = _SIM_MAX - (keys[fresh] & _SIM_MAX)
-        name = name_part // _MAX_QUERY_PARTS
-        # ``name`` is sorted already: run lengths, not np.unique (which would sort it again).
-        runs = np.flatnonzero(np.concatenate(([True], name[1:] != name[:-1])))
-        uniq = name[runs]
-        counts = np.diff(np.append(runs, len(name)))
+        vids = np.concatenate([gen[i][0] for i in usable]).astype(np.int64)
+        parts = np.concatenate([np.full(len(gen[i][0]), i, dtype=np.int64) for i in usable])
+        qsim = np.concatenate(
+            [_SIM_MAX - np.rint(gen[i][1] * _SIM_MAX).astype(np.int64) for i in usable]
+        )
+        keys = kernels.posting_keys(
+            self._post,
+            self._post_off,
+            vids,
+            parts,
+            qsim,
+            _MAX_QUERY_PARTS,
+            _SIM_BITS,
+            np.int32 if narrow else np.int64,
+        )
+        # sorted, the first key of a (name, part) holds its best similarity; read in runs
+        uniq, counts, total, f_run, f_part, f_sim = kernels.name_runs(
+            kernels.radix_sort(keys), _SIM_BITS, _MAX_QUERY_PARTS
+        )
         need = min(2, len(usable))
         keep = counts >= need
         if need > 1 and int(keep.sum()) < self.min_candidates:
             # also names that share only the most selective part (other parts garbled)
             rare = min(usable, key=lambda i: df[i])
-            keep[np.searchsorted(uniq, name[name_part % _MAX_QUERY_PARTS == rare])] = True
+            keep[f_run[f_part == rare]] = True
         row_of = np.full(len(uniq), -1, dtype=np.int64)
         if int(keep.sum()) > self.max_scored:
             # cheap pre-selection: sum of the best part similarities that brought the name
-            total = np.add.reduceat(sim.astype(np.int32), runs)
             total[~keep] = -1
             keep[:] = False
             keep[np.argpartition(-total, self.max_scored - 1)[: self.max_scored]] = True
         cand = uniq[keep].astype(np.int64)
         row_of[keep] = np.arange(len(cand))
         best = np.zeros((len(cand), nq), dtype=np.float32)
-        rows = np.repeat(row_of, counts)
-        ok = rows >= 0
-        best[rows[ok], (name_part % _MAX_QUERY_PARTS)[ok]] = sim[ok] / _SIM_MAX
+        kernels.fill_best(best, row_of, f_run, f_part, f_sim, _SIM_MAX)
         # parts not used for generation: scored on the candidates via the forward index
         rest = [i for i in range(nq) if i not in usable and df[i] > 0]
         if rest and len(cand):
             best[:, rest] = self._part_best(cand, [sims[i] for i in rest])
         return cand, best
-
-    def _token_postings(self, vids: np.ndarray, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Names containing any of ``vids``, with the similarity of the vid that brought them."""
-        starts = self._post_off[vids]
-        lens = self._post_off[vids + 1] - starts
-        total = int(lens.sum())
-        if total == 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        seg = np.zeros(len(vids), dtype=np.int64)
-        np.cumsum(lens[:-1], out=seg[1:])
-        pos = np.arange(total, dtype=np.int64) - np.repeat(seg - starts, lens)
-        return self._post[pos].astype(np.int64), np.repeat(sims, lens)
 
     def _part_best(self, cand: np.ndarray, sims: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """Per candidate name and query part, the best similarity of the name's parts, read

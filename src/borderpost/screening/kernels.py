@@ -1,12 +1,13 @@
-"""The person index's approximate ranking as one loop compiled by numba.
+"""The person index's hot loops compiled by numba.
 
 ``PersonIndex._approx_scores`` was some forty numpy calls over the (up to 3,000) candidates,
 each allocating and walking a temporary: 0.5-0.8 ms of the slowest queries. Here it is one
 pass per candidate with no temporaries (measured in benchmarks/RESULTS.md, "Screening",
-session 4). Tried and dropped in the same pass: candidate generation as compiled loops
-(a bit per query part per name in a scratch array, or each posting checked through the
-name's own parts): both slower than numpy's sort of the postings at the tail, the random
-reads of per-name memory costing more than the sort.
+session 4). The vocabulary look-up's Levenshtein pass and the candidate step's sort of the
+postings are here too. Tried and dropped: candidate generation without the sort (a bit per
+query part per name in a scratch array, or each posting checked through the name's own
+parts): both slower at the tail than sorting, the random reads of per-name memory costing
+more than the sort; the sort itself is now a radix sort.
 
 Not compiled with mypyc (``setup.py``): numba compiles this itself on first use and keeps
 the machine code in ``__pycache__`` (``cache=True``), so a machine pays the compilation
@@ -233,3 +234,167 @@ def flat_similarity(
         vowel_moved,
     )
     return out
+
+
+# ----------------------------------------------------------------- candidate generation
+# The postings of a query's parts as one sortable int each (name, part, 7-bit similarity),
+# sorted, then read back in runs: numpy spent most of the slowest queries' candidate step
+# in its comparison sort (about 23 ns a key for 80-110k keys) and in a dozen temporaries
+# after it. Here: the keys written in one loop, an LSD radix sort (11-bit digits: three
+# passes for 31-bit keys, the counts in L1) and one pass over the sorted keys. Same
+# candidates and similarities as the numpy steps (tested against them).
+_RADIX_BITS = 11
+
+
+@njit(cache=True, nogil=True)
+def _posting_keys(
+    post: np.ndarray,
+    post_off: np.ndarray,
+    vids: np.ndarray,
+    parts: np.ndarray,
+    qsim: np.ndarray,
+    max_parts: int,
+    sim_bits: int,
+    out: np.ndarray,
+) -> None:
+    k = 0
+    for j in range(len(vids)):
+        v = vids[j]
+        tail = parts[j] << sim_bits | qsim[j]
+        for p in range(post_off[v], post_off[v + 1]):
+            out[k] = (np.int64(post[p]) * max_parts << sim_bits) | tail
+            k += 1
+
+
+def posting_keys(
+    post: np.ndarray,
+    post_off: np.ndarray,
+    vids: np.ndarray,
+    parts: np.ndarray,
+    qsim: np.ndarray,
+    max_parts: int,
+    sim_bits: int,
+    dtype: type,
+) -> np.ndarray:
+    """For every name in the postings of vocabulary id ``vids[j]``: the key ``(name *
+    max_parts + parts[j]) << sim_bits | qsim[j]`` (``qsim``: the similarity, inverted so
+    that the best sorts first), as ``dtype`` (int32 while the keys fit, else int64)."""
+    total = int((post_off[vids + 1] - post_off[vids]).sum()) if len(vids) else 0
+    out: np.ndarray = np.empty(total, dtype=dtype)
+    if total:
+        _posting_keys(post, post_off, vids, parts, qsim, max_parts, sim_bits, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _radix_sort(keys: np.ndarray, bits: int) -> np.ndarray:
+    n = len(keys)
+    a = keys.copy()
+    if n < 2:
+        return a
+    top = a.max()
+    b = np.empty_like(a)
+    mask = (1 << bits) - 1
+    count = np.empty(mask + 1, dtype=np.int64)
+    shift = 0
+    while (top >> shift) > 0:
+        count[:] = 0
+        for i in range(n):
+            count[(a[i] >> shift) & mask] += 1
+        total = 0
+        for d in range(mask + 1):
+            c = count[d]
+            count[d] = total
+            total += c
+        for i in range(n):
+            d = (a[i] >> shift) & mask
+            b[count[d]] = a[i]
+            count[d] += 1
+        a, b = b, a
+        shift += bits
+    return a
+
+
+def radix_sort(keys: np.ndarray) -> np.ndarray:
+    """Non-negative integers in ascending order (a sorted copy; equal to ``np.sort``)."""
+    out: np.ndarray = _radix_sort(keys, _RADIX_BITS)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _name_runs(
+    keys: np.ndarray, sim_bits: int, max_parts: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    n = len(keys)
+    sim_max = (1 << sim_bits) - 1
+    uniq = np.empty(n, dtype=np.int64)
+    counts = np.empty(n, dtype=np.int64)
+    totals = np.empty(n, dtype=np.int32)
+    f_run = np.empty(n, dtype=np.int64)
+    f_part = np.empty(n, dtype=np.int64)
+    f_sim = np.empty(n, dtype=np.int64)
+    r = -1
+    f = 0
+    last_np = -1
+    last_name = -1
+    for i in range(n):
+        key = int(keys[i])
+        name_part = key >> sim_bits
+        if name_part == last_np:
+            continue  # a later posting of the same (name, part): a weaker similarity
+        last_np = name_part
+        name = name_part // max_parts
+        if name != last_name:
+            last_name = name
+            r += 1
+            uniq[r] = name
+            counts[r] = 0
+            totals[r] = 0
+        sim = sim_max - (key & sim_max)
+        counts[r] += 1
+        totals[r] += sim
+        f_run[f] = r
+        f_part[f] = name_part % max_parts
+        f_sim[f] = sim
+        f += 1
+    return uniq[: r + 1], counts[: r + 1], totals[: r + 1], f_run[:f], f_part[:f], f_sim[:f]
+
+
+def name_runs(
+    keys: np.ndarray, sim_bits: int, max_parts: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted posting keys read back: per distinct name (``uniq``, ascending) how many query
+    parts it shares (``counts``) and the sum of their best similarities (``totals``, int32);
+    per (name, part) its name's run, the part and the best similarity (7-bit integers)."""
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] = _name_runs(
+        keys, sim_bits, max_parts
+    )
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _fill_best(
+    best: np.ndarray,
+    row_of: np.ndarray,
+    f_run: np.ndarray,
+    f_part: np.ndarray,
+    f_sim: np.ndarray,
+    sim_max: int,
+) -> None:
+    for f in range(len(f_run)):
+        row = row_of[f_run[f]]
+        if row >= 0:
+            best[row, f_part[f]] = f_sim[f] / sim_max
+
+
+def fill_best(
+    best: np.ndarray,
+    row_of: np.ndarray,
+    f_run: np.ndarray,
+    f_part: np.ndarray,
+    f_sim: np.ndarray,
+    sim_max: int,
+) -> None:
+    """``best[row, part]`` = similarity / sim_max for every (name, part) of ``name_runs``
+    whose name kept a row (``row_of[run]`` >= 0)."""
+    _fill_best(best, row_of, f_run, f_part, f_sim, sim_max)

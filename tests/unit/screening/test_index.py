@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import screening_data as data
-from borderpost.screening import THRESHOLD, PersonEntry, PersonIndex, Query, compare_names
+from borderpost.screening import THRESHOLD, PersonEntry, PersonIndex, Query, compare_names, kernels
+from borderpost.screening import index as index_module
 from borderpost.screening.index import _FORMS, _ROLES
 from borderpost.screening.names import parse_name
 from borderpost.screening.scoring import (
@@ -196,6 +197,92 @@ def test_compiled_approximate_ranking_equals_the_numpy_formula(planted_index) ->
             got = idx._approx_scores(cand, best, qt, query)
             want = _approx_reference(idx, cand, best, qt, query)
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
+
+
+def test_radix_sort_equals_numpy_sort() -> None:
+    rng = np.random.default_rng(5)
+    for dtype, high in ((np.int32, 2**31 - 1), (np.int64, 2**62), (np.int32, 3)):
+        for n in (0, 1, 2, 17, 5000):
+            keys = rng.integers(0, high, size=n, dtype=dtype)
+            got = kernels.radix_sort(keys)
+            assert got.dtype == keys.dtype
+            np.testing.assert_array_equal(got, np.sort(keys))
+    zeros = np.zeros(9, dtype=np.int32)
+    np.testing.assert_array_equal(kernels.radix_sort(zeros), zeros)
+
+
+def _candidates_reference(idx, qt, gen, df, sims):  # type: ignore[no-untyped-def]
+    """The candidate step as numpy did it before the compiled loops (session 3)."""
+    mq, bits, top = index_module._MAX_QUERY_PARTS, index_module._SIM_BITS, index_module._SIM_MAX
+    nq = len(qt)
+    usable = [i for i in range(nq) if 0 < df[i] <= idx.candidate_budget]
+    if not usable:
+        rarest = min((i for i in range(nq) if df[i] > 0), key=lambda i: df[i], default=-1)
+        if rarest < 0:
+            return np.zeros(0, np.int64), np.zeros((0, nq), np.float32)
+        usable = [rarest]
+    tags = []
+    for i in usable:
+        vids, s = gen[i]
+        starts = idx._post_off[vids]
+        lens = idx._post_off[vids + 1] - starts
+        seg = np.zeros(len(vids), dtype=np.int64)
+        np.cumsum(lens[:-1], out=seg[1:])
+        pos = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(seg - starts, lens)
+        n, s = idx._post[pos].astype(np.int64), np.repeat(s, lens)
+        q = top - np.rint(s * top).astype(np.int64)
+        tags.append(((n * mq + i) << bits) | q)
+    keys = np.sort(np.concatenate(tags).astype(np.int32))
+    name_part = keys >> bits
+    fresh = np.ones(len(keys), dtype=bool)
+    fresh[1:] = name_part[1:] != name_part[:-1]
+    name_part = name_part[fresh]
+    sim = top - (keys[fresh] & top)
+    name = name_part // mq
+    runs = np.flatnonzero(np.concatenate(([True], name[1:] != name[:-1])))
+    uniq = name[runs]
+    counts = np.diff(np.append(runs, len(name)))
+    need = min(2, len(usable))
+    keep = counts >= need
+    if need > 1 and int(keep.sum()) < idx.min_candidates:
+        rare = min(usable, key=lambda i: df[i])
+        keep[np.searchsorted(uniq, name[name_part % mq == rare])] = True
+    row_of = np.full(len(uniq), -1, dtype=np.int64)
+    if int(keep.sum()) > idx.max_scored:
+        total = np.add.reduceat(sim.astype(np.int32), runs)
+        total[~keep] = -1
+        keep[:] = False
+        keep[np.argpartition(-total, idx.max_scored - 1)[: idx.max_scored]] = True
+    cand = uniq[keep].astype(np.int64)
+    row_of[keep] = np.arange(len(cand))
+    best = np.zeros((len(cand), nq), dtype=np.float32)
+    rows = np.repeat(row_of, counts)
+    ok = rows >= 0
+    best[rows[ok], (name_part % mq)[ok]] = sim[ok] / top
+    rest = [i for i in range(nq) if i not in usable and df[i] > 0]
+    if rest and len(cand):
+        best[:, rest] = idx._part_best(cand, [sims[i] for i in rest])
+    return cand, best
+
+
+@pytest.mark.parametrize("max_scored", [3000, 40])
+def test_compiled_candidate_step_equals_the_numpy_steps(planted_index, max_scored) -> None:  # type: ignore[no-untyped-def]
+    # max_scored 40 makes the pre-selection by summed similarity run on most queries
+    idx, queries = planted_index
+    idx.max_scored, kept = max_scored, idx.max_scored
+    try:
+        for q in queries:
+            qt = list(parse_name(q.name).tokens)[: index_module._MAX_QUERY_PARTS]
+            sims = [idx._similar_vocab(t) for t in qt]
+            lim = index_module.GENERATE_MIN_SIMILARITY
+            gen = [(v[s >= lim], s[s >= lim]) for v, s in sims]
+            df = [int((idx._post_off[v + 1] - idx._post_off[v]).sum()) for v, _ in gen]
+            got = idx._candidates(qt, gen, df, sims)
+            want = _candidates_reference(idx, qt, gen, df, sims)
+            np.testing.assert_array_equal(got[0], want[0])
+            np.testing.assert_array_equal(got[1], want[1])
+    finally:
+        idx.max_scored = kept
 
 
 # Names the build's fast path must read exactly as the parser does: particles and
