@@ -606,19 +606,12 @@ class PersonIndex:
             kernels.radix_sort(keys), _SIM_BITS, _MAX_QUERY_PARTS
         )
         need = min(2, len(usable))
-        keep = counts >= need
-        if need > 1 and int(keep.sum()) < self.min_candidates:
-            # also names that share only the most selective part (other parts garbled)
-            rare = min(usable, key=lambda i: df[i])
-            keep[f_run[f_part == rare]] = True
-        row_of = np.full(len(uniq), -1, dtype=np.int64)
-        if int(keep.sum()) > self.max_scored:
-            # cheap pre-selection: sum of the best part similarities that brought the name
-            total[~keep] = -1
-            keep[:] = False
-            keep[np.argpartition(-total, self.max_scored - 1)[: self.max_scored]] = True
-        cand = uniq[keep].astype(np.int64)
-        row_of[keep] = np.arange(len(cand))
+        # names sharing two query parts; too few: also names sharing the most selective
+        # part (other parts garbled); too many: those with the largest summed similarity
+        rare = min(usable, key=lambda i: df[i]) if need > 1 else -1
+        cand, row_of = kernels.select_names(
+            uniq, counts, total, f_run, f_part, need, rare, self.min_candidates, self.max_scored
+        )
         best = np.zeros((len(cand), nq), dtype=np.float32)
         kernels.fill_best(best, row_of, f_run, f_part, f_sim, _SIM_MAX)
         # parts not used for generation: scored on the candidates via the forward index

@@ -3,8 +3,8 @@
 ``PersonIndex._approx_scores`` was some forty numpy calls over the (up to 3,000) candidates,
 each allocating and walking a temporary: 0.5-0.8 ms of the slowest queries. Here it is one
 pass per candidate with no temporaries (measured in benchmarks/RESULTS.md, "Screening",
-session 4). The vocabulary look-up's Levenshtein pass and the candidate step's sort of the
-postings are here too. Tried and dropped: candidate generation without the sort (a bit per
+session 4). The vocabulary look-up's Levenshtein pass and the candidate step (the postings'
+sort, the names' runs and the choice of candidates) are here too. Tried and dropped: candidate generation without the sort (a bit per
 query part per name in a scratch array, or each posting checked through the name's own
 parts): both slower at the tail than sorting, the random reads of per-name memory costing
 more than the sort; the sort itself is now a radix sort.
@@ -398,3 +398,86 @@ def fill_best(
     """``best[row, part]`` = similarity / sim_max for every (name, part) of ``name_runs``
     whose name kept a row (``row_of[run]`` >= 0)."""
     _fill_best(best, row_of, f_run, f_part, f_sim, sim_max)
+
+
+@njit(cache=True, nogil=True)
+def _select_names(
+    uniq: np.ndarray,
+    counts: np.ndarray,
+    totals: np.ndarray,
+    f_run: np.ndarray,
+    f_part: np.ndarray,
+    need: int,
+    rare: int,
+    min_candidates: int,
+    max_scored: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    n = len(uniq)
+    keep = np.empty(n, dtype=np.bool_)
+    kept = 0
+    for i in range(n):
+        keep[i] = counts[i] >= need
+        kept += keep[i]
+    if rare >= 0 and kept < min_candidates:
+        for f in range(len(f_run)):
+            if f_part[f] == rare and not keep[f_run[f]]:
+                keep[f_run[f]] = True
+                kept += 1
+    if kept > max_scored:
+        # the max_scored largest totals, by counting: totals are small integers
+        top = 0
+        for i in range(n):
+            if keep[i] and totals[i] > top:
+                top = totals[i]
+        hist = np.zeros(top + 1, dtype=np.int64)
+        for i in range(n):
+            if keep[i]:
+                hist[totals[i]] += 1
+        above = 0  # kept names with a total above t
+        t = top
+        while above + hist[t] < max_scored:
+            above += hist[t]
+            t -= 1
+        ties = max_scored - above  # names at total t kept, lowest name first
+        for i in range(n):
+            if keep[i]:
+                if totals[i] < t:
+                    keep[i] = False
+                elif totals[i] == t:
+                    if ties > 0:
+                        ties -= 1
+                    else:
+                        keep[i] = False
+        kept = max_scored
+    cand = np.empty(kept, dtype=np.int64)
+    row_of = np.full(n, -1, dtype=np.int64)
+    r = 0
+    for i in range(n):
+        if keep[i]:
+            cand[r] = uniq[i]
+            row_of[i] = r
+            r += 1
+    return cand, row_of
+
+
+def select_names(
+    uniq: np.ndarray,
+    counts: np.ndarray,
+    totals: np.ndarray,
+    f_run: np.ndarray,
+    f_part: np.ndarray,
+    need: int,
+    rare: int,
+    min_candidates: int,
+    max_scored: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate names of ``name_runs``' output and each run's row among them (-1: not
+    a candidate). A name is a candidate when it shares ``need`` query parts; when fewer than
+    ``min_candidates`` do and ``rare`` >= 0, names sharing part ``rare`` too. Over
+    ``max_scored`` candidates, the ``max_scored`` with the largest totals are kept, ties at
+    the cut going to the lowest names (a counting selection: totals are small integers;
+    numpy's argpartition left the choice among ties to its introselect)."""
+    out: tuple[np.ndarray, np.ndarray] = _select_names(
+        uniq, counts, totals, f_run, f_part, need, rare, min_candidates, max_scored
+    )
+    return out

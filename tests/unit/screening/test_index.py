@@ -211,8 +211,43 @@ def test_radix_sort_equals_numpy_sort() -> None:
     np.testing.assert_array_equal(kernels.radix_sort(zeros), zeros)
 
 
+def test_select_names_keeps_the_largest_totals_ties_to_the_lowest_names() -> None:
+    rng = np.random.default_rng(11)
+    for n, max_scored, min_candidates in (
+        (0, 5, 3),
+        (50, 10, 3),
+        (5000, 300, 200),
+        (400, 3000, 500),
+    ):
+        uniq = np.sort(rng.choice(10 * n + 1, size=n, replace=False)).astype(np.int64)
+        counts = rng.integers(1, 4, size=n).astype(np.int64)
+        totals = (counts * rng.integers(60, 64, size=n)).astype(np.int32)  # many ties
+        f_run = np.repeat(np.arange(n, dtype=np.int64), counts)
+        f_part = (
+            np.concatenate([rng.permutation(4)[:c] for c in counts]).astype(np.int64)
+            if n
+            else np.zeros(0, np.int64)
+        )
+        for need, rare in ((2, 1), (2, -1), (1, -1)):
+            cand, row_of = kernels.select_names(
+                uniq, counts, totals, f_run, f_part, need, rare, min_candidates, max_scored
+            )
+            keep = counts >= need
+            if rare >= 0 and keep.sum() < min_candidates:
+                keep[f_run[f_part == rare]] = True
+            if keep.sum() > max_scored:
+                t = np.where(keep, totals, -1)
+                keep[:] = False
+                keep[np.argsort(-t, kind="stable")[:max_scored]] = True
+            np.testing.assert_array_equal(cand, uniq[keep])
+            want_rows = np.full(n, -1, dtype=np.int64)
+            want_rows[keep] = np.arange(int(keep.sum()))
+            np.testing.assert_array_equal(row_of, want_rows)
+
+
 def _candidates_reference(idx, qt, gen, df, sims):  # type: ignore[no-untyped-def]
-    """The candidate step as numpy did it before the compiled loops (session 3)."""
+    """The candidate step as numpy did it before the compiled loops (session 3), with the
+    cut at ``max_scored`` made deterministic as the compiled selection makes it."""
     mq, bits, top = index_module._MAX_QUERY_PARTS, index_module._SIM_BITS, index_module._SIM_MAX
     nq = len(qt)
     usable = [i for i in range(nq) if 0 < df[i] <= idx.candidate_budget]
@@ -252,7 +287,9 @@ def _candidates_reference(idx, qt, gen, df, sims):  # type: ignore[no-untyped-de
         total = np.add.reduceat(sim.astype(np.int32), runs)
         total[~keep] = -1
         keep[:] = False
-        keep[np.argpartition(-total, idx.max_scored - 1)[: idx.max_scored]] = True
+        # the largest totals, ties at the cut to the lowest names (numpy's argpartition,
+        # used before session 5, left the choice among ties to its introselect)
+        keep[np.argsort(-total, kind="stable")[: idx.max_scored]] = True
     cand = uniq[keep].astype(np.int64)
     row_of[keep] = np.arange(len(cand))
     best = np.zeros((len(cand), nq), dtype=np.float32)
