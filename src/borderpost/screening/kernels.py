@@ -4,10 +4,11 @@
 each allocating and walking a temporary: 0.5-0.8 ms of the slowest queries. Here it is one
 pass per candidate with no temporaries (measured in benchmarks/RESULTS.md, "Screening",
 session 4). The vocabulary look-up's Levenshtein pass and the candidate step (the postings'
-sort, the names' runs and the choice of candidates) are here too. Tried and dropped: candidate generation without the sort (a bit per
-query part per name in a scratch array, or each posting checked through the name's own
-parts): both slower at the tail than sorting, the random reads of per-name memory costing
-more than the sort; the sort itself is now a radix sort.
+sort, the names' runs and the choice of candidates) are here too. Tried and dropped:
+candidate generation without the sort (a bit per query part per name in a scratch array, or
+each posting checked through the name's own parts): both slower at the tail than sorting,
+the random reads of per-name memory costing more than the sort; the sort itself is a radix
+sort.
 
 Not compiled with mypyc (``setup.py``): numba compiles this itself on first use and keeps
 the machine code in ``__pycache__`` (``cache=True``), so a machine pays the compilation
