@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -13,6 +14,7 @@ from tests.factories import make_post
 from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, sign_in
 
+from borderpost import clock
 from borderpost.crossings.model import Crossing
 from borderpost.db import UnitOfWork
 from borderpost.documents.specimens import SPECIMENS
@@ -116,3 +118,19 @@ def test_the_scanned_type_is_recorded(factory: Factory) -> None:
         crossing = session.scalars(select(Crossing)).one()
         assert crossing.document is not None
         assert (crossing.document.type, crossing.document.number) == ("I", "D231458907")
+
+
+@pytest.mark.parametrize(("utc_hour", "expired"), [(12, False), (21, True)])
+def test_expiry_is_checked_on_the_posts_local_date(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch, utc_hour: int, expired: bool
+) -> None:
+    # The specimen expires on 2012-04-15; P-A keeps Asia/Baku time (UTC+4), where 21:30 UTC
+    # on that day is already the 16th: the document has expired at the post, not in UTC.
+    moment = dt.datetime(2012, 4, 15, utc_hour, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    with TestClient(_app(factory)) as client:
+        csrf = sign_in(client, "off")
+        form = {**SCAN, "csrf_token": csrf, "mrz": "\n".join(TD3)}
+        page = html.unescape(client.post("/posts/P-A/booth/scan", data=form, headers=HTMX).text)
+    assert ("document expired on 2012-04-15, before 2012-04-16" in page) is expired
+    assert "every check digit is right" in page

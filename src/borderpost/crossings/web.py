@@ -78,8 +78,11 @@ async def scan(request: Request, code: str, uow: Uow) -> Response:
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
 
     def work() -> Response:
-        # Three lines of 44 and their newlines are far below the cut: more is never an MRZ.
-        result = check_scan(form.get("mrz", "")[:600], clock.now().date())
+        # Checked on the post's local date (an expiry is a day where the document is read);
+        # three lines of 44 and their newlines are far below the cut: more is never an MRZ.
+        post = posts.get_post(uow, code)
+        today = clock.now().astimezone(post.zone).date()
+        result = check_scan(form.get("mrz", "")[:600], today)
         filled, found = form_from_scan(result, form)
         context = _context(uow, code, filled, problems=found.problems, scan=found)
         template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
