@@ -12,10 +12,12 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -53,30 +55,48 @@ def _home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     return home, env
 
 
+START_SECONDS = 60  # a loaded machine (CI, load 6+) took over 10 s to start the server
+
+
 @contextlib.contextmanager
 def _served(env: dict[str, str]) -> Iterator[str]:
-    """``borderpost serve`` on a free port, until the block ends; its URL."""
+    """``borderpost serve`` on a free port, until the block ends; its URL. A server that
+    exits before it answers fails the test at once, with the end of what it printed."""
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "borderpost.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/login", timeout=1)  # noqa: S310 - our own server
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "borderpost.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_until_up(url, process, log)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/login", timeout=1)  # noqa: S310 - our own server
+            return
+        except OSError:
+            exited = process.poll() is not None
+            if exited or time.monotonic() > deadline:
+                log.seek(0)
+                said = log.read().decode(errors="replace")[-2000:]
+                state = (
+                    f"exited with {process.returncode}"
+                    if exited
+                    else f"did not answer in {START_SECONDS} s"
+                )
+                pytest.fail(f"the server {state}:\n{said}")
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
