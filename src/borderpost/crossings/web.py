@@ -15,6 +15,7 @@ from borderpost.documents.booth import form_from_scan
 from borderpost.documents.services import check_scan
 from borderpost.errors import DomainError
 from borderpost.posts import services as posts
+from borderpost.posts.model import Post
 from borderpost.vocab import Category, Direction, VehicleType
 from borderpost.web.templating import render
 
@@ -24,10 +25,10 @@ RECORD = require(Permission.RECORD_CROSSING, post_from="path", field="code")
 STICKY = ("kind", "direction", "category", "lane")
 
 
-def _context(uow: Uow, code: str, form: dict[str, str], **extra: object) -> dict[str, object]:
+def _context(uow: Uow, post: Post, form: dict[str, str], **extra: object) -> dict[str, object]:
     return {
-        "post": posts.get_post(uow, code),
-        "closure": posts.current_closure(uow, code),
+        "post": post,
+        "closure": posts.current_closure(uow, post.code),
         "form": form,
         "directions": list(Direction),
         "categories": list(Category),
@@ -42,7 +43,7 @@ def _context(uow: Uow, code: str, form: dict[str, str], **extra: object) -> dict
 @router.get("/{code}/booth", dependencies=[RECORD])
 def booth_page(request: Request, code: str, uow: Uow, kind: str = "person") -> Response:
     form = {"kind": "vehicle" if kind == "vehicle" else "person", "direction": "in"}
-    return render(request, "crossings/booth.html", _context(uow, code, form))
+    return render(request, "crossings/booth.html", _context(uow, posts.get_post(uow, code), form))
 
 
 @router.post("/{code}/booth", dependencies=[RECORD])
@@ -60,11 +61,11 @@ async def record(request: Request, code: str, uow: Uow) -> Response:
                 problems.setdefault(problem.field, problem.reason)
             if not problems:
                 problems["form"] = exc.message
-            context = _context(uow, code, form, problems=problems)
+            context = _context(uow, posts.get_post(uow, code), form, problems=problems)
             template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
             return render(request, template, context, status_code=422)
         kept = {k: form[k] for k in STICKY if k in form}
-        context = _context(uow, code, kept, result=result)
+        context = _context(uow, posts.get_post(uow, code), kept, result=result)
         template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
         return render(request, template, context)
 
@@ -81,10 +82,9 @@ async def scan(request: Request, code: str, uow: Uow) -> Response:
         # Checked on the post's local date (an expiry is a day where the document is read);
         # three lines of 44 and their newlines are far below the cut: more is never an MRZ.
         post = posts.get_post(uow, code)
-        today = clock.now().astimezone(post.zone).date()
-        result = check_scan(form.get("mrz", "")[:600], today)
+        result = check_scan(form.get("mrz", "")[:600], clock.now().astimezone(post.zone).date())
         filled, found = form_from_scan(result, form)
-        context = _context(uow, code, filled, problems=found.problems, scan=found)
+        context = _context(uow, post, filled, problems=found.problems, scan=found)
         template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
         return render(request, template, context)
 

@@ -441,14 +441,11 @@ def _select_names(
             t -= 1
         ties = max_scored - above  # names at total t kept, lowest name first
         for i in range(n):
-            if keep[i]:
-                if totals[i] < t:
+            if keep[i] and totals[i] <= t:
+                if totals[i] == t and ties > 0:
+                    ties -= 1
+                else:
                     keep[i] = False
-                elif totals[i] == t:
-                    if ties > 0:
-                        ties -= 1
-                    else:
-                        keep[i] = False
         kept = max_scored
     cand = np.empty(kept, dtype=np.int64)
     row_of = np.full(n, -1, dtype=np.int64)
