@@ -13,14 +13,22 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
-import pytest
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+# Every test runs on one fixed day and hour, whatever the wall clock says, and so do the demo,
+# the CLI and the servers the tests start (they inherit the variable): a Saturday noon at the
+# posts (UTC+4). A test that needs another "now" pins or patches ``clock`` itself.
+NOW = "2026-11-28T08:00:00+00:00"
+os.environ["BORDERPOST_NOW"] = NOW
 
-from borderpost import migrate
-from borderpost.db import make_engine
+import psycopg  # noqa: E402 - after the clock is pinned
+import pytest  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+from borderpost import clock, migrate  # noqa: E402
+from borderpost.db import make_engine  # noqa: E402
+
+clock.pin(clock.parse(NOW))
 
 PG_BASE = os.environ.get(
     "BORDERPOST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

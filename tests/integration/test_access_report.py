@@ -17,6 +17,7 @@ from tests.factories import command, make_post, person_crossing, traveller
 from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, bearer, sign_in
 
+from borderpost import clock
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
 from borderpost.db import UnitOfWork
@@ -185,7 +186,7 @@ def test_the_booth_takes_a_queue_ticket_time_in_the_posts_time(session_factory: 
     from borderpost.crossings.booth import record_from_booth
 
     # The booth records the crossing now; the ticket says 40 minutes ago, in Baku's time.
-    ticket = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=40)).replace(second=0, microsecond=0)
+    ticket = (clock.now() - dt.timedelta(minutes=40)).replace(second=0, microsecond=0)
     typed = ticket.astimezone(ZoneInfo("Asia/Baku")).strftime("%Y-%m-%dT%H:%M")
     with UnitOfWork(session_factory, actor="officer") as uow:
         make_post(uow, "P-A")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.integration.test_authz_matrix import _app, endpoints
 from tests.web_support import add_user, bearer
 
+from borderpost import clock
 from borderpost.accounts.model import Role
 from borderpost.accounts.permissions import role_allows
 from borderpost.demo import build_demo
@@ -62,8 +63,8 @@ def test_observer_sees_no_personal_data(session_factory: Factory) -> None:
                 if "{" in path:
                     continue
                 params = {
-                    "from": str(dt.date.today() - dt.timedelta(days=3)),
-                    "to": str(dt.date.today()),
+                    "from": str(clock.today() - dt.timedelta(days=3)),
+                    "to": str(clock.today()),
                 }
                 if post:
                     params["post"] = post

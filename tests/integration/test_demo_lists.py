@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from borderpost import demo_lists
+from borderpost import clock, demo_lists
 from borderpost.cargo.model import Consignment
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import record_crossing
@@ -47,7 +47,7 @@ def test_the_demo_screens_against_its_list_and_declares_cargo(session_factory: F
                 {
                     "post": "AST-E",
                     "direction": "in",
-                    "time": dt.datetime.now(dt.UTC).isoformat(),
+                    "time": clock.now().isoformat(),
                     "kind": "person",
                     "category": "civilian",
                     "traveller": traveller,

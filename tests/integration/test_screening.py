@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing, traveller, vehicle_crossing
 
+from borderpost import clock
 from borderpost.audit.model import AuditEntry
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.services import record_crossing
@@ -195,7 +196,7 @@ def test_a_false_match_is_remembered_and_shown_not_dropped(session_factory: Fact
 @pytest.mark.usefixtures("post")
 def test_a_new_list_version_raises_alerts_for_past_crossings(session_factory: Factory) -> None:
     _import(session_factory, "wanted", ALIYEV)
-    yesterday = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat()
+    yesterday = (clock.now() - dt.timedelta(days=1)).isoformat()
     person = traveller(surname="PETROSYAN", given_names="ARMEN", birth_date="1980-01-01")
     past = _record(session_factory, person_crossing(traveller=person, time=yesterday))
     assert past.crossing.decision == "admitted"

@@ -12,6 +12,7 @@ from tests.factories import make_post, person_crossing, traveller
 from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, bearer, sign_in
 
+from borderpost import clock
 from borderpost.db import UnitOfWork
 from borderpost.screening.warmup import Warmer
 
@@ -166,7 +167,7 @@ def test_with_a_warm_up_thread_the_upload_leaves_the_re_screening_to_it(
 ) -> None:
     """A server that owns its database has a warm-up thread: the upload returns at once and
     the thread screens the last days' crossings against the new version (alerts)."""
-    yesterday = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat()
+    yesterday = (clock.now() - dt.timedelta(days=1)).isoformat()
     person = traveller(surname="ՊԵՏՐՈՍՅԱՆ", given_names="ԱՐՄԵՆ", birth_date="1980-01-01")
     with TestClient(_app(session_factory)) as client:
         crossing = client.post(

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from borderpost import clock
 from borderpost.cargo.declaration import DeclarationError, parse_consignment
 from borderpost.cargo.rules import RuleSetError, load_default_ruleset, load_ruleset
 from borderpost.cargo.selectivity import evaluate
@@ -48,7 +49,7 @@ def cargo_check(
             category=category,
             organisation_type=organisation_type,
             direction=direction,
-            on=(on or dt.datetime.now(dt.UTC)).date(),
+            on=(on or clock.now()).date(),
         )
     except (OSError, json.JSONDecodeError) as exc:
         errors.print(f"[red]cannot read {file}:[/] {exc}")

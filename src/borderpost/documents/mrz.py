@@ -80,6 +80,8 @@ import string
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+from borderpost import clock
+
 from .builders import make_mrz_mrva, make_mrz_mrvb, make_mrz_td1, make_mrz_td2, make_mrz_td3
 from .checkdigit import MRZ_CHARS, check_digit
 from .checker import check_lines
@@ -120,7 +122,7 @@ def parse_mrz(
     """
     try:
         if on is None:
-            on = date.today()
+            on = clock.today()
         elif isinstance(on, datetime):
             on = on.date()
         return _parse(text, on, repair)

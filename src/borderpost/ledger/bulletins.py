@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from borderpost import clock
 from borderpost.ledger import bulletin
 from borderpost.ledger.checkpoint import Checkpoint
 from borderpost.ledger.errors import LedgerError
@@ -115,7 +116,7 @@ def issue_due_bulletins(
     session_factory: sessionmaker[Session], home: Path, now: dt.datetime | None = None
 ) -> int:
     """Issue yesterday's bulletin (local day) of each post whose latest is older; count them."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     with session_factory() as session:
         posts = session.execute(select(Post.code, Post.timezone).order_by(Post.code)).all()
     issued = 0

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from borderpost import clock
 from borderpost.ledger.cli import (
     VkeyOpt,
     _fail,
@@ -106,7 +107,7 @@ def bulletin_command(
         zone = session.execute(select(Post.timezone).where(Post.code == post)).scalar()
     if zone is None:
         raise _fail(f"post: no post with code {post!r}")
-    today = dt.datetime.now(ZoneInfo(zone)).date()
+    today = clock.now().astimezone(ZoneInfo(zone)).date()
     first = from_.date() if from_ else today - dt.timedelta(days=1)
     last = to.date() if to else first
     try:
