@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from borderpost.cargo.declaration import Consignment, GoodsItem, Permit
-from borderpost.cargo.enums import (
+from borderpost.cargo.rules.declaration import DeclaredConsignment, DeclaredGoodsItem, Permit
+from borderpost.cargo.rules.enums import (
     Category,
     Direction,
     Effect,
@@ -26,8 +26,8 @@ from borderpost.cargo.enums import (
     Outcome,
     parse_enum,
 )
-from borderpost.cargo.matching import Context, explain
-from borderpost.cargo.rules import Keyword, Rule, RuleSet
+from borderpost.cargo.rules.matching import Context, explain
+from borderpost.cargo.rules.ruleset import Keyword, Rule, RuleSet
 
 # Outcomes from mildest to most severe. Severities are compared as positions in this tuple:
 # a dict keyed by enum members would call Enum.__hash__, a Python function, on every look-up.
@@ -197,7 +197,7 @@ def _permit_check(kind: str, permits: tuple[Permit, ...], on: date) -> tuple[boo
 
 def _assess_item(
     index: int,
-    item: GoodsItem,
+    item: DeclaredGoodsItem,
     matched: list[Rule],
     hits: Mapping[str, Keyword],
     permit_check: Callable[[Rule], tuple[bool, str]],
@@ -243,7 +243,7 @@ def _assess_item(
 
 
 def evaluate(
-    consignment: Consignment,
+    consignment: DeclaredConsignment,
     ruleset: RuleSet,
     *,
     category: str,
