@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import machine
-from borderpost.cargo import evaluate, load_ruleset, parse_consignment
-from borderpost.cargo.hs import dotted, nomenclature
+from borderpost.cargo.rules import evaluate, load_ruleset, parse_consignment
+from borderpost.cargo.rules.hs import dotted, nomenclature
 
 CATEGORIES = ["civilian", "commercial", "humanitarian", "medical_evacuation", "official"]
 ORIGINS = ["ARM", "AZE", "GEO", "TUR", "IRN", "RUS", "CHN", "DEU", "USA", "ARE"]
@@ -144,7 +144,7 @@ import json, sys, time
 from datetime import date
 t0 = time.perf_counter()
 from pathlib import Path
-from borderpost.cargo import evaluate, load_ruleset, parse_consignment
+from borderpost.cargo.rules import evaluate, load_ruleset, parse_consignment
 rules = load_ruleset(Path(sys.argv[1]))
 t1 = time.perf_counter()
 data = json.loads(Path(sys.argv[2]).read_text())

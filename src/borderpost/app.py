@@ -15,11 +15,11 @@ from borderpost.api_support import install_error_handlers
 from borderpost.audit.api import router as audit_router
 from borderpost.cargo.api import router as cargo_router
 from borderpost.cargo.api import rules_router
-from borderpost.cargo.inspection_api import router as inspections_router
 from borderpost.config import Settings
 from borderpost.crossings.api import router as crossings_router
 from borderpost.db import make_engine, make_session_factory
 from borderpost.documents.api import router as documents_router
+from borderpost.inspections.api import router as inspections_router
 from borderpost.ledger.api import install as install_ledger
 from borderpost.ledger.api import lifespan as ledger_lifespan
 from borderpost.organisations.api import router as organisations_router

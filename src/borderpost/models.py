@@ -2,15 +2,9 @@
 
 from borderpost.accounts.model import ApiToken, User
 from borderpost.audit.model import AuditEntry
-from borderpost.cargo.model import (
-    Consignment,
-    Evidence,
-    Finding,
-    GoodsItem,
-    Inspection,
-    Seizure,
-)
+from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.crossings.model import Convoy, Crossing
+from borderpost.inspections.model import Evidence, Finding, Inspection, Seizure
 from borderpost.ledger.model import LedgerEntry
 from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller

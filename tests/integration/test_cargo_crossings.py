@@ -15,7 +15,7 @@ from tests.web_support import add_user, bearer
 from borderpost.app import create_app
 from borderpost.audit.model import AuditEntry
 from borderpost.cargo.model import Consignment, GoodsItem
-from borderpost.cargo.selectivity import random_draw
+from borderpost.cargo.rules.selectivity import random_draw
 from borderpost.config import Settings
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.services import record_crossing
@@ -60,7 +60,7 @@ def test_gold_concentrate_leaving_is_referred_with_its_legal_basis(
     with session_factory() as session:
         row = session.scalars(select(Consignment)).one()
         assert row.crossing_id == recorded.crossing.id
-        assert row.lane == "red"
+        assert row.lane_colour == "red"
         assert not row.refused
         assert {r["id"] for r in row.rules} == set(rules)
         assert row.consignor == {"name": "Sender Ltd"}

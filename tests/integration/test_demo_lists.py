@@ -36,7 +36,9 @@ def test_the_demo_screens_against_its_list_and_declares_cargo(session_factory: F
         [watchlist] = session.scalars(select(Watchlist)).all()
         assert watchlist.name == demo_lists.LIST_NAME
         lanes = dict(
-            session.execute(select(Consignment.lane, func.count()).group_by(Consignment.lane)).all()
+            session.execute(
+                select(Consignment.lane_colour, func.count()).group_by(Consignment.lane_colour)
+            ).all()
         )
         assert lanes.get("green", 0) > 0
     traveller = {k: v for k, v in demo_lists.LISTED[1].items() if k != "listed_as"}

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Request
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
-from borderpost.cargo import hs
 from borderpost.cargo.recording import check_declaration
-from borderpost.cargo.rules import RuleSetError
+from borderpost.cargo.rules import hs
+from borderpost.cargo.rules.ruleset import RuleSetError
 from borderpost.cargo.schemas import (
     CargoCheck,
     HSDescriptionRead,

@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 
 from borderpost import clock
-from borderpost.cargo.declaration import DeclarationError, parse_consignment
-from borderpost.cargo.rules import RuleSetError, load_default_ruleset, load_ruleset
-from borderpost.cargo.selectivity import evaluate
+from borderpost.cargo.rules.declaration import DeclarationError, parse_consignment
+from borderpost.cargo.rules.ruleset import RuleSetError, load_default_ruleset, load_ruleset
+from borderpost.cargo.rules.selectivity import evaluate
 from borderpost.cargo.services import ruleset_for
 from borderpost.config import Settings
 
@@ -21,7 +21,7 @@ cargo_app = typer.Typer(help="Cargo declarations against the rule set in force."
 rules_app = typer.Typer(help="Cargo rule sets.")
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
-LANE_STYLE = {"green": "green", "yellow": "yellow", "red": "red"}
+LANE_COLOUR_STYLE = {"green": "green", "yellow": "yellow", "red": "red"}
 
 
 @cargo_app.command("check")
@@ -61,9 +61,10 @@ def cargo_check(
         print(json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False))
         return
     result = assessment.to_dict()
-    lane = result["lane"]
+    lane_colour = result["lane"]
     refused = " (refused)" if result.get("refused") else ""
-    console.print(f"lane: [{LANE_STYLE.get(lane, 'bold')}]{lane}[/]{refused}")
+    style = LANE_COLOUR_STYLE.get(lane_colour, "bold")
+    console.print(f"lane: [{style}]{lane_colour}[/]{refused}")
     for rule in result["rules"]:
         console.print(f"  rule {rule['id']} ({rule['effect']}): {rule['legal_basis']}")
     for item in result["items"]:

@@ -2,8 +2,9 @@
 
 ``assess_declared`` parses and evaluates the declared consignments of a vehicle crossing
 against the post's rule set in force (raising ``InvalidInput`` with field paths such as
-``consignments[0].items[3].hs_code``); ``Assessed.decide`` lets the lanes drive the crossing's
-decision; ``Assessed.write`` queues the rows for the commit, with their audit entries.
+``consignments[0].items[3].hs_code``); ``Assessed.decide`` lets the lane colours drive the
+crossing's decision; ``Assessed.write`` queues the rows for the commit, with their audit
+entries.
 A crossing without consignments never reaches this module.
 """
 
@@ -23,21 +24,24 @@ from sqlalchemy.orm import Session
 
 from borderpost import clock, reference
 from borderpost.audit import hook as audit
-from borderpost.cargo.declaration import Consignment, DeclarationError, parse_consignment
-from borderpost.cargo.enums import Effect, LaneColour
-from borderpost.cargo.model import Consignment as ConsignmentRow
-from borderpost.cargo.model import GoodsItem as GoodsItemRow
-from borderpost.cargo.rules import RuleSetError, load_default_ruleset
+from borderpost.cargo.model import Consignment, GoodsItem
+from borderpost.cargo.rules.declaration import (
+    DeclarationError,
+    DeclaredConsignment,
+    parse_consignment,
+)
+from borderpost.cargo.rules.enums import Effect, LaneColour
+from borderpost.cargo.rules.ruleset import RuleSetError, load_default_ruleset
+from borderpost.cargo.rules.selectivity import Assessment, RuleSetNotInForce, evaluate
 from borderpost.cargo.schemas import CargoCheck
-from borderpost.cargo.selectivity import Assessment, RuleSetNotInForce, evaluate
 from borderpost.cargo.services import ruleset_for
 from borderpost.db import UnitOfWork, insert_at_commit
 from borderpost.errors import FieldProblem, InvalidInput, NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.vocab import Decision
 
-_CONSIGNMENTS = cast(Table, ConsignmentRow.__table__)
-_ITEMS = cast(Table, GoodsItemRow.__table__)
+_CONSIGNMENTS = cast(Table, Consignment.__table__)
+_ITEMS = cast(Table, GoodsItem.__table__)
 _INSERT_CONSIGNMENT = insert(_CONSIGNMENTS)
 _INSERT_ITEM = insert(_ITEMS)
 SEED_FILE = Path("keys") / "selectivity.seed"
@@ -64,7 +68,7 @@ def selectivity_seed(home: Path) -> bytes:
 class Assessed:
     """The declared consignments of one crossing, each with its id and its assessment."""
 
-    consignments: list[tuple[uuid.UUID, Consignment, Assessment]]
+    consignments: list[tuple[uuid.UUID, DeclaredConsignment, Assessment]]
 
     @property
     def prohibited(self) -> bool:
@@ -72,7 +76,7 @@ class Assessed:
         return any(assessment.refused for _id, _declared, assessment in self.consignments)
 
     def decide(self, decision: Decision, reasons: list[str]) -> Decision:
-        """The decision the lanes imply, if stricter than the officer's; adds its reasons.
+        """The decision the lane colours imply, if stricter than the officer's; adds reasons.
 
         Refused when an item is prohibited (the rules' legal bases are the reasons), referred
         to inspection when a consignment goes to red, otherwise the officer's decision stands.
@@ -137,7 +141,7 @@ class Assessed:
                     "permits": data["permits"],
                     "humanitarian": declared.humanitarian,
                     "sending_organisation": data.get("sending_organisation"),
-                    "lane": assessment.lane.value,
+                    "lane_colour": assessment.lane.value,
                     "refused": assessment.refused,
                     "rules": rules,
                     "random_draw": assessment.random.draw,
@@ -168,7 +172,8 @@ class Assessed:
                         "reasons": [r.to_dict() for r in result.reasons],
                     },
                 )
-            # No party names, seals or permit numbers in the trail: the lane and its grounds.
+            # No party names, seals or permit numbers in the trail: the lane colour and its
+            # grounds. The trail's field keeps the name "lane" that earlier entries carry.
             audit.record(
                 session,
                 "create",
@@ -218,7 +223,7 @@ def assess_declared(
 
     Raises InvalidInput naming every bad field (``consignments[0].items[3].hs_code``).
     """
-    parsed: list[Consignment] = []
+    parsed: list[DeclaredConsignment] = []
     problems: list[FieldProblem] = []
     for position, raw in enumerate(declared):
         where = f"consignments[{position}]"
@@ -243,7 +248,7 @@ def assess_declared(
     # No share, or a check without recording: nothing is drawn (and no seed file is made).
     share = uow.cargo_random_share if home is not None and draw else 0.0
     seed = selectivity_seed(home) if home is not None and share > 0 else b""
-    out: list[tuple[uuid.UUID, Consignment, Assessment]] = []
+    out: list[tuple[uuid.UUID, DeclaredConsignment, Assessment]] = []
     for consignment in parsed:
         cid = new_id()
         try:

@@ -11,7 +11,7 @@ import logging
 import tomllib
 from pathlib import Path
 
-from borderpost.cargo.rules import (
+from borderpost.cargo.rules.ruleset import (
     RuleSet,
     RuleSetError,
     load_default_ruleset,

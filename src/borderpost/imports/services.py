@@ -40,7 +40,9 @@ class LineProblem:
 
 
 @dataclass
-class ImportReport:
+class BulkImportReport:
+    """What one bulk file import did: lines read, outcomes counted, bad lines with reasons."""
+
     read: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     problems: list[LineProblem] = field(default_factory=list)
@@ -95,13 +97,13 @@ def import_file(
     progress: Callable[[int], None] | None = None,
     home: Path | None = None,
     cargo_random_share: float = 0.0,
-) -> ImportReport:
+) -> BulkImportReport:
     """Import ``path`` as ``what`` (crossings, posts or organisations).
 
     ``home``: the node's folder, whose rule sets judge declared cargo (shipped ones if None).
     """
     schema, apply = KINDS[what]
-    report = ImportReport(strict=strict)
+    report = BulkImportReport(strict=strict)
     pending = 0
     with UnitOfWork(
         session_factory, actor=actor, home=home, cargo_random_share=cargo_random_share

@@ -46,8 +46,8 @@ def _json(exc: DomainError) -> JSONResponse:
 def install(app: FastAPI, settings: Settings) -> None:
     from borderpost.accounts.web import router as accounts_router
     from borderpost.audit.web import router as audit_router
-    from borderpost.cargo.web import router as inspection_router
     from borderpost.crossings.web import router as booth_router
+    from borderpost.inspections.web import router as inspection_router
     from borderpost.posts.web import router as posts_router
     from borderpost.reports.access_web import router as access_router
     from borderpost.reports.web import router as reports_router

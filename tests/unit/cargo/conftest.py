@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tests.cargo_factories import goods
 
-from borderpost.cargo import RuleSet, load_default_ruleset
+from borderpost.cargo.rules import RuleSet, load_default_ruleset
 
 ItemFactory = Callable[..., dict[str, Any]]
 ConsignmentFactory = Callable[..., dict[str, Any]]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from borderpost.cargo import DeclarationError, OrganisationType, parse_consignment
+from borderpost.cargo.rules import DeclarationError, OrganisationType, parse_consignment
 
 # The factory fixtures of conftest.py: item(hs_code, description, **fields), consignment(*items)
 ItemFactory = Callable[..., dict[str, Any]]

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from borderpost.cargo import (
+from borderpost.cargo.rules import (
     Category,
     DeclarationError,
     Direction,
@@ -22,8 +22,8 @@ from borderpost.cargo import (
     parse_consignment,
     parse_ruleset,
 )
-from borderpost.cargo.hs import dotted, nomenclature
-from borderpost.cargo.iso import COUNTRIES, CURRENCIES
+from borderpost.cargo.rules.hs import dotted, nomenclature
+from borderpost.cargo.rules.iso import COUNTRIES, CURRENCIES
 
 CODES = sorted(nomenclature().subheadings())
 WORDS = [

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from borderpost.cargo import evaluate, load_default_ruleset, parse_consignment
 from borderpost.cargo.recording import RANDOM_REASON, Assessed, headings_and_weights
+from borderpost.cargo.rules import evaluate, load_default_ruleset, parse_consignment
 from borderpost.vocab import Decision
 
 ItemFactory = Callable[..., dict[str, Any]]

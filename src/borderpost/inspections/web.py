@@ -20,8 +20,13 @@ from starlette.datastructures import UploadFile
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
-from borderpost.cargo import inspections
-from borderpost.cargo.inspection_schemas import (
+from borderpost.cargo.repository import consignments_of
+from borderpost.crossings.services import get_crossing, post_of_crossing
+from borderpost.db import UnitOfWork
+from borderpost.errors import DomainError, invalid
+from borderpost.inspections import services
+from borderpost.inspections.model import FindingKind
+from borderpost.inspections.schemas import (
     Disposal,
     FindingCreate,
     InspectionClose,
@@ -29,10 +34,6 @@ from borderpost.cargo.inspection_schemas import (
     SeizureCreate,
     SeizureDispose,
 )
-from borderpost.cargo.model import FindingKind
-from borderpost.crossings.services import get_crossing, post_of_crossing
-from borderpost.db import UnitOfWork
-from borderpost.errors import DomainError, invalid
 from borderpost.schemas import problems_from
 from borderpost.web.templating import render
 
@@ -42,7 +43,7 @@ INSPECT = require(Permission.INSPECT_CARGO, post_from=post_of_crossing)
 
 def _context(uow: UnitOfWork, crossing_id: uuid.UUID, **extra: Any) -> dict[str, Any]:
     crossing = get_crossing(uow, crossing_id)
-    consignments = inspections.consignments_of(uow, crossing_id)
+    consignments = consignments_of(uow, crossing_id)
     return {
         "crossing": crossing,
         "post": crossing.post,
@@ -51,14 +52,14 @@ def _context(uow: UnitOfWork, crossing_id: uuid.UUID, **extra: Any) -> dict[str,
         "cargo": [
             {
                 "declared_id": c.declared_id,
-                "lane": c.lane,
+                "lane": c.lane_colour,
                 "refused": c.refused,
                 "rules": c.rules,
                 "random": c.random,
             }
             for c in consignments
         ],
-        "inspection": inspections.find_inspection(uow, crossing_id),
+        "inspection": services.find_inspection(uow, crossing_id),
         "finding_kinds": list(FindingKind),
         "outcomes": list(InspectionOutcome),
         "disposals": list(Disposal),
@@ -76,7 +77,7 @@ def _amount(value: Decimal) -> str:
 
 def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
     partial = request.headers.get("hx-request") == "true"
-    template = "cargo/_inspection.html" if partial else "cargo/inspection.html"
+    template = "inspections/_inspection.html" if partial else "inspections/inspection.html"
     return render(request, template, context, status_code=status_code)
 
 
@@ -129,14 +130,14 @@ def _model(model: type[M], data: dict[str, Any]) -> M:
 @router.post("", dependencies=[INSPECT])
 async def open_inspection(request: Request, crossing_id: uuid.UUID, uow: Uow) -> Response:
     return await _act(
-        request, crossing_id, uow, lambda _f, _u: inspections.open_inspection(uow, crossing_id)
+        request, crossing_id, uow, lambda _f, _u: services.open_inspection(uow, crossing_id)
     )
 
 
 @router.post("/findings", dependencies=[INSPECT])
 async def record_finding(request: Request, crossing_id: uuid.UUID, uow: Uow) -> Response:
     def action(form: dict[str, Any], _uploads: dict[str, Any]) -> object:
-        return inspections.record_finding(uow, crossing_id, _model(FindingCreate, form))
+        return services.record_finding(uow, crossing_id, _model(FindingCreate, form))
 
     return await _act(request, crossing_id, uow, action)
 
@@ -145,7 +146,7 @@ async def record_finding(request: Request, crossing_id: uuid.UUID, uow: Uow) -> 
 async def record_seizure(request: Request, crossing_id: uuid.UUID, uow: Uow) -> Response:
     def action(form: dict[str, Any], _uploads: dict[str, Any]) -> object:
         seals = [s.strip() for s in (form.pop("seals", None) or "").split(",") if s.strip()]
-        return inspections.record_seizure(
+        return services.record_seizure(
             uow, crossing_id, _model(SeizureCreate, {**form, "seals": seals})
         )
 
@@ -158,7 +159,7 @@ async def dispose_seizure(
 ) -> Response:
     def action(form: dict[str, Any], _uploads: dict[str, Any]) -> object:
         data = _model(SeizureDispose, form)
-        return inspections.dispose_seizure(uow, crossing_id, seizure_id, data)
+        return services.dispose_seizure(uow, crossing_id, seizure_id, data)
 
     return await _act(request, crossing_id, uow, action)
 
@@ -169,7 +170,7 @@ async def add_evidence(request: Request, crossing_id: uuid.UUID, uow: Uow) -> Re
         if "file" not in uploads:
             raise invalid("file", "choose a file to add")
         name, media_type, content = uploads["file"]
-        return inspections.add_evidence(uow, crossing_id, name, media_type, content)
+        return services.add_evidence(uow, crossing_id, name, media_type, content)
 
     return await _act(request, crossing_id, uow, action)
 
@@ -177,6 +178,6 @@ async def add_evidence(request: Request, crossing_id: uuid.UUID, uow: Uow) -> Re
 @router.post("/close", dependencies=[INSPECT])
 async def close_inspection(request: Request, crossing_id: uuid.UUID, uow: Uow) -> Response:
     def action(form: dict[str, Any], _uploads: dict[str, Any]) -> object:
-        return inspections.close_inspection(uow, crossing_id, _model(InspectionClose, form))
+        return services.close_inspection(uow, crossing_id, _model(InspectionClose, form))
 
     return await _act(request, crossing_id, uow, action)

@@ -1,9 +1,9 @@
 """Rule sets: the model, loading from TOML with precise errors, and network/post merging.
 
-The file format, the precedence of effects and the merge are documented in ``README.md`` beside
-this module. Loading never returns a half-valid rule set: any mistake raises RuleSetError with
-every problem found (file, rule index and id, field, line), and the caller keeps the rule set it
-had.
+The file format, the precedence of effects and the merge are documented in
+``cargo/README.md``. Loading never returns a half-valid rule set: any mistake raises
+RuleSetError with every problem found (file, rule index and id, field, line), and the caller
+keeps the rule set it had.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from borderpost.cargo.enums import Category, Direction, Effect, OrganisationType
-from borderpost.cargo.hs import dotted
+from borderpost.cargo.rules.enums import Category, Direction, Effect, OrganisationType
+from borderpost.cargo.rules.hs import dotted
 
 if TYPE_CHECKING:
-    from borderpost.cargo.matching import RuleIndex
+    from borderpost.cargo.rules.matching import RuleIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +138,7 @@ class RuleSet:
     @cached_property
     def index(self) -> RuleIndex:
         """The rules compiled for evaluation (built once, on first use)."""
-        from borderpost.cargo.matching import RuleIndex
+        from borderpost.cargo.rules.matching import RuleIndex
 
         return RuleIndex(self.rules)
 
@@ -190,7 +190,7 @@ def load_ruleset(path: Path, *, base: RuleSet | None = None) -> RuleSet:
 
 def parse_ruleset(text: str, *, source: str = "<text>", base: RuleSet | None = None) -> RuleSet:
     """Parse rule set TOML held in a string; see :func:`load_ruleset`."""
-    from borderpost.cargo.rulefile import read_ruleset
+    from borderpost.cargo.rules.rulefile import read_ruleset
 
     ruleset, problems = read_ruleset(text, source)
     if ruleset is not None and not problems:
@@ -208,7 +208,7 @@ def load_default_ruleset() -> RuleSet:
     """The rule set shipped with Borderpost (``default_rules.toml``), loaded once."""
     global _DEFAULT
     if _DEFAULT is None:
-        resource = files("borderpost.cargo") / "default_rules.toml"
+        resource = files("borderpost.cargo.rules") / "default_rules.toml"
         _DEFAULT = parse_ruleset(resource.read_text(encoding="utf-8"), source="default_rules.toml")
     return _DEFAULT
 

@@ -15,12 +15,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
-from borderpost.cargo import iso
-from borderpost.cargo.enums import Category, Direction, Effect, OrganisationType
-from borderpost.cargo.hs import digits, nomenclature
-from borderpost.cargo.rules import HSRange, Keyword, Rule, RuleProblem, RuleSet
-from borderpost.cargo.text import identifier, words
-from borderpost.cargo.tomllines import Locator, syntax_error_line
+from borderpost.cargo.rules import iso
+from borderpost.cargo.rules.enums import Category, Direction, Effect, OrganisationType
+from borderpost.cargo.rules.hs import digits, nomenclature
+from borderpost.cargo.rules.ruleset import HSRange, Keyword, Rule, RuleProblem, RuleSet
+from borderpost.cargo.rules.text import identifier, words
+from borderpost.cargo.rules.tomllines import Locator, syntax_error_line
 
 E = TypeVar("E", bound=StrEnum)
 

@@ -12,8 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
-from borderpost.cargo import inspections
-from borderpost.cargo.inspection_schemas import (
+from borderpost.cargo.repository import consignments_of
+from borderpost.crossings.services import post_of_crossing
+from borderpost.inspections import services
+from borderpost.inspections.schemas import (
     EvidenceRead,
     FindingCreate,
     FindingRead,
@@ -23,7 +25,6 @@ from borderpost.cargo.inspection_schemas import (
     SeizureDispose,
     SeizureRead,
 )
-from borderpost.crossings.services import post_of_crossing
 
 router = APIRouter(prefix="/crossings/{crossing_id}", tags=["inspections"])
 INSPECT = require(Permission.INSPECT_CARGO, post_from=post_of_crossing)
@@ -36,7 +37,7 @@ def read_cargo(crossing_id: uuid.UUID, uow: Uow) -> list[dict[str, Any]]:
         {
             "id": str(c.id),
             "declared_id": c.declared_id,
-            "lane": c.lane,
+            "lane": c.lane_colour,
             "refused": c.refused,
             "rules": c.rules,
             "random": c.random,
@@ -56,18 +57,18 @@ def read_cargo(crossing_id: uuid.UUID, uow: Uow) -> list[dict[str, Any]]:
                 for i in c.items
             ],
         }
-        for c in inspections.consignments_of(uow, crossing_id)
+        for c in consignments_of(uow, crossing_id)
     ]
 
 
 @router.get("/inspection", response_model=InspectionRead, dependencies=[INSPECT])
 def read_inspection(crossing_id: uuid.UUID, uow: Uow) -> InspectionRead:
-    return InspectionRead.model_validate(inspections.get_inspection(uow, crossing_id))
+    return InspectionRead.model_validate(services.get_inspection(uow, crossing_id))
 
 
 @router.post("/inspection", response_model=InspectionRead, status_code=201, dependencies=[INSPECT])
 def open_inspection(crossing_id: uuid.UUID, uow: Uow) -> InspectionRead:
-    inspection = inspections.open_inspection(uow, crossing_id)
+    inspection = services.open_inspection(uow, crossing_id)
     uow.commit()
     return InspectionRead.model_validate(inspection)
 
@@ -76,7 +77,7 @@ def open_inspection(crossing_id: uuid.UUID, uow: Uow) -> InspectionRead:
     "/inspection/findings", response_model=FindingRead, status_code=201, dependencies=[INSPECT]
 )
 def record_finding(crossing_id: uuid.UUID, data: FindingCreate, uow: Uow) -> FindingRead:
-    finding = inspections.record_finding(uow, crossing_id, data)
+    finding = services.record_finding(uow, crossing_id, data)
     uow.commit()
     return FindingRead.model_validate(finding)
 
@@ -85,7 +86,7 @@ def record_finding(crossing_id: uuid.UUID, data: FindingCreate, uow: Uow) -> Fin
     "/inspection/seizures", response_model=SeizureRead, status_code=201, dependencies=[INSPECT]
 )
 def record_seizure(crossing_id: uuid.UUID, data: SeizureCreate, uow: Uow) -> SeizureRead:
-    seizure = inspections.record_seizure(uow, crossing_id, data)
+    seizure = services.record_seizure(uow, crossing_id, data)
     uow.commit()
     return SeizureRead.model_validate(seizure)
 
@@ -98,14 +99,14 @@ def record_seizure(crossing_id: uuid.UUID, data: SeizureCreate, uow: Uow) -> Sei
 def dispose_seizure(
     crossing_id: uuid.UUID, seizure_id: uuid.UUID, data: SeizureDispose, uow: Uow
 ) -> SeizureRead:
-    seizure = inspections.dispose_seizure(uow, crossing_id, seizure_id, data)
+    seizure = services.dispose_seizure(uow, crossing_id, seizure_id, data)
     uow.commit()
     return SeizureRead.model_validate(seizure)
 
 
 @router.post("/inspection/close", response_model=InspectionRead, dependencies=[INSPECT])
 def close_inspection(crossing_id: uuid.UUID, data: InspectionClose, uow: Uow) -> InspectionRead:
-    inspection = inspections.close_inspection(uow, crossing_id, data)
+    inspection = services.close_inspection(uow, crossing_id, data)
     uow.commit()
     return InspectionRead.model_validate(inspection)
 
@@ -118,10 +119,10 @@ async def add_evidence(
     uow: Uow,
     file: Annotated[UploadFile, File()],
 ) -> EvidenceRead:
-    content = await file.read(inspections.MAX_EVIDENCE_BYTES + 1)
+    content = await file.read(services.MAX_EVIDENCE_BYTES + 1)
 
     def work() -> EvidenceRead:
-        evidence = inspections.add_evidence(
+        evidence = services.add_evidence(
             uow, crossing_id, file.filename or "", file.content_type or "", content
         )
         uow.commit()
@@ -132,5 +133,5 @@ async def add_evidence(
 
 @router.get("/inspection/evidence/{sha256}", dependencies=[INSPECT])
 def read_evidence(crossing_id: uuid.UUID, sha256: str, uow: Uow) -> FileResponse:
-    evidence, path = inspections.evidence_file(uow, crossing_id, sha256)
+    evidence, path = services.evidence_file(uow, crossing_id, sha256)
     return FileResponse(path, media_type=evidence.media_type, filename=evidence.filename)

@@ -17,27 +17,27 @@ from pathlib import Path
 from sqlalchemy import select
 
 from borderpost import clock
-from borderpost.cargo import hs
-from borderpost.cargo.inspection_schemas import (
+from borderpost.cargo.model import GoodsItem
+from borderpost.cargo.repository import goods_of
+from borderpost.cargo.rules import hs
+from borderpost.crossings.model import Crossing
+from borderpost.db import UnitOfWork
+from borderpost.errors import Conflict, NotFound, invalid
+from borderpost.inspections.model import (
+    Evidence,
+    Finding,
+    Inspection,
+    InspectionStatus,
+    Seizure,
+    SeizureStatus,
+)
+from borderpost.inspections.schemas import (
     FindingCreate,
     InspectionClose,
     InspectionOutcome,
     SeizureCreate,
     SeizureDispose,
 )
-from borderpost.cargo.model import (
-    Consignment,
-    Evidence,
-    Finding,
-    GoodsItem,
-    Inspection,
-    InspectionStatus,
-    Seizure,
-    SeizureStatus,
-)
-from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork
-from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.ledger.corrections import add_crossing_correction
 from borderpost.sync.model import OutboxEvent
 from borderpost.vocab import Decision, Kind
@@ -70,26 +70,6 @@ def get_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
 
 def find_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection | None:
     return uow.session.scalar(select(Inspection).where(Inspection.crossing_id == crossing_id))
-
-
-def goods_of(uow: UnitOfWork, crossing_id: uuid.UUID) -> list[tuple[Consignment, GoodsItem]]:
-    """The declared goods items of a crossing, in declaration order."""
-    consignments = uow.session.scalars(
-        select(Consignment)
-        .where(Consignment.crossing_id == crossing_id)
-        .order_by(Consignment.position)
-    )
-    return [(c, item) for c in consignments for item in c.items]
-
-
-def consignments_of(uow: UnitOfWork, crossing_id: uuid.UUID) -> list[Consignment]:
-    return list(
-        uow.session.scalars(
-            select(Consignment)
-            .where(Consignment.crossing_id == crossing_id)
-            .order_by(Consignment.position)
-        )
-    )
 
 
 def _open(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from borderpost.cargo.declaration import Consignment, GoodsItem, Permit
-from borderpost.cargo.enums import (
+from borderpost.cargo.rules.declaration import DeclaredConsignment, DeclaredGoodsItem, Permit
+from borderpost.cargo.rules.enums import (
     Category,
     Direction,
     Effect,
@@ -26,8 +26,8 @@ from borderpost.cargo.enums import (
     Outcome,
     parse_enum,
 )
-from borderpost.cargo.matching import Context, explain
-from borderpost.cargo.rules import Keyword, Rule, RuleSet
+from borderpost.cargo.rules.matching import Context, explain
+from borderpost.cargo.rules.ruleset import Keyword, Rule, RuleSet
 
 # Outcomes from mildest to most severe. Severities are compared as positions in this tuple:
 # a dict keyed by enum members would call Enum.__hash__, a Python function, on every look-up.
@@ -35,7 +35,7 @@ from borderpost.cargo.rules import Keyword, Rule, RuleSet
 # several times faster than frozen dataclasses, which matters at 50 items x 500 rules.
 _BY_SEVERITY = (Outcome.RELEASE, Outcome.DOCUMENTS, Outcome.INSPECT, Outcome.PROHIBITED)
 _RELEASE, _DOCUMENTS, _INSPECT, _PROHIBITED = range(4)
-_LANE = {
+_LANE_COLOUR = {
     Outcome.RELEASE: LaneColour.GREEN,
     Outcome.DOCUMENTS: LaneColour.YELLOW,
     Outcome.INSPECT: LaneColour.RED,
@@ -83,8 +83,8 @@ class ItemAssessment(NamedTuple):
 
     @property
     def lane(self) -> LaneColour:
-        """The lane this item alone would take."""
-        return _LANE[self.outcome]
+        """The lane colour this item alone would take."""
+        return _LANE_COLOUR[self.outcome]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -142,8 +142,10 @@ class RandomSelection:
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """The lane of a consignment, whether it is refused, and every reason."""
+    """The lane colour of a consignment, whether it is refused, and every reason."""
 
+    # A lane colour, named ``lane`` as in the JSON this engine gives (to_dict); inside the
+    # engine there is no physical lane to confuse it with.
     lane: LaneColour
     refused: bool
     rules: tuple[RuleHit, ...]
@@ -197,7 +199,7 @@ def _permit_check(kind: str, permits: tuple[Permit, ...], on: date) -> tuple[boo
 
 def _assess_item(
     index: int,
-    item: GoodsItem,
+    item: DeclaredGoodsItem,
     matched: list[Rule],
     hits: Mapping[str, Keyword],
     permit_check: Callable[[Rule], tuple[bool, str]],
@@ -243,7 +245,7 @@ def _assess_item(
 
 
 def evaluate(
-    consignment: Consignment,
+    consignment: DeclaredConsignment,
     ruleset: RuleSet,
     *,
     category: str,
@@ -254,7 +256,7 @@ def evaluate(
     seed: bytes = b"",
     consignment_id: str = "",
 ) -> Assessment:
-    """Send a consignment to a lane under ``ruleset``, with every reason.
+    """Send a consignment to a lane colour under ``ruleset``, with every reason.
 
     ``category``, ``organisation_type`` and ``direction`` are the facts established at the
     booth; ``organisation_type`` is the verified type of the organisation behind the
@@ -299,7 +301,7 @@ def evaluate(
             )
     worst = max((_BY_SEVERITY.index(a.outcome) for a in assessed), default=_RELEASE)
     return Assessment(
-        lane=LaneColour.RED if random.selected else _LANE[_BY_SEVERITY[worst]],
+        lane=LaneColour.RED if random.selected else _LANE_COLOUR[_BY_SEVERITY[worst]],
         refused=worst == _PROHIBITED,
         rules=_rule_hits(assessed, ruleset),
         items=tuple(assessed),

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from borderpost.cargo.model import FindingKind
+from borderpost.inspections.model import FindingKind
 from borderpost.schemas import field_error
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]

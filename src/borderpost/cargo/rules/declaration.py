@@ -1,6 +1,6 @@
-"""Consignments and goods items, and parsing of the declared JSON with field-level errors.
+"""Declared consignments and goods items, and parsing of their JSON with field-level errors.
 
-The JSON shape is documented in README.md beside this module. Keys not listed there are
+The JSON shape is documented in ``cargo/README.md``. Keys not listed there are
 refused, so a misspelt key is caught, not ignored. Every problem is collected before raising,
 so the officer sees them all at once, each with the path of its field
 (``items[2].hs_code: unknown HS code 999999``).
@@ -14,16 +14,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from borderpost.cargo import hs, iso
-from borderpost.cargo.enums import OrganisationType
-from borderpost.cargo.jsonread import DeclarationProblem, Reader, join, kind
-from borderpost.cargo.text import identifier
+from borderpost.cargo.rules import hs, iso
+from borderpost.cargo.rules.enums import OrganisationType
+from borderpost.cargo.rules.jsonread import DeclarationProblem, Reader, join, kind
+from borderpost.cargo.rules.text import identifier
 
 __all__ = [
-    "Consignment",
     "DeclarationError",
     "DeclarationProblem",
-    "GoodsItem",
+    "DeclaredConsignment",
+    "DeclaredGoodsItem",
     "Party",
     "Permit",
     "SendingOrganisation",
@@ -71,8 +71,8 @@ class SendingOrganisation:
     type: OrganisationType
 
 
-class GoodsItem(NamedTuple):
-    """One line of goods in a consignment.
+class DeclaredGoodsItem(NamedTuple):
+    """One line of goods in a declared consignment (stored as ``cargo.model.GoodsItem``).
 
     A NamedTuple, not a frozen dataclass: as immutable, and built several times faster, which
     counts when a day's traffic is parsed.
@@ -90,13 +90,14 @@ class GoodsItem(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class Consignment:
-    """Declared goods travelling together, with their parties, seals and permits."""
+class DeclaredConsignment:
+    """Declared goods travelling together, with their parties, seals and permits (stored as
+    ``cargo.model.Consignment``)."""
 
     carrier: Party
     consignor: Party
     consignee: Party
-    items: tuple[GoodsItem, ...]
+    items: tuple[DeclaredGoodsItem, ...]
     seals: tuple[str, ...] = ()
     permits: tuple[Permit, ...] = ()
     humanitarian: bool = False
@@ -254,7 +255,7 @@ def _hs_code(r: Reader, data: Mapping[str, object], path: str) -> str | None:
         return None
 
 
-def _item(r: Reader, raw: object, path: str) -> GoodsItem | None:
+def _item(r: Reader, raw: object, path: str) -> DeclaredGoodsItem | None:
     table = r.table(raw, path, _ITEM_FIELDS)
     if table is None:
         return None
@@ -283,7 +284,7 @@ def _item(r: Reader, raw: object, path: str) -> GoodsItem | None:
         or origin is None
     ):
         return None
-    return GoodsItem(code, description, quantity, unit, gross, net, value, currency, origin)
+    return DeclaredGoodsItem(code, description, quantity, unit, gross, net, value, currency, origin)
 
 
 def _seal(r: Reader, raw: object, path: str) -> str | None:
@@ -296,7 +297,7 @@ def _seal(r: Reader, raw: object, path: str) -> str | None:
     return raw.strip()
 
 
-def parse_consignment(data: Mapping[str, object]) -> Consignment:
+def parse_consignment(data: Mapping[str, object]) -> DeclaredConsignment:
     """Read a declared consignment (the documented JSON, already decoded).
 
     Raises DeclarationError listing every problem, each with the path of its field.
@@ -326,7 +327,7 @@ def parse_consignment(data: Mapping[str, object]) -> Consignment:
     items = r.items(top, "items", "", lambda raw, path: _item(r, raw, path), required=True)
     if r.problems or carrier is None or consignor is None or consignee is None:
         raise DeclarationError(r.problems)
-    return Consignment(
+    return DeclaredConsignment(
         carrier=carrier,
         consignor=consignor,
         consignee=consignee,

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from borderpost.cargo.declaration import GoodsItem
-from borderpost.cargo.enums import Category, Direction, Effect, OrganisationType
-from borderpost.cargo.rules import HSRange, Keyword, Rule
-from borderpost.cargo.text import words
+from borderpost.cargo.rules.declaration import DeclaredGoodsItem
+from borderpost.cargo.rules.enums import Category, Direction, Effect, OrganisationType
+from borderpost.cargo.rules.ruleset import HSRange, Keyword, Rule
+from borderpost.cargo.rules.text import words
 
 # Contexts seen are few (categories x organisation types x directions x days in use); the cap
 # only guards against a caller that evaluates across years of dates in one process.
@@ -131,7 +131,7 @@ def _follows(keyword: Keyword, text: Sequence[str], position: int) -> bool:
 
 
 def _amount_ok(
-    limits: Mapping[str, Decimal], item: GoodsItem, restrictive: bool, at_least: bool
+    limits: Mapping[str, Decimal], item: DeclaredGoodsItem, restrictive: bool, at_least: bool
 ) -> bool:
     limit = limits.get(item.currency)
     if limit is None:
@@ -141,7 +141,7 @@ def _amount_ok(
     return item.value >= limit if at_least else item.value <= limit
 
 
-def goods_match(rule: Rule, item: GoodsItem, keyword_hits: Mapping[str, Keyword]) -> bool:
+def goods_match(rule: Rule, item: DeclaredGoodsItem, keyword_hits: Mapping[str, Keyword]) -> bool:
     """True if the rule's goods conditions hold for the item."""
     spans = rule.hs
     if spans and not (
@@ -169,7 +169,7 @@ def goods_match(rule: Rule, item: GoodsItem, keyword_hits: Mapping[str, Keyword]
     return rule.max_value is None or _amount_ok(rule.max_value, item, restrictive, False)
 
 
-def explain(rule: Rule, item: GoodsItem, keyword_hits: Mapping[str, Keyword]) -> str:
+def explain(rule: Rule, item: DeclaredGoodsItem, keyword_hits: Mapping[str, Keyword]) -> str:
     """Say which of the rule's conditions the item met, for the officer and the auditor."""
     parts: list[str] = []
     if rule.hs:
@@ -254,7 +254,9 @@ class RuleIndex:
             self._views[context] = view
         return view
 
-    def match(self, view: _View, item: GoodsItem) -> tuple[list[Rule], Mapping[str, Keyword]]:
+    def match(
+        self, view: _View, item: DeclaredGoodsItem
+    ) -> tuple[list[Rule], Mapping[str, Keyword]]:
         """The rules that match the item, in rule set order, and the keywords that hit."""
         hits = self.keywords.match(words(item.description)) if self.keywords else _NO_HITS
         code = item.hs_code
