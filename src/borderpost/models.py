@@ -11,7 +11,7 @@ from borderpost.cargo.model import (
     Seizure,
 )
 from borderpost.crossings.model import Convoy, Crossing
-from borderpost.ledger.model import LedgerEntry
+from borderpost.ledger.model import LedgerLeaf
 from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
@@ -36,7 +36,7 @@ __all__ = [
     "GoodsItem",
     "Inspection",
     "Lane",
-    "LedgerEntry",
+    "LedgerLeaf",
     "Organisation",
     "OutboxEvent",
     "Post",

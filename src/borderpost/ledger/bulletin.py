@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from borderpost.ledger import entries
 from borderpost.ledger.errors import LedgerError, VerificationError
+from borderpost.ledger.leaves import CLOSURE, parse_leaf, parse_minute
 from borderpost.ledger.merkle import MemoryTree
 from borderpost.ledger.note import (
     NoteSigner,
@@ -120,10 +120,10 @@ def closed_minutes(
     replaced = {f["corrects"] for f in parsed if "corrects" in f}
     spans = []
     for index, f in enumerate(parsed):
-        if f["type"] != entries.CLOSURE or f["post"] != post or index in replaced:
+        if f["type"] != CLOSURE or f["post"] != post or index in replaced:
             continue
-        lo = max(entries.parse_minute(f["starts_at"]), start)
-        hi = min(entries.parse_minute(f["ends_at"]) if f["ends_at"] else end, end)
+        lo = max(parse_minute(f["starts_at"]), start)
+        hi = min(parse_minute(f["ends_at"]) if f["ends_at"] else end, end)
         if lo < hi:
             spans.append((lo, hi))
     total, reach = dt.timedelta(), start
@@ -144,7 +144,7 @@ def compute(
     if last < first:
         raise LedgerError(f"the period ends ({last}) before it starts ({first})")
     start, end = period_bounds(zone, first, last)
-    closed = closed_minutes([entries.parse_leaf(leaf) for leaf in leaves], post, start, end)
+    closed = closed_minutes([parse_leaf(leaf) for leaf in leaves], post, start, end)
     total = int((end - start).total_seconds() // 60)
     summary = build_summary(counts_from_leaves(leaves, first, last), first, last, [post])
     root = MemoryTree(leaves).root()

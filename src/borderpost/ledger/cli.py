@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from borderpost.ledger import entries
 from borderpost.ledger.checkpoint import Checkpoint
 from borderpost.ledger.errors import LedgerError, StoreLockedError, VerificationError
 from borderpost.ledger.keys import load_verifiers
+from borderpost.ledger.leaves import CROSSING, LeafError, parse_leaf, parse_minute
 from borderpost.ledger.quorum import count_cosigners
 from borderpost.ledger.rotation import follow
 from borderpost.ledger.verify import Fetch, VerifiedLog, verify_log
@@ -127,8 +127,8 @@ def verify(
         _check_cosigned(verified.note, witnesses, len(witnesses) if quorum is None else quorum)
     for index, leaf in enumerate(verified.entries or ()):
         try:
-            entries.parse_leaf(leaf)
-        except entries.LeafError as exc:
+            parse_leaf(leaf)
+        except LeafError as exc:
             raise VerificationError(f"entry {index} is not a leaf: {exc}") from exc
     if state is not None:
         _save_state(state, verified, [k for k in trusted if k not in vkeys])
@@ -155,15 +155,15 @@ def counts_from_leaves(
 
     A correction (``corrects``) replaces the leaf it names.
     """
-    parsed = [entries.parse_leaf(leaf) for leaf in leaves]
+    parsed = [parse_leaf(leaf) for leaf in leaves]
     replaced = {f["corrects"] for f in parsed if "corrects" in f}
     counts: Counter[tuple[str, str, str, str, str | None]] = Counter()
     zones: dict[str, ZoneInfo] = {}
     for index, f in enumerate(parsed):
-        if f["type"] != entries.CROSSING or index in replaced:
+        if f["type"] != CROSSING or index in replaced:
             continue
         zone = zones.setdefault(f["zone"], ZoneInfo(f["zone"]))
-        day = entries.parse_minute(f["time"]).astimezone(zone).date()
+        day = parse_minute(f["time"]).astimezone(zone).date()
         if first <= day <= last:
             key = (f["kind"], f["category"], f["direction"], f["decision"])
             counts[(*key, f["organisation_type"])] += 1

@@ -19,16 +19,16 @@ from sqlalchemy import Table, select
 
 from borderpost.db import UnitOfWork
 from borderpost.errors import Conflict, NotFound
-from borderpost.ledger import entries
+from borderpost.ledger import leaves
 from borderpost.ledger.checkpoint import Checkpoint
 from borderpost.ledger.errors import LedgerError, VerificationError
-from borderpost.ledger.model import LedgerEntry
+from borderpost.ledger.model import LedgerLeaf
 from borderpost.ledger.note import NoteVerifier, parse_note
 from borderpost.ledger.proof import TlogProof, create_proof, verify_proof
 from borderpost.ledger.services import open_log
 from borderpost.posts.model import Post
 
-_ENTRIES = cast(Table, LedgerEntry.__table__)
+_LEAVES = cast(Table, LedgerLeaf.__table__)
 
 
 def crossing_receipt(uow: UnitOfWork, home: Path, crossing_id: uuid.UUID) -> bytes:
@@ -38,13 +38,13 @@ def crossing_receipt(uow: UnitOfWork, home: Path, crossing_id: uuid.UUID) -> byt
     a published checkpoint (pending append, or waiting for the witnesses' quorum).
     """
     row = uow.session.execute(
-        select(_ENTRIES.c.log_index, Post.code)
-        .join(Post, Post.id == _ENTRIES.c.post_id)
+        select(_LEAVES.c.log_index, Post.code)
+        .join(Post, Post.id == _LEAVES.c.post_id)
         .where(
-            _ENTRIES.c.record_id == crossing_id,
-            _ENTRIES.c.record_type == entries.CROSSING,
+            _LEAVES.c.record_id == crossing_id,
+            _LEAVES.c.record_type == leaves.CROSSING,
         )
-        .order_by(_ENTRIES.c.id)
+        .order_by(_LEAVES.c.id)
         .limit(1)
     ).first()
     if row is None:
@@ -106,7 +106,7 @@ def check_receipt(
         quorum=quorum,
     )
     try:
-        facts = entries.parse_leaf(leaf)
-    except entries.LeafError as exc:
+        facts = leaves.parse_leaf(leaf)
+    except leaves.LeafError as exc:
         raise VerificationError(f"the receipt's entry is not a leaf: {exc}") from exc
     return CheckedReceipt(verified.index, verified.checkpoint, verified.cosigners, facts)
