@@ -34,7 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from borderpost.ledger.errors import LedgerError, VerificationError
-from borderpost.ledger.leaves import CLOSURE, parse_leaf, parse_minute
+from borderpost.ledger.leaves import CLOSURE, counts_from_leaves, parse_leaf, parse_minute
 from borderpost.ledger.merkle import MemoryTree
 from borderpost.ledger.note import (
     NoteSigner,
@@ -44,6 +44,7 @@ from borderpost.ledger.note import (
     open_note,
     sign_note,
 )
+from borderpost.reports.summary import build_summary
 
 HEADER = "borderpost-bulletin/v1"
 BLOCKS = ("persons", "vehicles")
@@ -138,9 +139,6 @@ def compute(
     leaves: Sequence[bytes], origin: str, post: str, zone: str, first: dt.date, last: dt.date
 ) -> Bulletin:
     """The bulletin of ``post`` for ``first``..``last`` from all ``leaves`` of a checkpoint."""
-    from borderpost.ledger.cli import counts_from_leaves
-    from borderpost.reports.services import build_summary
-
     if last < first:
         raise LedgerError(f"the period ends ({last}) before it starts ({first})")
     start, end = period_bounds(zone, first, last)

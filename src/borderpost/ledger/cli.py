@@ -13,17 +13,17 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 
 from borderpost.ledger.checkpoint import Checkpoint
 from borderpost.ledger.errors import LedgerError, StoreLockedError, VerificationError
 from borderpost.ledger.keys import load_verifiers
-from borderpost.ledger.leaves import CROSSING, LeafError, parse_leaf, parse_minute
+from borderpost.ledger.leaves import LeafError, counts_from_leaves, parse_leaf
 from borderpost.ledger.quorum import count_cosigners
 from borderpost.ledger.rotation import follow
 from borderpost.ledger.verify import Fetch, VerifiedLog, verify_log
+from borderpost.reports.summary import Shape, build_summary
 
 app = typer.Typer(help="The tamper-evident ledger of each post.", no_args_is_help=True)
 
@@ -148,38 +148,14 @@ def _check_cosigned(note: bytes, witnesses: Sequence[str], quorum: int) -> None:
         )
 
 
-def counts_from_leaves(
-    leaves: Sequence[bytes], first: dt.date, last: dt.date
-) -> Counter[tuple[str, str, str, str, str | None]]:
-    """Crossings by (kind, category, direction, decision, organisation type), days local.
-
-    A correction (``corrects``) replaces the leaf it names.
-    """
-    parsed = [parse_leaf(leaf) for leaf in leaves]
-    replaced = {f["corrects"] for f in parsed if "corrects" in f}
-    counts: Counter[tuple[str, str, str, str, str | None]] = Counter()
-    zones: dict[str, ZoneInfo] = {}
-    for index, f in enumerate(parsed):
-        if f["type"] != CROSSING or index in replaced:
-            continue
-        zone = zones.setdefault(f["zone"], ZoneInfo(f["zone"]))
-        day = parse_minute(f["time"]).astimezone(zone).date()
-        if first <= day <= last:
-            key = (f["kind"], f["category"], f["direction"], f["decision"])
-            counts[(*key, f["organisation_type"])] += 1
-    return counts
-
-
 def recount(
     logs: Sequence[tuple[Fetch, Sequence[str]]], first: dt.date, last: dt.date
 ) -> dict[str, Any]:
     """The summary report of ``first``..``last`` from verified leaves alone.
 
-    ``logs``: one (fetch, vkeys) per post; the shape is ``reports.services.build_summary``'s.
+    ``logs``: one (fetch, vkeys) per post; the shape is ``reports.summary.build_summary``'s.
     """
-    from borderpost.reports.services import build_summary
-
-    total: Counter[tuple[str, str, str, str, str | None]] = Counter()
+    total: Counter[Shape] = Counter()
     codes: list[str] = []
     for fetch, vkeys in logs:
         verified = verify(fetch, vkeys)
