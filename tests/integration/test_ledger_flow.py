@@ -22,9 +22,9 @@ from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
 from borderpost.ledger import appending, leaves, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger.errors import VerificationError
+from borderpost.ledger.client.verify import Fetch
 from borderpost.ledger.model import LedgerLeaf
-from borderpost.ledger.verify import Fetch
+from borderpost.ledger.tlog.errors import VerificationError
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
 

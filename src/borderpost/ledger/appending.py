@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.config import Settings
 from borderpost.ledger import leaves
-from borderpost.ledger.errors import LedgerError, StoreCorruptError
-from borderpost.ledger.log import TileLog
 from borderpost.ledger.model import LedgerLeaf
-from borderpost.ledger.note import Ed25519Signer, parse_note
 from borderpost.ledger.quorum import WitnessEndpoint, WitnessPolicy, publish_with_quorum
 from borderpost.ledger.services import ensure_log_key, open_log, previous_log_key
+from borderpost.ledger.storage.errors import StoreCorruptError
+from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.tlog.errors import LedgerError
+from borderpost.ledger.tlog.note import Ed25519Signer, parse_note
 from borderpost.posts.model import Post
 
 log = logging.getLogger("borderpost.ledger")
@@ -215,7 +216,7 @@ class Appender:
             log.exception("ledger append failed")
             return 0
         if self.daily_bulletin:
-            from borderpost.ledger.bulletins import issue_due_bulletins
+            from borderpost.ledger.bulletins.services import issue_due_bulletins
 
             try:
                 issue_due_bulletins(self.session_factory, self.home)

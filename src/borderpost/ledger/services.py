@@ -32,11 +32,11 @@ from borderpost import clock
 from borderpost.db import insert_at_commit
 from borderpost.ids import new_id
 from borderpost.ledger import leaves
-from borderpost.ledger.errors import LedgerError
 from borderpost.ledger.keys import generate_log_key, load_log_signer
-from borderpost.ledger.log import TileLog
 from borderpost.ledger.model import LedgerLeaf
-from borderpost.ledger.note import Ed25519Signer
+from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.tlog.errors import LedgerError
+from borderpost.ledger.tlog.note import Ed25519Signer
 from borderpost.posts.model import Post
 
 log = logging.getLogger("borderpost.ledger")

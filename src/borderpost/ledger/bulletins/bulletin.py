@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from borderpost.ledger.errors import LedgerError, VerificationError
 from borderpost.ledger.leaves import CLOSURE, counts_from_leaves, parse_leaf, parse_minute
-from borderpost.ledger.merkle import MemoryTree
-from borderpost.ledger.note import (
+from borderpost.ledger.tlog.errors import LedgerError, VerificationError
+from borderpost.ledger.tlog.merkle import MemoryTree
+from borderpost.ledger.tlog.note import (
     NoteSigner,
     NoteVerifier,
     b64decode_strict,
