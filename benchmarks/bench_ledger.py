@@ -92,8 +92,8 @@ class Stopwatch:
 
 
 def bench_borderpost(n: int, sync_hashes: bool) -> dict[str, object]:
-    from borderpost.ledger.log import TileLog
-    from borderpost.ledger.note import Ed25519Signer
+    from borderpost.ledger.storage.log import TileLog
+    from borderpost.ledger.tlog.note import Ed25519Signer
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMPDIR")) as tmp:
         log = TileLog(Path(tmp) / "log", ORIGIN, sync_hashes=sync_hashes)

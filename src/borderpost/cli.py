@@ -20,7 +20,7 @@ from borderpost.config import Settings
 from borderpost.db import UnitOfWork, make_engine
 from borderpost.documents.cli import document_app
 from borderpost.ledger.cli import app as ledger_app
-from borderpost.ledger.witness_cli import app as witness_app
+from borderpost.ledger.witness.cli import app as witness_app
 from borderpost.screening.cli import screening_app, watchlist_app
 from borderpost.sync.cli import app as sync_app
 from borderpost.transit.cli import corridor_app, transit_app

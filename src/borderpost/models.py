@@ -5,7 +5,7 @@ from borderpost.audit.model import AuditEntry
 from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.inspections.model import Evidence, Finding, Inspection, Seizure
-from borderpost.ledger.model import LedgerEntry
+from borderpost.ledger.model import LedgerLeaf
 from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
@@ -30,7 +30,7 @@ __all__ = [
     "GoodsItem",
     "Inspection",
     "Lane",
-    "LedgerEntry",
+    "LedgerLeaf",
     "Organisation",
     "OutboxEvent",
     "Post",

@@ -21,8 +21,8 @@ from borderpost.crossings.model import Crossing
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
 from borderpost.errors import InvalidInput
-from borderpost.ledger import entries
-from borderpost.ledger.model import LedgerEntry
+from borderpost.ledger import leaves
+from borderpost.ledger.model import LedgerLeaf
 
 Factory = sessionmaker[Session]
 
@@ -37,9 +37,9 @@ def _setup(factory: Factory) -> None:
 def _leaf(factory: Factory, crossing_id: object) -> dict[str, object]:
     with factory() as session:
         leaf = session.scalars(
-            select(LedgerEntry.leaf).where(LedgerEntry.record_id == crossing_id)
+            select(LedgerLeaf.leaf).where(LedgerLeaf.record_id == crossing_id)
         ).one()
-    return entries.parse_leaf(leaf)
+    return leaves.parse_leaf(leaf)
 
 
 def test_gold_concentrate_leaving_is_referred_with_its_legal_basis(

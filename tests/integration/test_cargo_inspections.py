@@ -21,8 +21,8 @@ from borderpost.audit.model import AuditEntry
 from borderpost.config import Settings
 from borderpost.crossings.model import Crossing
 from borderpost.db import UnitOfWork
-from borderpost.ledger.entries import parse_leaf
-from borderpost.ledger.model import LedgerEntry
+from borderpost.ledger.leaves import parse_leaf
+from borderpost.ledger.model import LedgerLeaf
 from borderpost.sync.model import OutboxEvent
 
 Factory = sessionmaker[Session]
@@ -113,9 +113,9 @@ def test_undeclared_goods_change_the_decision_and_the_change_is_audited(
         assert [s.action for s in seizures] == ["create"]
         # The public ledger follows: an entry correcting the crossing's decision.
         leaves = session.scalars(
-            select(LedgerEntry)
-            .where(LedgerEntry.record_id == uuid.UUID(crossing))
-            .order_by(LedgerEntry.id)
+            select(LedgerLeaf)
+            .where(LedgerLeaf.record_id == uuid.UUID(crossing))
+            .order_by(LedgerLeaf.id)
         ).all()
         assert [leaf.corrects_id is not None for leaf in leaves] == [False, True]
         assert parse_leaf(bytes(leaves[1].leaf))["decision"] == "refused"

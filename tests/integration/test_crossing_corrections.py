@@ -17,9 +17,10 @@ from borderpost.app import create_app
 from borderpost.audit.model import AuditEntry
 from borderpost.config import Settings
 from borderpost.db import UnitOfWork
-from borderpost.ledger import appending, entries, services
+from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger.model import LedgerEntry
+from borderpost.ledger.leaves import parse_leaf
+from borderpost.ledger.model import LedgerLeaf
 from borderpost.reports.services import summary
 
 Factory = sessionmaker[Session]
@@ -68,7 +69,7 @@ def test_a_correction_is_a_new_entry_and_the_recount_applies_it(
     assert client.post(url, json={**change, "reason": "typo"}, headers=other).status_code == 403
 
     # Bad input names its field and writes nothing.
-    before = (_count(session_factory, LedgerEntry), _count(session_factory, AuditEntry))
+    before = (_count(session_factory, LedgerLeaf), _count(session_factory, AuditEntry))
     for body, field in (
         ({"reason": "nothing to change"}, "category"),
         ({"decision": "refused", "reason": "no reasons"}, "reasons"),
@@ -79,7 +80,7 @@ def test_a_correction_is_a_new_entry_and_the_recount_applies_it(
         response = client.post(url, json=body, headers=supervisor)
         assert response.status_code == 422, (body, response.text)
         assert [p["field"] for p in response.json()["problems"]] == [field]
-    assert (_count(session_factory, LedgerEntry), _count(session_factory, AuditEntry)) == before
+    assert (_count(session_factory, LedgerLeaf), _count(session_factory, AuditEntry)) == before
 
     response = client.post(
         url, json={**change, "reason": "recorded under the wrong category"}, headers=supervisor
@@ -102,7 +103,7 @@ def test_a_correction_is_a_new_entry_and_the_recount_applies_it(
     assert appending.append_pending(session_factory, home) == 2
     held = services.open_log(home, "P-A", create=False)
     assert held is not None
-    leaves = [entries.parse_leaf(held.log.entry(i)) for i in range(held.log.size)]
+    leaves = [parse_leaf(held.log.entry(i)) for i in range(held.log.size)]
     assert [leaf.get("corrects") for leaf in leaves] == [None, None, None, 0, 3]
     assert (leaves[4]["category"], leaves[4]["direction"]) == ("humanitarian", "out")
     assert leaves[4]["commitment"] == leaves[0]["commitment"]

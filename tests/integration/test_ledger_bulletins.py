@@ -16,13 +16,18 @@ from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
-from borderpost.ledger import appending, bulletin, services
+from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger.bulletins import bulletin_status, issue_bulletin, issue_due_bulletins
-from borderpost.ledger.errors import VerificationError
+from borderpost.ledger.bulletins import bulletin
+from borderpost.ledger.bulletins.services import (
+    bulletin_status,
+    issue_bulletin,
+    issue_due_bulletins,
+)
+from borderpost.ledger.client.verify import Fetch
 from borderpost.ledger.keys import load_verifiers
-from borderpost.ledger.note import parse_note, sign_note
-from borderpost.ledger.verify import Fetch
+from borderpost.ledger.tlog.errors import VerificationError
+from borderpost.ledger.tlog.note import parse_note, sign_note
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
 

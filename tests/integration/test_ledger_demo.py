@@ -18,8 +18,8 @@ from borderpost.db import UnitOfWork
 from borderpost.demo import build_demo
 from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger.tiles import bundles_for_size
-from borderpost.ledger.verify import Fetch
+from borderpost.ledger.client.verify import Fetch
+from borderpost.ledger.tlog.tiles import bundles_for_size
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.reports.services import summary
 from borderpost.vehicles.model import Vehicle

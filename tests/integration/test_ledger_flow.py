@@ -20,11 +20,11 @@ from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
-from borderpost.ledger import appending, entries, services
+from borderpost.ledger import appending, leaves, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger.errors import VerificationError
-from borderpost.ledger.model import LedgerEntry
-from borderpost.ledger.verify import Fetch
+from borderpost.ledger.client.verify import Fetch
+from borderpost.ledger.model import LedgerLeaf
+from borderpost.ledger.tlog.errors import VerificationError
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
 
@@ -39,15 +39,15 @@ def home(tmp_path: Path) -> Iterator[Path]:
     services.close_logs(path)
 
 
-def _rows(factory: Factory) -> list[LedgerEntry]:
+def _rows(factory: Factory) -> list[LedgerLeaf]:
     with factory() as session:
-        return list(session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)))
+        return list(session.scalars(select(LedgerLeaf).order_by(LedgerLeaf.id)))
 
 
 def _leaves(home: Path, code: str) -> list[dict[str, object]]:
     held = services.open_log(home, code, create=False)
     assert held is not None
-    return [entries.parse_leaf(held.log.entry(i)) for i in range(held.log.size)]
+    return [leaves.parse_leaf(held.log.entry(i)) for i in range(held.log.size)]
 
 
 def _record_some(factory: Factory) -> dict[str, Any]:
@@ -109,7 +109,7 @@ def test_crossings_and_closures_become_leaves(session_factory: Factory, home: Pa
     traveller = command(presented).traveller
     assert traveller is not None
     personal = {"traveller": traveller.model_dump(mode="json"), "vehicle": None}
-    expected = hashlib.sha256(row.salt + entries.personal_bytes(row.record_id, personal))
+    expected = hashlib.sha256(row.salt + leaves.personal_bytes(row.record_id, personal))
     assert person["commitment"] == expected.hexdigest()
 
 
@@ -312,7 +312,7 @@ def test_appender_thread_appends_on_stop(session_factory: Factory, home: Path) -
     appender.stop()
     with session_factory() as session:
         pending = session.scalar(
-            select(func.count()).select_from(LedgerEntry).where(LedgerEntry.log_index.is_(None))
+            select(func.count()).select_from(LedgerLeaf).where(LedgerLeaf.log_index.is_(None))
         )
     assert pending == 0
     assert (services.log_dir(home, "P-A") / "checkpoint").exists()

@@ -19,12 +19,13 @@ from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
 from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger.errors import VerificationError
+from borderpost.ledger.client.receipts import check_receipt
+from borderpost.ledger.client.verify import Fetch
 from borderpost.ledger.keys import load_verifiers
-from borderpost.ledger.model import LedgerEntry
-from borderpost.ledger.quorum import count_cosigners
-from borderpost.ledger.receipts import check_receipt, crossing_receipt
-from borderpost.ledger.verify import Fetch
+from borderpost.ledger.model import LedgerLeaf
+from borderpost.ledger.receipts import crossing_receipt
+from borderpost.ledger.tlog.cosignature import count_cosigners
+from borderpost.ledger.tlog.errors import VerificationError
 
 Factory = sessionmaker[Session]
 
@@ -127,7 +128,7 @@ def test_a_checkpoint_is_published_only_with_its_quorum(
 
     # A receipt carries the cosignatures: it verifies offline with the witnesses' quorum.
     with session_factory() as session:
-        first = session.scalars(select(LedgerEntry.record_id).order_by(LedgerEntry.id)).first()
+        first = session.scalars(select(LedgerLeaf.record_id).order_by(LedgerLeaf.id)).first()
     assert first is not None
     with UnitOfWork(session_factory) as uow:
         receipt = crossing_receipt(uow, home, first)

@@ -16,9 +16,9 @@ from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.ledger import appending, services
 from borderpost.ledger.cli import app as ledger_app
-from borderpost.ledger.errors import VerificationError
-from borderpost.ledger.note import Ed25519Signer, parse_vkey
-from borderpost.ledger.receipts import check_receipt
+from borderpost.ledger.client.receipts import check_receipt
+from borderpost.ledger.tlog.errors import VerificationError
+from borderpost.ledger.tlog.note import Ed25519Signer, parse_vkey
 
 Factory = sessionmaker[Session]
 

@@ -18,9 +18,9 @@ from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
 from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
-from borderpost.ledger.errors import VerificationError
-from borderpost.ledger.note import Ed25519Signer, parse_note, parse_vkey, sign_note
 from borderpost.ledger.rotation import statement_text
+from borderpost.ledger.tlog.errors import VerificationError
+from borderpost.ledger.tlog.note import Ed25519Signer, parse_note, parse_vkey, sign_note
 
 Factory = sessionmaker[Session]
 

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from borderpost.crossings.model import Crossing
 from borderpost.db import UnitOfWork
 from borderpost.imports.services import import_file
-from borderpost.reports.model import NO_ORGANISATION, CrossingCount
+from borderpost.reports.model import CrossingCount
 from borderpost.reports.services import summary
+from borderpost.reports.summary import NO_ORGANISATION
 
 Factory = sessionmaker[Session]
 ZONES = {"KOL": "Asia/Kolkata", "KAT": "Asia/Kathmandu", "UTC": "UTC"}

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from tests.witnesses import free_port, start_witness, stop, witness_cli
 
-from borderpost.ledger import merkle
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.note import Ed25519Signer, b64encode, open_note, parse_vkey, sign_note
-from borderpost.ledger.witness import TLOG_SIZE
+from borderpost.ledger.tlog import merkle
+from borderpost.ledger.tlog.checkpoint import Checkpoint
+from borderpost.ledger.tlog.note import Ed25519Signer, b64encode, open_note, parse_vkey, sign_note
+from borderpost.ledger.witness.state import TLOG_SIZE
 
 ORIGIN = "borderpost/W-1"
 

@@ -1,33 +1,24 @@
-"""The tamper-evident ledger core: RFC 6962 trees served as C2SP transparency logs.
+"""The tamper-evident ledger: one RFC 6962 log per post, served as C2SP transparency logs.
 
-Pure modules with no framework imports: ``merkle`` (hashing and proofs), ``note`` (signed
-notes and keys), ``checkpoint``, ``cosignature``, ``tiles`` (paths and tile maths), ``store``
-and ``log`` (the durable tile log of a post), ``witness``, ``proof`` (receipts), ``verify``
-(client-side checks of a served log) and ``keys`` (key files and rotation).
+Sub-packages, each a room of its own (``import-linter`` keeps them so):
+
+- ``tlog``: the pure core, RFC 6962 / C2SP: ``merkle``, ``note`` (signed notes, keys),
+  ``checkpoint``, ``cosignature``, ``tiles`` (tile layout and maths), ``proof`` (tlog-proof)
+  and their ``errors``. No file, no network, no database.
+- ``storage``: a post's log on disk: ``files`` (atomic writes), ``appendfile``, ``store``
+  (the tile store), ``log`` (``TileLog``: appends, proofs, signed checkpoints).
+- ``witness``: the C2SP tlog-witness an observer runs: ``state`` (the add-checkpoint state
+  machine and its state file), ``http`` (its folder and Starlette app), ``cli``.
+- ``client``: what an observer or the public runs against a served log: ``verify``,
+  ``recount``, ``receipts`` (checking a receipt). Never the post's database.
+- ``bulletins``: ``bulletin`` (the format, computing and checking one, pure) and
+  ``services`` (issuing and keeping them on the node).
+
+The post side, at this level: ``leaves`` (the leaf format), ``model`` (``LedgerLeaf``, the
+outbox of leaves), ``services`` (writing leaves, keys, the open logs), ``appending`` (the
+appender), ``quorum`` (sending checkpoints to witnesses), ``receipts`` (making one),
+``rotation`` (log key rotation statements), ``corrections``, ``keys`` (key files), ``api``
+and ``cli``.
+
+No ``__init__`` imports its modules: importing one module loads only what it needs.
 """
-
-from __future__ import annotations
-
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.cosignature import CosignatureSigner, CosignatureVerifier
-from borderpost.ledger.log import TileLog
-from borderpost.ledger.note import Ed25519Signer, Ed25519Verifier, open_note, sign_note
-from borderpost.ledger.proof import create_proof, verify_proof
-from borderpost.ledger.verify import verify_log
-from borderpost.ledger.witness import Witness, add_checkpoint
-
-__all__ = [
-    "Checkpoint",
-    "CosignatureSigner",
-    "CosignatureVerifier",
-    "Ed25519Signer",
-    "Ed25519Verifier",
-    "TileLog",
-    "Witness",
-    "add_checkpoint",
-    "create_proof",
-    "open_note",
-    "sign_note",
-    "verify_log",
-    "verify_proof",
-]

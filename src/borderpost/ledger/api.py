@@ -17,8 +17,8 @@ from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import public
 from borderpost.ledger import appending, services
-from borderpost.ledger.errors import LedgerError
-from borderpost.ledger.tiles import Tile
+from borderpost.ledger.tlog.errors import LedgerError
+from borderpost.ledger.tlog.tiles import Tile
 
 router = APIRouter(prefix="/ledger/{code}", tags=["ledger"])
 
@@ -99,7 +99,7 @@ def rotation(code: str, number: int, request: Request) -> Response:
 
 
 def _latest_bulletin(code: str, request: Request) -> bytes | None:
-    from borderpost.ledger.bulletins import latest_bulletin
+    from borderpost.ledger.bulletins.services import latest_bulletin
 
     try:
         return latest_bulletin(request.app.state.settings.home, code)
@@ -119,8 +119,8 @@ def bulletin_latest(code: str, request: Request) -> Response:
 @router.get("/bulletin/latest.json", dependencies=[public()])
 def bulletin_latest_json(code: str, request: Request) -> Response:
     """The latest bulletin as JSON, with the signed note it was read from."""
-    from borderpost.ledger.bulletin import parse_text
-    from borderpost.ledger.note import parse_note
+    from borderpost.ledger.bulletins.bulletin import parse_text
+    from borderpost.ledger.tlog.note import parse_note
 
     data = _latest_bulletin(code, request)
     if data is None:

@@ -21,22 +21,23 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.config import Settings
-from borderpost.ledger import entries
-from borderpost.ledger.errors import LedgerError, StoreCorruptError
-from borderpost.ledger.log import TileLog
-from borderpost.ledger.model import LedgerEntry
-from borderpost.ledger.note import Ed25519Signer, parse_note
+from borderpost.ledger import leaves
+from borderpost.ledger.model import LedgerLeaf
 from borderpost.ledger.quorum import WitnessEndpoint, WitnessPolicy, publish_with_quorum
 from borderpost.ledger.services import ensure_log_key, open_log, previous_log_key
+from borderpost.ledger.storage.errors import StoreCorruptError
+from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.tlog.errors import LedgerError
+from borderpost.ledger.tlog.note import Ed25519Signer, parse_note
 from borderpost.posts.model import Post
 
 log = logging.getLogger("borderpost.ledger")
 
 BATCH = 5000
-_ENTRIES = cast(Table, LedgerEntry.__table__)
+_LEAVES = cast(Table, LedgerLeaf.__table__)
 _SET_INDEX = (
-    update(_ENTRIES)
-    .where(_ENTRIES.c.id == bindparam("_id"))
+    update(_LEAVES)
+    .where(_LEAVES.c.id == bindparam("_id"))
     .values(log_index=bindparam("_index"), leaf=bindparam("_leaf"))
 )
 
@@ -72,9 +73,7 @@ def append_pending(
         if post_code is not None:
             query = query.where(Post.code == post_code)
         else:
-            query = query.where(
-                Post.id.in_(select(_ENTRIES.c.post_id).distinct().scalar_subquery())
-            )
+            query = query.where(Post.id.in_(select(_LEAVES.c.post_id).distinct().scalar_subquery()))
         posts = session.execute(query.order_by(Post.code)).all()
     if post_code is not None and not posts:
         raise LedgerError(f"no post with code {post_code!r}")
@@ -126,8 +125,8 @@ def _append_batch(
         conn = session.connection()
         indexed = conn.execute(
             select(func.count())
-            .select_from(_ENTRIES)
-            .where(_ENTRIES.c.post_id == post_id, _ENTRIES.c.log_index.is_not(None))
+            .select_from(_LEAVES)
+            .where(_LEAVES.c.post_id == post_id, _LEAVES.c.log_index.is_not(None))
         ).scalar_one()
         size = tlog.size
         if size < indexed:
@@ -136,9 +135,9 @@ def _append_batch(
                 f"holds {size}; restore the log directory from a backup"
             )
         pending = conn.execute(
-            select(_ENTRIES.c.id, _ENTRIES.c.leaf, _ENTRIES.c.corrects_id)
-            .where(_ENTRIES.c.post_id == post_id, _ENTRIES.c.log_index.is_(None))
-            .order_by(_ENTRIES.c.id)
+            select(_LEAVES.c.id, _LEAVES.c.leaf, _LEAVES.c.corrects_id)
+            .where(_LEAVES.c.post_id == post_id, _LEAVES.c.log_index.is_(None))
+            .order_by(_LEAVES.c.id)
             .limit(BATCH)
         ).all()
         corrected = {row.corrects_id for row in pending if row.corrects_id is not None}
@@ -147,8 +146,8 @@ def _append_batch(
             index_of = {
                 row.id: row.log_index
                 for row in conn.execute(
-                    select(_ENTRIES.c.id, _ENTRIES.c.log_index).where(
-                        _ENTRIES.c.id.in_(corrected), _ENTRIES.c.log_index.is_not(None)
+                    select(_LEAVES.c.id, _LEAVES.c.log_index).where(
+                        _LEAVES.c.id.in_(corrected), _LEAVES.c.log_index.is_not(None)
                     )
                 )
             }
@@ -163,7 +162,7 @@ def _append_batch(
                 target = index_of.get(row.corrects_id)
                 if target is None:
                     continue  # the corrected leaf is not in the log yet: a later round
-                leaf = entries.with_corrects(leaf, target)
+                leaf = leaves.with_corrects(leaf, target)
             if leaf in orphans:
                 index_of[row.id] = orphans.pop(leaf)
                 updates.append({"_id": row.id, "_index": index_of[row.id], "_leaf": leaf})
@@ -217,7 +216,7 @@ class Appender:
             log.exception("ledger append failed")
             return 0
         if self.daily_bulletin:
-            from borderpost.ledger.bulletins import issue_due_bulletins
+            from borderpost.ledger.bulletins.services import issue_due_bulletins
 
             try:
                 issue_due_bulletins(self.session_factory, self.home)

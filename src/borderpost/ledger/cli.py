@@ -1,7 +1,9 @@
-"""``borderpost ledger``: append pending leaves, verify a served log, recount its statistics.
+"""``borderpost ledger``: the post's commands and the observer's, on one command group.
 
-``verify`` and ``recount`` are clients of the public log only (``https://host/ledger/POST/``):
-they need no database and no account, and are what an observer or the public runs.
+The post's: ``append`` pending leaves, a crossing's ``receipt``, a ``bulletin``,
+``rotate-key``. The observer's: ``verify``, ``recount``, ``check-receipt``,
+``check-bulletin``, which are clients of the public log only (``https://host/ledger/POST/``)
+and of the files given: they need no database and no account (``ledger.client``).
 """
 
 from __future__ import annotations
@@ -9,43 +11,21 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
-from borderpost.ledger import entries
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.errors import LedgerError, StoreLockedError, VerificationError
+from borderpost import clock
+from borderpost.ledger.client.recount import recount
+from borderpost.ledger.client.verify import Fetch, http_fetch, verify
 from borderpost.ledger.keys import load_verifiers
-from borderpost.ledger.quorum import count_cosigners
-from borderpost.ledger.rotation import follow
-from borderpost.ledger.verify import Fetch, VerifiedLog, verify_log
+from borderpost.ledger.storage.errors import StoreLockedError
+from borderpost.ledger.tlog.cosignature import count_cosigners
+from borderpost.ledger.tlog.errors import LedgerError, VerificationError
 
 app = typer.Typer(help="The tamper-evident ledger of each post.", no_args_is_help=True)
-
-KEY_PREFIX = "borderpost/"
-
-
-def http_fetch(url: str) -> Fetch:
-    """``fetch(path)`` over HTTP under the log's URL; None for 404."""
-    import httpx
-
-    base = url if url.endswith("/") else url + "/"
-    client = httpx.Client(timeout=30.0, follow_redirects=True)
-
-    def fetch(path: str) -> bytes | None:
-        response = client.get(base + path)
-        if response.status_code == 404:
-            return None
-        if response.status_code != 200:
-            raise VerificationError(f"{base + path}: HTTP {response.status_code}")
-        return response.content
-
-    return fetch
 
 
 def read_vkeys(value: str) -> list[str]:
@@ -54,138 +34,6 @@ def read_vkeys(value: str) -> list[str]:
     if path.is_file():
         return [line for line in path.read_text("utf-8").splitlines() if line.strip()]
     return [value]
-
-
-def _load_state(state: Path | None, origin: str) -> Checkpoint | None:
-    if state is None or not state.exists():
-        return None
-    data = json.loads(state.read_text("utf-8"))
-    if data.get("origin") != origin:
-        raise VerificationError(f"{state} holds the state of {data.get('origin')!r}")
-    return Checkpoint(origin, int(data["size"]), base64.b64decode(data["root"]))
-
-
-def _state_keys(state: Path | None) -> list[str]:
-    if state is None or not state.exists():
-        return []
-    return list(json.loads(state.read_text("utf-8")).get("learnt_keys", []))
-
-
-def _save_state(state: Path, verified: VerifiedLog, learnt: list[str]) -> None:
-    cp = verified.checkpoint
-    data: dict[str, Any] = {
-        "origin": cp.origin,
-        "size": cp.size,
-        "root": base64.b64encode(cp.root).decode(),
-    }
-    if learnt:  # log keys reached by following rotation statements from a pinned key
-        data["learnt_keys"] = learnt
-    tmp = state.with_name(state.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
-    tmp.replace(state)
-
-
-def verify(
-    fetch: Fetch,
-    vkeys: Sequence[str],
-    *,
-    state: Path | None = None,
-    origin: str | None = None,
-    witnesses: Sequence[str] = (),
-    quorum: int | None = None,
-) -> VerifiedLog:
-    """Verify the whole served log (and against the state file's last view); save the view.
-
-    ``witnesses``: witness vkeys of which ``quorum`` (default: all) must have cosigned the
-    checkpoint. Raises VerificationError on any inconsistency, including a leaf that does
-    not parse.
-    """
-    try:
-        verifiers = load_verifiers(vkeys)
-    except LedgerError as exc:
-        raise VerificationError(f"bad vkey: {exc}") from exc
-    if not verifiers:
-        raise VerificationError("no verifier key given")
-    if origin is None:
-        # The origin line names the log; only a trusted key of that name can sign it.
-        note = fetch("checkpoint")
-        if note is None:
-            raise VerificationError("the log serves no checkpoint")
-        origin = note.split(b"\n", 1)[0].decode("utf-8", "replace")
-        if origin not in {v.name for v in verifiers}:
-            raise VerificationError(f"no trusted key is named {origin!r}")
-    previous = _load_state(state, origin)
-    # Keys learnt from rotation statements on earlier runs, then any new statements.
-    known = [*vkeys, *_state_keys(state)]
-    try:
-        trusted = follow(fetch, origin, [k.strip() for k in known if k.strip()])
-        verifiers = load_verifiers(trusted)
-    except LedgerError as exc:
-        raise VerificationError(str(exc)) from exc
-    verified = verify_log(fetch, origin=origin, log_keys=verifiers, previous=previous)
-    if witnesses:
-        _check_cosigned(verified.note, witnesses, len(witnesses) if quorum is None else quorum)
-    for index, leaf in enumerate(verified.entries or ()):
-        try:
-            entries.parse_leaf(leaf)
-        except entries.LeafError as exc:
-            raise VerificationError(f"entry {index} is not a leaf: {exc}") from exc
-    if state is not None:
-        _save_state(state, verified, [k for k in trusted if k not in vkeys])
-    return verified
-
-
-def _check_cosigned(note: bytes, witnesses: Sequence[str], quorum: int) -> None:
-    try:
-        keys = load_verifiers(witnesses)
-    except LedgerError as exc:
-        raise VerificationError(f"bad witness vkey: {exc}") from exc
-    have = count_cosigners(note, keys)
-    if have < quorum:
-        raise VerificationError(
-            f"the checkpoint has {have} valid cosignatures of the given witnesses, "
-            f"{quorum} required"
-        )
-
-
-def counts_from_leaves(
-    leaves: Sequence[bytes], first: dt.date, last: dt.date
-) -> Counter[tuple[str, str, str, str, str | None]]:
-    """Crossings by (kind, category, direction, decision, organisation type), days local.
-
-    A correction (``corrects``) replaces the leaf it names.
-    """
-    parsed = [entries.parse_leaf(leaf) for leaf in leaves]
-    replaced = {f["corrects"] for f in parsed if "corrects" in f}
-    counts: Counter[tuple[str, str, str, str, str | None]] = Counter()
-    zones: dict[str, ZoneInfo] = {}
-    for index, f in enumerate(parsed):
-        if f["type"] != entries.CROSSING or index in replaced:
-            continue
-        zone = zones.setdefault(f["zone"], ZoneInfo(f["zone"]))
-        day = entries.parse_minute(f["time"]).astimezone(zone).date()
-        if first <= day <= last:
-            key = (f["kind"], f["category"], f["direction"], f["decision"])
-            counts[(*key, f["organisation_type"])] += 1
-    return counts
-
-
-def recount(
-    logs: Sequence[tuple[Fetch, Sequence[str]]], first: dt.date, last: dt.date
-) -> dict[str, Any]:
-    """The summary report of ``first``..``last`` from verified leaves alone.
-
-    ``logs``: one (fetch, vkeys) per post; the shape is ``reports.services.build_summary``'s.
-    """
-    from borderpost.reports.services import build_summary
-
-    total: Counter[tuple[str, str, str, str, str | None]] = Counter()
-    codes: list[str] = []
-    for fetch, vkeys in logs:
-        verified = verify(fetch, vkeys)
-        codes.append(verified.checkpoint.origin.removeprefix(KEY_PREFIX))
-        total.update(counts_from_leaves(verified.entries or (), first, last))
-    return build_summary(total, first, last, sorted(codes))
 
 
 def _fail(message: str) -> typer.Exit:
@@ -289,6 +137,133 @@ def recount_command(
                     typer.echo(f"  {group.removeprefix('by_')} {key}: {count}")
 
 
-# Receipts, bulletins and key rotation: registered on ``app`` by importing their module last,
-# once everything above (the helpers they share) exists.
-from borderpost.ledger import cli_publish as _cli_publish  # noqa: E402, F401
+@app.command("receipt")
+def receipt_command(
+    crossing_id: Annotated[str, typer.Argument(help="The crossing's id")],
+) -> None:
+    """Print the C2SP tlog-proof receipt of a crossing (from this node's database and log)."""
+    import uuid
+
+    from borderpost.cli_support import node_session_factory
+    from borderpost.config import Settings
+    from borderpost.db import UnitOfWork
+    from borderpost.errors import DomainError
+    from borderpost.ledger.receipts import crossing_receipt
+
+    try:
+        wanted = uuid.UUID(crossing_id)
+    except ValueError as exc:
+        raise _fail(f"crossing_id: {crossing_id!r} is not a UUID") from exc
+    settings = Settings()
+    factory = node_session_factory(settings)
+    try:
+        with UnitOfWork(factory, actor="cli") as uow:
+            data = crossing_receipt(uow, settings.home, wanted)
+    except DomainError as exc:
+        raise _fail(exc.message) from exc
+    typer.echo(data.decode("utf-8"), nl=False)
+
+
+@app.command("check-receipt")
+def check_receipt_command(
+    file: Annotated[Path, typer.Argument(help="The receipt (C2SP tlog-proof)", exists=True)],
+    vkey: Annotated[list[str], typer.Option("--vkey", help="The log's vkey, or a file of them")],
+    witness: Annotated[
+        list[str] | None, typer.Option("--witness", help="A witness vkey whose cosignature counts")
+    ] = None,
+    quorum: Annotated[
+        int | None, typer.Option(help="Cosignatures required of the --witness keys; default all")
+    ] = None,
+) -> None:
+    """Verify a receipt offline and print the public facts it proves are in the log."""
+    from borderpost.ledger.client.receipts import check_receipt
+
+    witnesses = [k for w in witness or () for k in read_vkeys(w)]
+    try:
+        checked = check_receipt(
+            file.read_bytes(),
+            load_verifiers(k for v in vkey for k in read_vkeys(v)),
+            load_verifiers(witnesses),
+            len(witnesses) if quorum is None else quorum,
+        )
+    except (LedgerError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    cp = checked.checkpoint
+    typer.echo(f"ok: entry {checked.index} of {cp.origin} at size {cp.size}")
+    if checked.cosigners:
+        typer.echo(f"cosigned by: {', '.join(checked.cosigners)}")
+    typer.echo(json.dumps(checked.facts, indent=2, sort_keys=True))
+
+
+@app.command("bulletin")
+def bulletin_command(
+    post: Annotated[str, typer.Option("--post", help="Post code")],
+    from_: Annotated[
+        dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="Default: yesterday")
+    ] = None,
+    to: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+) -> None:
+    """Issue the post's statistics bulletin (local days) from its published checkpoint."""
+    from sqlalchemy import select
+
+    from borderpost.cli_support import node_session_factory
+    from borderpost.config import Settings
+    from borderpost.ledger.bulletins.services import issue_bulletin
+    from borderpost.posts.model import Post
+
+    settings = Settings()
+    factory = node_session_factory(settings)
+    with factory() as session:
+        zone = session.execute(select(Post.timezone).where(Post.code == post)).scalar()
+    if zone is None:
+        raise _fail(f"post: no post with code {post!r}")
+    today = clock.now().astimezone(ZoneInfo(zone)).date()
+    first = from_.date() if from_ else today - dt.timedelta(days=1)
+    last = to.date() if to else first
+    try:
+        note = issue_bulletin(settings.home, post, zone, first, last)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(note.decode("utf-8"), nl=False)
+
+
+@app.command("check-bulletin")
+def check_bulletin_command(
+    url: Annotated[str, typer.Argument(help="The log's URL, e.g. http://host/ledger/AST-W/")],
+    vkey: VkeyOpt = None,
+) -> None:
+    """Verify the latest bulletin: its signature, its checkpoint, and its figures recounted."""
+    from borderpost.ledger.bulletins.bulletin import check
+
+    fetch = http_fetch(url)
+    try:
+        keys = _vkeys_for(url, vkey, fetch)
+        note = fetch("bulletin/latest")
+        if note is None:
+            raise VerificationError(f"{url} serves no bulletin")
+        verified = verify(fetch, keys)
+        made = check(note, load_verifiers(keys), verified.entries or ())
+    except (LedgerError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(
+        f"ok: bulletin of {made.post} {made.first}..{made.last} = entries 0..{made.size} "
+        f"of {made.origin} (log now at {verified.checkpoint.size})"
+    )
+
+
+@app.command("rotate-key")
+def rotate_key_command(post: Annotated[str, typer.Argument(help="Post code")]) -> None:
+    """Make the post's next log key; the old key signs a statement naming the new one."""
+    from borderpost.config import Settings
+    from borderpost.ledger.services import rotate_log_key
+
+    try:
+        vkey, _ = rotate_log_key(Settings().home, post)
+    except (LedgerError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(vkey)
+    typer.echo(
+        "the next checkpoints are signed by the old and the new key; give the new vkey to the "
+        "witnesses (borderpost witness add-log), then move the old .key file away",
+        err=True,
+    )

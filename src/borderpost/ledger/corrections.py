@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from borderpost import clock
 from borderpost.errors import Conflict
 from borderpost.ids import new_id
-from borderpost.ledger import entries
-from borderpost.ledger.model import LedgerEntry
+from borderpost.ledger import leaves
+from borderpost.ledger.model import LedgerLeaf
 
-_ENTRIES = cast(Table, LedgerEntry.__table__)
+_LEAVES = cast(Table, LedgerLeaf.__table__)
 
 
 def add_crossing_correction(
@@ -28,25 +28,25 @@ def add_crossing_correction(
     """
     conn = session.connection()
     latest = conn.execute(
-        select(_ENTRIES.c.id, _ENTRIES.c.post_id, _ENTRIES.c.salt, _ENTRIES.c.leaf)
+        select(_LEAVES.c.id, _LEAVES.c.post_id, _LEAVES.c.salt, _LEAVES.c.leaf)
         .where(
-            _ENTRIES.c.record_id == crossing_id,
-            _ENTRIES.c.record_type == entries.CROSSING,
+            _LEAVES.c.record_id == crossing_id,
+            _LEAVES.c.record_type == leaves.CROSSING,
         )
-        .order_by(_ENTRIES.c.id.desc())
+        .order_by(_LEAVES.c.id.desc())
         .limit(1)
     ).first()
     if latest is None:
         raise Conflict("the crossing has no ledger entry yet; try again in a moment")
     conn.execute(
-        _ENTRIES.insert(),
+        _LEAVES.insert(),
         {
             "id": new_id(),
             "post_id": latest.post_id,
-            "record_type": entries.CROSSING,
+            "record_type": leaves.CROSSING,
             "record_id": crossing_id,
             "salt": latest.salt,
-            "leaf": entries.corrected_leaf(bytes(latest.leaf), changes),
+            "leaf": leaves.corrected_leaf(bytes(latest.leaf), changes),
             "corrects_id": latest.id,
             "log_index": None,
             "created_at": clock.now(),

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from borderpost.ledger.cosignature import CosignatureSigner
-from borderpost.ledger.errors import LedgerError
-from borderpost.ledger.note import Ed25519Signer, NoteVerifier, parse_skey, parse_vkey
+from borderpost.ledger.tlog.cosignature import CosignatureSigner
+from borderpost.ledger.tlog.errors import LedgerError
+from borderpost.ledger.tlog.note import Ed25519Signer, NoteVerifier, parse_skey, parse_vkey
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 

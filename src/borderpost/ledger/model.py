@@ -17,7 +17,13 @@ from borderpost.db import Base, UTCDateTime
 from borderpost.ids import new_id
 
 
-class LedgerEntry(Base):
+class LedgerLeaf(Base):
+    """One leaf waiting for, or recorded at, its place in the post's log.
+
+    The table keeps its first name, ``ledger_entries``: renaming it would need a migration
+    for no change in what it holds.
+    """
+
     __tablename__ = "ledger_entries"
     __table_args__ = (
         Index("ix_ledger_entries_record", "record_id"),

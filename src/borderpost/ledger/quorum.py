@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.errors import LedgerError, MalformedNoteError
-from borderpost.ledger.log import TileLog
-from borderpost.ledger.note import NoteVerifier, b64encode, open_note, parse_note, parse_vkey
-from borderpost.ledger.witness import TLOG_SIZE, merge_cosignatures
+from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.tlog.checkpoint import Checkpoint
+from borderpost.ledger.tlog.cosignature import count_cosigners
+from borderpost.ledger.tlog.errors import LedgerError, MalformedNoteError
+from borderpost.ledger.tlog.note import NoteVerifier, b64encode, parse_note, parse_vkey
+from borderpost.ledger.witness.state import TLOG_SIZE, merge_cosignatures
 
 log = logging.getLogger("borderpost.ledger")
 
@@ -126,15 +127,6 @@ def gather(tlog: TileLog, note: bytes, policy: WitnessPolicy) -> tuple[bytes, in
             except (LedgerError, MalformedNoteError) as exc:
                 log.warning("witness %s answered no valid cosignature: %s", w.url, exc)
     return merged, count_cosigners(merged, [w.verifier for w in policy.witnesses])
-
-
-def count_cosigners(note: bytes, witness_keys: Sequence[NoteVerifier]) -> int:
-    """How many distinct witnesses (by name) have a valid cosignature on ``note``."""
-    try:
-        opened = open_note(note, witness_keys)
-    except LedgerError:
-        return 0
-    return len({s.name for s in opened.verified})
 
 
 def publish_with_quorum(tlog: TileLog, policy: WitnessPolicy) -> bool:

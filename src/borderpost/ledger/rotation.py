@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from borderpost.ledger.errors import LedgerError, VerificationError
-from borderpost.ledger.files import write_atomically
 from borderpost.ledger.keys import generate_log_key, load_log_signer
-from borderpost.ledger.note import (
+from borderpost.ledger.storage.files import write_atomically
+from borderpost.ledger.tlog.errors import LedgerError, VerificationError
+from borderpost.ledger.tlog.note import (
     Ed25519Signer,
     NoteVerifier,
     open_note,

@@ -31,18 +31,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from borderpost import clock
 from borderpost.db import insert_at_commit
 from borderpost.ids import new_id
-from borderpost.ledger import entries
-from borderpost.ledger.errors import LedgerError
+from borderpost.ledger import leaves
 from borderpost.ledger.keys import generate_log_key, load_log_signer
-from borderpost.ledger.log import TileLog
-from borderpost.ledger.model import LedgerEntry
-from borderpost.ledger.note import Ed25519Signer
+from borderpost.ledger.model import LedgerLeaf
+from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.tlog.errors import LedgerError
+from borderpost.ledger.tlog.note import Ed25519Signer
 from borderpost.posts.model import Post
 
 log = logging.getLogger("borderpost.ledger")
 
-_ENTRIES = cast(Table, LedgerEntry.__table__)
-_INSERT = insert(_ENTRIES)
+_LEAVES = cast(Table, LedgerLeaf.__table__)
+_INSERT = insert(_LEAVES)
 _SAFE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 KEYS_DIR = "keys"
 LEDGER_DIR = "ledger"
@@ -96,8 +96,8 @@ def add_crossing(
         "traveller": traveller.model_dump(mode="json") if traveller is not None else None,
         "vehicle": vehicle.model_dump(mode="json") if vehicle is not None else None,
     }
-    salt = entries.new_salt()
-    leaf = entries.crossing_leaf(
+    salt = leaves.new_salt()
+    leaf = leaves.crossing_leaf(
         post=post.code,
         zone=post.timezone,
         time=crossing.time,
@@ -108,7 +108,7 @@ def add_crossing(
         vehicle_type=crossing.vehicle_type,
         decision=crossing.decision,
         cargo=cargo,
-        commitment_hex=entries.commitment(salt, entries.personal_bytes(crossing.id, personal)),
+        commitment_hex=leaves.commitment(salt, leaves.personal_bytes(crossing.id, personal)),
     )
     # Queued for the commit: nothing reads a leaf back before the appender, after commit.
     insert_at_commit(
@@ -117,7 +117,7 @@ def add_crossing(
         {
             "id": new_id(),
             "post_id": post.id,
-            "record_type": entries.CROSSING,
+            "record_type": leaves.CROSSING,
             "record_id": crossing.id,
             "salt": salt,
             "leaf": leaf,
@@ -145,21 +145,21 @@ def add_closure(session: Session, post: _PostFacts, closure: _ClosureFacts, by: 
     """Write the leaf of a closure; for a closure already in the ledger, a correction."""
     conn = session.connection()
     previous = conn.execute(
-        select(_ENTRIES.c.id)
-        .where(_ENTRIES.c.record_id == closure.id)
-        .order_by(_ENTRIES.c.id.desc())
+        select(_LEAVES.c.id)
+        .where(_LEAVES.c.record_id == closure.id)
+        .order_by(_LEAVES.c.id.desc())
         .limit(1)
     ).scalar()
-    salt = entries.new_salt()
-    leaf = entries.closure_leaf(
+    salt = leaves.new_salt()
+    leaf = leaves.closure_leaf(
         post=post.code,
         zone=post.timezone,
         starts_at=closure.starts_at,
         ends_at=closure.ends_at,
         reason=closure.reason,
         authority=closure.authority,
-        commitment_hex=entries.commitment(
-            salt, entries.personal_bytes(closure.id, {"recorded_by": by})
+        commitment_hex=leaves.commitment(
+            salt, leaves.personal_bytes(closure.id, {"recorded_by": by})
         ),
     )
     conn.execute(
@@ -167,7 +167,7 @@ def add_closure(session: Session, post: _PostFacts, closure: _ClosureFacts, by: 
         {
             "id": new_id(),
             "post_id": post.id,
-            "record_type": entries.CLOSURE,
+            "record_type": leaves.CLOSURE,
             "record_id": closure.id,
             "salt": salt,
             "leaf": leaf,

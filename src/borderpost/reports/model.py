@@ -18,8 +18,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from borderpost.db import Base, UTCDateTime
 
-NO_ORGANISATION = "none"  # organisation_type of a crossing without an organisation
-
 
 class CrossingCount(Base):
     """How many crossings of one shape a post saw on one UTC day."""

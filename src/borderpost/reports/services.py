@@ -17,20 +17,8 @@ from borderpost.errors import invalid
 from borderpost.posts import repository as posts_repository
 from borderpost.posts.model import Post
 from borderpost.posts.services import get_post
-from borderpost.reports.model import NO_ORGANISATION, CrossingCount
-from borderpost.vocab import Category, Decision, Direction, Kind, OrganisationType
-
-
-def _empty_block() -> dict[str, Any]:
-    return {
-        "total": 0,
-        "by_category": dict.fromkeys((c.value for c in Category), 0),
-        "by_direction": dict.fromkeys((d.value for d in Direction), 0),
-        "by_decision": dict.fromkeys((d.value for d in Decision), 0),
-        "by_organisation_type": dict.fromkeys(
-            [*(t.value for t in OrganisationType), NO_ORGANISATION], 0
-        ),
-    }
+from borderpost.reports.model import CrossingCount
+from borderpost.reports.summary import NO_ORGANISATION, Shape, build_summary
 
 
 def summary(
@@ -42,7 +30,7 @@ def summary(
     posts: list[Post] = (
         [get_post(uow, post_code)] if post_code else posts_repository.all_posts(uow.session)
     )
-    counts: Counter[tuple[str, str, str, str, str | None]] = Counter()
+    counts: Counter[Shape] = Counter()
     for post in posts:
         start, end = post.local_day_bounds(first, last)
         whole_from, whole_to = _ceil_day(start), _floor_day(end)
@@ -57,9 +45,6 @@ def summary(
     return build_summary(counts, first, last, [p.code for p in posts])
 
 
-_Shape = tuple[str, str, str, str, str | None]
-
-
 def _floor_day(t: dt.datetime) -> dt.datetime:
     return t.replace(hour=0, minute=0, second=0, microsecond=0)
 
@@ -70,7 +55,7 @@ def _ceil_day(t: dt.datetime) -> dt.datetime:
 
 
 def _count_days(
-    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime, counts: Counter[_Shape]
+    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime, counts: Counter[Shape]
 ) -> None:
     rows = uow.session.execute(
         select(
@@ -101,7 +86,7 @@ def _count_days(
 
 
 def _count_crossings(
-    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime, counts: Counter[_Shape]
+    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime, counts: Counter[Shape]
 ) -> None:
     if start >= end:
         return
@@ -125,30 +110,3 @@ def _count_crossings(
     )
     for kind, category, direction, decision, org_type, n in rows:
         counts[(kind, category, direction, decision, org_type)] += n
-
-
-def build_summary(
-    counts: Counter[tuple[str, str, str, str, str | None]],
-    first: dt.date,
-    last: dt.date,
-    post_codes: list[str],
-) -> dict[str, Any]:
-    """The report's shape from grouped counts; the ledger's recount builds the same shape."""
-    blocks = {Kind.PERSON.value: _empty_block(), Kind.VEHICLE.value: _empty_block()}
-    for (kind, category, direction, decision, org_type), n in counts.items():
-        block = blocks[kind]
-        block["total"] += n
-        for name, key in (
-            ("by_category", category),
-            ("by_direction", direction),
-            ("by_decision", decision),
-            ("by_organisation_type", org_type or NO_ORGANISATION),
-        ):
-            block[name][key] = block[name].get(key, 0) + n
-    return {
-        "from": first.isoformat(),
-        "to": last.isoformat(),
-        "posts": post_codes,
-        "persons": blocks[Kind.PERSON.value],
-        "vehicles": blocks[Kind.VEHICLE.value],
-    }

@@ -147,8 +147,8 @@ def observer_page(request: Request, me: Me, uow: Uow) -> Response:
 
 def _bulletins(request: Request, codes: list[str]) -> list[Any]:
     """The latest ledger bulletin of each post, checked against its log on this node."""
-    from borderpost.ledger.bulletins import bulletin_status
-    from borderpost.ledger.errors import LedgerError
+    from borderpost.ledger.bulletins.services import bulletin_status
+    from borderpost.ledger.tlog.errors import LedgerError
 
     out = []
     for code in codes:

@@ -6,15 +6,15 @@ import base64
 
 import pytest
 
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.cosignature import (
+from borderpost.ledger.tlog.checkpoint import Checkpoint
+from borderpost.ledger.tlog.cosignature import (
     CosignatureSigner,
     CosignatureVerifier,
     cosignature_timestamp,
     cosigned_message,
 )
-from borderpost.ledger.errors import InvalidSignatureError, MalformedNoteError
-from borderpost.ledger.note import (
+from borderpost.ledger.tlog.errors import InvalidSignatureError, MalformedNoteError
+from borderpost.ledger.tlog.note import (
     ALG_COSIGNATURE_V1,
     Ed25519Signer,
     key_id,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from borderpost.ledger import entries
+from borderpost.ledger import leaves
 
 V1 = (
     b'bp-leaf/1\n{"cargo":[],"category":"civilian","commitment":"00","decision":"admitted",'
@@ -16,7 +16,7 @@ V1 = (
 
 
 def _leaf(cargo: list[dict[str, str]]) -> bytes:
-    return entries.crossing_leaf(
+    return leaves.crossing_leaf(
         post="P-A", zone="Asia/Baku", time=dt.datetime(2026, 3, 10, 5, 30, tzinfo=dt.UTC),
         direction="out", kind="vehicle", category="commercial", organisation_type=None,
         vehicle_type="truck", decision="referred", commitment_hex="00", cargo=cargo,
@@ -24,15 +24,15 @@ def _leaf(cargo: list[dict[str, str]]) -> bytes:
 
 
 def test_a_version_1_leaf_still_parses_and_keeps_its_version_when_corrected() -> None:
-    fields = entries.parse_leaf(V1)
+    fields = leaves.parse_leaf(V1)
     assert fields["v"] == 1
-    assert entries.with_corrects(V1, 3).startswith(b"bp-leaf/1\n")
+    assert leaves.with_corrects(V1, 3).startswith(b"bp-leaf/1\n")
 
 
 def test_new_leaves_are_version_2_with_headings_and_weights() -> None:
     leaf = _leaf([{"hs": "2616", "kg": "20600.5"}])
     assert leaf.startswith(b"bp-leaf/2\n")
-    assert entries.parse_leaf(leaf)["cargo"] == [{"hs": "2616", "kg": "20600.5"}]
+    assert leaves.parse_leaf(leaf)["cargo"] == [{"hs": "2616", "kg": "20600.5"}]
 
 
 @pytest.mark.parametrize(
@@ -45,11 +45,11 @@ def test_new_leaves_are_version_2_with_headings_and_weights() -> None:
     ],
 )
 def test_cargo_other_than_headings_and_weights_is_refused(cargo: list[dict[str, str]]) -> None:
-    with pytest.raises(entries.LeafError, match="cargo entry"):
-        entries.parse_leaf(_leaf(cargo))
+    with pytest.raises(leaves.LeafError, match="cargo entry"):
+        leaves.parse_leaf(_leaf(cargo))
 
 
 def test_a_version_1_leaf_with_cargo_is_refused() -> None:
     forged = V1.replace(b'"cargo":[]', b'"cargo":[{"hs":"2616","kg":"1"}]')
-    with pytest.raises(entries.LeafError):
-        entries.parse_leaf(forged)
+    with pytest.raises(leaves.LeafError):
+        leaves.parse_leaf(forged)

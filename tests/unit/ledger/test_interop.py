@@ -16,9 +16,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from borderpost.ledger import merkle
-from borderpost.ledger.log import TileLog
-from borderpost.ledger.note import Ed25519Signer
+from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.tlog import merkle
+from borderpost.ledger.tlog.note import Ed25519Signer
 
 
 def test_sigstore_parses_and_verifies_our_checkpoints(tmp_path: Path) -> None:

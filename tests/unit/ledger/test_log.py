@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from borderpost.ledger import merkle
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.errors import (
+from borderpost.ledger.storage.errors import (
     InconsistentTreeError,
-    LedgerError,
     StoreCorruptError,
     StoreLockedError,
 )
-from borderpost.ledger.log import TileLog
-from borderpost.ledger.note import Ed25519Signer, open_note, sign_note
-from borderpost.ledger.tiles import Tile, decode_bundle, split_hashes
+from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.tlog import merkle
+from borderpost.ledger.tlog.checkpoint import Checkpoint
+from borderpost.ledger.tlog.errors import LedgerError
+from borderpost.ledger.tlog.note import Ed25519Signer, open_note, sign_note
+from borderpost.ledger.tlog.tiles import Tile, decode_bundle, split_hashes
 
 ORIGIN = "borderpost.example/post-17"
 

@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from borderpost.ledger import merkle
-from borderpost.ledger.errors import ProofError
+from borderpost.ledger.tlog import merkle
+from borderpost.ledger.tlog.errors import ProofError
 
 # Vectors from transparency-dev/merkle, rfc6962/rfc6962_test.go (TestRFC6962Hasher).
 HASHER_VECTORS = [

@@ -7,13 +7,13 @@ import hashlib
 
 import pytest
 
-from borderpost.ledger.errors import (
+from borderpost.ledger.tlog.errors import (
     AmbiguousKeyError,
     InvalidSignatureError,
     MalformedNoteError,
     UnverifiedNoteError,
 )
-from borderpost.ledger.note import (
+from borderpost.ledger.tlog.note import (
     ALG_ED25519,
     Ed25519Signer,
     NoteSignature,

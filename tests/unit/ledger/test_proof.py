@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from borderpost.ledger.cosignature import CosignatureSigner
-from borderpost.ledger.errors import MalformedNoteError, VerificationError
-from borderpost.ledger.log import TileLog
-from borderpost.ledger.note import Ed25519Signer
-from borderpost.ledger.proof import TlogProof, create_proof, verify_proof
-from borderpost.ledger.witness import Witness, merge_cosignatures
+from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.tlog.cosignature import CosignatureSigner
+from borderpost.ledger.tlog.errors import MalformedNoteError, VerificationError
+from borderpost.ledger.tlog.note import Ed25519Signer
+from borderpost.ledger.tlog.proof import TlogProof, create_proof, verify_proof
+from borderpost.ledger.witness.state import Witness, merge_cosignatures
 
 ORIGIN = "borderpost.example/post-9"
 

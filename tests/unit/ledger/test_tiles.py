@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from borderpost.ledger import merkle
-from borderpost.ledger.errors import MalformedNoteError
-from borderpost.ledger.tiles import (
+from borderpost.ledger.tlog import merkle
+from borderpost.ledger.tlog.errors import MalformedNoteError
+from borderpost.ledger.tlog.tiles import (
     ENTRIES_LEVEL,
     Tile,
     TileNodeReader,

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from borderpost.ledger import merkle
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.errors import LedgerError, StoreCorruptError, VerificationError
+from borderpost.ledger.client.verify import prove_inclusion_from_tiles, verify_log
 from borderpost.ledger.keys import (
     generate_log_key,
     generate_witness_key,
@@ -19,10 +17,13 @@ from borderpost.ledger.keys import (
     load_vkey_file,
     load_witness_signer,
 )
-from borderpost.ledger.log import TileLog
-from borderpost.ledger.note import Ed25519Signer, open_note
-from borderpost.ledger.tiles import bundles_for_size, tiles_for_size
-from borderpost.ledger.verify import prove_inclusion_from_tiles, verify_log
+from borderpost.ledger.storage.errors import StoreCorruptError
+from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.tlog import merkle
+from borderpost.ledger.tlog.checkpoint import Checkpoint
+from borderpost.ledger.tlog.errors import LedgerError, VerificationError
+from borderpost.ledger.tlog.note import Ed25519Signer, open_note
+from borderpost.ledger.tlog.tiles import bundles_for_size, tiles_for_size
 
 ORIGIN = "borderpost.example/post-5"
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from borderpost.ledger import merkle
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.cosignature import CosignatureSigner
-from borderpost.ledger.note import Ed25519Signer, b64encode, open_note, sign_note
-from borderpost.ledger.witness import (
+from borderpost.ledger.tlog import merkle
+from borderpost.ledger.tlog.checkpoint import Checkpoint
+from borderpost.ledger.tlog.cosignature import CosignatureSigner
+from borderpost.ledger.tlog.note import Ed25519Signer, b64encode, open_note, sign_note
+from borderpost.ledger.witness.state import (
     TLOG_SIZE,
     Witness,
     WitnessedCheckpoint,

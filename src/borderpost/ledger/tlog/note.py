@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from borderpost.ledger.errors import (
+from borderpost.ledger.tlog.errors import (
     AmbiguousKeyError,
     InvalidSignatureError,
     MalformedNoteError,
@@ -241,7 +241,7 @@ def parse_vkey(vkey: str) -> NoteVerifier:
         return Ed25519Verifier(name, key)
     if alg == ALG_COSIGNATURE_V1:
         # Imported here: cosignature builds on this module.
-        from borderpost.ledger.cosignature import CosignatureVerifier
+        from borderpost.ledger.tlog.cosignature import CosignatureVerifier
 
         return CosignatureVerifier(name, key)
     raise MalformedNoteError(f"verifier key {name}: unknown signature type 0x{alg:02x}")

@@ -7,7 +7,7 @@ import os
 import struct
 from pathlib import Path
 
-from borderpost.ledger.errors import StoreCorruptError
+from borderpost.ledger.storage.errors import StoreCorruptError
 
 CHUNK_BITS = 20  # files are mapped in 1 MiB windows: a full window is never remapped
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 
-from borderpost.ledger.errors import ProofError
+from borderpost.ledger.tlog.errors import ProofError
 
 HASH_SIZE = 32
 # MTH({}) = SHA-256() per RFC 6962 section 2.1: the root of the empty tree.

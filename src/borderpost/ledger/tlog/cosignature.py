@@ -13,19 +13,21 @@ signature over::
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from borderpost.ledger.errors import MalformedNoteError
-from borderpost.ledger.note import (
+from borderpost.ledger.tlog.errors import LedgerError, MalformedNoteError
+from borderpost.ledger.tlog.note import (
     ALG_COSIGNATURE_V1,
     Ed25519Signer,
+    NoteVerifier,
     encode_vkey,
     is_valid_key_name,
     key_id,
+    open_note,
     parse_skey,
 )
 
@@ -166,3 +168,12 @@ class CosignatureSigner:
         """Return the secret key string (Go note format, type 0x01 carrying the seed)."""
         seed = self._private_key.private_bytes_raw()
         return Ed25519Signer.from_seed(self._name, seed).skey()
+
+
+def count_cosigners(note: bytes, witness_keys: Sequence[NoteVerifier]) -> int:
+    """How many distinct witnesses (by name) have a valid cosignature on ``note``."""
+    try:
+        opened = open_note(note, witness_keys)
+    except LedgerError:
+        return 0
+    return len({s.name for s in opened.verified})

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from borderpost.ledger.errors import MalformedNoteError
-from borderpost.ledger.merkle import HASH_SIZE, node_hash, perfect_root
+from borderpost.ledger.tlog.errors import MalformedNoteError
+from borderpost.ledger.tlog.merkle import HASH_SIZE, node_hash, perfect_root
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT

@@ -19,15 +19,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from borderpost.ledger.checkpoint import Checkpoint, parse_decimal, parse_hash_b64
-from borderpost.ledger.errors import (
+from borderpost.ledger.tlog.checkpoint import Checkpoint, parse_decimal, parse_hash_b64
+from borderpost.ledger.tlog.errors import (
     LedgerError,
     MalformedNoteError,
     ProofError,
     VerificationError,
 )
-from borderpost.ledger.merkle import leaf_hash, verify_inclusion
-from borderpost.ledger.note import NoteVerifier, b64decode_strict, b64encode, open_note
+from borderpost.ledger.tlog.merkle import leaf_hash, verify_inclusion
+from borderpost.ledger.tlog.note import NoteVerifier, b64decode_strict, b64encode, open_note
 
 HEADER = "c2sp.org/tlog-proof@v1"
 MAX_PROOF_HASHES = 63

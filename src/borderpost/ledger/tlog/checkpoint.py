@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from borderpost.ledger.errors import MalformedNoteError
-from borderpost.ledger.merkle import HASH_SIZE
-from borderpost.ledger.note import b64decode_strict, b64encode
+from borderpost.ledger.tlog.errors import MalformedNoteError
+from borderpost.ledger.tlog.merkle import HASH_SIZE
+from borderpost.ledger.tlog.note import b64decode_strict, b64encode
 
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
 MAX_TREE_SIZE = 2**64 - 1

@@ -14,18 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from borderpost.ledger import merkle
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.errors import (
-    InconsistentTreeError,
-    LedgerError,
-    MalformedNoteError,
-    StoreCorruptError,
-)
-from borderpost.ledger.files import write_atomically
-from borderpost.ledger.note import NoteSigner, parse_note, sign_note
-from borderpost.ledger.store import TileStore
-from borderpost.ledger.tiles import (
+from borderpost.ledger.storage.errors import InconsistentTreeError, StoreCorruptError
+from borderpost.ledger.storage.files import write_atomically
+from borderpost.ledger.storage.store import TileStore
+from borderpost.ledger.tlog import merkle
+from borderpost.ledger.tlog.checkpoint import Checkpoint
+from borderpost.ledger.tlog.errors import LedgerError, MalformedNoteError
+from borderpost.ledger.tlog.note import NoteSigner, parse_note, sign_note
+from borderpost.ledger.tlog.tiles import (
     TILE_HEIGHT,
     Tile,
     bundles_for_size,

@@ -35,8 +35,12 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from borderpost.reports.summary import Shape
 
 PREFIX = b"bp-leaf/2\n"
 VERSION = 2
@@ -227,3 +231,24 @@ def corrected_leaf(leaf: bytes, changes: Mapping[str, Any]) -> bytes:
         raise LeafError("only a crossing's leaf is corrected this way")
     fields.pop("corrects", None)
     return encode_leaf({**fields, **changes})
+
+
+def counts_from_leaves(leaves: Sequence[bytes], first: dt.date, last: dt.date) -> Counter[Shape]:
+    """Crossings by (kind, category, direction, decision, organisation type), days local.
+
+    The counts the summary report is built from (``reports.summary.build_summary``), read from
+    leaves alone. A correction (``corrects``) replaces the leaf it names.
+    """
+    parsed = [parse_leaf(leaf) for leaf in leaves]
+    replaced = {f["corrects"] for f in parsed if "corrects" in f}
+    counts: Counter[Shape] = Counter()
+    zones: dict[str, ZoneInfo] = {}
+    for index, f in enumerate(parsed):
+        if f["type"] != CROSSING or index in replaced:
+            continue
+        zone = zones.setdefault(f["zone"], ZoneInfo(f["zone"]))
+        day = parse_minute(f["time"]).astimezone(zone).date()
+        if first <= day <= last:
+            key = (f["kind"], f["category"], f["direction"], f["decision"])
+            counts[(*key, f["organisation_type"])] += 1
+    return counts

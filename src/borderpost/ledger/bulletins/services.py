@@ -19,14 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
-from borderpost.ledger import bulletin
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.errors import LedgerError
-from borderpost.ledger.files import write_atomically
+from borderpost.ledger.bulletins import bulletin
 from borderpost.ledger.keys import load_verifiers
-from borderpost.ledger.log import TileLog
-from borderpost.ledger.note import parse_note
 from borderpost.ledger.services import ensure_log_key, log_dir, open_log, origin_for, vkeys
+from borderpost.ledger.storage.files import write_atomically
+from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.tlog.checkpoint import Checkpoint
+from borderpost.ledger.tlog.errors import LedgerError
+from borderpost.ledger.tlog.note import parse_note
 from borderpost.posts.model import Post
 
 log = logging.getLogger("borderpost.ledger")

@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from borderpost.ledger import entries
-from borderpost.ledger.errors import LedgerError, VerificationError
-from borderpost.ledger.merkle import MemoryTree
-from borderpost.ledger.note import (
+from borderpost.ledger.leaves import CLOSURE, counts_from_leaves, parse_leaf, parse_minute
+from borderpost.ledger.tlog.errors import LedgerError, VerificationError
+from borderpost.ledger.tlog.merkle import MemoryTree
+from borderpost.ledger.tlog.note import (
     NoteSigner,
     NoteVerifier,
     b64decode_strict,
@@ -44,6 +44,7 @@ from borderpost.ledger.note import (
     open_note,
     sign_note,
 )
+from borderpost.reports.summary import build_summary
 
 HEADER = "borderpost-bulletin/v1"
 BLOCKS = ("persons", "vehicles")
@@ -120,10 +121,10 @@ def closed_minutes(
     replaced = {f["corrects"] for f in parsed if "corrects" in f}
     spans = []
     for index, f in enumerate(parsed):
-        if f["type"] != entries.CLOSURE or f["post"] != post or index in replaced:
+        if f["type"] != CLOSURE or f["post"] != post or index in replaced:
             continue
-        lo = max(entries.parse_minute(f["starts_at"]), start)
-        hi = min(entries.parse_minute(f["ends_at"]) if f["ends_at"] else end, end)
+        lo = max(parse_minute(f["starts_at"]), start)
+        hi = min(parse_minute(f["ends_at"]) if f["ends_at"] else end, end)
         if lo < hi:
             spans.append((lo, hi))
     total, reach = dt.timedelta(), start
@@ -138,13 +139,10 @@ def compute(
     leaves: Sequence[bytes], origin: str, post: str, zone: str, first: dt.date, last: dt.date
 ) -> Bulletin:
     """The bulletin of ``post`` for ``first``..``last`` from all ``leaves`` of a checkpoint."""
-    from borderpost.ledger.cli import counts_from_leaves
-    from borderpost.reports.services import build_summary
-
     if last < first:
         raise LedgerError(f"the period ends ({last}) before it starts ({first})")
     start, end = period_bounds(zone, first, last)
-    closed = closed_minutes([entries.parse_leaf(leaf) for leaf in leaves], post, start, end)
+    closed = closed_minutes([parse_leaf(leaf) for leaf in leaves], post, start, end)
     total = int((end - start).total_seconds() // 60)
     summary = build_summary(counts_from_leaves(leaves, first, last), first, last, [post])
     root = MemoryTree(leaves).root()

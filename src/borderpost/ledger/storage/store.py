@@ -22,11 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import accumulate
 from pathlib import Path
 
-from borderpost.ledger.appendfile import CHUNK_BITS, AppendFile, entry_ends, scan_bundles
-from borderpost.ledger.errors import StoreCorruptError, StoreLockedError
-from borderpost.ledger.files import fsync_dir
-from borderpost.ledger.merkle import HASH_SIZE
-from borderpost.ledger.tiles import (
+from borderpost.ledger.storage.appendfile import CHUNK_BITS, AppendFile, entry_ends, scan_bundles
+from borderpost.ledger.storage.errors import StoreCorruptError, StoreLockedError
+from borderpost.ledger.storage.files import fsync_dir
+from borderpost.ledger.tlog.merkle import HASH_SIZE
+from borderpost.ledger.tlog.tiles import (
     FULL_TILE_BYTES,
     MAX_ENTRY_SIZE,
     TILE_HEIGHT,

@@ -1,4 +1,4 @@
-"""Errors raised by the ledger core.
+"""Errors raised by the ledger core (RFC 6962, C2SP notes, proofs, verification).
 
 Every error says what was wrong in words an operator can act on; the web layer maps them to
 HTTP statuses (the witness state machine returns its statuses itself, as tlog-witness says).
@@ -41,20 +41,8 @@ class UnverifiedNoteError(LedgerError):
 
     def __init__(self, message: str, note: object | None = None) -> None:
         super().__init__(message)
-        # The parsed, unverified note (a borderpost.ledger.note.Note), for diagnostics.
+        # The parsed, unverified note (a borderpost.ledger.tlog.note.Note), for diagnostics.
         self.note = note
-
-
-class InconsistentTreeError(LedgerError):
-    """Signing or accepting this tree would contradict a checkpoint already signed or seen."""
-
-
-class StoreCorruptError(LedgerError):
-    """The files of a tile store disagree with each other or with the signed checkpoint."""
-
-
-class StoreLockedError(LedgerError):
-    """Another process holds the tile store open for writing."""
 
 
 class VerificationError(LedgerError):

@@ -6,10 +6,10 @@ The witness folder holds everything a witness is, so one ``--state DIR`` names i
 - ``logs``: the vkeys of the logs it witnesses, one a line; the origin of a log is its key's
   name, as tlog-checkpoint recommends (a log with a rotated key has two lines);
 - ``state.json``: the latest checkpoint cosigned per origin, replaced atomically before a
-  200 is sent (``ledger.witness.Witness``).
+  200 is sent (``ledger.witness.state.Witness``).
 
 The HTTP layer is a bare Starlette app: the state machine and its status codes live in
-``ledger.witness``; this module only moves bytes and sets the content type.
+``ledger.witness.state``; this module only moves bytes and sets the content type.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from borderpost.ledger.errors import LedgerError
 from borderpost.ledger.keys import (
     generate_witness_key,
     load_verifiers,
     load_witness_signer,
 )
-from borderpost.ledger.note import NoteVerifier, parse_vkey
-from borderpost.ledger.witness import TEXT_PLAIN, Witness
+from borderpost.ledger.tlog.errors import LedgerError
+from borderpost.ledger.tlog.note import NoteVerifier, parse_vkey
+from borderpost.ledger.witness.state import TEXT_PLAIN, Witness
 
 KEY_FILE = "witness.key"
 VKEY_FILE = "witness.vkey"

@@ -1,7 +1,7 @@
 """``borderpost witness``: run a C2SP tlog-witness for the posts' logs (what observers run).
 
 A witness needs no database and no Borderpost home: one folder (``--state``) holds its key,
-the log keys it trusts and what it has cosigned (see ``ledger.witness_http``).
+the log keys it trusts and what it has cosigned (see ``ledger.witness.http``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from borderpost.ledger.errors import LedgerError
+from borderpost.ledger.tlog.errors import LedgerError
 
 app = typer.Typer(help="A witness that cosigns the posts' checkpoints.", no_args_is_help=True)
 
@@ -31,7 +31,7 @@ def init(
     name: Annotated[str, typer.Option(help="The witness's key name, e.g. witness.example.org")],
 ) -> None:
     """Make the witness's folder and cosigning key; print its vkey."""
-    from borderpost.ledger.witness_http import init_witness
+    from borderpost.ledger.witness.http import init_witness
 
     try:
         state.mkdir(parents=True, exist_ok=True)
@@ -43,7 +43,7 @@ def init(
 @app.command("vkey")
 def vkey(state: StateOpt) -> None:
     """Print the witness's vkey (give it to the posts that send it checkpoints)."""
-    from borderpost.ledger.witness_http import witness_vkey
+    from borderpost.ledger.witness.http import witness_vkey
 
     try:
         typer.echo(witness_vkey(state))
@@ -57,7 +57,7 @@ def add_log(
     log_vkey: Annotated[str, typer.Argument(help="The log's vkey; its name is the origin")],
 ) -> None:
     """Trust a log: its checkpoints signed by this key will be cosigned when consistent."""
-    from borderpost.ledger.witness_http import add_log as add
+    from borderpost.ledger.witness.http import add_log as add
 
     try:
         origin = add(state, log_vkey)
@@ -78,7 +78,7 @@ def serve(
     """Serve POST /add-checkpoint (C2SP tlog-witness) until stopped."""
     import uvicorn
 
-    from borderpost.ledger.witness_http import create_witness_app, open_witness
+    from borderpost.ledger.witness.http import create_witness_app, open_witness
 
     try:
         witness = open_witness(state, key)

@@ -15,18 +15,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from borderpost.ledger.checkpoint import Checkpoint, parse_decimal, parse_hash_b64
-from borderpost.ledger.cosignature import CosignatureSigner
-from borderpost.ledger.errors import (
+from borderpost.ledger.storage.files import write_atomically
+from borderpost.ledger.tlog.checkpoint import Checkpoint, parse_decimal, parse_hash_b64
+from borderpost.ledger.tlog.cosignature import CosignatureSigner
+from borderpost.ledger.tlog.errors import (
     AmbiguousKeyError,
     InvalidSignatureError,
     MalformedNoteError,
     ProofError,
     UnverifiedNoteError,
 )
-from borderpost.ledger.files import write_atomically
-from borderpost.ledger.merkle import EMPTY_ROOT, verify_consistency
-from borderpost.ledger.note import NoteSignature, NoteVerifier, b64encode, open_note, parse_note
+from borderpost.ledger.tlog.merkle import EMPTY_ROOT, verify_consistency
+from borderpost.ledger.tlog.note import (
+    NoteSignature,
+    NoteVerifier,
+    b64encode,
+    open_note,
+    parse_note,
+)
 
 TEXT_PLAIN = "text/plain; charset=utf-8"
 TLOG_SIZE = "text/x.tlog.size"

@@ -5,18 +5,30 @@ checkpoint covers, checks that entries hash to the level-0 tiles, that each full
 to its entry one level up, that the tree rebuilt from the tiles has the signed root, and that
 the log is consistent with a checkpoint seen before. Any changed byte in an entry, a tile or
 the checkpoint makes it fail.
+
+``verify`` is what an observer runs on top of it (``borderpost ledger verify``): the keys it
+trusts, extended by the log's key rotation statements; the witnesses' quorum; every entry a
+leaf; and a state file keeping the last view between runs. ``http_fetch`` reads a log's URL.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from borderpost.ledger import merkle
-from borderpost.ledger.checkpoint import Checkpoint
-from borderpost.ledger.errors import LedgerError, VerificationError
-from borderpost.ledger.note import NoteVerifier, open_note
-from borderpost.ledger.tiles import (
+from borderpost.ledger.keys import load_verifiers
+from borderpost.ledger.leaves import LeafError, parse_leaf
+from borderpost.ledger.rotation import follow
+from borderpost.ledger.tlog import merkle
+from borderpost.ledger.tlog.checkpoint import Checkpoint
+from borderpost.ledger.tlog.cosignature import count_cosigners
+from borderpost.ledger.tlog.errors import LedgerError, VerificationError
+from borderpost.ledger.tlog.note import NoteVerifier, open_note
+from borderpost.ledger.tlog.tiles import (
     TILE_WIDTH,
     Tile,
     TileNodeReader,
@@ -142,3 +154,113 @@ def prove_inclusion_from_tiles(fetch: Fetch, checkpoint: Checkpoint, index: int)
         return _get(fetch, Tile(level, n, width).path())
 
     return merkle.inclusion_proof(index, checkpoint.size, TileNodeReader({}, get_tile).node)
+
+
+def http_fetch(url: str) -> Fetch:
+    """``fetch(path)`` over HTTP under the log's URL; None for 404."""
+    import httpx
+
+    base = url if url.endswith("/") else url + "/"
+    client = httpx.Client(timeout=30.0, follow_redirects=True)
+
+    def fetch(path: str) -> bytes | None:
+        response = client.get(base + path)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise VerificationError(f"{base + path}: HTTP {response.status_code}")
+        return response.content
+
+    return fetch
+
+
+def _load_state(state: Path | None, origin: str) -> Checkpoint | None:
+    if state is None or not state.exists():
+        return None
+    data = json.loads(state.read_text("utf-8"))
+    if data.get("origin") != origin:
+        raise VerificationError(f"{state} holds the state of {data.get('origin')!r}")
+    return Checkpoint(origin, int(data["size"]), base64.b64decode(data["root"]))
+
+
+def _state_keys(state: Path | None) -> list[str]:
+    if state is None or not state.exists():
+        return []
+    return list(json.loads(state.read_text("utf-8")).get("learnt_keys", []))
+
+
+def _save_state(state: Path, verified: VerifiedLog, learnt: list[str]) -> None:
+    cp = verified.checkpoint
+    data: dict[str, Any] = {
+        "origin": cp.origin,
+        "size": cp.size,
+        "root": base64.b64encode(cp.root).decode(),
+    }
+    if learnt:  # log keys reached by following rotation statements from a pinned key
+        data["learnt_keys"] = learnt
+    tmp = state.with_name(state.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    tmp.replace(state)
+
+
+def verify(
+    fetch: Fetch,
+    vkeys: Sequence[str],
+    *,
+    state: Path | None = None,
+    origin: str | None = None,
+    witnesses: Sequence[str] = (),
+    quorum: int | None = None,
+) -> VerifiedLog:
+    """Verify the whole served log (and against the state file's last view); save the view.
+
+    ``witnesses``: witness vkeys of which ``quorum`` (default: all) must have cosigned the
+    checkpoint. Raises VerificationError on any inconsistency, including a leaf that does
+    not parse.
+    """
+    try:
+        verifiers = load_verifiers(vkeys)
+    except LedgerError as exc:
+        raise VerificationError(f"bad vkey: {exc}") from exc
+    if not verifiers:
+        raise VerificationError("no verifier key given")
+    if origin is None:
+        # The origin line names the log; only a trusted key of that name can sign it.
+        note = fetch("checkpoint")
+        if note is None:
+            raise VerificationError("the log serves no checkpoint")
+        origin = note.split(b"\n", 1)[0].decode("utf-8", "replace")
+        if origin not in {v.name for v in verifiers}:
+            raise VerificationError(f"no trusted key is named {origin!r}")
+    previous = _load_state(state, origin)
+    # Keys learnt from rotation statements on earlier runs, then any new statements.
+    known = [*vkeys, *_state_keys(state)]
+    try:
+        trusted = follow(fetch, origin, [k.strip() for k in known if k.strip()])
+        verifiers = load_verifiers(trusted)
+    except LedgerError as exc:
+        raise VerificationError(str(exc)) from exc
+    verified = verify_log(fetch, origin=origin, log_keys=verifiers, previous=previous)
+    if witnesses:
+        _check_cosigned(verified.note, witnesses, len(witnesses) if quorum is None else quorum)
+    for index, leaf in enumerate(verified.entries or ()):
+        try:
+            parse_leaf(leaf)
+        except LeafError as exc:
+            raise VerificationError(f"entry {index} is not a leaf: {exc}") from exc
+    if state is not None:
+        _save_state(state, verified, [k for k in trusted if k not in vkeys])
+    return verified
+
+
+def _check_cosigned(note: bytes, witnesses: Sequence[str], quorum: int) -> None:
+    try:
+        keys = load_verifiers(witnesses)
+    except LedgerError as exc:
+        raise VerificationError(f"bad witness vkey: {exc}") from exc
+    have = count_cosigners(note, keys)
+    if have < quorum:
+        raise VerificationError(
+            f"the checkpoint has {have} valid cosignatures of the given witnesses, "
+            f"{quorum} required"
+        )
