@@ -18,7 +18,8 @@ from borderpost.ledger import appending, services
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.client.receipts import check_receipt
 from borderpost.ledger.tlog.errors import VerificationError
-from borderpost.ledger.tlog.note import Ed25519Signer, parse_vkey
+from borderpost.ledger.tlog.note import Ed25519Signer
+from borderpost.ledger.tlog.vkeys import parse_vkey
 
 Factory = sessionmaker[Session]
 

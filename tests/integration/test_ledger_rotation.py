@@ -20,7 +20,8 @@ from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
 from borderpost.ledger.rotation import statement_text
 from borderpost.ledger.tlog.errors import VerificationError
-from borderpost.ledger.tlog.note import Ed25519Signer, parse_note, parse_vkey, sign_note
+from borderpost.ledger.tlog.note import Ed25519Signer, parse_note, sign_note
+from borderpost.ledger.tlog.vkeys import parse_vkey
 
 Factory = sessionmaker[Session]
 

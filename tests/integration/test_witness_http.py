@@ -13,7 +13,8 @@ from tests.witnesses import free_port, start_witness, stop, witness_cli
 
 from borderpost.ledger.tlog import merkle
 from borderpost.ledger.tlog.checkpoint import Checkpoint
-from borderpost.ledger.tlog.note import Ed25519Signer, b64encode, open_note, parse_vkey, sign_note
+from borderpost.ledger.tlog.note import Ed25519Signer, b64encode, open_note, sign_note
+from borderpost.ledger.tlog.vkeys import parse_vkey
 from borderpost.ledger.witness.state import TLOG_SIZE
 
 ORIGIN = "borderpost/W-1"

@@ -12,7 +12,8 @@ from rich.console import Console
 
 from borderpost import clock
 from borderpost.cargo.rules.declaration import DeclarationError, parse_consignment
-from borderpost.cargo.rules.ruleset import RuleSetError, load_default_ruleset, load_ruleset
+from borderpost.cargo.rules.loading import load_default_ruleset, load_ruleset
+from borderpost.cargo.rules.ruleset import RuleSetError
 from borderpost.cargo.rules.selectivity import evaluate
 from borderpost.cargo.services import ruleset_for
 from borderpost.config import Settings

@@ -31,7 +31,8 @@ from borderpost.cargo.rules.declaration import (
     parse_consignment,
 )
 from borderpost.cargo.rules.enums import Effect, LaneColour
-from borderpost.cargo.rules.ruleset import RuleSetError, load_default_ruleset
+from borderpost.cargo.rules.loading import load_default_ruleset
+from borderpost.cargo.rules.ruleset import RuleSetError
 from borderpost.cargo.rules.selectivity import Assessment, RuleSetNotInForce, evaluate
 from borderpost.cargo.schemas import CargoCheck
 from borderpost.cargo.services import ruleset_for

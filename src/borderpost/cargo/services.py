@@ -11,13 +11,8 @@ import logging
 import tomllib
 from pathlib import Path
 
-from borderpost.cargo.rules.ruleset import (
-    RuleSet,
-    RuleSetError,
-    load_default_ruleset,
-    load_ruleset,
-    parse_ruleset,
-)
+from borderpost.cargo.rules.loading import load_default_ruleset, load_ruleset, parse_ruleset
+from borderpost.cargo.rules.ruleset import RuleSet, RuleSetError
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from borderpost.ledger.tlog.cosignature import CosignatureSigner
 from borderpost.ledger.tlog.errors import LedgerError
-from borderpost.ledger.tlog.note import Ed25519Signer, NoteVerifier, parse_skey, parse_vkey
+from borderpost.ledger.tlog.note import Ed25519Signer, NoteVerifier, parse_skey
+from borderpost.ledger.tlog.vkeys import parse_vkey
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 

@@ -21,7 +21,8 @@ from borderpost.ledger.storage.log import TileLog
 from borderpost.ledger.tlog.checkpoint import Checkpoint
 from borderpost.ledger.tlog.cosignature import count_cosigners
 from borderpost.ledger.tlog.errors import LedgerError, MalformedNoteError
-from borderpost.ledger.tlog.note import NoteVerifier, b64encode, parse_note, parse_vkey
+from borderpost.ledger.tlog.note import NoteVerifier, b64encode, parse_note
+from borderpost.ledger.tlog.vkeys import parse_vkey
 from borderpost.ledger.witness.state import TLOG_SIZE, merge_cosignatures
 
 log = logging.getLogger("borderpost.ledger")

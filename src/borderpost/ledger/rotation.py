@@ -26,13 +26,8 @@ from pathlib import Path
 from borderpost.ledger.keys import generate_log_key, load_log_signer
 from borderpost.ledger.storage.files import write_atomically
 from borderpost.ledger.tlog.errors import LedgerError, VerificationError
-from borderpost.ledger.tlog.note import (
-    Ed25519Signer,
-    NoteVerifier,
-    open_note,
-    parse_vkey,
-    sign_note,
-)
+from borderpost.ledger.tlog.note import Ed25519Signer, NoteVerifier, open_note, sign_note
+from borderpost.ledger.tlog.vkeys import parse_vkey
 
 HEADER = "borderpost-key-rotation/v1"
 ROTATIONS_DIR = "rotations"

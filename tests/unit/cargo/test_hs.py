@@ -101,7 +101,7 @@ def test_search_without_useful_words_finds_nothing() -> None:
 def test_nothing_is_loaded_at_import() -> None:
     # The engine must cold-start fast: importing the package reads no data file.
     code = (
-        "from borderpost.cargo.rules import hs as h, ruleset as r;"
+        "from borderpost.cargo.rules import hs as h, loading as r;"
         "assert h._loaded is None and r._DEFAULT is None; print('ok')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

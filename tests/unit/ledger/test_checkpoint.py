@@ -20,9 +20,9 @@ from borderpost.ledger.tlog.note import (
     key_id,
     open_note,
     parse_note,
-    parse_vkey,
     sign_note,
 )
+from borderpost.ledger.tlog.vkeys import parse_vkey
 
 # The example of c2sp.org/tlog-checkpoint and c2sp.org/tlog-cosignature (C2SP/C2SP
 # tlog-checkpoint.md, tlog-cosignature.md): a checkpoint with a log signature and a

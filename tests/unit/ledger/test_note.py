@@ -22,9 +22,9 @@ from borderpost.ledger.tlog.note import (
     open_note,
     parse_note,
     parse_skey,
-    parse_vkey,
     sign_note,
 )
+from borderpost.ledger.tlog.vkeys import parse_vkey
 
 # From golang.org/x/mod, sumdb/note/note_test.go (TestNewVerifier, TestNewSigner, TestSign,
 # TestOpen), which the C2SP signed-note specification was written from.

@@ -26,15 +26,8 @@ from borderpost.cargo.rules.enums import (
     OrganisationType,
     Outcome,
 )
-from borderpost.cargo.rules.ruleset import (
-    Rule,
-    RuleProblem,
-    RuleSet,
-    RuleSetError,
-    load_default_ruleset,
-    load_ruleset,
-    parse_ruleset,
-)
+from borderpost.cargo.rules.loading import load_default_ruleset, load_ruleset, parse_ruleset
+from borderpost.cargo.rules.ruleset import Rule, RuleProblem, RuleSet, RuleSetError
 from borderpost.cargo.rules.selectivity import (
     Assessment,
     ItemAssessment,

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from borderpost.cargo.rules.declaration import DeclaredGoodsItem
 from borderpost.cargo.rules.enums import Category, Direction, Effect, OrganisationType
-from borderpost.cargo.rules.ruleset import HSRange, Keyword, Rule
+from borderpost.cargo.rules.ruleset import HSRange, Keyword, Rule, RuleSet
 from borderpost.cargo.rules.text import words
 
 # Contexts seen are few (categories x organisation types x directions x days in use); the cap
@@ -276,3 +276,15 @@ class RuleIndex:
             position = self.position
             found.sort(key=lambda r: position[r.id])
         return found, hits
+
+
+def index_of(ruleset: RuleSet) -> RuleIndex:
+    """The rules of ``ruleset`` compiled for evaluation, built once per rule set and kept on it.
+
+    Kept in the instance's ``__dict__`` (as ``functools.cached_property`` would) so that the
+    model module does not import this one back.
+    """
+    cached = ruleset.__dict__.get("_index")
+    if cached is None:
+        cached = ruleset.__dict__["_index"] = RuleIndex(ruleset.rules)
+    return cached

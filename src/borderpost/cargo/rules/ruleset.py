@@ -1,27 +1,19 @@
-"""Rule sets: the model, loading from TOML with precise errors, and network/post merging.
+"""Rule sets: the model (rules, HS ranges, keywords, the set in force) and its errors.
 
-The file format, the precedence of effects and the merge are documented in
-``cargo/README.md``. Loading never returns a half-valid rule set: any mistake raises
-RuleSetError with every problem found (file, rule index and id, field, line), and the caller
-keeps the rule set it had.
+Reading a file and merging a post's set over the network's is ``loading``; compiling the rules
+for evaluation is ``matching``. The file format, the precedence of effects and the merge are
+documented in ``cargo/README.md``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
-from importlib.resources import files
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from borderpost.cargo.rules.enums import Category, Direction, Effect, OrganisationType
 from borderpost.cargo.rules.hs import dotted
-
-if TYPE_CHECKING:
-    from borderpost.cargo.rules.matching import RuleIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,13 +127,6 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self.rules)
 
-    @cached_property
-    def index(self) -> RuleIndex:
-        """The rules compiled for evaluation (built once, on first use)."""
-        from borderpost.cargo.rules.matching import RuleIndex
-
-        return RuleIndex(self.rules)
-
 
 @dataclass(frozen=True, slots=True)
 class RuleProblem:
@@ -174,157 +159,3 @@ class RuleSetError(ValueError):
         count = len(self.problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in rule set:\n{lines}")
-
-
-def load_ruleset(path: Path, *, base: RuleSet | None = None) -> RuleSet:
-    """Load a rule set file; with ``base`` (a network rule set), apply it as a post's overrides.
-
-    Raises RuleSetError listing every problem; nothing is returned half-valid.
-    """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise RuleSetError([RuleProblem(str(path), f"cannot read the file: {error}")]) from None
-    return parse_ruleset(text, source=str(path), base=base)
-
-
-def parse_ruleset(text: str, *, source: str = "<text>", base: RuleSet | None = None) -> RuleSet:
-    """Parse rule set TOML held in a string; see :func:`load_ruleset`."""
-    from borderpost.cargo.rules.rulefile import read_ruleset
-
-    ruleset, problems = read_ruleset(text, source)
-    if ruleset is not None and not problems:
-        ruleset, problems = _merge(ruleset, base) if base is not None else _alone(ruleset)
-    if problems or ruleset is None:
-        raise RuleSetError(problems)
-    ruleset.index  # noqa: B018 - compile now, so the first crossing pays nothing
-    return ruleset
-
-
-_DEFAULT: RuleSet | None = None
-
-
-def load_default_ruleset() -> RuleSet:
-    """The rule set shipped with Borderpost (``default_rules.toml``), loaded once."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        resource = files("borderpost.cargo.rules") / "default_rules.toml"
-        _DEFAULT = parse_ruleset(resource.read_text(encoding="utf-8"), source="default_rules.toml")
-    return _DEFAULT
-
-
-def _problem(rule: Rule, message: str, field_name: str | None = None) -> RuleProblem:
-    return RuleProblem(rule.source, message, rule.line, None, rule.id, field_name)
-
-
-def _check_exemptions(rules: Sequence[Rule], known: set[str]) -> list[RuleProblem]:
-    by_id = {r.id: r for r in rules}
-    problems: list[RuleProblem] = []
-    for rule in rules:
-        for target in rule.exempts:
-            if target not in by_id and target not in known:
-                problems.append(_problem(rule, f"exempts unknown rule {target}", "exempts"))
-            elif target in by_id and rule.id in by_id[target].exempts and rule.id < target:
-                problems.append(
-                    _problem(rule, f"{rule.id} and {target} exempt each other", "exempts")
-                )
-    return problems
-
-
-def _alone(ruleset: RuleSet) -> tuple[RuleSet, list[RuleProblem]]:
-    problems: list[RuleProblem] = []
-    if ruleset.disabled:
-        problems.append(
-            RuleProblem(
-                ruleset.source,
-                "disable needs the network rule set it overrides (load with base=...)",
-                field="ruleset.disable",
-            )
-        )
-    for rule in ruleset.rules:
-        if rule.replace:
-            problems.append(
-                _problem(
-                    rule,
-                    "replace needs the network rule set it overrides (load with base=...)",
-                    "replace",
-                )
-            )
-    problems += _check_exemptions(ruleset.rules, set())
-    return ruleset, problems
-
-
-def _merge(post: RuleSet, base: RuleSet) -> tuple[RuleSet, list[RuleProblem]]:
-    """Apply a post's file to a network rule set: disable, replace, then add."""
-    src = post.source
-    problems: list[RuleProblem] = []
-    if base.post is not None:
-        problems.append(
-            RuleProblem(src, f"base {base.id} is a post rule set, not a network one", None)
-        )
-    if post.post is None:
-        problems.append(
-            RuleProblem(
-                src,
-                "only a post rule set (post = ...) can override a network one",
-                field="ruleset.post",
-            )
-        )
-    if post.network is not None and post.network != base.network:
-        problems.append(
-            RuleProblem(
-                src,
-                f"names network {post.network!r} but the base rule set is for {base.network!r}",
-                field="ruleset.network",
-            )
-        )
-    for rule_id in post.disabled:
-        if rule_id not in base:
-            problems.append(
-                RuleProblem(
-                    src,
-                    f"disables {rule_id}, which the network rule set {base.id} does not have",
-                    field="ruleset.disable",
-                )
-            )
-    replacements: dict[str, Rule] = {}
-    additions: list[Rule] = []
-    for rule in post.rules:
-        if rule.replace:
-            if rule.id not in base:
-                problems.append(
-                    _problem(
-                        rule,
-                        f"replaces {rule.id}, which the network rule set {base.id} does not have",
-                        "replace",
-                    )
-                )
-            elif rule.id in post.disabled:
-                problems.append(_problem(rule, "is both disabled and replaced", "replace"))
-            replacements[rule.id] = rule
-        elif rule.id in base:
-            problems.append(
-                _problem(
-                    rule,
-                    f"id {rule.id} is already in the network rule set {base.id};"
-                    " set replace = true to replace it, or choose another id",
-                    "id",
-                )
-            )
-        else:
-            additions.append(rule)
-    merged = [
-        replacements.get(r.id, r) for r in base.rules if r.id not in post.disabled
-    ] + additions
-    problems += _check_exemptions(merged, set(post.disabled) | set(base.disabled))
-    return (
-        replace(
-            post,
-            rules=tuple(merged),
-            effective_from=max(post.effective_from, base.effective_from),
-            network=base.network,
-            base=(base.id, base.version),
-            disabled=tuple(dict.fromkeys((*base.disabled, *post.disabled))),
-        ),
-        problems,
-    )

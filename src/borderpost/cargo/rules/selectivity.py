@@ -26,7 +26,7 @@ from borderpost.cargo.rules.enums import (
     Outcome,
     parse_enum,
 )
-from borderpost.cargo.rules.matching import Context, explain
+from borderpost.cargo.rules.matching import Context, explain, index_of
 from borderpost.cargo.rules.ruleset import Keyword, Rule, RuleSet
 
 # Outcomes from mildest to most severe. Severities are compared as positions in this tuple:
@@ -280,7 +280,7 @@ def evaluate(
             f"rule set {ruleset.id} {ruleset.version} takes effect on {ruleset.effective_from}"
         )
     random = _select(random_share, seed, consignment_id or consignment.id or "")
-    index = ruleset.index
+    index = index_of(ruleset)
     view = index.view(context)
     checked: dict[str | None, tuple[bool, str]] = {}
 
@@ -336,7 +336,7 @@ def _rule_hits(assessed: list[ItemAssessment], ruleset: RuleSet) -> tuple[RuleHi
             if entry is None:
                 entry = touched[reason.rule_id] = (reason, [], [])
             (entry[2] if reason.status == "lifted" else entry[1]).append(item_assessment.index)
-    position = ruleset.index.position
+    position = index_of(ruleset).position
     return tuple(
         RuleHit(first.rule_id, first.effect, first.legal_basis, tuple(applied), tuple(lifted))
         for first, applied, lifted in sorted(

@@ -232,21 +232,6 @@ def _split_key_string(text: str, what: str) -> tuple[str, int, int, bytes]:
     return name, int(hex_id, 16), raw[0], raw[1:]
 
 
-def parse_vkey(vkey: str) -> NoteVerifier:
-    """Return the verifier for a vkey: Ed25519 (0x01) or an Ed25519 cosigner (0x04)."""
-    name, kid, alg, key = _split_key_string(vkey, "verifier key")
-    if kid != key_id(name, alg, key):
-        raise MalformedNoteError(f"verifier key {name}: key ID does not match the key")
-    if alg == ALG_ED25519:
-        return Ed25519Verifier(name, key)
-    if alg == ALG_COSIGNATURE_V1:
-        # Imported here: cosignature builds on this module.
-        from borderpost.ledger.tlog.cosignature import CosignatureVerifier
-
-        return CosignatureVerifier(name, key)
-    raise MalformedNoteError(f"verifier key {name}: unknown signature type 0x{alg:02x}")
-
-
 def parse_skey(skey: str) -> Ed25519Signer:
     """Return the signer for a ``PRIVATE+KEY+...`` string (signature type 0x01)."""
     head, body = skey[:12], skey[12:]

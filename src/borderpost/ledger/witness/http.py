@@ -28,7 +28,8 @@ from borderpost.ledger.keys import (
     load_witness_signer,
 )
 from borderpost.ledger.tlog.errors import LedgerError
-from borderpost.ledger.tlog.note import NoteVerifier, parse_vkey
+from borderpost.ledger.tlog.note import NoteVerifier
+from borderpost.ledger.tlog.vkeys import parse_vkey
 from borderpost.ledger.witness.state import TEXT_PLAIN, Witness
 
 KEY_FILE = "witness.key"
