@@ -20,7 +20,7 @@ from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.db import make_session_factory
 from borderpost.demo import build_demo
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 TD3 = SPECIMENS["TD3"]
 SCANS = {

@@ -26,9 +26,10 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from borderpost.documents.checkdigit import MRZ_CHARS
-from borderpost.documents.layouts import LAYOUTS, Layout
-from borderpost.documents.mrz import (
+from borderpost.documents.mrz.checkdigit import MRZ_CHARS
+from borderpost.documents.mrz.layouts import LAYOUTS, Layout
+from borderpost.documents.mrz.ocr_repair import SWAP
+from borderpost.documents.mrz.parser import (
     make_mrz_mrva,
     make_mrz_mrvb,
     make_mrz_td1,
@@ -36,8 +37,7 @@ from borderpost.documents.mrz import (
     make_mrz_td3,
     parse_mrz,
 )
-from borderpost.documents.ocr_repair import SWAP
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 ON = date(2026, 11, 23)
 BUILDERS: dict[str, Callable[..., tuple[str, ...]]] = {

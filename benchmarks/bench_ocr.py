@@ -25,9 +25,9 @@ from rich.progress import track
 from tests.ocr_pages import VARIANTS, render_page, variant
 
 from benchmarks.common import machine
-from borderpost.documents.mrz import parse_mrz
+from borderpost.documents.mrz.parser import parse_mrz
+from borderpost.documents.mrz.specimens import SPECIMENS
 from borderpost.documents.ocr import read_image
-from borderpost.documents.specimens import SPECIMENS
 
 ON = dt.date(2026, 11, 23)
 FIELDS = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from tests.e2e.test_browser import _login, _shot, browser, server
 
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser

@@ -18,7 +18,7 @@ from borderpost.app import create_app
 from borderpost.cli import app as cli_app
 from borderpost.config import Settings
 from borderpost.db import UnitOfWork
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 Factory = sessionmaker[Session]
 URL = "/api/v1/documents/check"

@@ -17,7 +17,7 @@ from tests.web_support import add_user, sign_in
 from borderpost import clock
 from borderpost.crossings.model import Crossing
 from borderpost.db import UnitOfWork
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 Factory = sessionmaker[Session]
 HTMX = {"HX-Request": "true"}

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from borderpost.cli import app
 from borderpost.documents import ocr
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 runner = CliRunner()
 

@@ -1,1 +1,1 @@
-"""Travel documents: reading and checking the MRZ (see ``borderpost.documents.mrz``)."""
+"""Travel documents: reading and checking the MRZ (see ``borderpost.documents.mrz.parser``)."""

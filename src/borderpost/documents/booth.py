@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from borderpost.documents.model import MrzResult, Problem, Repair
+from borderpost.documents.mrz.model import MrzResult, Problem, Repair
 
 # The booth form's field for each MRZ field the form has; the others (sex, optional data,
 # composite, line count...) are shown next to the scan field itself.

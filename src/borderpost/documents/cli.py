@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from borderpost.documents.mrz import parse_mrz
+from borderpost.documents.mrz.parser import parse_mrz
 
 document_app = typer.Typer(help="Travel documents (ICAO 9303 MRZ).", no_args_is_help=True)
 console = Console(soft_wrap=True, highlight=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from borderpost.documents.model import MrzResult
-from borderpost.documents.mrz import parse_mrz
+from borderpost.documents.mrz.model import MrzResult
+from borderpost.documents.mrz.parser import parse_mrz
 from borderpost.documents.schemas import DocumentCheck
 
 

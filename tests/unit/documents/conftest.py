@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 
 @pytest.fixture(params=sorted(SPECIMENS))

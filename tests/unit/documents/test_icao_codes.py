@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from borderpost.documents.icao_codes import (
+from borderpost.documents.mrz.icao_codes import (
     ICAO_SPECIAL_CODES,
     ISO_3166_ALPHA3,
     KNOWN_CODES,

@@ -18,10 +18,10 @@ from datetime import date
 
 import pytest
 
-from borderpost.documents.checkdigit import MRZ_CHARS, VALUES
-from borderpost.documents.model import FIELDS
-from borderpost.documents.mrz import parse_mrz
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.checkdigit import MRZ_CHARS, VALUES
+from borderpost.documents.mrz.model import FIELDS
+from borderpost.documents.mrz.parser import parse_mrz
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 ON = date(2026, 11, 23)
 

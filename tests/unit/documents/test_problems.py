@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from borderpost.documents.mrz import make_mrz_td1, make_mrz_td3, parse_mrz
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.parser import make_mrz_td1, make_mrz_td3, parse_mrz
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 ON = date(2026, 11, 23)
 TD3 = SPECIMENS["TD3"]

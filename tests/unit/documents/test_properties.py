@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from borderpost.documents.checkdigit import MRZ_CHARS
-from borderpost.documents.model import FIELDS, PROBLEM_CODES, MrzResult
-from borderpost.documents.mrz import (
+from borderpost.documents.mrz.checkdigit import MRZ_CHARS
+from borderpost.documents.mrz.model import FIELDS, PROBLEM_CODES, MrzResult
+from borderpost.documents.mrz.parser import (
     make_mrz_mrva,
     make_mrz_mrvb,
     make_mrz_td1,
@@ -18,7 +18,7 @@ from borderpost.documents.mrz import (
     make_mrz_td3,
     parse_mrz,
 )
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 ON = date(2026, 11, 23)
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from borderpost.documents.mrz import Repair, make_mrz_td1, make_mrz_td3, parse_mrz
-from borderpost.documents.ocr_repair import SWAP
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.ocr_repair import SWAP
+from borderpost.documents.mrz.parser import Repair, make_mrz_td1, make_mrz_td3, parse_mrz
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 ON = date(2026, 11, 23)
 TD3 = SPECIMENS["TD3"]

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from borderpost.documents.mrz import (
+from borderpost.documents.mrz.parser import (
     check_digit,
     make_mrz_mrva,
     make_mrz_mrvb,
@@ -16,7 +16,7 @@ from borderpost.documents.mrz import (
     make_mrz_td3,
     parse_mrz,
 )
-from borderpost.documents.specimens import SPECIMENS
+from borderpost.documents.mrz.specimens import SPECIMENS
 
 ON = date(2026, 11, 23)
 

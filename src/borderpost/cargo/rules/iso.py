@@ -9,7 +9,7 @@ taking a side on it.
 
 from __future__ import annotations
 
-from borderpost.documents.icao_codes import ISO_3166_ALPHA3
+from borderpost.documents.mrz.icao_codes import ISO_3166_ALPHA3
 
 _CURRENCY_CODES = """
     AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN

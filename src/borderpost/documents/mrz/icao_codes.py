@@ -4,7 +4,7 @@ ICAO Doc 9303 Part 3, section 5 ("Codes for the designation of the issuing State
 organization and of the nationality of the holder") allows:
 
 * every ISO 3166-1 alpha-3 code (Part A of that section), generated here from the
-  `pycountry` package (``python -m borderpost.documents.icao_codes`` prints a fresh list;
+  `pycountry` package (``python -m borderpost.documents.mrz.icao_codes`` prints a fresh list;
   a unit test compares the two whenever pycountry is installed);
 * ``D`` for Germany, written ``D<<`` in the MRZ (Part A);
 * codes reserved by the ISO 3166 maintenance agency for ICAO use (Part B): the five
