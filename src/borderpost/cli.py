@@ -227,7 +227,7 @@ def report_access(
     as_json: JsonOpt = False,
 ) -> None:
     """Hours open, closures, refusals by class and waiting times, per post and day."""
-    from borderpost.reports.access import access
+    from borderpost.reports.access.services import access
 
     result = _report(access, from_, to, post, as_json)
     if result is None:

@@ -31,7 +31,7 @@ from borderpost.db import UnitOfWork, make_engine
 from borderpost.outbox import OutboxEvent
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
-from borderpost.reports.access import access
+from borderpost.reports.access.services import access
 from borderpost.reports.services import summary
 from borderpost.sync import link
 from borderpost.sync.ingest import ingest_once

@@ -49,7 +49,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     from borderpost.cargo.web import router as inspection_router
     from borderpost.crossings.web import router as booth_router
     from borderpost.posts.web import router as posts_router
-    from borderpost.reports.access_web import router as access_router
+    from borderpost.reports.access.web import router as access_router
     from borderpost.reports.web import router as reports_router
     from borderpost.screening.web import router as screening_router
     from borderpost.transit.web import router as transit_router
