@@ -276,7 +276,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed")] = 7,
 ) -> None:
     """Build the fictional demo: a corridor, two posts, six weeks of traffic, two closures."""
-    from borderpost.demo import build_demo
+    from borderpost.demo.services import build_demo
 
     settings = Settings()
     init_home(settings)
@@ -296,7 +296,7 @@ def demo(
         f"Demo ready: {counts['posts']} posts, {counts['organisations']} organisations, "
         f"{counts['crossings']} crossings, {counts['closures']} closures."
     )
-    from borderpost.accounts.demo import create_demo_users, login_help
+    from borderpost.demo.users import create_demo_users, login_help
 
     console.print(login_help(create_demo_users(factory)), highlight=False)
 
