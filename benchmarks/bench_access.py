@@ -4,7 +4,7 @@
 
 The crossings of bench_report (two posts, all of 2025), four in five with an arrival time
 (a wait of 0 to 3 hours), opening hours 06:00-22:00 and one closure a fortnight per post.
-Figures: wall time of reports.access.access for one post over 31 days, and for every post
+Figures: wall time of reports.access.services.access for one post over 31 days, and for every post
 over the whole year (366 days is the longest range allowed); median and worst of 5 runs
 after one warm-up.
 """
@@ -27,7 +27,7 @@ from borderpost.db import UnitOfWork, make_session_factory
 from borderpost.posts.model import Post
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
-from borderpost.reports.access import access
+from borderpost.reports.access.services import access
 
 HOURS = {day: ["06:00", "22:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 

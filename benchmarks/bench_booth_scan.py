@@ -15,11 +15,11 @@ import asyncio
 
 from benchmarks.bench_web import BENCH_KEY, _line, _signed_in, _timed
 from benchmarks.common import machine, scratch_engine
-from borderpost.accounts.demo import create_demo_users
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.db import make_session_factory
-from borderpost.demo import build_demo
+from borderpost.demo.services import build_demo
+from borderpost.demo.users import create_demo_users
 from borderpost.documents.mrz.specimens import SPECIMENS
 
 TD3 = SPECIMENS["TD3"]

@@ -23,12 +23,12 @@ import httpx
 from sqlalchemy import insert, select
 
 from benchmarks.common import machine, scratch_engine
-from borderpost.accounts.demo import DEMO_PASSWORD, create_demo_users
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.model import Crossing
 from borderpost.db import make_session_factory
-from borderpost.demo import build_demo
+from borderpost.demo.services import build_demo
+from borderpost.demo.users import DEMO_PASSWORD, create_demo_users
 from borderpost.ids import new_id
 from borderpost.posts.model import Post
 

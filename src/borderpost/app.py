@@ -11,24 +11,33 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import __version__
 from borderpost.accounts.api import router as accounts_router
+from borderpost.accounts.web import router as accounts_pages
 from borderpost.api_support import install_error_handlers
 from borderpost.audit.api import router as audit_router
+from borderpost.audit.web import router as audit_pages
 from borderpost.cargo.api import router as cargo_router
 from borderpost.cargo.api import rules_router
 from borderpost.config import Settings
 from borderpost.crossings.api import router as crossings_router
+from borderpost.crossings.web import router as booth_pages
 from borderpost.db import make_engine, make_session_factory
 from borderpost.documents.api import router as documents_router
 from borderpost.inspections.api import router as inspections_router
+from borderpost.inspections.web import router as inspection_pages
 from borderpost.ledger.api import install as install_ledger
 from borderpost.ledger.api import lifespan as ledger_lifespan
 from borderpost.organisations.api import router as organisations_router
 from borderpost.posts.api import router as posts_router
+from borderpost.posts.web import router as posts_pages
+from borderpost.reports.access.web import router as access_pages
 from borderpost.reports.api import router as reports_router
+from borderpost.reports.web import router as reports_pages
 from borderpost.screening.api import router as screening_router
 from borderpost.screening.warmup import lifespan as screening_lifespan
+from borderpost.screening.web import router as screening_pages
 from borderpost.sync.shipper import lifespan as sync_lifespan
 from borderpost.transit.api import router as transit_router
+from borderpost.transit.web import router as transit_pages
 from borderpost.web.setup import install as install_web
 
 API_PREFIX = "/api/v1"
@@ -83,6 +92,19 @@ def create_app(
         api.include_router(router)
     app.include_router(api)
     install_ledger(app, appender=owns_database)  # /ledger/<POST>/: the public tlog-tiles
-    # The web UI (sessions, static files, HTML pages); "/" is its start page.
+    # The web UI: sessions, static files and HTML error pages, then its pages ("/" is the
+    # start page).
     install_web(app, settings)
+    for router in (
+        accounts_pages,
+        posts_pages,
+        booth_pages,
+        reports_pages,
+        access_pages,
+        audit_pages,
+        inspection_pages,
+        screening_pages,
+        transit_pages,
+    ):
+        app.include_router(router)
     return app

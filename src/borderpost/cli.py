@@ -227,7 +227,7 @@ def report_access(
     as_json: JsonOpt = False,
 ) -> None:
     """Hours open, closures, refusals by class and waiting times, per post and day."""
-    from borderpost.reports.access import access
+    from borderpost.reports.access.services import access
 
     result = _report(access, from_, to, post, as_json)
     if result is None:
@@ -276,7 +276,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed")] = 7,
 ) -> None:
     """Build the fictional demo: a corridor, two posts, six weeks of traffic, two closures."""
-    from borderpost.demo import build_demo
+    from borderpost.demo.services import build_demo
 
     settings = Settings()
     init_home(settings)
@@ -296,7 +296,7 @@ def demo(
         f"Demo ready: {counts['posts']} posts, {counts['organisations']} organisations, "
         f"{counts['crossings']} crossings, {counts['closures']} closures."
     )
-    from borderpost.accounts.demo import create_demo_users, login_help
+    from borderpost.demo.users import create_demo_users, login_help
 
     console.print(login_help(create_demo_users(factory)), highlight=False)
 

@@ -7,12 +7,12 @@ from borderpost.crossings.model import Convoy, Crossing
 from borderpost.inspections.model import Evidence, Finding, Inspection, Seizure
 from borderpost.ledger.model import LedgerLeaf
 from borderpost.organisations.model import Organisation
+from borderpost.outbox import OutboxEvent
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.reference import ReferenceState
 from borderpost.reports.model import CrossingCount
 from borderpost.screening.tables import ScreeningHit, Watchlist, WatchlistEntry, WatchlistVersion
-from borderpost.sync.model import OutboxEvent
 from borderpost.transit.model import Corridor
 from borderpost.vehicles.model import Vehicle
 

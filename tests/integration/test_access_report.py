@@ -24,7 +24,7 @@ from borderpost.db import UnitOfWork
 from borderpost.errors import InvalidInput
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
-from borderpost.reports.access import access
+from borderpost.reports.access.services import access
 
 Factory = sessionmaker[Session]
 DAY1, DAY2 = dt.date(2026, 3, 10), dt.date(2026, 3, 11)

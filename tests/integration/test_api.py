@@ -14,7 +14,7 @@ from tests.web_support import add_user, bearer
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.model import Crossing
-from borderpost.sync.model import OutboxEvent
+from borderpost.outbox import OutboxEvent
 
 Factory = sessionmaker[Session]
 

@@ -18,7 +18,7 @@ from tests.web_support import add_user, bearer
 from borderpost import clock
 from borderpost.accounts.model import Role
 from borderpost.accounts.permissions import role_allows
-from borderpost.demo import build_demo
+from borderpost.demo.services import build_demo
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.vehicles.model import Vehicle
 

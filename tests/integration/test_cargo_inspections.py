@@ -23,7 +23,7 @@ from borderpost.crossings.model import Crossing
 from borderpost.db import UnitOfWork
 from borderpost.ledger.leaves import parse_leaf
 from borderpost.ledger.model import LedgerLeaf
-from borderpost.sync.model import OutboxEvent
+from borderpost.outbox import OutboxEvent
 
 Factory = sessionmaker[Session]
 

@@ -20,10 +20,10 @@ from borderpost.crossings.model import Crossing
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
 from borderpost.errors import ClosureOverlap, NotFound
+from borderpost.outbox import OutboxEvent
 from borderpost.people.model import Traveller
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
-from borderpost.sync.model import OutboxEvent
 
 Factory = sessionmaker[Session]
 UTC = dt.UTC

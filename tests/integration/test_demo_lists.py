@@ -8,12 +8,13 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from borderpost import clock, demo_lists
+from borderpost import clock
 from borderpost.cargo.model import Consignment
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
-from borderpost.demo import build_demo
+from borderpost.demo import watchlists as demo_lists
+from borderpost.demo.services import build_demo
 from borderpost.screening.tables import ScreeningHit, Watchlist
 
 Factory = sessionmaker[Session]

@@ -15,7 +15,7 @@ from borderpost import clock
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.db import UnitOfWork
-from borderpost.demo import build_demo
+from borderpost.demo.services import build_demo
 from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
 from borderpost.ledger.client.verify import Fetch

@@ -28,13 +28,13 @@ from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
 from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.db import UnitOfWork, make_engine
+from borderpost.outbox import OutboxEvent
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
-from borderpost.reports.access import access
+from borderpost.reports.access.services import access
 from borderpost.reports.services import summary
 from borderpost.sync import link
 from borderpost.sync.ingest import ingest_once
-from borderpost.sync.model import OutboxEvent
 from borderpost.sync.shipper import LINK_ERRORS, Shipper, backlog, ship_once
 
 Factory = sessionmaker[Session]

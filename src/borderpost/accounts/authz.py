@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -32,7 +32,9 @@ SESSION_USER = "uid"
 SESSION_CSRF = "csrf"
 SESSION_STARTED = "t"
 
-PostResolver = Callable[[Request, UnitOfWork], str | None]
+# Finds the post through another record that the route's path names (a crossing's id): it is
+# given the unit of work and the path parameters, and returns the post's code.
+PostResolver = Callable[[UnitOfWork, Mapping[str, Any]], str | None]
 PostFrom = Literal["path", "query", "body", "form", "network"] | PostResolver | None
 
 
@@ -160,7 +162,7 @@ class Rule:
         elif source == "form":
             value = (await request.form()).get(self.field) or None
         elif callable(source):
-            value = await run_in_threadpool(source, request, uow)
+            value = await run_in_threadpool(source, uow, request.path_params)
         return str(value).strip() if value is not None else None
 
 
@@ -181,7 +183,7 @@ def require(permission: Permission | None, post_from: PostFrom = None, field: st
 
     ``post_from`` says where the post in question is read: a path, query, body or form field
     named ``field`` (absent means every post, so network scope), ``"network"`` (network scope
-    always), a function of the request, or None when the data is not per post.
+    always), a ``PostResolver`` of the path parameters, or None when the data is not per post.
     """
     return Depends(Rule(permission, post_from, field))
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from borderpost import clock
+from borderpost import outbox
 from borderpost.audit import hook as audit
 from borderpost.crossings import services
 from borderpost.crossings.schemas import CrossingCorrection, CrossingRead
 from borderpost.db import UnitOfWork
 from borderpost.errors import invalid
 from borderpost.ledger.corrections import add_crossing_correction
-from borderpost.sync.model import OutboxEvent
 from borderpost.vocab import Decision
 
 FIELDS = ("category", "decision", "direction")
@@ -60,13 +59,10 @@ def correct_crossing(
         uow.session, crossing.id, {k: changes[k] for k in FIELDS if k in changes}
     )
     # Headquarters holds a replica of the crossing: it learns the correction by the outbox.
-    uow.session.add(
-        OutboxEvent(
-            post_id=crossing.post_id,
-            topic="crossing.corrected",
-            payload={"crossing": str(crossing.id), "changes": changes},
-            created_at=clock.now(),
-            sent_at=None,
-        )
+    outbox.queue(
+        uow.session,
+        outbox.Topic.CROSSING_CORRECTED,
+        {"crossing": str(crossing.id), "changes": changes},
+        post_id=crossing.post_id,
     )
     return services.to_read(crossing)

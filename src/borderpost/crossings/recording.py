@@ -15,12 +15,12 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
-from borderpost import clock, reference
+from borderpost import clock, outbox, reference
 from borderpost.audit import hook as audit
 from borderpost.cargo.recording import assess_declared
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.crossings.schemas import CrossingCreate, CrossingRead, TravellerIn, VehicleIn
-from borderpost.db import UnitOfWork, insert_at_commit
+from borderpost.db import UnitOfWork
 from borderpost.errors import NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
@@ -28,7 +28,6 @@ from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller, document_expired
 from borderpost.posts.model import Lane, Post
 from borderpost.screening import services as screening
-from borderpost.sync.model import OutboxEvent
 from borderpost.vehicles.model import Vehicle, normalise_plate
 from borderpost.vocab import Decision, Kind
 
@@ -41,7 +40,6 @@ _TRAVELLERS = cast(Table, Traveller.__table__)
 _DOCUMENTS = cast(Table, TravelDocument.__table__)
 _VEHICLES = cast(Table, Vehicle.__table__)
 _CONVOYS = cast(Table, Convoy.__table__)
-_OUTBOX = cast(Table, OutboxEvent.__table__)
 
 # Statements built once: building them per call costs more than running them on SQLite.
 _CARRIER = select(_CROSSINGS.c.kind, _CROSSINGS.c.post_id, _CROSSINGS.c.direction).where(
@@ -63,9 +61,7 @@ _VEHICLE_BY_PLATE = (
     .limit(1)
 )
 _CROSSING_EXISTS = select(_CROSSINGS.c.id).where(_CROSSINGS.c.id == bindparam("id"))
-_INSERT = {
-    t.name: insert(t) for t in (_CROSSINGS, _TRAVELLERS, _DOCUMENTS, _VEHICLES, _CONVOYS, _OUTBOX)
-}
+_INSERT = {t.name: insert(t) for t in (_CROSSINGS, _TRAVELLERS, _DOCUMENTS, _VEHICLES, _CONVOYS)}
 
 
 @dataclass(frozen=True)
@@ -379,17 +375,13 @@ def record_crossing(
         cargo.write(session, crossing.id, post.id, now)
         read.cargo = cargo.to_read()
     if replica is None:  # headquarters does not ship again what it received
-        insert_at_commit(
+        outbox.queue(
             session,
-            _INSERT[_OUTBOX.name],
-            {
-                "id": new_id(),
-                "post_id": post.id,
-                "topic": "crossing.recorded",
-                "payload": read.model_dump(mode="json"),
-                "created_at": now,
-                "sent_at": None,
-            },
+            outbox.Topic.CROSSING_RECORDED,
+            read.model_dump(mode="json"),
+            post_id=post.id,
+            at=now,
+            defer=True,
         )
     # Core inserts bypass the flush hook: the crossing's audit entry is written here, with the
     # facts of the decision (the personal data stay in the crossing's own rows).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-
-from starlette.requests import Request
+from collections.abc import Mapping
+from typing import Any
 
 from borderpost.crossings import repository
 from borderpost.crossings.model import Crossing
@@ -101,10 +101,11 @@ def recent_crossings(
     )
 
 
-def post_of_crossing(request: Request, uow: UnitOfWork) -> str | None:
-    """The code of the post a crossing named in the path was recorded at (for its rule)."""
+def post_of_crossing(uow: UnitOfWork, path: Mapping[str, Any]) -> str | None:
+    """The code of the post the crossing ``crossing_id`` in ``path`` (a route's path
+    parameters) was recorded at: the post a route's rule checks."""
     try:
-        crossing_id = uuid.UUID(str(request.path_params.get("crossing_id")))
+        crossing_id = uuid.UUID(str(path.get("crossing_id")))
     except ValueError:
         return None
     return repository.post_code_of(uow.session, crossing_id)

@@ -39,7 +39,7 @@ from borderpost.inspections.schemas import (
     SeizureDispose,
 )
 from borderpost.ledger.corrections import add_crossing_correction
-from borderpost.sync.model import OutboxEvent
+from borderpost.outbox import Topic, queue
 from borderpost.vocab import Decision, Kind
 
 EVIDENCE_DIR = "evidence"
@@ -191,22 +191,20 @@ def close_inspection(uow: UnitOfWork, crossing_id: uuid.UUID, data: InspectionCl
         # The public record follows: a ledger entry correcting the crossing's decision.
         add_crossing_correction(uow.session, crossing.id, {"decision": crossing.decision})
     # Headquarters learns the new decision the way it learnt the crossing: by the outbox.
-    uow.session.add(
-        OutboxEvent(
-            post_id=crossing.post_id,
-            topic="crossing.inspected",
-            payload={
-                "crossing": str(crossing.id),
-                "decision_before": before,
-                "decision": crossing.decision,
-                "reasons": list(crossing.reasons),
-                "outcome": data.outcome.value,
-                "seizures": len(inspection.seizures),
-                "inspector": uow.actor,
-            },
-            created_at=now,
-            sent_at=None,
-        )
+    queue(
+        uow.session,
+        Topic.CROSSING_INSPECTED,
+        {
+            "crossing": str(crossing.id),
+            "decision_before": before,
+            "decision": crossing.decision,
+            "reasons": list(crossing.reasons),
+            "outcome": data.outcome.value,
+            "seizures": len(inspection.seizures),
+            "inspector": uow.actor,
+        },
+        post_id=crossing.post_id,
+        at=now,
     )
     uow.session.flush()
     return inspection

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from borderpost import clock, reference
+from borderpost import clock, outbox, reference
 from borderpost.db import UnitOfWork
 from borderpost.errors import ClosureOverlap, NotFound, invalid
 from borderpost.ledger import services as ledger
 from borderpost.posts import repository
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.posts.schemas import ClosureCreate, PostCreate
-from borderpost.sync.model import OutboxEvent
 
 
 def get_post(uow: UnitOfWork, code: str) -> Post:
@@ -83,7 +82,7 @@ def close_post(uow: UnitOfWork, code: str, data: ClosureCreate) -> Closure:
     uow.session.add(closure)
     uow.session.flush()
     ledger.add_closure(uow.session, post, closure, uow.actor)
-    _queue(uow, post, "closure.opened", closure_event(post, closure))
+    _queue(uow, post, outbox.Topic.CLOSURE_OPENED, closure_event(post, closure))
     repository.forget_closures(uow.session)
     reference.touch(uow.session)
     return closure
@@ -105,7 +104,7 @@ def reopen_post(uow: UnitOfWork, code: str, closure_id: uuid.UUID, ends_at: dt.d
     _queue(
         uow,
         post,
-        "closure.ended",
+        outbox.Topic.CLOSURE_ENDED,
         {"id": str(closure.id), "post": post.code, "ends_at": ends_at.isoformat()},
     )
     repository.forget_closures(uow.session)
@@ -127,14 +126,10 @@ def closure_event(post: Post, closure: Closure) -> dict[str, object]:
     }
 
 
-def _queue(uow: UnitOfWork, post: Post, topic: str, payload: dict[str, object]) -> None:
+def _queue(uow: UnitOfWork, post: Post, topic: outbox.Topic, payload: dict[str, object]) -> None:
     # Headquarters keeps a copy of every post's closures: it learns them by the outbox, in
     # the same transaction as the closure, as it learns crossings.
-    uow.session.add(
-        OutboxEvent(
-            post_id=post.id, topic=topic, payload=payload, created_at=clock.now(), sent_at=None
-        )
-    )
+    outbox.queue(uow.session, topic, payload, post_id=post.id)
 
 
 def current_closure(uow: UnitOfWork, code: str, at: dt.datetime | None = None) -> Closure | None:

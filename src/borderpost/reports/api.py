@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
-from borderpost.reports import access, services
+from borderpost.reports import services
+from borderpost.reports.access import services as access
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 

@@ -27,6 +27,7 @@ from borderpost.crossings.recording import Replica, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.db import UnitOfWork
 from borderpost.errors import DomainError, NotFound, invalid
+from borderpost.outbox import Topic
 from borderpost.sync import closures, link
 from borderpost.vocab import Category, Decision, Direction
 
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 CONSUMER = "headquarters"
 _CREATE_FIELDS = set(CrossingCreate.model_fields)
 RETRY_DELAY_SECONDS = 30.0
+_TOPICS = frozenset(Topic)  # "x" in Topic raises TypeError on 3.11 for a non-member
 
 
 @dataclass
@@ -71,17 +73,23 @@ def apply_event(uow: UnitOfWork, topic: str, payload: dict[str, Any]) -> str:
 
     Crossings (recorded, corrected, inspected) and closures (opened, ended).
     """
-    if topic == "crossing.corrected":
+    known = Topic(topic) if topic in _TOPICS else None
+    if known is Topic.CROSSING_RECORDED:
+        return _record_replica(uow, payload)
+    if known is Topic.CROSSING_CORRECTED:
         return _update_crossing(uow, payload["crossing"], payload["changes"])
-    if topic == "crossing.inspected":
+    if known is Topic.CROSSING_INSPECTED:
         changes = {"decision": payload["decision"], "reasons": payload.get("reasons")}
         return _update_crossing(uow, payload["crossing"], changes)
-    if topic == "closure.opened":
+    if known is Topic.CLOSURE_OPENED:
         return closures.apply_opened(uow, payload)
-    if topic == "closure.ended":
+    if known is Topic.CLOSURE_ENDED:
         return closures.apply_ended(uow, payload)
-    if topic != "crossing.recorded":
-        raise invalid("topic", f"headquarters does not know the event {topic!r}")
+    raise invalid("topic", f"headquarters does not know the event {topic!r}")
+
+
+def _record_replica(uow: UnitOfWork, payload: dict[str, Any]) -> str:
+    """A crossing as the post recorded it, with the post's own decision."""
     command = CrossingCreate.model_validate(
         {k: v for k, v in payload.items() if k in _CREATE_FIELDS}
     )

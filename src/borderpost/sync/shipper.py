@@ -26,9 +26,9 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
+from borderpost.outbox import OutboxEvent
 from borderpost.posts.model import Post
 from borderpost.sync import link
-from borderpost.sync.model import OutboxEvent
 
 log = logging.getLogger(__name__)
 # What a link that is down or a server that is away raises: the events wait in the outbox.

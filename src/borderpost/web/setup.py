@@ -1,4 +1,4 @@
-"""Wiring the web UI into the app: sessions, static files, HTML error pages, the routers."""
+"""Wiring the web UI into the app: sessions, static files and HTML error pages."""
 
 from __future__ import annotations
 
@@ -44,16 +44,7 @@ def _json(exc: DomainError) -> JSONResponse:
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    from borderpost.accounts.web import router as accounts_router
-    from borderpost.audit.web import router as audit_router
-    from borderpost.crossings.web import router as booth_router
-    from borderpost.inspections.web import router as inspection_router
-    from borderpost.posts.web import router as posts_router
-    from borderpost.reports.access_web import router as access_router
-    from borderpost.reports.web import router as reports_router
-    from borderpost.screening.web import router as screening_router
-    from borderpost.transit.web import router as transit_router
-
+    """Sessions, static files and HTML error pages; ``app.py`` registers the pages' routers."""
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),
@@ -78,16 +69,3 @@ def install(app: FastAPI, settings: Settings) -> None:
         if request.url.path.startswith(API_PREFIX):
             return _json(exc)
         return render(request, "error.html", {"message": exc.message}, status_code=403)
-
-    for router in (
-        accounts_router,
-        posts_router,
-        booth_router,
-        reports_router,
-        access_router,
-        audit_router,
-        inspection_router,
-        screening_router,
-        transit_router,
-    ):
-        app.include_router(router)

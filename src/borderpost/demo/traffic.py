@@ -1,73 +1,21 @@
-"""The demo: a fictional corridor with a post at each end and six weeks of traffic.
+"""The demo's traffic: travellers, vehicles and trucks drawn from one seeded generator.
 
-Everything here is invented: the places, the organisations and the people. The traffic goes
-through the same use cases as the booth, so closures refuse crossings exactly as they would.
+The traffic goes through the same use cases as the booth (``services.build_demo`` records
+it), so closures refuse crossings exactly as they would.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from typing import Any
 
-from borderpost import clock, demo_lists
 from borderpost.crossings.schemas import CrossingCreate
-from borderpost.crossings.services import record_crossing
-from borderpost.db import SessionFactory, UnitOfWork
-from borderpost.organisations.schemas import OrganisationCreate
-from borderpost.organisations.services import save_organisation
-from borderpost.posts.schemas import ClosureCreate, PostCreate
-from borderpost.posts.services import close_post, save_post
-from borderpost.transit.schemas import CorridorCreate
-from borderpost.transit.services import add_corridor
+from borderpost.demo import watchlists
+from borderpost.demo.consignments import consignment
+from borderpost.demo.corridor import time_zone
+from borderpost.ids import new_id
 
-POSTS: list[dict[str, Any]] = [
-    {
-        "code": "AST-W",
-        "name": "Aster West",
-        "names": {
-            "en": "Aster West",
-            "az": "Aster Qərb",
-            "hy": "Աստեր Արևմուտք",
-            "ru": "Астер Запад",
-        },
-        "timezone": "Asia/Baku",
-        "side_a": "UTO",
-        "side_b": "UTN",
-    },
-    {
-        "code": "AST-E",
-        "name": "Aster East",
-        "names": {
-            "en": "Aster East",
-            "az": "Aster Şərq",
-            "hy": "Աստեր Արևելք",
-            "ru": "Астер Восток",
-        },
-        "timezone": "Asia/Yerevan",
-        "side_a": "UTN",
-        "side_b": "UTO",
-    },
-]
-LANES = [
-    {"code": "P1", "name": "Pedestrians"},
-    {"code": "C1", "name": "Cars"},
-    {"code": "T1", "name": "Trucks", "categories": ["commercial", "humanitarian"]},
-    {
-        "code": "S1",
-        "name": "Priority",
-        "categories": ["medical_evacuation", "international_force", "official", "humanitarian"],
-    },
-]
-ORGANISATIONS = [
-    ("IMF-1", "International Monitoring Force (fictional)", "international_force"),
-    ("LANTERN", "Red Lantern Relief (fictional)", "humanitarian"),
-    ("OPENHANDS", "Open Hands Aid (fictional)", "humanitarian"),
-    ("SILKLINE", "Silkline Haulage (fictional)", "carrier"),
-    ("VALLEYTRANS", "Valley Transport Co. (fictional)", "carrier"),
-    ("HEALTH-MIN", "Health Ministry Liaison (fictional)", "government"),
-]
 NAMES = {
     "AZE": (
         ["ALIYEV", "HASANOV", "MAMMADOVA", "HUSEYNOV", "GULIYEVA", "ISMAYILOV"],
@@ -86,40 +34,10 @@ NAMES = {
     "DEU": (["MUELLER", "SCHMIDT", "WAGNER"], ["ANNA", "LUKAS", "SOPHIE"]),
     "FRA": (["MARTIN", "BERNARD", "DUBOIS"], ["CAMILLE", "LOUIS", "JULIE"]),
 }
-CORRIDOR = {
-    "code": "AST",
-    "name": "Aster corridor",
-    "post_a": "AST-W",
-    "post_b": "AST-E",
-    "deadline_hours": 48,
-    "deadlines": {"humanitarian": 24},
-    "categories": ["commercial", "humanitarian"],
-}
-CLOSURES = [
-    # (day offset, hours from 06:00 local, duration hours, post, reason, authority)
-    (
-        17,
-        0,
-        36,
-        "AST-W",
-        "Road surface damaged by a landslide; engineering assessment under way",
-        "Regional road authority",
-    ),
-    (
-        31,
-        8,
-        10,
-        "AST-E",
-        "Temporary suspension pending a security assessment",
-        "Joint border commission",
-    ),
-]
-
-
 SEED_OF_CARGO = 11  # the declared cargo's own generator
 
 
-class _Traffic:
+class Traffic:
     """Draws travellers and vehicles; a small pool so people cross more than once."""
 
     def __init__(self, rng: random.Random, today: dt.date) -> None:
@@ -167,76 +85,7 @@ class _Traffic:
         }
 
 
-def build_demo(
-    session_factory: SessionFactory,
-    *,
-    days: int = 42,
-    seed: int = 7,
-    progress: Callable[[int], None] | None = None,
-) -> dict[str, int]:
-    """Create the demo's posts, organisations, closures and ``days`` days of crossings."""
-    rng = random.Random(seed)  # noqa: S311 - demo data, not security
-    today = clock.now().date()
-    first_day = today - dt.timedelta(days=days)
-    traffic = _Traffic(rng, today)
-    counts = {
-        "posts": 0,
-        "organisations": 0,
-        "crossings": 0,
-        "closures": 0,
-        "corridors": 0,
-        "listed": 0,
-    }
-    # Its own random sequence, so the rest of the demo's traffic stays as it was.
-    transits = _transit_schedule(random.Random(seed + 1), first_day, days)  # noqa: S311
-
-    with UnitOfWork(session_factory, actor="system:demo") as uow:
-        for post in POSTS:
-            save_post(uow, PostCreate.model_validate({**post, "lanes": LANES}))
-            counts["posts"] += 1
-        for code, name, kind in ORGANISATIONS:
-            save_organisation(uow, OrganisationCreate(code=code, name=name, type=kind))
-            counts["organisations"] += 1
-        add_corridor(uow, CorridorCreate.model_validate(CORRIDOR))
-        counts["corridors"] += 1
-        for offset, hour, hours, post_code, reason, authority in CLOSURES:
-            if offset >= days:
-                continue
-            zone = _zone(post_code)
-            start = dt.datetime.combine(
-                first_day + dt.timedelta(days=offset), dt.time(6), tzinfo=zone
-            ) + dt.timedelta(hours=hour)
-            close_post(
-                uow,
-                post_code,
-                ClosureCreate(
-                    starts_at=start,
-                    ends_at=start + dt.timedelta(hours=hours),
-                    reason=reason,
-                    authority=authority,
-                ),
-            )
-            counts["closures"] += 1
-        counts["listed"] = demo_lists.import_watchlist(uow, traffic.cars[7]["plate"])
-        uow.commit()
-
-    for index in range(days):
-        day = first_day + dt.timedelta(days=index)
-        with UnitOfWork(session_factory, actor="system:demo") as uow:
-            for post in POSTS:
-                planned = transits.get((post["code"], day), [])
-                commands = _day_of_traffic(rng, traffic, post["code"], day) + planned
-                # Stable: a vehicle stays before the passengers recorded at its time.
-                for command in sorted(commands, key=lambda c: c.time):
-                    record_crossing(uow, command)
-                    counts["crossings"] += 1
-            uow.commit()
-        if progress is not None:
-            progress(index + 1)
-    return counts
-
-
-def _transit_schedule(
+def transit_schedule(
     rng: random.Random, first_day: dt.date, days: int
 ) -> dict[tuple[str, dt.date], list[CrossingCreate]]:
     """Trucks through the corridor: in at one end, out at the other, mostly within the deadline.
@@ -244,8 +93,6 @@ def _transit_schedule(
     About one in eight takes longer than the deadline and one in twenty is not seen leaving;
     crossings planned after the last day are not recorded (those trucks are still in transit).
     """
-    from borderpost.ids import new_id
-
     trucks = [
         {"plate": f"{rng.randint(10, 99)}-TR-{n:03d}", "country": "GEO", "type": "truck"}
         for n in range(60)
@@ -253,7 +100,7 @@ def _transit_schedule(
     plan: dict[tuple[str, dt.date], list[CrossingCreate]] = {}
 
     def add(post: str, direction: str, when: dt.datetime, truck: dict[str, Any], **extra: Any):  # type: ignore[no-untyped-def]
-        local = when.astimezone(_zone(post))
+        local = when.astimezone(time_zone(post))
         data = {
             "id": str(new_id()),
             "post": post,
@@ -278,7 +125,7 @@ def _transit_schedule(
                 ["LANTERN", "OPENHANDS"] if humanitarian else ["SILKLINE", "VALLEYTRANS"]
             )
             allowed = 24 if humanitarian else 48
-            entry = _at(rng, day, _zone(ends[0]), 7, 20)
+            entry = _at(rng, day, time_zone(ends[0]), 7, 20)
             extra = {"category": category, "organisation": org}
             add(ends[0], "in", entry, truck, **extra)
             roll = rng.random()
@@ -291,12 +138,6 @@ def _transit_schedule(
     return plan
 
 
-def _zone(post_code: str) -> dt.tzinfo:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(next(p["timezone"] for p in POSTS if p["code"] == post_code))
-
-
 def _at(
     rng: random.Random, day: dt.date, zone: dt.tzinfo, start: int = 6, end: int = 22
 ) -> dt.datetime:
@@ -306,10 +147,10 @@ def _at(
     )
 
 
-def _day_of_traffic(
-    rng: random.Random, traffic: _Traffic, post: str, day: dt.date
+def day_of_traffic(
+    rng: random.Random, traffic: Traffic, post: str, day: dt.date
 ) -> list[CrossingCreate]:
-    zone = _zone(post)
+    zone = time_zone(post)
     commands: list[dict[str, Any]] = []
 
     def person(
@@ -347,8 +188,6 @@ def _day_of_traffic(
         lane: str,
         **extra: Any,
     ) -> dict[str, Any]:
-        from borderpost.ids import new_id
-
         return {
             "id": str(new_id()),
             "post": post,
@@ -382,8 +221,8 @@ def _day_of_traffic(
                     carried_by=car["id"],
                 )
             )
-    # Listed travellers now and then (see ``demo_lists``): screening refers them.
-    for listed in demo_lists.crosses_on(day):
+    # Listed travellers now and then (see ``watchlists``): screening refers them.
+    for listed in watchlists.crosses_on(day):
         when = _at(traffic.cargo, day, zone, 9, 17)
         commands.append(
             {
@@ -407,7 +246,7 @@ def _day_of_traffic(
             "commercial",
             "T1",
             organisation=org,
-            consignments=[demo_lists.consignment(traffic.cargo, org)],
+            consignments=[consignment(traffic.cargo, org)],
         )
         commands.append(truck)
         commands.append(
@@ -448,7 +287,7 @@ def _day_of_traffic(
                     "T1",
                     organisation=org,
                     convoy=reference,
-                    consignments=[demo_lists.consignment(traffic.cargo, org, humanitarian_org=org)],
+                    consignments=[consignment(traffic.cargo, org, humanitarian_org=org)],
                 )
             )
         ambulance = vehicle(

@@ -14,7 +14,7 @@ from borderpost.accounts.authz import Me, require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.posts import repository as posts_repository
-from borderpost.reports.access import access
+from borderpost.reports.access.services import access
 from borderpost.reports.chart import stacked_bars
 from borderpost.reports.web import date_range, local_today
 from borderpost.web.templating import csv_download, render
