@@ -14,7 +14,7 @@ from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
 from borderpost.demo import build_demo
-from borderpost.screening.tables import ScreeningHit, Watchlist
+from borderpost.screening.model import ScreeningHit, Watchlist
 
 Factory = sessionmaker[Session]
 

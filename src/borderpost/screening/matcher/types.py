@@ -1,11 +1,16 @@
-"""Plain data types of the screening matcher (no framework imports)."""
+"""The matcher's plain data types: a listed person, a query, and a match of one against one entry.
+
+No framework imports. A stored *hit* (a match between a crossing and a list entry, resolved by a
+supervisor) is ``borderpost.screening.model.ScreeningHit``; a ``Match`` is what the matcher
+returns for one query and one entry, before anything is stored.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Hit", "PersonEntry", "Query"]
+__all__ = ["Match", "PersonEntry", "Query"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,8 @@ class Query:
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One possible match. ``score`` is 0..1; compare it with ``THRESHOLD``.
+class Match:
+    """A query against one entry. ``score`` is 0..1; compare it with ``THRESHOLD``.
     ``matched_name`` is the entry's name (or document number / plate) that matched;
     ``explanation`` lists, for an officer, what matched how and what added or took away."""
 
