@@ -63,6 +63,8 @@ def remove_compiled() -> None:
 def compiled_modules() -> list[Any]:
     RECORD.unlink(missing_ok=True)
     if os.environ.get("BORDERPOST_PURE"):
+        # An editable install compiled in place before: its modules would shadow the sources.
+        remove_compiled()
         return []
     sources = [str(PACKAGE / f"{m}.py") for m in MODULES]
     try:
