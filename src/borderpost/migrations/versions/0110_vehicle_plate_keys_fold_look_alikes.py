@@ -75,9 +75,9 @@ crossings = sa.table(
     sa.column("recorded_at", sa.DateTime()),
 )
 screening_hits = sa.table("screening_hits", sa.column("vehicle_id", sa.Uuid()))
-# Every column that holds a vehicle's id at this revision: crossings (a foreign key) and
-# screening hits (no foreign key; remembered false matches are found by it).
-REFERENCES = (crossings.c.vehicle_id, screening_hits.c.vehicle_id)
+# Every table that holds a vehicle's id (``vehicle_id``) at this revision: crossings (a foreign
+# key) and screening hits (no foreign key; remembered false matches are found by it).
+REFERENCES = (crossings, screening_hits)
 
 
 def plate_key(plate: str) -> str:
@@ -123,8 +123,10 @@ def _rekey(conn: sa.Connection, rule: Callable[[str], str]) -> list[tuple[str, s
 def _merge(conn: sa.Connection, kept: uuid.UUID, others: list[uuid.UUID]) -> None:
     """Point everything that refers to ``others`` at ``kept``, then delete ``others``."""
     for ids in _batches(others):
-        for column in REFERENCES:
-            conn.execute(sa.update(column.table).where(column.in_(ids)).values({column.name: kept}))
+        for referring in REFERENCES:
+            conn.execute(
+                sa.update(referring).where(referring.c.vehicle_id.in_(ids)).values(vehicle_id=kept)
+            )
         conn.execute(sa.delete(vehicles).where(vehicles.c.id.in_(ids)))
     latest = conn.execute(
         sa.select(crossings.c.vehicle_type)
