@@ -13,7 +13,7 @@ export BORDERPOST_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5
 
 # The screening matcher's core is compiled at install (setup.py): an edit of one of these
 # sources installs again, so that tests never run an old compiled copy.
-COMPILED := $(addprefix src/borderpost/screening/,countries.py model.py names.py scoring.py index.py)
+COMPILED := $(addprefix src/borderpost/screening/matcher/,countries.py types.py names.py scoring.py index.py)
 
 $(VENV)/.installed: pyproject.toml setup.py mypyc.ini $(COMPILED)
 	python3 -m venv $(VENV)

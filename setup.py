@@ -1,13 +1,13 @@
-"""Compiles the screening matcher's five pure modules with mypyc, the compiler that comes
-with mypy (already how the project is type-checked): the same source, run as C. Measured in
-benchmarks/RESULTS.md ("Screening", session 3): same hits, scores and explanations; query
-and index build faster.
+"""Compiles five pure modules of the screening matcher (``screening/matcher/``) with mypyc,
+the compiler that comes with mypy (already how the project is type-checked): the same source,
+run as C. Measured in benchmarks/RESULTS.md ("Screening", session 3): same hits, scores and
+explanations; query and index build faster.
 
 Everything else about the package is in pyproject.toml. Compiling is optional: with
 ``BORDERPOST_PURE=1``, or where compiling fails (no C compiler, a construct mypyc does not
 take), the modules stay Python and work the same. The SHA-256 of each compiled source is
-written next to it (``_compiled.json``), so that ``borderpost.screening`` refuses to load a
-compiled module whose source has changed since (see ``screening/__init__.py``).
+written next to it (``_compiled.json``), so that ``borderpost.screening.matcher`` refuses to
+load a compiled module whose source has changed since (see ``screening/matcher/compiled.py``).
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from typing import Any
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-PACKAGE = Path("src/borderpost/screening")
-MODULES = ("countries", "model", "names", "scoring", "index")
+PACKAGE = Path("src/borderpost/screening/matcher")
+# The same five as ``compiled.MODULES``, the stale-compiled guard's list.
+MODULES = ("countries", "types", "names", "scoring", "index")
 RECORD = PACKAGE / "_compiled.json"
+SRC = Path("src")  # where mypyc puts the shared library of the compiled modules
 
 
 class OptionalBuildExt(build_ext):
@@ -54,13 +56,15 @@ def remove_compiled() -> None:
     for m in MODULES:
         for path in PACKAGE.glob(f"{m}.*.so"):
             path.unlink()
-    for path in PACKAGE.parents[1].glob("*__mypyc.*.so"):
+    for path in SRC.glob("*__mypyc.*.so"):
         path.unlink()
 
 
 def compiled_modules() -> list[Any]:
     RECORD.unlink(missing_ok=True)
     if os.environ.get("BORDERPOST_PURE"):
+        # An editable install compiled in place before: its modules would shadow the sources.
+        remove_compiled()
         return []
     sources = [str(PACKAGE / f"{m}.py") for m in MODULES]
     try:

@@ -5,13 +5,14 @@
 
 On a machine shared with other jobs, two benchmark runs minutes apart differ by more than
 most changes do. This runs both versions side by side instead: the revision's five pure
-matcher modules (``index``, ``scoring``, ``names``, ``model``, ``countries``; they import
-nothing else from the project) are loaded from ``git show`` as a separate package, both
-versions build an index of the same generated entries, and the 100 planted queries run in
-alternating rounds with every cache emptied before each round (the cold case, as for a name
-never seen before). Reported per version: CPU time (``time.process_time``) p50 / p99 / max of
-each query's fastest round, the planted persons found in the top ten, and how many result
-lists (entry, score, matched name, explanation) differ between the versions.
+matcher modules (``index``, ``scoring``, ``names``, ``types``, ``countries``; they import
+nothing else from the project; ``types`` was ``model`` before the matcher had a package of
+its own) are loaded from ``git show`` as a separate package, both versions build an index of
+the same generated entries, and the 100 planted queries run in alternating rounds with every
+cache emptied before each round (the cold case, as for a name never seen before). Reported
+per version: CPU time (``time.process_time``) p50 / p99 / max of each query's fastest round,
+the planted persons found in the top ten, and how many result lists (entry, score, matched
+name, explanation) differ between the versions.
 """
 
 from __future__ import annotations
@@ -31,9 +32,29 @@ import numpy as np
 
 from benchmarks.bench_screening import generate, machine_line
 
-MODULES = ("index", "scoring", "names", "model", "countries")
 OPTIONAL = ("kernels",)  # not in every revision; never compiled with mypyc (numba's own)
 ROOT = Path(__file__).resolve().parent.parent
+# Where a revision keeps the five modules: the matcher's package, or (earlier revisions) the
+# screening package itself, where the types module was called ``model``.
+LAYOUTS = (
+    ("src/borderpost/screening/matcher", ("index", "scoring", "names", "types", "countries")),
+    ("src/borderpost/screening", ("index", "scoring", "names", "model", "countries")),
+)
+
+
+def layout(rev: str) -> tuple[str, tuple[str, ...]]:
+    """The folder of the matcher's modules at ``rev`` and their names."""
+    for folder, modules in LAYOUTS:
+        probe = ["git", "cat-file", "-e", f"{rev}:{folder}/index.py"]
+        if subprocess.run(probe, cwd=ROOT, capture_output=True).returncode == 0:
+            return folder, modules
+    raise SystemExit(f"{rev}: no screening matcher found")
+
+
+def types_module(index: ModuleType) -> ModuleType:
+    """The module with ``PersonEntry`` and ``Query`` next to a loaded ``index``."""
+    package = index.__name__.rsplit(".", 1)[0]
+    return sys.modules.get(f"{package}.types") or sys.modules[f"{package}.model"]
 
 
 def load_revision(rev: str, into: Path, *, compile: bool = False) -> ModuleType:
@@ -46,9 +67,10 @@ def load_revision(rev: str, into: Path, *, compile: bool = False) -> ModuleType:
     package = into / name
     package.mkdir()
     (package / "__init__.py").write_text("")
-    for module in MODULES:
+    folder, modules = layout(rev)
+    for module in modules:
         source = subprocess.run(
-            ["git", "show", f"{rev}:src/borderpost/screening/{module}.py"],
+            ["git", "show", f"{rev}:{folder}/{module}.py"],
             cwd=ROOT,
             check=True,
             capture_output=True,
@@ -57,7 +79,7 @@ def load_revision(rev: str, into: Path, *, compile: bool = False) -> ModuleType:
         (package / f"{module}.py").write_text(source)
     for module in OPTIONAL:
         shown = subprocess.run(
-            ["git", "show", f"{rev}:src/borderpost/screening/{module}.py"],
+            ["git", "show", f"{rev}:{folder}/{module}.py"],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -65,7 +87,7 @@ def load_revision(rev: str, into: Path, *, compile: bool = False) -> ModuleType:
         if shown.returncode == 0:
             (package / f"{module}.py").write_text(shown.stdout)
     if compile:
-        sources = [f"{name}/{m}.py" for m in MODULES]
+        sources = [f"{name}/{m}.py" for m in modules]
         subprocess.run(
             [sys.executable, "-m", "mypyc", "--config-file", str(ROOT / "mypyc.ini"), *sources],
             cwd=into,
@@ -97,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     print(machine_line())
-    from borderpost.screening import index as ours
+    from borderpost.screening.matcher import index as ours
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
@@ -107,14 +129,14 @@ def main(argv: list[str] | None = None) -> int:
         entries, queries = generate(args.entries, args.seed)
         versions: dict[str, tuple[Any, Any]] = {}
         for label, module in (("working tree", ours), (args.against, theirs)):
-            model = sys.modules[module.__name__.rsplit(".", 1)[0] + ".model"]
+            types = types_module(module)
             t = time.perf_counter()
             idx = module.PersonIndex().build(
-                model.PersonEntry(e.entry_id, e.names, e.birth_dates, e.nationalities)
+                types.PersonEntry(e.entry_id, e.names, e.birth_dates, e.nationalities)
                 for e in entries
             )
             print(f"{label}: built in {time.perf_counter() - t:.1f} s", flush=True)
-            versions[label] = (idx, model.Query)
+            versions[label] = (idx, types.Query)
         del entries
         gc.collect()
         gc.freeze()

@@ -33,11 +33,14 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+# Run as a script: the project root (for ``tests.screening_data``, the generator the unit
+# tests share) and the sources.
+sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-import screening_data as data  # noqa: E402
-from borderpost.screening import (  # noqa: E402
+from tests import screening_data as data  # noqa: E402
+
+from borderpost.screening.matcher import (  # noqa: E402
     THRESHOLD,
     PersonEntry,
     PersonIndex,
@@ -391,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ev_ours = evaluate(ours_rows, THRESHOLD)
     # the baseline gets its best single threshold at <= 1% FP over all languages
-    from borderpost.screening import recall_at_fp
+    from borderpost.screening.matcher import recall_at_fp
 
     _, base_thr = recall_at_fp(
         [s for _, p, s in base_rows if p], [s for _, p, s in base_rows if not p]

@@ -29,8 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.screening_data import PlantedQuery, planted_persons, planted_queries, watchlist
+
 from benchmarks.common import machine, scratch_engine
-from benchmarks.screening_data import PlantedQuery, planted_persons, planted_queries, watchlist
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork, make_session_factory

@@ -12,7 +12,7 @@ from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.reference import ReferenceState
 from borderpost.reports.model import CrossingCount
-from borderpost.screening.tables import ScreeningHit, Watchlist, WatchlistEntry, WatchlistVersion
+from borderpost.screening.model import ScreeningHit, Watchlist, WatchlistEntry, WatchlistVersion
 from borderpost.transit.model import Corridor
 from borderpost.vehicles.model import Vehicle
 

@@ -15,7 +15,7 @@ from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
 from borderpost.demo import watchlists as demo_lists
 from borderpost.demo.services import build_demo
-from borderpost.screening.tables import ScreeningHit, Watchlist
+from borderpost.screening.model import ScreeningHit, Watchlist
 
 Factory = sessionmaker[Session]
 

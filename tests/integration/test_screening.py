@@ -20,8 +20,8 @@ from borderpost.db import UnitOfWork
 from borderpost.errors import InvalidInput
 from borderpost.screening import review
 from borderpost.screening.importing import ListFormat, import_version
+from borderpost.screening.model import HitOrigin, HitState, ScreeningHit, WatchlistEntry
 from borderpost.screening.rescreen import rescreen
-from borderpost.screening.tables import HitOrigin, HitState, ScreeningHit, WatchlistEntry
 
 Factory = sessionmaker[Session]
 

@@ -23,7 +23,7 @@ from borderpost.crossings.services import record_crossing
 from borderpost.db import UnitOfWork
 from borderpost.screening import screener as screeners
 from borderpost.screening.importing import ListFormat, import_version
-from borderpost.screening.tables import HitOrigin, ScreeningHit, WatchlistVersion
+from borderpost.screening.model import HitOrigin, ScreeningHit, WatchlistVersion
 from borderpost.screening.warmup import Warmer
 
 Factory = sessionmaker[Session]

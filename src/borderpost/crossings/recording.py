@@ -26,9 +26,10 @@ from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
 from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller, document_expired
+from borderpost.plates import normalise_plate
 from borderpost.posts.model import Lane, Post
 from borderpost.screening import services as screening
-from borderpost.vehicles.model import Vehicle, normalise_plate
+from borderpost.vehicles.model import Vehicle
 from borderpost.vocab import Decision, Kind
 
 FLAG_DOCUMENT_EXPIRED = "document_expired"

@@ -1,34 +1,6 @@
-"""Screening matcher: people, travel documents and plates against watchlists.
+"""Screening: people, travel documents and plates against watchlists (see ``README.md``).
 
-Pure Python (numpy, rapidfuzz, unidecode); no framework imports. See ``docs`` in each
-module; the public surface is re-exported here. The matcher's core modules are compiled with
-mypyc at install when possible (``setup.py``, ``compiled.py``).
+``matcher/`` is the pure matcher (a library: no framework, no database); the modules here are
+the service around it: the stored lists and hits (``model``), importing lists, the
+per-process indexes, screening a crossing, re-screening, reviewing and resolving hits.
 """
-
-from . import compiled
-
-compiled.check()  # before any compiled module is imported (hence the late imports below)
-
-from .documents import DocumentIndex, normalise_document_number  # noqa: E402
-from .index import PersonIndex  # noqa: E402
-from .model import Hit, PersonEntry, Query  # noqa: E402
-from .names import parse_name  # noqa: E402
-from .pairs import evaluate, recall_at_fp  # noqa: E402
-from .plates import PlateIndex, normalise_plate  # noqa: E402
-from .scoring import THRESHOLD, compare_names  # noqa: E402
-
-__all__ = [
-    "THRESHOLD",
-    "DocumentIndex",
-    "Hit",
-    "PersonEntry",
-    "PersonIndex",
-    "PlateIndex",
-    "Query",
-    "compare_names",
-    "evaluate",
-    "normalise_document_number",
-    "normalise_plate",
-    "parse_name",
-    "recall_at_fp",
-]

@@ -15,10 +15,10 @@ from borderpost.crossings.services import post_of_crossing
 from borderpost.errors import invalid
 from borderpost.screening import review
 from borderpost.screening.importing import ListFormat, as_stream, import_version
+from borderpost.screening.matcher.scoring import THRESHOLD
+from borderpost.screening.model import HitOrigin, HitState, ListKind
 from borderpost.screening.rescreen import rescreen
 from borderpost.screening.schemas import HitRead, HitResolve, SearchHitRead, WatchlistRead
-from borderpost.screening.scoring import THRESHOLD
-from borderpost.screening.tables import HitOrigin, HitState, ListKind
 
 router = APIRouter(tags=["screening"])
 MANAGE = require(Permission.MANAGE_WATCHLISTS)

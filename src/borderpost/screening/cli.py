@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
-from borderpost.screening.scoring import THRESHOLD, compare_names
+from borderpost.screening.matcher.scoring import THRESHOLD, compare_names
 
 screening_app = typer.Typer(help="Screening against watchlists.", no_args_is_help=True)
 watchlist_app = typer.Typer(help="Watchlists: import and list.", no_args_is_help=True)
@@ -81,8 +81,8 @@ def watchlist_import(
     from borderpost.db import UnitOfWork
     from borderpost.errors import DomainError
     from borderpost.screening.importing import ListFormat, format_of, import_version
+    from borderpost.screening.model import ListKind
     from borderpost.screening.rescreen import rescreen as rescreen_list
-    from borderpost.screening.tables import ListKind
 
     if not file.is_file():
         errors.print(f"[red]file not found:[/] {file}")

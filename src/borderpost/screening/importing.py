@@ -21,7 +21,7 @@ from borderpost.db import UnitOfWork
 from borderpost.errors import FieldProblem, InvalidInput, invalid
 from borderpost.ids import new_id
 from borderpost.screening.listfile import BadLine, Parsed, read_csv, read_ftm
-from borderpost.screening.tables import (
+from borderpost.screening.model import (
     EntryKind,
     ListKind,
     Watchlist,

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from borderpost.screening.tables import SEP, EntryKind
+from borderpost.screening.model import SEP, EntryKind
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 COUNTRY = re.compile(r"^[A-Za-z]{1,3}$")

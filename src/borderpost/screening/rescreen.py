@@ -21,7 +21,7 @@ from borderpost.errors import NotFound
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.screening import screener as screeners
 from borderpost.screening import services
-from borderpost.screening.tables import HitOrigin, ScreeningHit
+from borderpost.screening.model import HitOrigin, ScreeningHit
 from borderpost.vehicles.model import Vehicle
 
 BATCH = 1000
@@ -119,7 +119,7 @@ def rescreen(
                 "vehicle_id": row.vehicle_id,
             }
             for f in found:
-                if (row.id, f.hit.entry_id, f.subject.value) in seen:
+                if (row.id, f.match.entry_id, f.subject.value) in seen:
                     continue
                 new = services.NewHit(f, services.prior_false_match(session, f, subjects))
                 hit = services.hit_row(new, row.id, row.post_id, HitOrigin.RESCREEN, subjects)

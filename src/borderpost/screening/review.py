@@ -13,7 +13,7 @@ from borderpost.db import UnitOfWork
 from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.posts import repository as posts_repository
 from borderpost.screening import screener as screeners
-from borderpost.screening.tables import (
+from borderpost.screening.model import (
     HitOrigin,
     HitState,
     ScreeningHit,
@@ -37,6 +37,8 @@ class ListSummary:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """A match of a search over the active lists, as the CLI and the API show it."""
+
     list: str
     entry: str
     subject: str
@@ -91,11 +93,11 @@ def search(
     return [
         SearchResult(
             f.list.name,
-            f.hit.entry_id,
+            f.match.entry_id,
             f.subject.value,
-            round(f.hit.score, 4),
-            f.hit.matched_name,
-            f.hit.explanation,
+            round(f.match.score, 4),
+            f.match.matched_name,
+            f.match.explanation,
         )
         for f in found
     ]
@@ -103,9 +105,66 @@ def search(
 
 @dataclass(frozen=True)
 class HitView:
+    """A hit as the pages, the booth and the API show it: the stored hit with the names of its
+    list and its post (the row keeps only their ids). What the pages read of the hit is read
+    through, so a resolution made since shows at once."""
+
     hit: ScreeningHit
     list: str
     post: str
+
+    @property
+    def remembered(self) -> bool:
+        """Whether it carries an earlier false-match resolution of the same entry."""
+        return self.hit.prior_hit_id is not None
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.hit.id
+
+    @property
+    def crossing_id(self) -> uuid.UUID:
+        return self.hit.crossing_id
+
+    @property
+    def subject(self) -> str:
+        return self.hit.subject
+
+    @property
+    def score(self) -> float:
+        return self.hit.score
+
+    @property
+    def matched(self) -> str:
+        return self.hit.matched
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        return tuple(self.hit.explanation)
+
+    @property
+    def origin(self) -> str:
+        return self.hit.origin
+
+    @property
+    def state(self) -> str:
+        return self.hit.state
+
+    @property
+    def refers(self) -> bool:
+        return self.hit.refers
+
+    @property
+    def resolved_by(self) -> str | None:
+        return self.hit.resolved_by
+
+    @property
+    def resolved_at(self) -> dt.datetime | None:
+        return self.hit.resolved_at
+
+    @property
+    def resolution_reason(self) -> str | None:
+        return self.hit.resolution_reason
 
 
 def _views(uow: UnitOfWork, hits: list[ScreeningHit]) -> list[HitView]:

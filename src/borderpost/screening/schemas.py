@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from borderpost.schemas import Code
+from borderpost.screening.model import HitState
 from borderpost.screening.review import HitView, ListSummary, SearchResult
-from borderpost.screening.tables import HitState
 
 
 class WatchlistRead(BaseModel):

@@ -18,12 +18,12 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from borderpost import reference
-from borderpost.screening.documents import DocumentIndex
-from borderpost.screening.index import PersonIndex
-from borderpost.screening.model import Hit, Query
-from borderpost.screening.plates import PlateIndex
-from borderpost.screening.scoring import THRESHOLD
-from borderpost.screening.tables import SEP, EntryKind, Watchlist, WatchlistEntry
+from borderpost.screening.matcher.documents import DocumentIndex
+from borderpost.screening.matcher.index import PersonIndex
+from borderpost.screening.matcher.plates import PlateIndex
+from borderpost.screening.matcher.scoring import THRESHOLD
+from borderpost.screening.matcher.types import Match, Query
+from borderpost.screening.model import SEP, EntryKind, Watchlist, WatchlistEntry
 
 BUILD_BATCH = 20_000
 
@@ -43,11 +43,11 @@ class ListIndex:
 
 @dataclass(frozen=True)
 class Found:
-    """A hit of one list, with what was screened: person, document or vehicle."""
+    """A match in one active list, with what was screened: person, document or vehicle."""
 
     list: ListIndex
     subject: EntryKind
-    hit: Hit
+    match: Match
 
 
 @dataclass(frozen=True)
@@ -70,25 +70,25 @@ class Screener:
     ) -> list[Found]:
         query = Query(name, birth_date, nationality, surname, given_names or None)
         found = [
-            Found(li, EntryKind.PERSON, hit)
+            Found(li, EntryKind.PERSON, match)
             for li in self.lists
             if only is None or li.name == only
-            for hit in li.persons.search(query, limit=limit, min_score=min_score)
+            for match in li.persons.search(query, limit=limit, min_score=min_score)
         ]
-        return sorted(found, key=lambda f: -f.hit.score)[:limit]
+        return sorted(found, key=lambda f: -f.match.score)[:limit]
 
     def document(self, number: str, issuer: str | None) -> list[Found]:
         return [
-            Found(li, EntryKind.DOCUMENT, hit)
+            Found(li, EntryKind.DOCUMENT, match)
             for li in self.lists
-            for hit in li.documents.search(number, issuer)
+            for match in li.documents.search(number, issuer)
         ]
 
     def plate(self, plate: str) -> list[Found]:
         return [
-            Found(li, EntryKind.VEHICLE, hit)
+            Found(li, EntryKind.VEHICLE, match)
             for li in self.lists
-            for hit in li.plates.search(plate)
+            for match in li.plates.search(plate)
         ]
 
 

@@ -23,9 +23,10 @@ from borderpost.crossings.schemas import CrossingCreate
 from borderpost.db import insert_at_commit
 from borderpost.ids import new_id
 from borderpost.screening import screener as screeners
-from borderpost.screening.scoring import THRESHOLD
+from borderpost.screening.matcher.scoring import THRESHOLD
+from borderpost.screening.model import EntryKind, HitOrigin, HitState, ScreeningHit
+from borderpost.screening.review import HitView
 from borderpost.screening.screener import Found
-from borderpost.screening.tables import EntryKind, HitOrigin, HitState, ScreeningHit
 from borderpost.vocab import Decision
 
 FLAG_WATCHLIST_HIT = "watchlist_hit"
@@ -46,56 +47,15 @@ class Prior:
 
 @dataclass(frozen=True)
 class NewHit:
+    """A match found for a crossing, with the remembered resolution it carries, before it is
+    written: whether it refers the crossing is decided here."""
+
     found: Found
     prior: Prior | None
 
     @property
     def refers(self) -> bool:
-        return self.prior is None and self.found.hit.score >= THRESHOLD
-
-
-@dataclass(frozen=True)
-class HitDisplay:
-    """A hit as the booth, the crossing page and the alerts page show it."""
-
-    id: uuid.UUID
-    crossing_id: uuid.UUID
-    list: str
-    subject: str
-    score: float
-    matched: str
-    explanation: tuple[str, ...]
-    origin: str
-    state: str
-    refers: bool
-    remembered: bool  # carries an earlier false-match resolution
-    resolved_by: str | None
-    resolved_at: dt.datetime | None
-    resolution_reason: str | None
-
-    @classmethod
-    def of(cls, hit: Any, list_name: str) -> HitDisplay:
-        """From a stored hit or a hit row (the same names)."""
-
-        def get(key: str) -> Any:
-            return hit[key] if isinstance(hit, dict) else getattr(hit, key)
-
-        return cls(
-            id=get("id"),
-            crossing_id=get("crossing_id"),
-            list=list_name,
-            subject=get("subject"),
-            score=get("score"),
-            matched=get("matched"),
-            explanation=tuple(get("explanation")),
-            origin=get("origin"),
-            state=get("state"),
-            refers=get("refers"),
-            remembered=get("prior_hit_id") is not None,
-            resolved_by=get("resolved_by"),
-            resolved_at=get("resolved_at"),
-            resolution_reason=get("resolution_reason"),
-        )
+        return self.prior is None and self.found.match.score >= THRESHOLD
 
 
 @dataclass
@@ -104,6 +64,7 @@ class Screened:
 
     hits: list[NewHit] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    post: str = ""  # the post's code, for the hits shown
 
     def apply(
         self, decision: Decision, reasons: list[str], flags: list[str]
@@ -127,10 +88,10 @@ class Screened:
             insert_at_commit(session, INSERT_HIT, row)
             audit_hit(session, row, new.found.list.name)
 
-    def shown(self) -> list[HitDisplay]:
-        """The written hits, for the booth's result."""
+    def shown(self) -> list[HitView]:
+        """The written hits, for the booth's result (read from the rows queued for the commit)."""
         return [
-            HitDisplay.of(row, h.found.list.name)
+            HitView(ScreeningHit(**row), h.found.list.name, self.post)
             for row, h in zip(self.rows, self.hits, strict=True)
         ]
 
@@ -144,7 +105,7 @@ def hit_row(
     origin: HitOrigin,
     subjects: dict[str, uuid.UUID | None],
 ) -> dict[str, Any]:
-    hit, prior = new.found.hit, new.prior
+    match, prior = new.found.match, new.prior
     return {
         "id": new_id(),
         "crossing_id": crossing_id,
@@ -154,11 +115,11 @@ def hit_row(
         "vehicle_id": subjects.get("vehicle_id"),
         "watchlist_id": new.found.list.watchlist_id,
         "version_id": new.found.list.version_id,
-        "entry_key": hit.entry_id,
+        "entry_key": match.entry_id,
         "subject": new.found.subject.value,
-        "score": round(hit.score, 4),
-        "matched": hit.matched_name[:300],
-        "explanation": list(hit.explanation),
+        "score": round(match.score, 4),
+        "matched": match.matched_name[:300],
+        "explanation": list(match.explanation),
         "origin": origin.value,
         "state": (HitState.FALSE_MATCH if prior else HitState.OPEN).value,
         "refers": new.refers and origin is HitOrigin.CROSSING,
@@ -217,10 +178,10 @@ def find(
     # One hit per list entry and subject: the best one.
     best: dict[tuple[uuid.UUID, str, EntryKind], Found] = {}
     for f in found:
-        key = (f.list.watchlist_id, f.hit.entry_id, f.subject)
-        if key not in best or f.hit.score > best[key].hit.score:
+        key = (f.list.watchlist_id, f.match.entry_id, f.subject)
+        if key not in best or f.match.score > best[key].match.score:
             best[key] = f
-    return sorted(best.values(), key=lambda f: -f.hit.score)
+    return sorted(best.values(), key=lambda f: -f.match.score)
 
 
 def prior_false_match(
@@ -244,7 +205,7 @@ def prior_false_match(
         )
         .where(
             _HITS.c.watchlist_id == found.list.watchlist_id,
-            _HITS.c.entry_key == found.hit.entry_id,
+            _HITS.c.entry_key == found.match.entry_id,
             # The latest resolution counts: a later true match ends an earlier false match.
             _HITS.c.state.in_([HitState.FALSE_MATCH.value, HitState.TRUE_MATCH.value]),
             _HITS.c.prior_hit_id.is_(None),
@@ -281,6 +242,6 @@ def screen_crossing(
         vehicle.plate if vehicle else None,
     )
     subjects = {"traveller_id": traveller_id, "document_id": document_id, "vehicle_id": vehicle_id}
-    screened = Screened(_subjects=subjects)
+    screened = Screened(post=command.post, _subjects=subjects)
     screened.hits = [NewHit(f, prior_false_match(session, f, subjects)) for f in found]
     return screened

@@ -32,8 +32,8 @@ from borderpost.db import SessionFactory, UnitOfWork
 from borderpost.errors import NotFound
 from borderpost.reference import ReferenceState
 from borderpost.screening import screener as screeners
+from borderpost.screening.model import Watchlist, WatchlistVersion
 from borderpost.screening.rescreen import RescreenReport, rescreen
-from borderpost.screening.tables import Watchlist, WatchlistVersion
 
 log = logging.getLogger(__name__)
 

@@ -15,17 +15,12 @@ from borderpost.crossings import services as crossings
 from borderpost.errors import DomainError, NotFound
 from borderpost.posts import services as posts
 from borderpost.screening import review
-from borderpost.screening.services import HitDisplay
-from borderpost.screening.tables import HitOrigin, HitState
+from borderpost.screening.model import HitOrigin, HitState
 from borderpost.web.templating import render
 
 router = APIRouter(prefix="/posts", include_in_schema=False)
 READ = require(Permission.READ_CROSSINGS, post_from="path", field="code")
 RESOLVE = require(Permission.RESOLVE_HITS, post_from="path", field="code")
-
-
-def _shown(views: list[review.HitView]) -> list[HitDisplay]:
-    return [HitDisplay.of(v.hit, v.list) for v in views]
 
 
 @router.get("/{code}/crossings/{crossing_id}", dependencies=[READ])
@@ -34,7 +29,7 @@ def crossing_page(request: Request, code: str, crossing_id: uuid.UUID, uow: Uow)
     crossing = crossings.get_crossing(uow, crossing_id)
     if crossing.post_id != post.id:
         raise NotFound("crossing", f"no crossing {crossing_id} at post {code}")
-    hits = _shown(review.hits_of_crossing(uow, crossing_id))
+    hits = review.hits_of_crossing(uow, crossing_id)
     context = {"post": post, "crossing": crossing, "hits": hits, "problems": {}}
     return render(request, "screening/crossing.html", context)
 
@@ -43,7 +38,7 @@ def crossing_page(request: Request, code: str, crossing_id: uuid.UUID, uow: Uow)
 def alerts_page(request: Request, code: str, uow: Uow, origin: str = "rescreen") -> Response:
     post = posts.get_post(uow, code)
     chosen = HitOrigin.CROSSING if origin == HitOrigin.CROSSING.value else HitOrigin.RESCREEN
-    hits = _shown(review.hits_at_post(uow, code, state=HitState.OPEN, origin=chosen))
+    hits = review.hits_at_post(uow, code, state=HitState.OPEN, origin=chosen)
     context = {"post": post, "hits": hits, "origin": chosen.value, "problems": {}}
     return render(request, "screening/alerts.html", context)
 
@@ -78,7 +73,7 @@ def resolve_hit(
     view = review.hit_view(uow, hit_id) if "hit" not in problems else None
     context = {
         "post": posts.get_post(uow, code),
-        "h": HitDisplay.of(view.hit, view.list) if view else None,
+        "h": view,
         "problems": problems,
         "form": {"verdict": verdict, "reason": reason},
     }

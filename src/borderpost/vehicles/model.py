@@ -1,4 +1,9 @@
-"""Vehicles, known by plate and country of registration."""
+"""Vehicles, known by plate and country of registration.
+
+A vehicle is found again by its country and ``plate_key``, ``borderpost.plates.normalise_plate``
+of the plate: the rule screening compares plates by, so one truck is one vehicle whatever
+script or separators its plate was typed with.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from borderpost.db import Base, UTCDateTime
 from borderpost.ids import new_id
-
-
-def normalise_plate(plate: str) -> str:
-    """Plates compare without spaces, dashes or case."""
-    return "".join(ch for ch in plate.upper() if ch.isalnum())
 
 
 class Vehicle(Base):

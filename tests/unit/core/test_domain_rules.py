@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from borderpost.people.model import TravelDocument
+from borderpost.plates import normalise_plate
 from borderpost.posts.model import Closure, Post
-from borderpost.vehicles.model import normalise_plate
 from borderpost.vocab import Category
 
 UTC = dt.UTC
@@ -79,3 +79,19 @@ def test_local_day_bounds_follow_the_post_time_zone() -> None:
 
 def test_plates_compare_without_spaces_dashes_or_case() -> None:
     assert normalise_plate("10-ab 123") == normalise_plate("10AB123") == "10AB123"
+
+
+def test_vehicles_and_screening_key_a_plate_alike() -> None:
+    """One rule: the key a vehicle is found again by is the key screening compares plates by,
+    so Cyrillic look-alikes typed at the booth make one vehicle, as screening sees one."""
+    from borderpost.crossings import recording
+    from borderpost.screening.matcher import PlateIndex
+    from borderpost.screening.matcher import plates as matcher_plates
+
+    assert recording.normalise_plate is normalise_plate
+    assert matcher_plates.normalise_plate is normalise_plate
+    assert normalise_plate("а 123 вс-77") == normalise_plate("A123BC77") == "A123BC77"
+    listed = PlateIndex()
+    listed.add("E1", "а 123 вс-77")
+    [match] = listed.search("A123BC77")
+    assert (match.entry_id, match.score) == ("E1", 1.0)

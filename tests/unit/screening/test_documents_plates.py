@@ -1,11 +1,7 @@
 """Document numbers and vehicle plates."""
 
-from borderpost.screening import (
-    DocumentIndex,
-    PlateIndex,
-    normalise_document_number,
-    normalise_plate,
-)
+from borderpost.plates import normalise_plate
+from borderpost.screening.matcher import DocumentIndex, PlateIndex, normalise_document_number
 
 
 def test_document_number_normalisation() -> None:

@@ -4,13 +4,20 @@ import random
 
 import numpy as np
 import pytest
+from tests import screening_data as data
 
-import screening_data as data
-from borderpost.screening import THRESHOLD, PersonEntry, PersonIndex, Query, compare_names, kernels
-from borderpost.screening import index as index_module
-from borderpost.screening.index import _FORMS, _ROLES
-from borderpost.screening.names import parse_name
-from borderpost.screening.scoring import (
+from borderpost.screening.matcher import (
+    THRESHOLD,
+    PersonEntry,
+    PersonIndex,
+    Query,
+    compare_names,
+    kernels,
+)
+from borderpost.screening.matcher import index as index_module
+from borderpost.screening.matcher.index import _FORMS, _ROLES
+from borderpost.screening.matcher.names import parse_name
+from borderpost.screening.matcher.scoring import (
     DOB_DIFFERS,
     DOB_EQUAL,
     DOB_NEAR,
@@ -454,7 +461,7 @@ def test_a_compiled_module_whose_source_changed_is_named(tmp_path) -> None:  # t
     import json
     from importlib.machinery import EXTENSION_SUFFIXES
 
-    from borderpost.screening import compiled
+    from borderpost.screening.matcher import compiled
 
     (tmp_path / "names.py").write_text("X = 1\n")
     (tmp_path / "index.py").write_text("Y = 2\n")

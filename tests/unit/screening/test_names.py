@@ -2,7 +2,7 @@
 
 import pytest
 
-from borderpost.screening.names import detect_script, parse_name, phonetic_key, to_latin
+from borderpost.screening.matcher.names import detect_script, parse_name, phonetic_key, to_latin
 
 
 def keys(name: str) -> list[str]:

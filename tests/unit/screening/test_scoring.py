@@ -2,9 +2,9 @@
 
 import pytest
 
-from borderpost.screening import THRESHOLD, compare_names
-from borderpost.screening.names import parse_name
-from borderpost.screening.scoring import (
+from borderpost.screening.matcher import THRESHOLD, compare_names
+from borderpost.screening.matcher.names import parse_name
+from borderpost.screening.matcher.scoring import (
     date_adjustment,
     explain_name_match,
     match_names,

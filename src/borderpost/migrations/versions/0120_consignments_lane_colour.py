@@ -1,7 +1,7 @@
 """consignments: the column ``lane`` is named ``lane_colour``
 
 Revision ID: 0120
-Revises: 0100
+Revises: 0110
 Create Date: 2026-11-28 08:00:00
 
 A consignment's lane is a colour (green, yellow, red) that selectivity gives it, not the
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0120"
-down_revision: str | None = "0100"
+down_revision: str | None = "0110"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

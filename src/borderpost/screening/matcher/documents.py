@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .model import Hit
 from .scoring import normalise_country
+from .types import Match
 
 __all__ = ["DocumentIndex", "normalise_document_number"]
 
@@ -39,10 +39,10 @@ class DocumentIndex:
         if key:
             self._by_number[key].append((entry_id, normalise_country(issuer), number))
 
-    def search(self, number: str, issuer: str | None = None) -> list[Hit]:
+    def search(self, number: str, issuer: str | None = None) -> list[Match]:
         key = normalise_document_number(number)
         q_issuer = normalise_country(issuer)
-        hits: list[Hit] = []
+        matches: list[Match] = []
         for entry_id, e_issuer, original in self._by_number.get(key, ()):
             how = (
                 "identical"
@@ -63,6 +63,6 @@ class DocumentIndex:
             else:
                 score = ISSUER_UNKNOWN
                 expl.append(f"issuer not known on both sides (score {ISSUER_UNKNOWN:.2f})")
-            hits.append(Hit(entry_id, score, original, tuple(expl)))
-        hits.sort(key=lambda h: (-h.score, h.entry_id))
-        return hits
+            matches.append(Match(entry_id, score, original, tuple(expl)))
+        matches.sort(key=lambda h: (-h.score, h.entry_id))
+        return matches

@@ -1,9 +1,9 @@
 """Whether the matcher runs compiled, and a guard against a compiled module gone stale.
 
 ``setup.py`` compiles ``MODULES`` with mypyc when it can and records the SHA-256 of each
-source in ``_compiled.json``. Python loads a compiled module in place of its source, so after
-an edit of the source the old compiled code would run, silently. ``stale`` names those; the
-package refuses to load them (``__init__``).
+source in ``_compiled.json`` next to them. Python loads a compiled module in place of its
+source, so after an edit of the source the old compiled code would run, silently. ``stale``
+names those; the matcher refuses to load them (``matcher/__init__``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
-MODULES = ("countries", "model", "names", "scoring", "index")
+MODULES = ("countries", "types", "names", "scoring", "index")
 HERE = Path(__file__).parent
 
 
@@ -39,9 +39,10 @@ def stale(directory: Path = HERE) -> list[str]:
 
 
 def check() -> None:
+    """Raise ImportError naming every compiled module that no longer matches its source."""
     changed = stale()
     if changed:
-        names = ", ".join(f"screening/{m}.py" for m in changed)
+        names = ", ".join(f"screening/matcher/{m}.py" for m in changed)
         raise ImportError(
             f"{names} changed since it was compiled with mypyc: run `make install` (or "
             "`pip install -e .`) to compile again, or set BORDERPOST_PURE=1 and reinstall "

@@ -1,8 +1,8 @@
 """Vehicle registration plates: exact and near matches across Cyrillic/Latin look-alikes.
 
-Normalisation: upper case; the twelve Cyrillic letters that look like Latin ones on plates
-(А В Е К М Н О Р С Т У Х) become those Latin letters (A B E K M H O P C T Y X); spaces,
-dashes, dots and other separators are removed. Equal after that -> score 1.0.
+Normalisation: ``borderpost.plates.normalise_plate``, the rule vehicles are kept by too (upper
+case; the Cyrillic letters that look like Latin ones on plates become those Latin letters;
+spaces, dashes, dots and other separators removed). Equal after that -> score 1.0.
 
 Near misses (possible matches, lower score, with an explanation):
 * equal after folding the OCR confusions 0/O, 1/I, 8/B, 5/S, 2/Z -> 0.90 (-0.02 for each
@@ -18,40 +18,18 @@ from collections import defaultdict
 
 from rapidfuzz.distance import Levenshtein
 
-from .model import Hit
+from borderpost.plates import normalise_plate
 
-__all__ = ["PlateIndex", "normalise_plate", "ocr_fold"]
+from .types import Match
 
-_LOOKALIKES = {
-    "А": "A",
-    "В": "B",
-    "Е": "E",
-    "К": "K",
-    "М": "M",
-    "Н": "H",
-    "О": "O",
-    "Р": "P",
-    "С": "C",
-    "Т": "T",
-    "У": "Y",
-    "Х": "X",
-    "І": "I",
-    "Ј": "J",
-    "Ѕ": "S",
-}
-_PLATE_TABLE = str.maketrans({**_LOOKALIKES, **{k.lower(): v for k, v in _LOOKALIKES.items()}})
+__all__ = ["PlateIndex", "ocr_fold"]
+
 _OCR = str.maketrans({"O": "0", "I": "1", "B": "8", "S": "5", "Z": "2"})
 _OCR_PAIRS = {"0": "0/O", "1": "1/I", "8": "8/B", "5": "5/S", "2": "2/Z"}
 OCR_MATCH = 0.90
 OCR_EXTRA = 0.02
 ONE_EDIT = 0.75
 ONE_EDIT_OCR = 0.70
-
-
-def normalise_plate(plate: str) -> str:
-    """'а 123 вс-77' -> 'A123BC77'."""
-    up = plate.translate(_PLATE_TABLE).upper().translate(_PLATE_TABLE)
-    return "".join(c for c in up if c.isalnum())
 
 
 def ocr_fold(norm: str) -> str:
@@ -83,15 +61,15 @@ class PlateIndex:
                 self._dels[d].add(key)
         self._exact[norm].append((entry_id, plate))
 
-    def _hits_for(self, norm: str, score: float, why: str) -> list[Hit]:
-        return [Hit(eid, score, original, (why,)) for eid, original in self._exact[norm]]
+    def _matches_for(self, norm: str, score: float, why: str) -> list[Match]:
+        return [Match(eid, score, original, (why,)) for eid, original in self._exact[norm]]
 
-    def search(self, plate: str) -> list[Hit]:
+    def search(self, plate: str) -> list[Match]:
         q = normalise_plate(plate)
         if not q:
             return []
         qk = ocr_fold(q)
-        hits: list[Hit] = []
+        matches: list[Match] = []
         seen: set[str] = set()
         if q in self._exact:
             for eid, original in self._exact[q]:
@@ -100,7 +78,9 @@ class PlateIndex:
                     if original == plate
                     else f"equal after normalising look-alikes and separators ({q})"
                 )
-                hits.append(Hit(eid, 1.0, original, (f"plate {plate} matched {original} ({how})",)))
+                matches.append(
+                    Match(eid, 1.0, original, (f"plate {plate} matched {original} ({how})",))
+                )
             seen.add(q)
         for norm in self._ocr.get(qk, ()):
             if norm in seen:
@@ -112,7 +92,7 @@ class PlateIndex:
                 if a != b
             ]
             score = round(OCR_MATCH - OCR_EXTRA * max(0, len(diffs) - 1), 4)
-            hits += self._hits_for(
+            matches += self._matches_for(
                 norm,
                 score,
                 f"possible match: plate {plate} ~ {norm}, "
@@ -135,12 +115,12 @@ class PlateIndex:
                 op = next(iter(ops), None)
                 where = f"{op.tag} at position {op.src_pos + 1}" if op else "one edit"
                 extra = " plus an OCR confusion" if ocr_too else ""
-                hits += self._hits_for(
+                matches += self._matches_for(
                     norm,
                     score,
                     f"possible match: plate {plate} ~ {norm}, "
                     f"one character differs ({where}){extra} "
                     f"(score {score:.2f})",
                 )
-        hits.sort(key=lambda h: (-h.score, h.entry_id))
-        return hits
+        matches.sort(key=lambda h: (-h.score, h.entry_id))
+        return matches

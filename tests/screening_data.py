@@ -1,6 +1,7 @@
 """Deterministic synthetic data for the screening matcher: persons, watchlists, labelled pairs.
 
-This module is shared by ``benchmarks/bench_screening.py`` and the unit tests. It is
+This module is shared by the matcher's unit tests (``tests/unit/screening``) and the
+benchmarks (``bench_screening``, ``bench_watchlist``), which import it from here. It is
 deliberately independent of ``borderpost.screening``: it imports nothing from it and uses
 its own hand-written transliteration tables, written from the published schemes and NOT
 from the matcher's normaliser (which uses rigour's transliterator and its own phonetic

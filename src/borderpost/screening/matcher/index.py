@@ -36,7 +36,6 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
 from . import kernels
-from .model import Hit, PersonEntry, Query
 from .names import (
     _ARABIC_FUSE,
     _FUSE_TRIGGERS,
@@ -78,8 +77,9 @@ from .scoring import (
     parse_date,
     score_alignment,
 )
+from .types import Match, PersonEntry, Query
 
-__all__ = ["Hit", "PersonEntry", "PersonIndex", "Query"]
+__all__ = ["Match", "PersonEntry", "PersonIndex", "Query"]
 
 TOKEN_MIN_SIMILARITY = 0.55
 _MAX_QUERY_PARTS = 8
@@ -532,7 +532,7 @@ class PersonIndex:
         self._tok_cache[ck] = res
         return res
 
-    def search(self, query: Query, limit: int = 10, min_score: float = 0.0) -> list[Hit]:
+    def search(self, query: Query, limit: int = 10, min_score: float = 0.0) -> list[Match]:
         """The ``limit`` best entries for ``query`` with score >= ``min_score``, best first."""
         if not self._finalised:
             self._finalise()
@@ -750,7 +750,7 @@ class PersonIndex:
         query: Query,
         limit: int,
         min_score: float,
-    ) -> list[Hit]:
+    ) -> list[Match]:
         qt = list(q.tokens)
         q_opt = [t.optional for t in qt]
         q_roles = [t.role for t in qt]
@@ -778,7 +778,7 @@ class PersonIndex:
                 if len(best) >= limit:
                     kth = sorted((v[0] for v in best.values()), reverse=True)[limit - 1]
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        hits: list[Hit] = []
+        matches: list[Match] = []
         for eidx, (total, nid) in itertools.islice(ranked, limit):
             if total < min_score:
                 break
@@ -790,5 +790,5 @@ class PersonIndex:
             else:  # the stored parts and a fresh parse disagree: explain from the parse
                 m = match_names(q, entry)
             expl = (*explain_name_match(m), adj[eidx][0][1], adj[eidx][1][1], f"total {total:.2f}")
-            hits.append(Hit(self._entry_id(eidx), round(total, 4), text, expl))
-        return hits
+            matches.append(Match(self._entry_id(eidx), round(total, 4), text, expl))
+        return matches
