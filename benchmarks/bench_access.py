@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.bench_report import load
 from benchmarks.common import machine, scratch_engine
-from borderpost.db import UnitOfWork, make_session_factory
+from borderpost.db import make_session_factory
 from borderpost.posts.model import Post
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
 from borderpost.reports.access.services import access
+from borderpost.unit_of_work import UnitOfWork
 
 HOURS = {day: ["06:00", "22:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 

@@ -17,11 +17,12 @@ import time
 from benchmarks.common import machine, scratch_engine
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork, make_session_factory
+from borderpost.db import make_session_factory
 from borderpost.organisations.schemas import OrganisationCreate
 from borderpost.organisations.services import save_organisation
 from borderpost.posts.schemas import PostCreate
 from borderpost.posts.services import save_post
+from borderpost.unit_of_work import UnitOfWork
 
 # Ordinary trade, with some ore and medicines so that rules match (default rule set).
 GOODS = [("8471.30", "laptop computers"), ("6109.10", "cotton t-shirts"),

@@ -23,13 +23,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.common import machine, scratch_engine
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork, make_session_factory
+from borderpost.db import make_session_factory
 from borderpost.ids import new_id
 from borderpost.organisations.schemas import OrganisationCreate
 from borderpost.organisations.services import save_organisation
 from borderpost.posts.schemas import PostCreate
 from borderpost.posts.services import save_post
 from borderpost.reports.services import summary
+from borderpost.unit_of_work import UnitOfWork
 
 CATEGORIES = [
     "civilian",

@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.common import machine, scratch_engine
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork, make_session_factory
+from borderpost.db import make_session_factory
 from borderpost.ids import new_id
 from borderpost.posts.schemas import PostCreate
 from borderpost.posts.services import save_post
 from borderpost.transit import services
 from borderpost.transit.schemas import CorridorCreate
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vehicles.model import Vehicle
 
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)

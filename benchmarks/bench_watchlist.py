@@ -34,11 +34,12 @@ from tests.screening_data import PlantedQuery, planted_persons, planted_queries,
 from benchmarks.common import machine, scratch_engine
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork, make_session_factory
+from borderpost.db import make_session_factory
 from borderpost.posts.schemas import PostCreate
 from borderpost.posts.services import save_post
 from borderpost.screening import screener
 from borderpost.screening.importing import ListFormat, import_version
+from borderpost.unit_of_work import UnitOfWork
 
 
 def write_ftm(path: Path, n: int, seed: int) -> list[PlantedQuery]:

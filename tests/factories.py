@@ -7,12 +7,12 @@ import itertools
 from typing import Any
 
 from borderpost.crossings.schemas import CrossingCreate
-from borderpost.db import UnitOfWork
 from borderpost.organisations.schemas import OrganisationCreate
 from borderpost.organisations.services import save_organisation
 from borderpost.posts.model import Post
 from borderpost.posts.schemas import PostCreate
 from borderpost.posts.services import save_post
+from borderpost.unit_of_work import UnitOfWork
 
 _numbers = itertools.count(1000000)
 UTC = dt.UTC

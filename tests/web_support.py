@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from borderpost.accounts import services
 from borderpost.accounts.model import Role
 from borderpost.accounts.schemas import UserCreate
-from borderpost.db import SessionFactory, UnitOfWork
+from borderpost.db import SessionFactory
+from borderpost.unit_of_work import UnitOfWork
 
 PASSWORD = "correct horse battery"
 

@@ -9,9 +9,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from borderpost.db import UnitOfWork
 from borderpost.errors import DomainError
 from borderpost.schemas import problems_from
+from borderpost.unit_of_work import UnitOfWork
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:

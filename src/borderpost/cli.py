@@ -17,13 +17,14 @@ from borderpost.accounts.cli import app as user_app
 from borderpost.cargo.cli import cargo_app, rules_app
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
-from borderpost.db import UnitOfWork, make_engine
+from borderpost.db import make_engine
 from borderpost.documents.cli import document_app
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness.cli import app as witness_app
 from borderpost.screening.cli import screening_app, watchlist_app
 from borderpost.sync.cli import app as sync_app
 from borderpost.transit.cli import corridor_app, transit_app
+from borderpost.unit_of_work import UnitOfWork
 
 app = typer.Typer(help="Borderpost: border crossing point management.", no_args_is_help=True)
 import_app = typer.Typer(help="Bulk import from JSON Lines or CSV.", no_args_is_help=True)

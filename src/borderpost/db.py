@@ -1,4 +1,4 @@
-"""Database wiring: the declarative base, engine and session factories, the unit of work.
+"""Database wiring: the declarative base, engine and session factories, rows written at commit.
 
 Nothing here runs at import time: ``make_engine(url)`` and ``make_session_factory(engine)``
 are called by the app, the CLI and the tests, each with its own URL.
@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
-from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from sqlalchemy import DateTime, Engine, Insert, MetaData, create_engine, event
 from sqlalchemy.engine.interfaces import Dialect
@@ -120,53 +118,3 @@ def _drop_deferred(session: Session) -> None:
 # On the Session class, once: listening per session instance costs more than the rows saved.
 event.listen(Session, "before_commit", _write_deferred)
 event.listen(Session, "after_rollback", _drop_deferred)
-
-
-class UnitOfWork:
-    """One business transaction: services add and flush, only ``commit`` commits.
-
-    ``actor`` is who acts (a user name, or ``system:<job>``) and ``client`` where the request
-    came from (the client's address); the audit hook (``borderpost.audit.hook``) reads both.
-    """
-
-    session: Session
-
-    def __init__(
-        self,
-        session_factory: SessionFactory,
-        actor: str = "system",
-        client: str | None = None,
-        home: Path | None = None,
-        cargo_random_share: float = 0.0,
-    ) -> None:
-        self._factory = session_factory
-        self.actor = actor
-        self.client = client
-        # The node's home folder (rule sets, seeds, evidence files); None: shipped defaults.
-        self.home = home
-        self.cargo_random_share = cargo_random_share
-
-    def __enter__(self) -> Self:
-        # Imported here: the audit model needs this module's Base. install() is idempotent.
-        from borderpost.audit.hook import install
-
-        install()
-        self.session = self._factory()
-        self.session.info["uow"] = self
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        # Whatever was not committed is dropped: a failed request writes nothing.
-        self.session.rollback()
-        self.session.close()
-
-    def commit(self) -> None:
-        self.session.commit()
-
-    def rollback(self) -> None:
-        self.session.rollback()

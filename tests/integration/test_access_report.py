@@ -20,11 +20,11 @@ from tests.web_support import add_user, bearer, sign_in
 from borderpost import clock
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.errors import InvalidInput
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
 from borderpost.reports.access.services import access
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 DAY1, DAY2 = dt.date(2026, 3, 10), dt.date(2026, 3, 11)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from borderpost.accounts import services
 from borderpost.accounts.model import MAX_FAILED_LOGINS, ApiToken, User
 from borderpost.cli import app as cli
-from borderpost.db import UnitOfWork
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

@@ -17,8 +17,8 @@ from borderpost.accounts.model import Role
 from borderpost.app import create_app
 from borderpost.cli import app as cli_app
 from borderpost.config import Settings
-from borderpost.db import UnitOfWork
 from borderpost.documents.mrz.specimens import SPECIMENS
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 URL = "/api/v1/documents/check"

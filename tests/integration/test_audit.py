@@ -13,7 +13,7 @@ from tests.web_support import add_user, bearer
 
 from borderpost.audit.model import AuditEntry
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

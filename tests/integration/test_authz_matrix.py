@@ -24,9 +24,9 @@ from borderpost.accounts.permissions import role_allows
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 # Served by the framework, not by us: the API's own documentation and static files.

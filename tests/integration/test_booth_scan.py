@@ -16,8 +16,8 @@ from tests.web_support import add_user, sign_in
 
 from borderpost import clock
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork
 from borderpost.documents.mrz.specimens import SPECIMENS
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 HTMX = {"HX-Request": "true"}

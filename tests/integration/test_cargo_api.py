@@ -16,7 +16,7 @@ from tests.web_support import add_user, bearer
 from borderpost.app import create_app
 from borderpost.cargo.model import Consignment
 from borderpost.config import Settings
-from borderpost.db import UnitOfWork
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

@@ -19,10 +19,10 @@ from borderpost.cargo.rules.selectivity import random_draw
 from borderpost.config import Settings
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.errors import InvalidInput
 from borderpost.ledger import leaves
 from borderpost.ledger.model import LedgerLeaf
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

@@ -20,10 +20,10 @@ from borderpost.app import create_app
 from borderpost.audit.model import AuditEntry
 from borderpost.config import Settings
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork
 from borderpost.ledger.leaves import parse_leaf
 from borderpost.ledger.model import LedgerLeaf
 from borderpost.outbox import OutboxEvent
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

@@ -14,7 +14,7 @@ from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, sign_in
 
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 HTMX = {"HX-Request": "true"}

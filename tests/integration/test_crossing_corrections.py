@@ -16,12 +16,12 @@ from tests.web_support import add_user, bearer
 from borderpost.app import create_app
 from borderpost.audit.model import AuditEntry
 from borderpost.config import Settings
-from borderpost.db import UnitOfWork
 from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
 from borderpost.ledger.leaves import parse_leaf
 from borderpost.ledger.model import LedgerLeaf
 from borderpost.reports.services import summary
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 DAY = dt.date(2026, 3, 10)

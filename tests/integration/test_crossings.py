@@ -18,12 +18,12 @@ from tests.factories import (
 
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.errors import ClosureOverlap, NotFound
 from borderpost.outbox import OutboxEvent
 from borderpost.people.model import Traveller
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 UTC = dt.UTC

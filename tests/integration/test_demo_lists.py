@@ -12,10 +12,10 @@ from borderpost import clock
 from borderpost.cargo.model import Consignment
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.demo import watchlists as demo_lists
 from borderpost.demo.services import build_demo
 from borderpost.screening.model import ScreeningHit, Watchlist
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork
 from borderpost.imports.services import import_file
 from borderpost.reports.services import summary
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

@@ -15,7 +15,6 @@ from tests.web_support import add_user, bearer
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
 from borderpost.ledger.bulletins import bulletin
@@ -30,6 +29,7 @@ from borderpost.ledger.tlog.errors import VerificationError
 from borderpost.ledger.tlog.note import parse_note, sign_note
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 DAY = dt.date(2026, 3, 10)

@@ -22,8 +22,9 @@ from borderpost.app import create_app
 from borderpost.cli import app as cli_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork, make_engine, make_session_factory
+from borderpost.db import make_engine, make_session_factory
 from borderpost.ledger import services
+from borderpost.unit_of_work import UnitOfWork
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from borderpost import clock
 from borderpost.app import create_app
 from borderpost.config import Settings
-from borderpost.db import UnitOfWork
 from borderpost.demo.services import build_demo
 from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
@@ -22,6 +21,7 @@ from borderpost.ledger.client.verify import Fetch
 from borderpost.ledger.tlog.tiles import bundles_for_size
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.reports.services import summary
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vehicles.model import Vehicle
 
 Factory = sessionmaker[Session]

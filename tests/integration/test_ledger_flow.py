@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.ledger import appending, leaves, services
 from borderpost.ledger import cli as ledger_cli
 from borderpost.ledger.client.verify import Fetch
@@ -27,6 +26,7 @@ from borderpost.ledger.model import LedgerLeaf
 from borderpost.ledger.tlog.errors import VerificationError
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

@@ -16,7 +16,6 @@ from tests.witnesses import free_port, start_witness, stop, witness_cli
 from borderpost.app import create_app
 from borderpost.config import Settings, WitnessSetting
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
 from borderpost.ledger.client.receipts import check_receipt
@@ -26,6 +25,7 @@ from borderpost.ledger.model import LedgerLeaf
 from borderpost.ledger.receipts import crossing_receipt
 from borderpost.ledger.tlog.cosignature import count_cosigners
 from borderpost.ledger.tlog.errors import VerificationError
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

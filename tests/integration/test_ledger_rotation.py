@@ -15,13 +15,13 @@ from typer.testing import CliRunner
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.ledger import appending, services
 from borderpost.ledger import cli as ledger_cli
 from borderpost.ledger.rotation import statement_text
 from borderpost.ledger.tlog.errors import VerificationError
 from borderpost.ledger.tlog.note import Ed25519Signer, parse_note, sign_note
 from borderpost.ledger.tlog.vkeys import parse_vkey
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

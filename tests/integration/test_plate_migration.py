@@ -23,7 +23,8 @@ from tests.factories import command, make_post, vehicle_crossing
 from borderpost import migrate
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
-from borderpost.db import UnitOfWork, UTCDateTime, make_engine
+from borderpost.db import UTCDateTime, make_engine
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vehicles.model import Vehicle
 
 Factory = sessionmaker[Session]

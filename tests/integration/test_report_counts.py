@@ -17,11 +17,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork
 from borderpost.imports.services import import_file
 from borderpost.reports.model import CrossingCount
 from borderpost.reports.services import summary
 from borderpost.reports.summary import NO_ORGANISATION
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 ZONES = {"KOL": "Asia/Kolkata", "KAT": "Asia/Kathmandu", "UTC": "UTC"}

@@ -16,12 +16,12 @@ from borderpost import clock
 from borderpost.audit.model import AuditEntry
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.errors import InvalidInput
 from borderpost.screening import review
 from borderpost.screening.importing import ListFormat, import_version
 from borderpost.screening.model import HitOrigin, HitState, ScreeningHit, WatchlistEntry
 from borderpost.screening.rescreen import rescreen
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

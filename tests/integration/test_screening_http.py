@@ -13,8 +13,8 @@ from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, bearer, sign_in
 
 from borderpost import clock
-from borderpost.db import UnitOfWork
 from borderpost.screening.warmup import Warmer
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 HTMX = {"HX-Request": "true"}

@@ -20,11 +20,11 @@ from borderpost import clock
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
-from borderpost.db import UnitOfWork
 from borderpost.screening import screener as screeners
 from borderpost.screening.importing import ListFormat, import_version
 from borderpost.screening.model import HitOrigin, ScreeningHit, WatchlistVersion
 from borderpost.screening.warmup import Warmer
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 

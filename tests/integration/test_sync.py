@@ -27,7 +27,7 @@ from borderpost.crossings.corrections import correct_crossing
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
 from borderpost.crossings.schemas import CrossingCorrection
-from borderpost.db import UnitOfWork, make_engine
+from borderpost.db import make_engine
 from borderpost.outbox import OutboxEvent
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
@@ -36,6 +36,7 @@ from borderpost.reports.services import summary
 from borderpost.sync import link
 from borderpost.sync.ingest import ingest_once
 from borderpost.sync.shipper import LINK_ERRORS, Shipper, backlog, ship_once
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 NATS_URL = os.environ.get("BORDERPOST_TEST_NATS_URL", "nats://127.0.0.1:4222")

@@ -18,11 +18,11 @@ from borderpost.config import Settings
 from borderpost.crossings.corrections import correct_crossing
 from borderpost.crossings.recording import Replica, record_crossing
 from borderpost.crossings.schemas import CrossingCorrection
-from borderpost.db import UnitOfWork
 from borderpost.transit import services
 from borderpost.transit.model import Corridor
 from borderpost.transit.pairing import TransitState
 from borderpost.transit.schemas import CorridorCreate
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision
 
 Factory = sessionmaker[Session]

@@ -16,7 +16,7 @@ from tests.web_support import add_user, sign_in
 
 from borderpost import clock
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 HTMX = {"HX-Request": "true"}

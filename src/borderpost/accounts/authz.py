@@ -22,8 +22,8 @@ from starlette.concurrency import run_in_threadpool
 from borderpost.accounts import services
 from borderpost.accounts.permissions import Permission, Principal
 from borderpost.api_support import Uow
-from borderpost.db import UnitOfWork
 from borderpost.errors import DomainError
+from borderpost.unit_of_work import UnitOfWork
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"

@@ -13,8 +13,8 @@ from borderpost.accounts.model import Role
 from borderpost.accounts.schemas import UserCreate
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
-from borderpost.db import UnitOfWork
 from borderpost.errors import DomainError
+from borderpost.unit_of_work import UnitOfWork
 
 app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
 console = Console(soft_wrap=True)

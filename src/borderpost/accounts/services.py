@@ -11,9 +11,9 @@ from borderpost.accounts import passwords
 from borderpost.accounts.model import ApiToken, Role, User
 from borderpost.accounts.permissions import Principal
 from borderpost.accounts.schemas import UserCreate
-from borderpost.db import UnitOfWork
 from borderpost.errors import Conflict, DomainError, FieldProblem, NotFound
 from borderpost.posts import repository as posts_repository
+from borderpost.unit_of_work import UnitOfWork
 
 
 class LoginRefused(DomainError):

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from borderpost.audit.model import AuditEntry
-from borderpost.db import UnitOfWork
 from borderpost.posts.services import get_post
+from borderpost.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,10 @@ from borderpost.cargo.rules.ruleset import RuleSetError
 from borderpost.cargo.rules.selectivity import Assessment, RuleSetNotInForce, evaluate
 from borderpost.cargo.schemas import CargoCheck
 from borderpost.cargo.services import ruleset_for
-from borderpost.db import UnitOfWork, insert_at_commit
+from borderpost.db import insert_at_commit
 from borderpost.errors import FieldProblem, InvalidInput, NotFound, invalid
 from borderpost.ids import new_id
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision
 
 _CONSIGNMENTS = cast(Table, Consignment.__table__)

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 
 from borderpost.cargo.model import Consignment, GoodsItem
-from borderpost.db import UnitOfWork
+from borderpost.unit_of_work import UnitOfWork
 
 
 def consignments_of(uow: UnitOfWork, crossing_id: uuid.UUID) -> list[Consignment]:

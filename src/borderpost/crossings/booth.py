@@ -17,10 +17,10 @@ from pydantic import ValidationError
 from borderpost import clock
 from borderpost.crossings.recording import Recorded, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
-from borderpost.db import UnitOfWork
 from borderpost.errors import DomainError, FieldProblem, InvalidInput
 from borderpost.posts import repository as posts_repository
 from borderpost.schemas import problems_from
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Kind
 
 # Where each field of a command is typed in the booth form.

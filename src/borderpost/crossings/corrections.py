@@ -16,9 +16,9 @@ from borderpost import outbox
 from borderpost.audit import hook as audit
 from borderpost.crossings import services
 from borderpost.crossings.schemas import CrossingCorrection, CrossingRead
-from borderpost.db import UnitOfWork
 from borderpost.errors import invalid
 from borderpost.ledger.corrections import add_crossing_correction
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision
 
 FIELDS = ("category", "decision", "direction")

@@ -20,7 +20,6 @@ from borderpost.audit import hook as audit
 from borderpost.cargo.recording import assess_declared
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.crossings.schemas import CrossingCreate, CrossingRead, TravellerIn, VehicleIn
-from borderpost.db import UnitOfWork
 from borderpost.errors import NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
@@ -29,6 +28,7 @@ from borderpost.people.model import TravelDocument, Traveller, document_expired
 from borderpost.plates import normalise_plate
 from borderpost.posts.model import Lane, Post
 from borderpost.screening import services as screening
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vehicles.model import Vehicle
 from borderpost.vocab import Decision, Kind
 

@@ -16,9 +16,9 @@ from borderpost.crossings.recording import (
     record_crossing,
 )
 from borderpost.crossings.schemas import CrossingRead, DocumentIn, TravellerIn, VehicleIn
-from borderpost.db import UnitOfWork
 from borderpost.errors import NotFound, invalid
 from borderpost.posts import repository as posts_repository
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Category, Decision, Kind, VehicleType
 
 __all__ = ["FLAG_DOCUMENT_EXPIRED", "FLAG_POST_CLOSED", "Recorded", "record_crossing"]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from borderpost import clock
 from borderpost.crossings.services import record_crossing
-from borderpost.db import SessionFactory, UnitOfWork
+from borderpost.db import SessionFactory
 from borderpost.demo import watchlists
 from borderpost.demo.corridor import CLOSURES, CORRIDOR, LANES, ORGANISATIONS, POSTS, time_zone
 from borderpost.demo.traffic import Traffic, day_of_traffic, transit_schedule
@@ -18,6 +18,7 @@ from borderpost.posts.schemas import ClosureCreate, PostCreate
 from borderpost.posts.services import close_post, save_post
 from borderpost.transit.schemas import CorridorCreate
 from borderpost.transit.services import add_corridor
+from borderpost.unit_of_work import UnitOfWork
 
 
 def build_demo(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from borderpost.accounts import services
 from borderpost.accounts.model import Role
 from borderpost.accounts.schemas import UserCreate
-from borderpost.db import SessionFactory, UnitOfWork
+from borderpost.db import SessionFactory
+from borderpost.unit_of_work import UnitOfWork
 
 DEMO_PASSWORD = "borderpost-demo"  # noqa: S105 - printed for the demo on purpose
 DEMO_USERS: list[tuple[str, Role, list[str]]] = [

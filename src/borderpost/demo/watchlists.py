@@ -16,8 +16,8 @@ import io
 import json
 from typing import Any
 
-from borderpost.db import UnitOfWork
 from borderpost.screening.importing import ListFormat, import_version
+from borderpost.unit_of_work import UnitOfWork
 
 LIST_NAME = "demo-watchlist"
 

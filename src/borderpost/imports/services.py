@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import FLAG_POST_CLOSED, record_crossing
-from borderpost.db import SessionFactory, UnitOfWork
+from borderpost.db import SessionFactory
 from borderpost.errors import DomainError, FieldProblem
 from borderpost.imports.reader import read_lines
 from borderpost.organisations.schemas import OrganisationCreate
@@ -25,6 +25,7 @@ from borderpost.organisations.services import save_organisation
 from borderpost.posts.schemas import PostCreate
 from borderpost.posts.services import save_post
 from borderpost.schemas import problems_from
+from borderpost.unit_of_work import UnitOfWork
 
 BATCH = 2000
 

@@ -21,7 +21,6 @@ from borderpost.cargo.model import GoodsItem
 from borderpost.cargo.repository import goods_of
 from borderpost.cargo.rules import hs
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork
 from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.inspections.model import (
     Evidence,
@@ -40,6 +39,7 @@ from borderpost.inspections.schemas import (
 )
 from borderpost.ledger.corrections import add_crossing_correction
 from borderpost.outbox import Topic, queue
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision, Kind
 
 EVIDENCE_DIR = "evidence"

@@ -22,7 +22,6 @@ from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.cargo.repository import consignments_of
 from borderpost.crossings.services import get_crossing, post_of_crossing
-from borderpost.db import UnitOfWork
 from borderpost.errors import DomainError, invalid
 from borderpost.inspections import services
 from borderpost.inspections.model import FindingKind
@@ -35,6 +34,7 @@ from borderpost.inspections.schemas import (
     SeizureDispose,
 )
 from borderpost.schemas import problems_from
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.web.templating import render
 
 router = APIRouter(prefix="/crossings/{crossing_id}/inspection", include_in_schema=False)

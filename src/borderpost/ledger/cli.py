@@ -146,9 +146,9 @@ def receipt_command(
 
     from borderpost.cli_support import node_session_factory
     from borderpost.config import Settings
-    from borderpost.db import UnitOfWork
     from borderpost.errors import DomainError
     from borderpost.ledger.receipts import crossing_receipt
+    from borderpost.unit_of_work import UnitOfWork
 
     try:
         wanted = uuid.UUID(crossing_id)

@@ -15,7 +15,6 @@ from typing import cast
 
 from sqlalchemy import Table, select
 
-from borderpost.db import UnitOfWork
 from borderpost.errors import Conflict, NotFound
 from borderpost.ledger import leaves
 from borderpost.ledger.model import LedgerLeaf
@@ -25,6 +24,7 @@ from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.note import parse_note
 from borderpost.ledger.tlog.proof import create_proof
 from borderpost.posts.model import Post
+from borderpost.unit_of_work import UnitOfWork
 
 _LEAVES = cast(Table, LedgerLeaf.__table__)
 

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from borderpost import clock, reference
-from borderpost.db import UnitOfWork
 from borderpost.errors import NotFound
 from borderpost.organisations.model import Organisation
 from borderpost.organisations.schemas import OrganisationCreate
+from borderpost.unit_of_work import UnitOfWork
 
 
 def organisation_by_code(session: Session, code: str) -> Organisation | None:

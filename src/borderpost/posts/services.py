@@ -6,12 +6,12 @@ import datetime as dt
 import uuid
 
 from borderpost import clock, outbox, reference
-from borderpost.db import UnitOfWork
 from borderpost.errors import ClosureOverlap, NotFound, invalid
 from borderpost.ledger import services as ledger
 from borderpost.posts import repository
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.posts.schemas import ClosureCreate, PostCreate
+from borderpost.unit_of_work import UnitOfWork
 
 
 def get_post(uow: UnitOfWork, code: str) -> Post:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork
 from borderpost.errors import invalid
 from borderpost.posts.services import get_post
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Category
 
 MAX_DAYS = 366

@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork
 from borderpost.errors import invalid
 from borderpost.posts import repository as posts_repository
 from borderpost.posts.model import Post
 from borderpost.posts.services import get_post
 from borderpost.reports.model import CrossingCount
 from borderpost.reports.summary import NO_ORGANISATION, Shape, build_summary
+from borderpost.unit_of_work import UnitOfWork
 
 
 def summary(

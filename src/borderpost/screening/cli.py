@@ -78,11 +78,11 @@ def watchlist_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Import FtM JSON Lines or CSV as the list's new active version (all or nothing)."""
-    from borderpost.db import UnitOfWork
     from borderpost.errors import DomainError
     from borderpost.screening.importing import ListFormat, format_of, import_version
     from borderpost.screening.model import ListKind
     from borderpost.screening.rescreen import rescreen as rescreen_list
+    from borderpost.unit_of_work import UnitOfWork
 
     if not file.is_file():
         errors.print(f"[red]file not found:[/] {file}")
@@ -160,8 +160,8 @@ def watchlist_import(
 @watchlist_app.command("list")
 def watchlist_list(as_json: JsonOpt = False) -> None:
     """The lists with their active version."""
-    from borderpost.db import UnitOfWork
     from borderpost.screening.review import list_watchlists
+    from borderpost.unit_of_work import UnitOfWork
 
     _, factory = _factory()
     with UnitOfWork(factory, actor="system:cli") as uow:
@@ -200,9 +200,9 @@ def screening_search(
     as_json: JsonOpt = False,
 ) -> None:
     """The best entries of the stored lists for NAME, with score and explanation."""
-    from borderpost.db import UnitOfWork
     from borderpost.errors import DomainError
     from borderpost.screening.review import search
+    from borderpost.unit_of_work import UnitOfWork
 
     _, factory = _factory()
     try:

@@ -17,7 +17,6 @@ from typing import IO, cast
 from sqlalchemy import Connection, Table, delete, insert, select
 
 from borderpost import clock, reference
-from borderpost.db import UnitOfWork
 from borderpost.errors import FieldProblem, InvalidInput, invalid
 from borderpost.ids import new_id
 from borderpost.screening.listfile import BadLine, Parsed, read_csv, read_ftm
@@ -28,6 +27,7 @@ from borderpost.screening.model import (
     WatchlistEntry,
     WatchlistVersion,
 )
+from borderpost.unit_of_work import UnitOfWork
 
 BATCH = 5000
 MAX_PROBLEMS = 1000  # enough to fix a file; a wholly wrong file would otherwise fill memory

@@ -16,12 +16,13 @@ from sqlalchemy import Table, or_, select
 
 from borderpost import clock
 from borderpost.crossings.model import Crossing
-from borderpost.db import SessionFactory, UnitOfWork, insert_at_commit
+from borderpost.db import SessionFactory, insert_at_commit
 from borderpost.errors import NotFound
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.screening import screener as screeners
 from borderpost.screening import services
 from borderpost.screening.model import HitOrigin, ScreeningHit
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vehicles.model import Vehicle
 
 BATCH = 1000

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from borderpost import clock
-from borderpost.db import UnitOfWork
 from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.posts import repository as posts_repository
 from borderpost.screening import screener as screeners
@@ -20,6 +19,7 @@ from borderpost.screening.model import (
     Watchlist,
     WatchlistVersion,
 )
+from borderpost.unit_of_work import UnitOfWork
 
 MAX_REASON = 500
 

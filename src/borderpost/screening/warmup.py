@@ -28,12 +28,13 @@ from sqlalchemy import or_, select
 from starlette.concurrency import run_in_threadpool
 
 from borderpost import clock
-from borderpost.db import SessionFactory, UnitOfWork
+from borderpost.db import SessionFactory
 from borderpost.errors import NotFound
 from borderpost.reference import ReferenceState
 from borderpost.screening import screener as screeners
 from borderpost.screening.model import Watchlist, WatchlistVersion
 from borderpost.screening.rescreen import RescreenReport, rescreen
+from borderpost.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 from borderpost import reference
-from borderpost.db import UnitOfWork
 from borderpost.errors import NotFound, invalid
 from borderpost.posts import repository
 from borderpost.posts.model import Closure
 from borderpost.posts.services import get_post
+from borderpost.unit_of_work import UnitOfWork
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import Replica, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
-from borderpost.db import UnitOfWork
 from borderpost.errors import DomainError, NotFound, invalid
 from borderpost.outbox import Topic
 from borderpost.sync import closures, link
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Category, Decision, Direction
 
 log = logging.getLogger(__name__)

@@ -12,12 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from borderpost.config import Settings
-from borderpost.db import UnitOfWork, make_engine, make_session_factory
+from borderpost.db import make_engine, make_session_factory
 from borderpost.errors import DomainError
 from borderpost.schemas import problems_from
 from borderpost.transit import services
 from borderpost.transit.pairing import TransitState
 from borderpost.transit.schemas import CorridorCreate, TransitRead
+from borderpost.unit_of_work import UnitOfWork
 
 corridor_app = typer.Typer(help="Corridors: a post at each end, a deadline.", no_args_is_help=True)
 transit_app = typer.Typer(

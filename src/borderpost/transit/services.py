@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from borderpost import clock
-from borderpost.db import UnitOfWork
 from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.posts import repository as posts_repository
 from borderpost.posts.model import Post
@@ -26,6 +25,7 @@ from borderpost.transit.schemas import (
     RepeatedRead,
     TransitRead,
 )
+from borderpost.unit_of_work import UnitOfWork
 
 DEFAULT_DAYS = 30
 # Overdue first: what needs a look; then the rest, latest first.

@@ -40,13 +40,14 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from borderpost.crossings.model import Crossing
-from borderpost.db import UnitOfWork, UTCDateTime
+from borderpost.db import UTCDateTime
 from borderpost.errors import invalid
 from borderpost.posts import hours
 from borderpost.posts import repository as posts_repository
 from borderpost.posts.model import Closure, Post
 from borderpost.posts.services import get_post
 from borderpost.reports.daily import MAX_DAYS
+from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision
 
 REFUSAL_CLASSES = ("closed_post", "cargo_prohibited", "documents", "screening_or_other")
