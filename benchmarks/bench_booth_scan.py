@@ -1,4 +1,4 @@
-"""Server time of a booth scan: from the MRZ a reader typed to the filled form (issue 4).
+"""Server time of a booth scan: from the MRZ a reader typed to the filled form.
 
     .venv/bin/python -m benchmarks.bench_booth_scan [--requests 500]
 

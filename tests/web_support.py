@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import re
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from borderpost.accounts import services
 from borderpost.accounts.model import Role
 from borderpost.accounts.schemas import UserCreate
+from borderpost.app import create_app
+from borderpost.config import Settings
 from borderpost.db import SessionFactory
 from borderpost.unit_of_work import UnitOfWork
 
 PASSWORD = "correct horse battery"
+
+
+def make_app(factory: SessionFactory | None = None) -> FastAPI:
+    """The whole app (API and pages) on ``factory``'s database, with a fixed signing key."""
+    settings = Settings(database_url="sqlite://", secret_key="matrix")
+    return create_app(settings, session_factory=factory)
 
 
 def add_user(

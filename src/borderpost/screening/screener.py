@@ -216,8 +216,8 @@ def _entry_rows(
     """A version's entry rows as the driver's own tuples, streamed in batches.
 
     Straight from the DBAPI cursor of this connection (same transaction), not through
-    SQLAlchemy's result rows: at a million entries that is 1.4 s of the build's CPU time
-    (benchmarks/RESULTS.md, "Screening", session 4). The statement is still SQLAlchemy's,
+    SQLAlchemy's result rows, which cost a large share of the build's CPU time at a million
+    entries (``benchmarks/bench_watchlist.py``). The statement is still SQLAlchemy's,
     compiled for the dialect, and the version id goes through the column type's own bind
     processing. On PostgreSQL a named (server-side) cursor, so the rows are never all in
     memory at once."""

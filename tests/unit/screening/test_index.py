@@ -253,7 +253,7 @@ def test_select_names_keeps_the_largest_totals_ties_to_the_lowest_names() -> Non
 
 
 def _candidates_reference(idx, qt, gen, df, sims):  # type: ignore[no-untyped-def]
-    """The candidate step as numpy did it before the compiled loops (session 3), with the
+    """The candidate step as numpy did it before the compiled loops, with the
     cut at ``max_scored`` made deterministic as the compiled selection makes it."""
     mq, bits, top = index_module._MAX_QUERY_PARTS, index_module._SIM_BITS, index_module._SIM_MAX
     nq = len(qt)
@@ -295,7 +295,7 @@ def _candidates_reference(idx, qt, gen, df, sims):  # type: ignore[no-untyped-de
         total[~keep] = -1
         keep[:] = False
         # the largest totals, ties at the cut to the lowest names (numpy's argpartition,
-        # used before session 5, left the choice among ties to its introselect)
+        # used before the compiled selection, left the choice among ties to its introselect)
         keep[np.argsort(-total, kind="stable")[: idx.max_scored]] = True
     cand = uniq[keep].astype(np.int64)
     row_of[keep] = np.arange(len(cand))

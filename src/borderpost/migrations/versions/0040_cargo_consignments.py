@@ -5,7 +5,7 @@ Revises: 0030
 Create Date: 2026-11-23 12:00:00
 
 Consignments and goods items of vehicle crossings (with the lane and reasons selectivity gave
-them), and inspections with their findings, seizures and evidence files (issue 6).
+them), and inspections with their findings, seizures and evidence files.
 """
 
 from __future__ import annotations

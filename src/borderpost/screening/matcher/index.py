@@ -707,9 +707,8 @@ class PersonIndex:
         """``key_similarity`` of every query part against every part of ``names``.
 
         One call per (query part, vocabulary id) pair: for the few dozen ids of the names
-        re-scored, 3-4 times faster compiled than the vectorised pass used for the
-        vocabulary look-up (which pays off at hundreds of ids), and a pair seen before is a
-        cache hit (benchmarks/RESULTS.md, "Screening", session 4).
+        re-scored, compiled, rather than by the vectorised pass used for the vocabulary
+        look-up (which pays off at hundreds of ids), and a pair seen before is a cache hit.
 
         Returns the column of each vocabulary id and one row of similarities per query part.
         """

@@ -1,14 +1,13 @@
 """The person index's hot loops compiled by numba.
 
-``PersonIndex._approx_scores`` was some forty numpy calls over the (up to 3,000) candidates,
-each allocating and walking a temporary: 0.5-0.8 ms of the slowest queries. Here it is one
-pass per candidate with no temporaries (measured in benchmarks/RESULTS.md, "Screening",
-session 4). The vocabulary look-up's Levenshtein pass and the candidate step (the postings'
-sort, the names' runs and the choice of candidates) are here too. Tried and dropped:
-candidate generation without the sort (a bit per query part per name in a scratch array, or
-each posting checked through the name's own parts): both slower at the tail than sorting,
-the random reads of per-name memory costing more than the sort; the sort itself is a radix
-sort.
+``PersonIndex._approx_scores`` as numpy calls over the (up to 3,000) candidates would
+allocate and walk some forty temporaries (0.5-0.8 ms of the slowest queries); here it is one
+pass per candidate with none (benchmarks/RESULTS.md, "Screening"). The vocabulary look-up's
+Levenshtein pass and the candidate step (the postings' sort, the names' runs and the choice of
+candidates) are here too. Candidate generation without the sort (a bit per query part per
+name in a scratch array, or each posting checked through the name's own parts) was slower at
+the tail than sorting: the random reads of per-name memory cost more than the sort, which is
+a radix sort.
 
 Not compiled with mypyc (``setup.py``): numba compiles this itself on first use and keeps
 the machine code in ``__pycache__`` (``cache=True``), so a machine pays the compilation

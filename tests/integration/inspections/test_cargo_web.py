@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.cargo_factories import declared, gold_concentrate, goods
 from tests.factories import make_post
-from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, sign_in
+from tests.web_support import make_app as _app
 
 from borderpost.crossings.model import Crossing
 from borderpost.unit_of_work import UnitOfWork

@@ -12,8 +12,9 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.integration.test_authz_matrix import _app, endpoints
+from tests.integration.accounts.test_authz_matrix import endpoints
 from tests.web_support import add_user, bearer
+from tests.web_support import make_app as _app
 
 from borderpost import clock
 from borderpost.accounts.model import Role

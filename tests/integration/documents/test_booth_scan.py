@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import make_post
-from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, sign_in
+from tests.web_support import make_app as _app
 
 from borderpost import clock
 from borderpost.crossings.model import Crossing

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import make_post, person_crossing, traveller
-from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, bearer, sign_in
+from tests.web_support import make_app as _app
 
 from borderpost import clock
 from borderpost.screening.warmup import Warmer

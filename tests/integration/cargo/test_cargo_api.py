@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.cargo_factories import declared, gold_concentrate, goods, medical_supplies, mine
 from tests.factories import make_organisation, make_post
-from tests.web_support import add_user, bearer
+from tests.integration.conftest import ClientFor, TokenFor
+from tests.web_support import bearer
 
-from borderpost.app import create_app
 from borderpost.cargo.model import Consignment
-from borderpost.config import Settings
 from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
@@ -42,15 +38,14 @@ hs = ["85"]
 
 
 @pytest.fixture
-def client(session_factory: Factory, tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
+def client(
+    session_factory: Factory, client_for: ClientFor, token_for: TokenFor
+) -> tuple[TestClient, str]:
     with UnitOfWork(session_factory) as uow:
         make_post(uow, "P-A")
         make_organisation(uow, "AID", "humanitarian")
         uow.commit()
-    token = add_user(session_factory, "officer.a", "officer", ["P-A"])
-    settings = Settings(database_url="sqlite://", secret_key="t", home=tmp_path)
-    with TestClient(create_app(settings, session_factory=session_factory)) as http:
-        yield http, token
+    return client_for(), token_for("officer", ["P-A"])
 
 
 def test_check_gives_lane_rules_and_items_and_records_nothing(

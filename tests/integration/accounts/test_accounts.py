@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import make_post
-from tests.integration.test_authz_matrix import _app
 from tests.web_support import PASSWORD, add_user, bearer, csrf_of, sign_in
+from tests.web_support import make_app as _app
 from typer.testing import CliRunner
 
 from borderpost.accounts import services

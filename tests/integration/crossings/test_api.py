@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import person_crossing, post_data, vehicle_crossing
-from tests.web_support import add_user, bearer
+from tests.integration.conftest import ClientFor, TokenFor
 
-from borderpost.app import create_app
-from borderpost.config import Settings
 from borderpost.crossings.model import Crossing
 from borderpost.outbox import OutboxEvent
 
@@ -20,12 +16,10 @@ Factory = sessionmaker[Session]
 
 
 @pytest.fixture
-def client(session_factory: Factory) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url="sqlite://"), session_factory=session_factory)
-    token = add_user(session_factory, "api-admin", "admin", network=True)
-    with TestClient(app, headers=bearer(token)) as test_client:
-        assert test_client.post("/api/v1/posts", json=post_data()).status_code == 201
-        yield test_client
+def client(client_for: ClientFor, token_for: TokenFor) -> TestClient:
+    test_client = client_for(token_for("admin"))
+    assert test_client.post("/api/v1/posts", json=post_data()).status_code == 201
+    return test_client
 
 
 def _count(factory: Factory, model: type) -> int:

@@ -17,12 +17,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing
 from tests.web_support import add_user, bearer
+from tests.web_support import make_app as _app
 
 from borderpost.accounts.authz import Rule
 from borderpost.accounts.model import Role
 from borderpost.accounts.permissions import role_allows
-from borderpost.app import create_app
-from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
@@ -61,11 +60,6 @@ def endpoints(app: FastAPI) -> Iterator[Endpoint]:
         )
         for method in sorted(context.methods or []):
             yield Endpoint(method, str(context.path), rules[0])
-
-
-def _app(factory: Factory | None = None) -> FastAPI:
-    settings = Settings(database_url="sqlite://", secret_key="matrix")
-    return create_app(settings, session_factory=factory)
 
 
 def test_every_route_has_exactly_one_rule() -> None:

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing, traveller
-from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, bearer, sign_in
+from tests.web_support import make_app as _app
 
 from borderpost import clock
 from borderpost.crossings.model import Crossing

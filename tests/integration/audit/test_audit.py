@@ -8,8 +8,8 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing
-from tests.integration.test_authz_matrix import _app
 from tests.web_support import add_user, bearer
+from tests.web_support import make_app as _app
 
 from borderpost.audit.model import AuditEntry
 from borderpost.crossings.services import record_crossing
