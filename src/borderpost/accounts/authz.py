@@ -4,7 +4,8 @@ Each route carries exactly one rule, declared in its decorator:
 ``dependencies=[require(Permission.RECORD_CROSSING, post_from="body")]``. The rule signs the
 request in (an API bearer token, or the UI's signed session cookie), checks the role's
 permission and the post scope, and for cookie sessions the CSRF token of unsafe requests.
-``tests/integration/accounts/test_authz_matrix.py`` walks every route and fails on one without a rule.
+``tests/integration/accounts/test_authz_matrix.py`` walks every route and fails on one
+without a rule.
 """
 
 from __future__ import annotations
