@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -118,53 +119,12 @@ class HitView:
         """Whether it carries an earlier false-match resolution of the same entry."""
         return self.hit.prior_hit_id is not None
 
-    @property
-    def id(self) -> uuid.UUID:
-        return self.hit.id
-
-    @property
-    def crossing_id(self) -> uuid.UUID:
-        return self.hit.crossing_id
-
-    @property
-    def subject(self) -> str:
-        return self.hit.subject
-
-    @property
-    def score(self) -> float:
-        return self.hit.score
-
-    @property
-    def matched(self) -> str:
-        return self.hit.matched
-
-    @property
-    def explanation(self) -> tuple[str, ...]:
-        return tuple(self.hit.explanation)
-
-    @property
-    def origin(self) -> str:
-        return self.hit.origin
-
-    @property
-    def state(self) -> str:
-        return self.hit.state
-
-    @property
-    def refers(self) -> bool:
-        return self.hit.refers
-
-    @property
-    def resolved_by(self) -> str | None:
-        return self.hit.resolved_by
-
-    @property
-    def resolved_at(self) -> dt.datetime | None:
-        return self.hit.resolved_at
-
-    @property
-    def resolution_reason(self) -> str | None:
-        return self.hit.resolution_reason
+    def __getattr__(self, name: str) -> Any:
+        # Everything else (id, score, state, explanation, resolved_by, ...) is the stored hit's;
+        # never a private name, nor ``hit`` itself (an instance being copied has none yet).
+        if name.startswith("_") or name == "hit":
+            raise AttributeError(name)
+        return getattr(self.hit, name)
 
 
 def _views(uow: UnitOfWork, hits: list[ScreeningHit]) -> list[HitView]:
