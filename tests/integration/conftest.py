@@ -8,7 +8,9 @@ roles it needs.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -36,11 +38,11 @@ def home(tmp_path: Path) -> Path:
 def token_for(session_factory: Factory) -> TokenFor:
     """``token_for(role, posts=None)``: a new user of ``role`` scoped to ``posts`` (the whole
     network when None) and a fresh API token of theirs; each call a new user."""
-    made = iter(range(1_000_000))
+    made = itertools.count()
 
-    def make(role: str, posts: list[str] | None = None, **extra: object) -> str:
+    def make(role: str, posts: list[str] | None = None) -> str:
         name = f"{role}.{next(made)}"
-        return add_user(session_factory, name, role, posts, network=posts is None, **extra)  # type: ignore[arg-type]
+        return add_user(session_factory, name, role, posts)
 
     return make
 
@@ -49,18 +51,12 @@ def token_for(session_factory: Factory) -> TokenFor:
 def client_for(session_factory: Factory, home: Path) -> Iterator[ClientFor]:
     """``client_for(token=None, **settings)``: the whole app (API and pages) on this test's
     database and home, its lifespan run; with a token, every request carries it."""
-    opened: list[TestClient] = []
+    with ExitStack() as opened:
 
-    def make(token: str | None = None, **settings: object) -> TestClient:
-        config = Settings(database_url="sqlite://", secret_key="t", home=home, **settings)  # type: ignore[arg-type]
-        client = TestClient(
-            create_app(config, session_factory=session_factory),
-            headers=bearer(token) if token else None,
-        )
-        client.__enter__()
-        opened.append(client)
-        return client
+        def make(token: str | None = None, **settings: object) -> TestClient:
+            config = Settings(database_url="sqlite://", secret_key="t", home=home, **settings)
+            app = create_app(config, session_factory=session_factory)
+            headers = bearer(token) if token else None
+            return opened.enter_context(TestClient(app, headers=headers))
 
-    yield make
-    for client in reversed(opened):
-        client.__exit__(None, None, None)
+        yield make
