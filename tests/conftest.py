@@ -7,6 +7,7 @@ if it cannot be reached the tests fail, they are not skipped.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -44,24 +45,39 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A scratch PostgreSQL database, migrated, dropped at the end of the run."""
+@contextlib.contextmanager
+def _scratch_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server, dropped when the block ends."""
     base = make_url(PG_BASE)
     admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"borderpost_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:  # pragma: no cover - the message is the point
         pytest.fail(f"PostgreSQL is required for the tests and is not reachable: {exc}")
-    url = base.set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    yield url
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A scratch PostgreSQL database, migrated, dropped at the end of the run."""
+    with _scratch_database("borderpost_test") as url:
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def empty_pg_url() -> Iterator[str]:
+    """A PostgreSQL database of this test's own, not migrated (migration tests), dropped after."""
+    with _scratch_database("borderpost_scratch") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy import JSON, Connection, Engine, Uuid, column, insert, select, table
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, vehicle_crossing
 
@@ -121,24 +119,15 @@ COUNTS = table("crossing_counts_daily", column("day", UTCDateTime()), column("ki
 def at_0100(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A database of its own, migrated to revision 0100."""
     if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'plates.db'}")
-        migrate.upgrade(engine, "0100")
-        yield engine
-        engine.dispose()
-        return
-    server = make_url(request.getfixturevalue("pg_url"))  # fails, not skips, without a server
-    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"borderpost_plates_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    engine = make_engine(server.set(database=name).render_as_string(hide_password=False))
+        url = f"sqlite:///{tmp_path / 'plates.db'}"
+    else:
+        url = request.getfixturevalue("empty_pg_url")  # fails, not skips, without a server
+    engine = make_engine(url)
     try:
         migrate.upgrade(engine, "0100")
         yield engine
     finally:
         engine.dispose()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _vehicle(conn: Connection, post_id: uuid.UUID, plate: str, key: str, **extra: Any) -> uuid.UUID:
