@@ -1,6 +1,6 @@
 """Compiles five pure modules of the screening matcher (``screening/matcher/``) with mypyc,
 the compiler that comes with mypy (already how the project is type-checked): the same source,
-run as C. Measured in benchmarks/RESULTS.md ("Screening", session 3): same hits, scores and
+run as C. Measured in benchmarks/RESULTS.md ("Screening"): same hits, scores and
 explanations; query and index build faster.
 
 Everything else about the package is in pyproject.toml. Compiling is optional: with
