@@ -26,6 +26,7 @@ from borderpost.inspections.api import router as inspections_router
 from borderpost.inspections.web import router as inspection_pages
 from borderpost.ledger.api import install as install_ledger
 from borderpost.ledger.api import lifespan as ledger_lifespan
+from borderpost.ledger.web import router as ledger_pages
 from borderpost.organisations.api import router as organisations_router
 from borderpost.posts.api import router as posts_router
 from borderpost.posts.web import router as posts_pages
@@ -105,6 +106,7 @@ def create_app(
         inspection_pages,
         screening_pages,
         transit_pages,
+        ledger_pages,
     ):
         app.include_router(router)
     return app

@@ -44,3 +44,26 @@ def test_an_observer_reads_hours_open_and_waiting_times(
     assert "post=AST-W" in (observer.locator("#csv").get_attribute("href") or "")
     _shot(observer, "access-report")
     observer.context.close()
+
+
+def test_an_observer_reads_a_post_log_and_how_to_verify_it(
+    browser: object,  # noqa: F811 - the imported fixture
+    server: str,
+) -> None:
+    expect = playwright_api.expect
+    observer = _login(browser, server, "observer")
+    expect(observer).to_have_url(f"{server}/observer", timeout=WAIT)
+    observer.locator('#bulletins a[href="/ledger/AST-W/"]').click()
+    expect(observer.locator("h1")).to_contain_text("Ledger AST-W", timeout=WAIT)
+    # The server's appender signs a checkpoint within seconds of starting; reload until then.
+    for _ in range(40):
+        if observer.locator("#signers td.open").count():
+            break
+        observer.wait_for_timeout(500)
+        observer.reload()
+    expect(observer.locator("#signers td.open").first).to_have_text("Verified")
+    expect(observer.locator("#commands")).to_contain_text(
+        f"borderpost ledger verify {server}/ledger/AST-W/ --vkey"
+    )
+    _shot(observer, "ledger-page")
+    observer.context.close()
