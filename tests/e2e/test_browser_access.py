@@ -67,3 +67,26 @@ def test_an_observer_reads_a_post_log_and_how_to_verify_it(
     )
     _shot(observer, "ledger-page")
     observer.context.close()
+
+
+def test_a_supervisor_reopens_a_post_with_its_reason_and_authority(
+    browser: object,  # noqa: F811 - the imported fixture
+    server: str,
+) -> None:
+    expect = playwright_api.expect
+    supervisor = _login(browser, server, "supervisor.west")
+    supervisor.goto(f"{server}/posts/AST-W")
+    supervisor.fill("#close-reason", "Flooded approach road")
+    supervisor.fill("#close-authority", "Regional road authority")
+    supervisor.click("#close")
+    expect(supervisor.locator("#post-status")).to_contain_text("CLOSED", timeout=WAIT)
+    # One click no longer reopens: the step asks for the order first.
+    expect(supervisor.locator("#reopen")).not_to_be_visible()
+    supervisor.locator("#reopen-step summary").click()
+    supervisor.fill("#reopen-reason", "Road cleared")
+    supervisor.fill("#reopen-authority", "Regional road authority")
+    supervisor.click("#reopen")
+    expect(supervisor.locator("#post-status")).to_contain_text("OPEN", timeout=WAIT)
+    expect(supervisor.locator("#closures table")).to_contain_text("Road cleared")
+    _shot(supervisor, "post-reopened")
+    supervisor.context.close()

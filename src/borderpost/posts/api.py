@@ -6,7 +6,6 @@ import uuid
 
 from fastapi import APIRouter, Query
 
-from borderpost import clock
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
@@ -93,10 +92,8 @@ def close_post(code: str, data: ClosureCreate, uow: Uow) -> ClosureRead:
     response_model=ClosureRead,
     dependencies=[require(Permission.CLOSE_POST, post_from="path", field="code")],
 )
-def end_closure(
-    code: str, closure_id: uuid.UUID, uow: Uow, data: ClosureEnd | None = None
-) -> ClosureRead:
-    ends_at = data.ends_at if data else clock.now()
-    closure = services.reopen_post(uow, code, closure_id, ends_at)
+def end_closure(code: str, closure_id: uuid.UUID, uow: Uow, data: ClosureEnd) -> ClosureRead:
+    """Reopen the post: end the closure now (or at ``ends_at``), with the reason and authority."""
+    closure = services.reopen_post(uow, code, closure_id, data)
     uow.commit()
     return ClosureRead.model_validate(closure)

@@ -102,6 +102,11 @@ class Closure(Base):
     authority: Mapped[str] = mapped_column(String(200), comment="Who ordered the closure")
     recorded_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(Text, comment="Why the closure was ended")
+    end_authority: Mapped[str | None] = mapped_column(
+        String(200), comment="Who ordered the closure ended"
+    )
+    ended_by: Mapped[str | None] = mapped_column(String(100), comment="The user who ended it")
 
     def covers(self, moment: dt.datetime) -> bool:
         return self.starts_at <= moment and (self.ends_at is None or moment < self.ends_at)

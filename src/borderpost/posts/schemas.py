@@ -5,7 +5,15 @@ import uuid
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from borderpost.posts.hours import check_opening_hours
 from borderpost.schemas import Code, CountryCode, Text200
@@ -83,12 +91,18 @@ class PostStatus(BaseModel):
     closure: ClosureRead | None
 
 
+# Why a post is closed or reopened: a sentence, not a letter and not a file.
+ClosureReason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)
+]
+
+
 class ClosureCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     starts_at: AwareDatetime
     ends_at: AwareDatetime | None = None
-    reason: Annotated[str, Field(min_length=3, max_length=2000)]
+    reason: ClosureReason
     authority: Text200
 
     @model_validator(mode="after")
@@ -99,9 +113,13 @@ class ClosureCreate(BaseModel):
 
 
 class ClosureEnd(BaseModel):
+    """Ending a closure (reopening the post) is an order too: its reason and authority."""
+
     model_config = ConfigDict(extra="forbid")
 
-    ends_at: AwareDatetime
+    ends_at: AwareDatetime | None = Field(default=None, description="Default: now")
+    reason: ClosureReason
+    authority: Text200
 
 
 class ClosureRead(BaseModel):
@@ -113,3 +131,6 @@ class ClosureRead(BaseModel):
     reason: str
     authority: str
     recorded_by: str
+    end_reason: str | None = None
+    end_authority: str | None = None
+    ended_by: str | None = None

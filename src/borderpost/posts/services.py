@@ -10,7 +10,7 @@ from borderpost.errors import ClosureOverlap, NotFound, invalid
 from borderpost.ledger import services as ledger
 from borderpost.posts import repository
 from borderpost.posts.model import Closure, Lane, Post
-from borderpost.posts.schemas import ClosureCreate, PostCreate
+from borderpost.posts.schemas import ClosureCreate, ClosureEnd, PostCreate
 from borderpost.unit_of_work import UnitOfWork
 
 
@@ -88,24 +88,35 @@ def close_post(uow: UnitOfWork, code: str, data: ClosureCreate) -> Closure:
     return closure
 
 
-def reopen_post(uow: UnitOfWork, code: str, closure_id: uuid.UUID, ends_at: dt.datetime) -> Closure:
-    """End an open-ended (or later-ending) closure at ``ends_at``."""
+def reopen_post(uow: UnitOfWork, code: str, closure_id: uuid.UUID, order: ClosureEnd) -> Closure:
+    """End an open-ended (or later-ending) closure, on ``order``: when, why and by whose order."""
     post = get_post(uow, code)
     closure = repository.closure_by_id(uow.session, post, closure_id)
     if closure is None:
         raise NotFound("closure", f"no closure {closure_id} at post {code}")
+    ends_at = order.ends_at if order.ends_at is not None else clock.now()
     if ends_at <= closure.starts_at:
         raise invalid("ends_at", "must be after the closure's start")
     if closure.ends_at is not None and closure.ends_at <= ends_at:
         raise invalid("ends_at", "the closure already ended before that time")
     closure.ends_at = ends_at
+    closure.end_reason = order.reason
+    closure.end_authority = order.authority
+    closure.ended_by = uow.actor
     uow.session.flush()
     ledger.add_closure(uow.session, post, closure, uow.actor)  # a correction of its leaf
     _queue(
         uow,
         post,
         outbox.Topic.CLOSURE_ENDED,
-        {"id": str(closure.id), "post": post.code, "ends_at": ends_at.isoformat()},
+        {
+            "id": str(closure.id),
+            "post": post.code,
+            "ends_at": ends_at.isoformat(),
+            "reason": order.reason,
+            "authority": order.authority,
+            "ended_by": uow.actor,
+        },
     )
     repository.forget_closures(uow.session)
     reference.touch(uow.session)

@@ -16,7 +16,7 @@ from borderpost.api_support import Uow
 from borderpost.crossings import services as crossings
 from borderpost.errors import DomainError
 from borderpost.posts import repository, services
-from borderpost.posts.schemas import ClosureCreate
+from borderpost.posts.schemas import ClosureCreate, ClosureEnd
 from borderpost.schemas import problems_from
 from borderpost.vocab import Category, Decision, Kind
 from borderpost.web.templating import render
@@ -79,14 +79,27 @@ def close_post(
 
 
 @router.post("/{code}/closures/{closure_id}/end", dependencies=[CLOSE])
-def reopen_post(request: Request, code: str, closure_id: uuid.UUID, uow: Uow) -> Response:
+def reopen_post(
+    request: Request,
+    code: str,
+    closure_id: uuid.UUID,
+    uow: Uow,
+    reason: Annotated[str, Form()] = "",
+    authority: Annotated[str, Form()] = "",
+) -> Response:
+    """Reopen the post now, on an order: its reason and authority, as for closing."""
+    form = {"end_reason": reason, "end_authority": authority}
     problems: dict[str, str] = {}
     try:
-        services.reopen_post(uow, code, closure_id, clock.now())
+        services.reopen_post(uow, code, closure_id, ClosureEnd(reason=reason, authority=authority))
         uow.commit()
+        form = {}
+    except ValidationError as exc:
+        problems = {f"end_{p.field}": p.reason for p in problems_from(exc.errors())}
     except DomainError as exc:
-        problems = {"reason": exc.message}
-    context = {**_post_context(uow, code), "problems": problems, "form": {}}
+        found = {f"end_{p.field}": p.reason for p in exc.problems}
+        problems = found or {"end_reason": exc.message}
+    context = {**_post_context(uow, code), "problems": problems, "form": form}
     return render(request, "posts/_closures.html", context, status_code=422 if problems else 200)
 
 

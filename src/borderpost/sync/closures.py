@@ -43,6 +43,10 @@ class ClosureEnded(BaseModel):
     id: uuid.UUID
     post: Text
     ends_at: AwareDatetime
+    # Absent from events queued before posts recorded why and on whose order they reopened.
+    reason: Text | None = None
+    authority: Text | None = None
+    ended_by: Text | None = None
 
 
 def _changed(uow: UnitOfWork) -> None:
@@ -84,5 +88,8 @@ def apply_ended(uow: UnitOfWork, payload: dict[str, Any]) -> str:
     if closure.ends_at == ends_at:
         return "duplicate"
     closure.ends_at = ends_at
+    closure.end_reason = event.reason
+    closure.end_authority = event.authority
+    closure.ended_by = event.ended_by
     _changed(uow)
     return "updated"

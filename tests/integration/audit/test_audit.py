@@ -29,7 +29,7 @@ def test_orm_writes_leave_entries_with_who_where_before_and_after(factory: Facto
     with TestClient(_app(factory), headers=bearer(token)) as client:
         body = {"starts_at": "2026-03-01T00:00:00Z", "reason": "flood", "authority": "Roads"}
         closure = client.post("/api/v1/posts/P-A/closures", json=body).json()
-        end = {"ends_at": "2026-03-02T00:00:00Z"}
+        end = {"ends_at": "2026-03-02T00:00:00Z", "reason": "dry", "authority": "Roads"}
         assert client.post(f"/api/v1/posts/P-A/closures/{closure['id']}/end", json=end).is_success
     created, ended = _entries(factory, "closures")
     assert (created.action, created.actor, created.client) == ("create", "sup", "testclient")
@@ -38,8 +38,11 @@ def test_orm_writes_leave_entries_with_who_where_before_and_after(factory: Facto
     assert created.after["reason"] == "flood"
     assert created.post_id is not None
     assert ended.action == "update"
-    assert ended.before == {"ends_at": None}
-    assert ended.after == {"ends_at": "2026-03-02T00:00:00+00:00"}
+    reopened = ("ends_at", "end_reason", "end_authority", "ended_by")
+    assert ended.before == dict.fromkeys(reopened)
+    assert ended.after == dict(
+        zip(reopened, ["2026-03-02T00:00:00+00:00", "dry", "Roads", "sup"], strict=True)
+    )
 
 
 def test_each_recorded_crossing_leaves_one_entry(factory: Factory) -> None:

@@ -80,11 +80,16 @@ def test_close_the_post_then_a_crossing_is_refused(client: TestClient) -> None:
     assert "flooded road" in body["reasons"][0]
     overlap = client.post("/api/v1/posts/P-A/closures", json=closure)
     assert overlap.status_code == 409
-    ended = client.post(
-        f"/api/v1/posts/P-A/closures/{created.json()['id']}/end",
-        json={"ends_at": "2026-03-10T04:00:00Z"},
-    )
+    url = f"/api/v1/posts/P-A/closures/{created.json()['id']}/end"
+    # Reopening is an order: without its reason and authority nothing changes.
+    bare = client.post(url, json={"ends_at": "2026-03-10T04:00:00Z"})
+    assert bare.status_code == 422
+    assert {p["field"] for p in bare.json()["problems"]} == {"reason", "authority"}
+    assert client.get("/api/v1/posts/P-A/status").json()["open"] is False
+    order = {"ends_at": "2026-03-10T04:00:00Z", "reason": "road cleared", "authority": "Roads"}
+    ended = client.post(url, json=order)
     assert ended.status_code == 200
+    assert (ended.json()["end_reason"], ended.json()["end_authority"]) == ("road cleared", "Roads")
     assert client.get("/api/v1/posts/P-A/status").json()["open"] is True
 
 

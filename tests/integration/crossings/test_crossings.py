@@ -21,7 +21,7 @@ from borderpost.crossings.services import record_crossing
 from borderpost.errors import ClosureOverlap, NotFound
 from borderpost.outbox import OutboxEvent
 from borderpost.people.model import Traveller
-from borderpost.posts.schemas import ClosureCreate
+from borderpost.posts.schemas import ClosureCreate, ClosureEnd
 from borderpost.posts.services import close_post, reopen_post
 from borderpost.unit_of_work import UnitOfWork
 
@@ -113,7 +113,12 @@ def test_reopened_post_admits_again(session_factory: Factory) -> None:
         closure = close_post(
             uow, "P-A", ClosureCreate(starts_at=start, reason="storm", authority="post commander")
         )
-        reopen_post(uow, "P-A", closure.id, start + dt.timedelta(hours=2))
+        reopen_post(
+            uow,
+            "P-A",
+            closure.id,
+            ClosureEnd(ends_at=start + dt.timedelta(hours=2), reason="open again", authority="gov"),
+        )
         uow.commit()
     with UnitOfWork(session_factory) as uow:
         crossing = record_crossing(uow, command(person_crossing())).crossing

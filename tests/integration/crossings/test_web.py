@@ -16,6 +16,7 @@ from tests.web_support import make_app as _app
 
 from borderpost import clock
 from borderpost.crossings.model import Crossing
+from borderpost.posts.model import Closure
 from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
@@ -121,6 +122,32 @@ def test_a_post_closed_by_a_supervisor_refuses_the_next_crossing(factory: Factor
         )
         assert "REFUSED" in response.text
         assert "post_closed" in response.text or "post closed" in response.text
+
+
+def test_reopening_a_post_needs_its_reason_and_authority(factory: Factory) -> None:
+    with TestClient(_app(factory)) as supervisor:
+        csrf = sign_in(supervisor, "sup")
+        order = {"reason": "bridge repairs", "authority": "Roads", "csrf_token": csrf}
+        closed = supervisor.post("/posts/P-A/close", data=order, headers=HTMX)
+        closure_id = re.search(r"/closures/([0-9a-f-]+)/end", closed.text)
+        assert closure_id
+        url = f"/posts/P-A/closures/{closure_id.group(1)}/end"
+        bare = supervisor.post(url, data={"csrf_token": csrf}, headers=HTMX)
+        assert bare.status_code == 422
+        assert bare.headers["content-type"].startswith("text/html")
+        assert 'id="reopen-reason" value="" required' in bare.text
+        assert 'aria-invalid="true"' in bare.text
+        assert 'class="status closed"' in bare.text  # nothing changed
+        reopen = {"reason": "bridge open again", "authority": "Roads", "csrf_token": csrf}
+        done = supervisor.post(url, data=reopen, headers=HTMX)
+        assert done.status_code == 200
+        assert 'class="status open"' in done.text
+        assert "bridge open again" in done.text
+    with factory() as session:
+        closure = session.scalars(select(Closure)).one()
+        assert (closure.end_reason, closure.end_authority) == ("bridge open again", "Roads")
+        assert closure.ended_by == "sup"
+        assert closure.ends_at is not None
 
 
 def test_post_page_lists_crossings_with_filters_and_paging(factory: Factory) -> None:

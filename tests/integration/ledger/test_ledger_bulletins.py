@@ -27,7 +27,7 @@ from borderpost.ledger.client.verify import Fetch
 from borderpost.ledger.keys import load_verifiers
 from borderpost.ledger.tlog.errors import VerificationError
 from borderpost.ledger.tlog.note import parse_note, sign_note
-from borderpost.posts.schemas import ClosureCreate
+from borderpost.posts.schemas import ClosureCreate, ClosureEnd
 from borderpost.posts.services import close_post, reopen_post
 from borderpost.unit_of_work import UnitOfWork
 
@@ -61,7 +61,16 @@ def _record_day(factory: Factory) -> None:
         )
         uow.commit()
     with UnitOfWork(factory, actor="supervisor.a") as uow:
-        reopen_post(uow, "P-A", closure.id, dt.datetime(2026, 3, 10, 14, 30, tzinfo=dt.UTC))
+        reopen_post(
+            uow,
+            "P-A",
+            closure.id,
+            ClosureEnd(
+                ends_at=dt.datetime(2026, 3, 10, 14, 30, tzinfo=dt.UTC),
+                reason="open again",
+                authority="gov",
+            ),
+        )
         uow.commit()
 
 

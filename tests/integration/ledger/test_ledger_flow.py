@@ -24,7 +24,7 @@ from borderpost.ledger import cli as ledger_cli
 from borderpost.ledger.client.verify import Fetch
 from borderpost.ledger.model import LedgerLeaf
 from borderpost.ledger.tlog.errors import VerificationError
-from borderpost.posts.schemas import ClosureCreate
+from borderpost.posts.schemas import ClosureCreate, ClosureEnd
 from borderpost.posts.services import close_post, reopen_post
 from borderpost.unit_of_work import UnitOfWork
 
@@ -66,7 +66,16 @@ def _record_some(factory: Factory) -> dict[str, Any]:
         )
         uow.commit()
     with UnitOfWork(factory, actor="supervisor.a") as uow:
-        reopen_post(uow, "P-A", closure.id, dt.datetime(2026, 3, 2, 6, 30, 59, tzinfo=dt.UTC))
+        reopen_post(
+            uow,
+            "P-A",
+            closure.id,
+            ClosureEnd(
+                ends_at=dt.datetime(2026, 3, 2, 6, 30, 59, tzinfo=dt.UTC),
+                reason="open again",
+                authority="gov",
+            ),
+        )
         uow.commit()
     return person
 

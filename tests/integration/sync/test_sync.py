@@ -29,7 +29,8 @@ from borderpost.crossings.recording import record_crossing
 from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.db import make_engine
 from borderpost.outbox import OutboxEvent
-from borderpost.posts.schemas import ClosureCreate
+from borderpost.posts.model import Closure
+from borderpost.posts.schemas import ClosureCreate, ClosureEnd
 from borderpost.posts.services import close_post, reopen_post
 from borderpost.reports.access.services import access
 from borderpost.reports.services import summary
@@ -251,7 +252,16 @@ def _close_and_reopen(factory: Factory) -> None:
         record_crossing(uow, command(person_crossing(time="2026-03-10T23:00:00+04:00")))
         uow.commit()
     with UnitOfWork(factory, actor="supervisor.a") as uow:
-        reopen_post(uow, "P-A", closure.id, dt.datetime.fromisoformat("2026-03-11T03:00+04:00"))
+        reopen_post(
+            uow,
+            "P-A",
+            closure.id,
+            ClosureEnd(
+                ends_at=dt.datetime.fromisoformat("2026-03-11T03:00+04:00"),
+                reason="open again",
+                authority="gov",
+            ),
+        )
         uow.commit()
 
 
@@ -282,6 +292,11 @@ def test_closures_reach_headquarters_once_and_its_access_report_equals_the_posts
         ).all()
     assert set(audited) == {"sync"}
     assert len(audited) == 2  # created, then ended
+    ending = ("end_reason", "end_authority", "ended_by")
+    with session_factory() as post, headquarters() as hq:
+        at_post = [getattr(c, f) for c in post.scalars(select(Closure)) for f in ending]
+        at_hq = [getattr(c, f) for c in hq.scalars(select(Closure)) for f in ending]
+    assert at_hq == at_post == ["open again", "gov", "supervisor.a"]
 
     # Everything delivered again, past JetStream's duplicate window (here: through a second
     # stream, which has never seen these ids): headquarters applies nothing twice.
