@@ -23,6 +23,7 @@ from borderpost.crossings.web import router as booth_pages
 from borderpost.db import make_engine, make_session_factory
 from borderpost.documents.api import router as documents_router
 from borderpost.inspections.api import router as inspections_router
+from borderpost.inspections.web import post_router as inspection_queue_pages
 from borderpost.inspections.web import router as inspection_pages
 from borderpost.ledger.api import install as install_ledger
 from borderpost.ledger.api import lifespan as ledger_lifespan
@@ -104,6 +105,7 @@ def create_app(
         access_pages,
         audit_pages,
         inspection_pages,
+        inspection_queue_pages,
         screening_pages,
         transit_pages,
         ledger_pages,

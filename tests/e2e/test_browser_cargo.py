@@ -36,7 +36,12 @@ def test_inspector_finds_undeclared_goods_and_refuses_the_truck(
     expect(page.locator("#result [data-lane=red]")).to_contain_text("R-ORE-1")
     _shot(page, "booth-cargo")
 
-    page.click("#to-inspection")
+    # The truck waits on the inspectors' work list, reached from the menu.
+    page.click('header nav a[href="/posts/AST-W/inspections"]')
+    waiting = page.locator("#waiting tbody tr", has_text="55-CG-550")
+    expect(waiting).to_have_count(1)
+    expect(waiting.locator(".lane-colour")).to_have_text("red")
+    waiting.locator("a").click()
     page.click("#open-inspection")
     page.select_option("#finding-kind", "undeclared")
     page.fill("#finding-hs", "9306.30")

@@ -78,6 +78,17 @@ def test_a_name_in_another_script_is_referred_and_resolved(
     # are those on its list.
     hits = supervisor.locator("article.hit", has_text="wanted-persons")
     expect(hits).to_have_count(2, timeout=WAIT)
+    expect(supervisor.locator("#alerts-count")).to_contain_text("open hits")
+    # Each hit says who, when and where: the crossing it concerns, listed with the name typed.
+    mine = supervisor.locator("section.alert-group", has_text="ПЕТРОСЯН АРМЕН")
+    expect(mine).to_have_count(1)
+    expect(mine.locator("caption")).to_have_text("1 crossing")
+    # A radio button sits on its label's line (it stood above it).
+    choice = hits.first.locator("label.choice").first
+    radio, label = choice.locator("input").bounding_box(), choice.bounding_box()
+    assert radio is not None
+    assert label is not None
+    assert label["height"] < 2 * radio["height"]
     _shot(supervisor, "alerts")
     first = hits.first
     first.locator("input[value=false_match]").check()

@@ -23,7 +23,7 @@ from borderpost.api_support import Uow
 from borderpost.cargo.repository import consignments_of
 from borderpost.crossings.services import get_crossing, post_of_crossing
 from borderpost.errors import DomainError, invalid
-from borderpost.inspections import services
+from borderpost.inspections import queue, services
 from borderpost.inspections.model import FindingKind
 from borderpost.inspections.schemas import (
     Disposal,
@@ -33,6 +33,7 @@ from borderpost.inspections.schemas import (
     SeizureCreate,
     SeizureDispose,
 )
+from borderpost.posts.services import get_post
 from borderpost.schemas import problems_from
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.web.templating import render
@@ -181,3 +182,21 @@ async def close_inspection(request: Request, crossing_id: uuid.UUID, uow: Uow) -
         return services.close_inspection(uow, crossing_id, _model(InspectionClose, form))
 
     return await _act(request, crossing_id, uow, action)
+
+
+post_router = APIRouter(prefix="/posts/{code}", include_in_schema=False)
+
+
+@post_router.get(
+    "/inspections",
+    dependencies=[require(Permission.INSPECT_CARGO, post_from="path", field="code")],
+)
+def waiting_page(request: Request, code: str, uow: Uow) -> Response:
+    """The referred vehicles waiting at the post, the longest waiting first."""
+    post = get_post(uow, code)
+    context = {
+        "post": post,
+        "waiting": queue.waiting_at_post(uow, post),
+        "total": queue.count_waiting(uow, post),
+    }
+    return render(request, "inspections/waiting.html", context)

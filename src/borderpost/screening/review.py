@@ -14,6 +14,7 @@ from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.posts import repository as posts_repository
 from borderpost.screening import screener as screeners
 from borderpost.screening.model import (
+    EntryKind,
     HitOrigin,
     HitState,
     ScreeningHit,
@@ -127,7 +128,8 @@ class HitView:
         return getattr(self.hit, name)
 
 
-def _views(uow: UnitOfWork, hits: list[ScreeningHit]) -> list[HitView]:
+def views(uow: UnitOfWork, hits: list[ScreeningHit]) -> list[HitView]:
+    """The hits as pages show them, in the order given (two queries, whatever the number)."""
     names = {row.id: row.name for row in uow.session.execute(select(Watchlist.id, Watchlist.name))}
     codes = {p.id: p.code for p in posts_repository.all_posts(uow.session)}
     return [HitView(h, names.get(h.watchlist_id, "?"), codes.get(h.post_id, "?")) for h in hits]
@@ -139,14 +141,14 @@ def hits_of_crossing(uow: UnitOfWork, crossing_id: uuid.UUID) -> list[HitView]:
         .where(ScreeningHit.crossing_id == crossing_id)
         .order_by(ScreeningHit.score.desc())
     ).all()
-    return _views(uow, list(hits))
+    return views(uow, list(hits))
 
 
 def hit_view(uow: UnitOfWork, hit_id: uuid.UUID) -> HitView:
     hit = uow.session.get(ScreeningHit, hit_id)
     if hit is None:
         raise NotFound("hit", f"no hit {hit_id}")
-    return _views(uow, [hit])[0]
+    return views(uow, [hit])[0]
 
 
 def hits_at_post(
@@ -167,7 +169,7 @@ def hits_at_post(
     if origin is not None:
         query = query.where(ScreeningHit.origin == origin.value)
     hits = uow.session.scalars(query.order_by(ScreeningHit.created_at.desc()).limit(limit)).all()
-    return _views(uow, list(hits))
+    return views(uow, list(hits))
 
 
 def resolve_hit(
@@ -177,6 +179,10 @@ def resolve_hit(
 
     A remembered false match (carried over from an earlier resolution) may be resolved as a
     true match; from then on the same entry refers the same traveller again.
+
+    The other open hits of the same traveller, document or vehicle on the same entry at this
+    post are the same question (one person, listed or not) and take the same answer: the
+    alerts page shows them as one.
     """
     if verdict is HitState.OPEN:
         raise invalid("verdict", "must be true_match or false_match")
@@ -193,10 +199,53 @@ def resolve_hit(
     overturn = hit.prior_hit_id is not None and verdict is HitState.TRUE_MATCH
     if hit.state != HitState.OPEN.value and not overturn:
         raise Conflict(f"the hit is already resolved as {hit.state}")
-    hit.state = verdict.value
-    hit.resolved_by = uow.actor
-    hit.resolved_at = clock.now()
-    hit.resolution_reason = reason
-    hit.prior_hit_id = None  # resolved here and now, no longer carried over
-    uow.session.flush()  # the audit hook records the change
+    same = [hit]
+    if hit.state == HitState.OPEN.value:
+        same += [h for h in open_hits_like(uow, hit) if h.id != hit.id]
+    now = clock.now()
+    for each in same:
+        each.state = verdict.value
+        each.resolved_by = uow.actor
+        each.resolved_at = now
+        each.resolution_reason = reason
+        each.prior_hit_id = None  # resolved here and now, no longer carried over
+    uow.session.flush()  # the audit hook records each change
     return hit
+
+
+def same_subject(hit: ScreeningHit) -> tuple[object, ...]:
+    """What makes two hits one question: the entry, and who or what matched it."""
+    return (hit.watchlist_id, hit.entry_key, hit.subject, _subject_id(hit) or hit.id)
+
+
+def _subject_id(hit: ScreeningHit) -> uuid.UUID | None:
+    ids = {
+        EntryKind.PERSON.value: hit.traveller_id,
+        EntryKind.DOCUMENT.value: hit.document_id,
+        EntryKind.VEHICLE.value: hit.vehicle_id,
+    }
+    return ids.get(hit.subject)
+
+
+def open_hits_like(uow: UnitOfWork, hit: ScreeningHit) -> list[ScreeningHit]:
+    """Open hits at ``hit``'s post on the same entry by the same traveller, document, plate."""
+    subject_id = _subject_id(hit)
+    if subject_id is None:
+        return [hit]
+    column = {
+        EntryKind.PERSON.value: ScreeningHit.traveller_id,
+        EntryKind.DOCUMENT.value: ScreeningHit.document_id,
+        EntryKind.VEHICLE.value: ScreeningHit.vehicle_id,
+    }[hit.subject]
+    return list(
+        uow.session.scalars(
+            select(ScreeningHit).where(
+                ScreeningHit.post_id == hit.post_id,
+                ScreeningHit.state == HitState.OPEN.value,
+                ScreeningHit.watchlist_id == hit.watchlist_id,
+                ScreeningHit.entry_key == hit.entry_key,
+                ScreeningHit.subject == hit.subject,
+                column == subject_id,
+            )
+        )
+    )

@@ -14,7 +14,7 @@ from borderpost.api_support import Uow
 from borderpost.crossings import services as crossings
 from borderpost.errors import DomainError, NotFound
 from borderpost.posts import services as posts
-from borderpost.screening import review
+from borderpost.screening import alerts, review
 from borderpost.screening.model import HitOrigin, HitState
 from borderpost.web.templating import render
 
@@ -38,8 +38,14 @@ def crossing_page(request: Request, code: str, crossing_id: uuid.UUID, uow: Uow)
 def alerts_page(request: Request, code: str, uow: Uow, origin: str = "rescreen") -> Response:
     post = posts.get_post(uow, code)
     chosen = HitOrigin.CROSSING if origin == HitOrigin.CROSSING.value else HitOrigin.RESCREEN
-    hits = review.hits_at_post(uow, code, state=HitState.OPEN, origin=chosen)
-    context = {"post": post, "hits": hits, "origin": chosen.value, "problems": {}}
+    found = alerts.open_alerts(uow, code, chosen)
+    context = {
+        "post": post,
+        "groups": found.groups,
+        "open_hits": found.open_hits,
+        "origin": chosen.value,
+        "problems": {},
+    }
     return render(request, "screening/alerts.html", context)
 
 

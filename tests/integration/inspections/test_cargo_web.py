@@ -88,3 +88,42 @@ def test_an_officer_cannot_open_the_inspection_page(session_factory: Factory) ->
         with session_factory() as session:
             crossing_id = session.scalars(select(Crossing.id)).one()
         assert client.get(f"/crossings/{crossing_id}/inspection").status_code == 403
+
+
+def test_inspectors_see_the_referred_vehicles_waiting_at_their_post_oldest_first(
+    session_factory: Factory,
+) -> None:
+    _setup(session_factory)
+    with UnitOfWork(session_factory) as uow:
+        make_post(uow, "P-B")
+        uow.commit()
+    add_user(session_factory, "insp.b", "inspector", ["P-B"])
+    with TestClient(_app(session_factory)) as client:
+        csrf = sign_in(client, "insp")
+        empty = client.get("/posts/P-A/inspections")
+        assert empty.status_code == 200
+        assert 'id="waiting"' not in empty.text
+        for plate in ("10-AB-001", "10-AB-002"):
+            form = {**TRUCK, "plate": plate, "csrf_token": csrf,
+                    "consignments": json.dumps(gold_concentrate())}  # fmt: skip
+            assert client.post("/posts/P-A/booth", data=form, headers=HTMX).status_code == 200
+        plain = {**TRUCK, "plate": "10-AB-003", "csrf_token": csrf}  # admitted, nothing to inspect
+        assert client.post("/posts/P-A/booth", data=plain, headers=HTMX).status_code == 200
+        page = client.get("/posts/P-A/inspections")
+        assert page.status_code == 200
+        assert '<p id="waiting-count"><strong>2</strong>' in page.text
+        rows = page.text.split('id="waiting"')[1]
+        assert rows.index("10-AB-001") < rows.index("10-AB-002")  # the longest waiting first
+        assert "10-AB-003" not in rows
+        assert 'class="lane-colour red"' in rows
+        first = re.search(r'href="(/crossings/[^"]+/inspection)"', rows)
+        assert first is not None
+        client.post(first.group(1), data={"csrf_token": csrf}, headers=HTMX)
+        closing = {"csrf_token": csrf, "outcome": "admitted", "reason": "as declared"}
+        client.post(f"{first.group(1)}/close", headers=HTMX, data=closing)
+        after = client.get("/posts/P-A/inspections")
+        assert '<p id="waiting-count"><strong>1</strong>' in after.text
+        assert "10-AB-001" not in after.text
+    with TestClient(_app(session_factory)) as other:
+        sign_in(other, "insp.b")
+        assert other.get("/posts/P-A/inspections").status_code == 403

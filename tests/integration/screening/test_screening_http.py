@@ -190,3 +190,47 @@ def test_with_a_warm_up_thread_the_upload_leaves_the_re_screening_to_it(
             "/api/v1/screening/alerts", params={"post": "P-A"}, headers=bearer(tokens["sup"])
         ).json()
         assert (alert["crossing"], alert["refers"]) == (crossing["id"], False)
+
+
+def test_the_alerts_page_shows_one_question_per_traveller_and_entry_with_who_when_where(
+    session_factory: Factory, tokens: dict[str, str]
+) -> None:
+    app = _app(session_factory)
+    with TestClient(app) as api:
+        assert _upload(api, tokens["admin"], LIST).status_code == 201  # type: ignore[attr-defined]
+        person = traveller(surname="PETROSYAN", given_names="ARMEN", birth_date="1980-01-01")
+        for time in ("2026-03-10T09:30:00+04:00", "2026-03-11T17:45:00+04:00"):
+            made = api.post(
+                "/api/v1/crossings",
+                json=person_crossing("P-A", time=time, traveller=person),
+                headers=bearer(tokens["officer"]),
+            )
+            assert made.json()["decision"] == "referred"
+    with TestClient(app) as supervisor:
+        csrf = sign_in(supervisor, "sup")
+        page = supervisor.get("/posts/P-A/alerts?origin=crossing")
+        assert page.status_code == 200
+        count = page.text.split('id="alerts-count">')[1].split("</p>")[0]
+        assert "<strong>2</strong>" in count  # two open hits...
+        assert "<strong>1</strong>" in count  # ...one question
+        assert page.text.count('class="hit card') == 1
+        assert "2 crossings" in page.text
+        assert page.text.count("PETROSYAN ARMEN") == 2
+        assert "2026-03-10 09:30" in page.text
+        assert "2026-03-11 17:45" in page.text
+        hit_id = page.text.split('id="hit-')[1].split('"')[0]
+        done = supervisor.post(
+            f"/posts/P-A/hits/{hit_id}",
+            data={"verdict": "false_match", "reason": "another man", "csrf_token": csrf},
+            headers=HTMX,
+        )
+        assert done.status_code == 200, done.text
+        after = supervisor.get("/posts/P-A/alerts?origin=crossing")
+        assert "Nothing open." in after.text
+    with TestClient(app) as api:
+        resolved = api.get(
+            "/api/v1/screening/hits",
+            params={"post": "P-A", "state": "false_match"},
+            headers=bearer(tokens["sup"]),
+        )
+        assert [h["resolution_reason"] for h in resolved.json()] == ["another man"] * 2
