@@ -24,6 +24,7 @@ $(VENV)/.installed: pyproject.toml setup.py mypyc.ini $(COMPILED)
 install: $(VENV)/.installed
 
 run: $(VENV)/.installed
+	@bash scripts/ensure-tools.sh --runtime
 	@if [ -f "$(BORDERPOST_HOME)/borderpost.db" ] || [ -n "$$BORDERPOST_DATABASE_URL" ]; then \
 	  $(BIN)/borderpost init; \
 	else \

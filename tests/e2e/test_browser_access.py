@@ -90,3 +90,23 @@ def test_a_supervisor_reopens_a_post_with_its_reason_and_authority(
     expect(supervisor.locator("#closures table")).to_contain_text("Road cleared")
     _shot(supervisor, "post-reopened")
     supervisor.context.close()
+
+
+def test_an_observer_downloads_the_summary_as_pdf_and_its_chart_as_svg(
+    browser: object,  # noqa: F811 - the imported fixture
+    server: str,
+) -> None:
+    observer = _login(browser, server, "observer")
+    playwright_api.expect(observer).to_have_url(f"{server}/observer", timeout=WAIT)
+    observer.goto(f"{server}/reports")
+    with observer.expect_download(timeout=WAIT) as pdf:
+        observer.click("#pdf")
+    assert pdf.value.suggested_filename.startswith("borderpost-summary-")
+    with open(pdf.value.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    with observer.expect_download(timeout=WAIT) as svg:
+        observer.click("#chart-svg")
+    assert svg.value.suggested_filename.endswith(".svg")
+    with open(svg.value.path(), "rb") as handle:
+        assert b"<svg" in handle.read()
+    observer.context.close()

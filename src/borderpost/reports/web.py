@@ -22,6 +22,7 @@ from borderpost.posts.model import Post
 from borderpost.reports.chart import COLOURS, stacked_bars
 from borderpost.reports.daily import daily_by_category
 from borderpost.reports.services import summary
+from borderpost.web.documents import pdf_download, svg_download
 from borderpost.web.templating import csv_download, render
 
 router = APIRouter(include_in_schema=False)
@@ -78,6 +79,38 @@ def reports_page(
     choices = [p for p in posts_repository.all_posts(uow.session) if me.covers(p.code)]
     context = {**_report(uow, first, last, post), "post": post, "posts": choices}
     return render(request, "reports/summary.html", context)
+
+
+@router.get("/reports/summary.pdf", dependencies=[AGGREGATES])
+def summary_pdf(
+    request: Request,
+    uow: Uow,
+    from_: Annotated[dt.date | None, Query(alias="from")] = None,
+    to: dt.date | None = None,
+    post: str | None = None,
+) -> Response:
+    """The summary report as the page shows it, with its chart, in the print layout."""
+    first, last = date_range(from_, to, local_today(uow.session, post))
+    context = {**_report(uow, first, last, post), "post": post, "posts": []}
+    name = f"borderpost-summary-{first.isoformat()}-{last.isoformat()}.pdf"
+    return pdf_download(request, "reports/summary.html", context, name)
+
+
+@router.get("/reports/chart.svg", dependencies=[AGGREGATES])
+def summary_chart_svg(
+    request: Request,
+    uow: Uow,
+    from_: Annotated[dt.date | None, Query(alias="from")] = None,
+    to: dt.date | None = None,
+    post: str | None = None,
+) -> Response:
+    """The summary's chart (crossings a day by category) as an SVG file."""
+    first, last = date_range(from_, to, local_today(uow.session, post))
+    codes = [post] if post else [p.code for p in posts_repository.all_posts(uow.session)]
+    daily = daily_by_category(uow, first, last, codes)
+    name = f"borderpost-crossings-{first.isoformat()}-{last.isoformat()}.svg"
+    chart = stacked_bars(daily.days, daily.counts)
+    return svg_download(request, chart, "Crossings a day by category", name)
 
 
 @router.get("/reports/summary.csv", dependencies=[AGGREGATES])

@@ -17,6 +17,7 @@ from borderpost.posts import repository as posts_repository
 from borderpost.reports.access.services import access
 from borderpost.reports.chart import stacked_bars
 from borderpost.reports.web import date_range, local_today
+from borderpost.web.documents import pdf_download
 from borderpost.web.templating import csv_download, render
 
 router = APIRouter(include_in_schema=False)
@@ -83,6 +84,23 @@ def access_page(
     context = {"report": report, "charts": _charts(report), "post": post, "posts": choices}
     context |= {"hours_colours": HOURS_COLOURS, "wait_colours": WAIT_COLOURS}
     return render(request, "reports/access.html", context)
+
+
+@router.get("/reports/access.pdf", dependencies=[AGGREGATES])
+def access_pdf(
+    request: Request,
+    uow: Uow,
+    from_: Annotated[dt.date | None, Query(alias="from")] = None,
+    to: dt.date | None = None,
+    post: str | None = None,
+) -> Response:
+    """The access report with its charts, in the print layout."""
+    first, last = date_range(from_, to, local_today(uow.session, post))
+    report = access(uow, first, last, post)
+    context: dict[str, Any] = {"report": report, "charts": _charts(report), "post": post}
+    context |= {"posts": [], "hours_colours": HOURS_COLOURS, "wait_colours": WAIT_COLOURS}
+    name = f"borderpost-access-{first.isoformat()}-{last.isoformat()}.pdf"
+    return pdf_download(request, "reports/access.html", context, name)
 
 
 CSV_COLUMNS = [
