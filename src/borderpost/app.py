@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.orm import Session, sessionmaker
 
-from borderpost import __version__
+from borderpost import __version__, accesslog
 from borderpost.accounts.api import router as accounts_router
 from borderpost.accounts.web import router as accounts_pages
 from borderpost.api_support import install_error_handlers
@@ -75,6 +75,7 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.owns_database = owns_database
     install_error_handlers(app)
+    accesslog.install()  # no query string (a searched name, a plate) in the access log
 
     api = APIRouter(prefix=API_PREFIX)
     for router in (

@@ -87,11 +87,14 @@ def serve(
     """Serve the web UI and the API."""
     import uvicorn
 
+    from borderpost.accesslog import log_config
     from borderpost.app import create_app
 
     settings = Settings()
     console.print(f"Borderpost is at http://{host}:{port}/  (API docs: /api/v1/docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="info", log_config=log_config()
+    )
 
 
 def _run_import(what: str, path: Path, strict: bool, fmt: str | None, as_json: bool) -> None:

@@ -70,6 +70,9 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the settings each backend needs."""
+    # A database error's text carries the statement's values (a name, a document number); it
+    # reaches the server log with the traceback of a failed request, so the values stay out.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

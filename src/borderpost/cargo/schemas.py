@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from borderpost.cargo.rules.limits import MAX_CHARACTERS
 from borderpost.schemas import Code
 from borderpost.vocab import Category, Direction
 
@@ -31,7 +32,7 @@ class RulesCheck(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    toml: Annotated[str, StringConstraints(max_length=2_000_000)]
+    toml: Annotated[str, StringConstraints(max_length=MAX_CHARACTERS)]
     source: Annotated[str, StringConstraints(max_length=200)] = "rules.toml"
 
 

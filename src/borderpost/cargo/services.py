@@ -11,6 +11,7 @@ import logging
 import tomllib
 from pathlib import Path
 
+from borderpost.cargo.rules.limits import TooDeep, load_toml, too_long
 from borderpost.cargo.rules.loading import load_default_ruleset, load_ruleset, parse_ruleset
 from borderpost.cargo.rules.ruleset import RuleSet, RuleSetError
 
@@ -54,8 +55,8 @@ def check_ruleset_text(home: Path | None, text: str, source: str) -> RuleSet:
     """
     network = ruleset_for(home, None) if home is not None else load_default_ruleset()
     try:
-        head = tomllib.loads(text).get("ruleset", {})
-    except tomllib.TOMLDecodeError:
-        head = {}  # parse_ruleset reports the syntax error with its line
+        head = load_toml(text).get("ruleset", {}) if too_long(text) is None else {}
+    except (tomllib.TOMLDecodeError, TooDeep):
+        head = {}  # parse_ruleset reports the mistake (with its line for a syntax error)
     is_post_file = isinstance(head, dict) and "post" in head
     return parse_ruleset(text, source=source, base=network if is_post_file else None)

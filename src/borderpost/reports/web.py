@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
 from typing import Annotated, Any
 
@@ -16,6 +14,7 @@ from borderpost import clock
 from borderpost.accounts.authz import Me, require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
+from borderpost.csvfile import Cell
 from borderpost.posts import repository as posts_repository
 from borderpost.posts import services as posts
 from borderpost.posts.model import Post
@@ -122,24 +121,22 @@ def summary_csv(
 ) -> Response:
     first, last = date_range(from_, to, local_today(uow.session, post))
     result = summary(uow, first, last, post)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["from", "to", "posts", "breakdown", "value", "persons", "vehicles"])
+    header = ["from", "to", "posts", "breakdown", "value", "persons", "vehicles"]
     posts_label = " ".join(result["posts"])
-    writer.writerow(
+    rows: list[list[Cell]] = [
         [
             result["from"],
             result["to"],
             posts_label,
             "total",
-            "",
+            None,
             result["persons"]["total"],
             result["vehicles"]["total"],
         ]
-    )
+    ]
     for group in GROUPS:
         for key in result["persons"][group]:
-            writer.writerow(
+            rows.append(
                 [
                     result["from"],
                     result["to"],
@@ -151,7 +148,7 @@ def summary_csv(
                 ]
             )
     name = f"borderpost-summary-{first.isoformat()}-{last.isoformat()}.csv"
-    return csv_download(out.getvalue(), name)
+    return csv_download(header, rows, name)
 
 
 @router.get("/observer", dependencies=[require(Permission.VIEW_AGGREGATES)])

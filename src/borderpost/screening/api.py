@@ -12,13 +12,19 @@ from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.crossings.services import post_of_crossing
-from borderpost.errors import invalid
+from borderpost.errors import DomainError, FieldProblem, invalid
 from borderpost.screening import review
 from borderpost.screening.importing import ListFormat, as_stream, import_version
 from borderpost.screening.matcher.scoring import THRESHOLD
 from borderpost.screening.model import HitOrigin, HitState, ListKind
 from borderpost.screening.rescreen import rescreen
-from borderpost.screening.schemas import HitRead, HitResolve, SearchHitRead, WatchlistRead
+from borderpost.screening.schemas import (
+    HitRead,
+    HitResolve,
+    ScreeningSearch,
+    SearchHitRead,
+    WatchlistRead,
+)
 
 router = APIRouter(tags=["screening"])
 MANAGE = require(Permission.MANAGE_WATCHLISTS)
@@ -72,23 +78,38 @@ async def upload_version(
     return await run_in_threadpool(work)
 
 
-@router.get(
+class SearchMoved(DomainError):
+    """The old address of the search, which carried a name in its query string."""
+
+    status = 410
+
+
+@router.post(
     "/screening/search",
     response_model=list[SearchHitRead],
     dependencies=[require(Permission.READ_CROSSINGS)],
 )
-def search(
-    uow: Uow,
-    name: Annotated[str, Query(min_length=1, max_length=200)],
-    birth_date: Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = None,
-    nationality: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}$")] = None,
-    list_name: Annotated[str | None, Query(alias="list", max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> list[SearchHitRead]:
+def search(uow: Uow, data: ScreeningSearch) -> list[SearchHitRead]:
+    """Search the active lists by name (and birth date, nationality); nothing is recorded."""
     results = review.search(
-        uow, name, birth_date=birth_date, nationality=nationality, list_name=list_name, limit=limit
+        uow,
+        data.name,
+        birth_date=data.birth_date,
+        nationality=data.nationality,
+        list_name=data.list_name,
+        limit=data.limit,
     )
     return [SearchHitRead.of(r, THRESHOLD) for r in results]
+
+
+@router.get("/screening/search", status_code=410, dependencies=[require(Permission.READ_CROSSINGS)])
+def search_by_query() -> None:
+    """Gone: the search is ``POST`` with a JSON body, so no name is written to a server log."""
+    raise SearchMoved(
+        "search with POST /api/v1/screening/search and a JSON body"
+        " (name, birth_date, nationality, list, limit); names in the address reach server logs",
+        [FieldProblem("name", "send it in the JSON body of a POST, not in the address")],
+    )
 
 
 @router.get(

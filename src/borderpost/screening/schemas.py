@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from borderpost.schemas import Code
 from borderpost.screening.model import HitState
@@ -25,6 +25,21 @@ class WatchlistRead(BaseModel):
     @classmethod
     def of(cls, w: ListSummary) -> WatchlistRead:
         return cls(**w.__dict__)
+
+
+class ScreeningSearch(BaseModel):
+    """A search of the active lists. Sent as a body, never in the address: a name and a birth
+    date in a query string end up in server and proxy logs."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    birth_date: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] | None = (
+        None
+    )
+    nationality: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$")] | None = None
+    list_name: Annotated[str, StringConstraints(max_length=64)] | None = Field(None, alias="list")
+    limit: int = Field(10, ge=1, le=50)
 
 
 class SearchHitRead(BaseModel):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -106,28 +104,24 @@ def transits_csv(
     corridor = services.get_corridor(uow, code)
     period = services.Period.of(from_, to)
     items = services.transits(uow, corridor, period, post=post, state=_state(state))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["corridor", "state", "plate", "country", "vehicle_type", "category", "entry_post",
-         "entry_time", "exit_post", "exit_time", "deadline", "hours"]
-    )  # fmt: skip
-    for t in items:
-        writer.writerow(
-            [
-                corridor.code,
-                t.state.value,
-                t.plate,
-                t.country,
-                t.vehicle_type or "",
-                t.category,
-                t.entry.post if t.entry else "",
-                t.entry.time.isoformat() if t.entry else "",
-                t.exit.post if t.exit else "",
-                t.exit.time.isoformat() if t.exit else "",
-                t.deadline_at.isoformat() if t.deadline_at else "",
-                "" if t.duration_hours is None else t.duration_hours,
-            ]
-        )
+    header = ["corridor", "state", "plate", "country", "vehicle_type", "category", "entry_post",
+              "entry_time", "exit_post", "exit_time", "deadline", "hours"]  # fmt: skip
+    rows = [
+        [
+            corridor.code,
+            t.state.value,
+            t.plate,
+            t.country,
+            t.vehicle_type,
+            t.category,
+            t.entry.post if t.entry else None,
+            t.entry.time.isoformat() if t.entry else None,
+            t.exit.post if t.exit else None,
+            t.exit.time.isoformat() if t.exit else None,
+            t.deadline_at.isoformat() if t.deadline_at else None,
+            t.duration_hours,
+        ]
+        for t in items
+    ]
     name = f"borderpost-transits-{corridor.code}-{period.first}-{period.last}.csv"
-    return csv_download(out.getvalue(), name)
+    return csv_download(header, rows, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from borderpost.accounts.authz import csrf_token
 from borderpost.accounts.permissions import Permission, Principal
+from borderpost.csvfile import Cell, csv_text
 from borderpost.web.i18n import LANGUAGES, pick_language, translations
 
 
@@ -67,10 +69,10 @@ def render(
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
-def csv_download(text: str, name: str) -> Response:
-    """A CSV file the browser saves as ``name`` (reports and transit exports)."""
+def csv_download(header: Sequence[str], rows: Iterable[Sequence[Cell]], name: str) -> Response:
+    """A CSV file the browser saves as ``name``, written by the one CSV writer (``csvfile``)."""
     return Response(
-        text,
+        csv_text(header, rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

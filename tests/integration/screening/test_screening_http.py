@@ -68,14 +68,25 @@ def test_admin_uploads_a_list_and_a_supervisor_resolves_the_hit(
         [listed] = client.get("/api/v1/watchlists", headers=bearer(tokens["admin"])).json()
         assert (listed["name"], listed["version"], listed["entries"]) == ("wanted", "2026-11", 1)
 
-        found = client.get(
-            "/api/v1/screening/search",
-            params={"name": "Петросян Армен", "birth_date": "1980-01-01"},
-            headers=bearer(tokens["officer"]),
+        query = {"name": "Петросян Армен", "birth_date": "1980-01-01"}
+        found = client.post(
+            "/api/v1/screening/search", json=query, headers=bearer(tokens["officer"])
         ).json()
         assert found[0]["entry"] == "os-1"
         assert found[0]["match"] is True
         assert any("matched" in line for line in found[0]["explanation"])
+        # The old address, with the name in its query string, is gone and says where to go.
+        moved = client.get(
+            "/api/v1/screening/search", params=query, headers=bearer(tokens["officer"])
+        )
+        assert moved.status_code == 410
+        assert "POST /api/v1/screening/search" in moved.json()["detail"]
+        assert moved.json()["problems"][0]["field"] == "name"
+        bad = client.post(
+            "/api/v1/screening/search", json={"name": ""}, headers=bearer(tokens["officer"])
+        )
+        assert bad.status_code == 422
+        assert bad.json()["problems"][0]["field"] == "name"
 
         person = traveller(surname="ՊԵՏՐՈՍՅԱՆ", given_names="ԱՐՄԵՆ", birth_date="1980-01-01")
         crossing = client.post(

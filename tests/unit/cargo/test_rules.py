@@ -282,3 +282,20 @@ def test_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(RuleSetError) as caught:
         load_ruleset(tmp_path / "missing.toml")
     assert "cannot read the file" in str(caught.value)
+
+
+def test_a_rule_set_file_too_big_is_refused_unread(tmp_path: Path) -> None:
+    from borderpost.cargo.rules.limits import MAX_FILE_BYTES
+
+    huge = tmp_path / "network.toml"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing to read, only its size
+    with pytest.raises(RuleSetError) as error:
+        load_ruleset(huge)
+    assert "a rule set may have" in error.value.problems[0].message
+
+
+def test_a_rule_set_text_nested_too_deeply_is_one_problem() -> None:
+    with pytest.raises(RuleSetError) as error:
+        parse_ruleset("a = " + "[" * 3000 + "]" * 3000)
+    assert "nested too deeply" in error.value.problems[0].message

@@ -12,6 +12,7 @@ from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 
+from borderpost.cargo.rules.limits import MAX_FILE_BYTES
 from borderpost.cargo.rules.matching import index_of
 from borderpost.cargo.rules.rulefile import read_ruleset
 from borderpost.cargo.rules.ruleset import Rule, RuleProblem, RuleSet, RuleSetError
@@ -23,6 +24,10 @@ def load_ruleset(path: Path, *, base: RuleSet | None = None) -> RuleSet:
     Raises RuleSetError listing every problem; nothing is returned half-valid.
     """
     try:
+        # Not read at all when it cannot be a rule set: a huge file would fill the memory first.
+        if (size := Path(path).stat().st_size) > MAX_FILE_BYTES:
+            message = f"the file has {size:,} bytes; a rule set may have {MAX_FILE_BYTES:,}"
+            raise RuleSetError([RuleProblem(str(path), message)])
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleSetError([RuleProblem(str(path), f"cannot read the file: {error}")]) from None

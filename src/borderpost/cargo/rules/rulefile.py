@@ -18,6 +18,7 @@ from typing import TypeVar
 from borderpost.cargo.rules import iso
 from borderpost.cargo.rules.enums import Category, Direction, Effect, OrganisationType
 from borderpost.cargo.rules.hs import digits, nomenclature
+from borderpost.cargo.rules.limits import MAX_ITEMS, MAX_RULES, TooDeep, load_toml, too_long
 from borderpost.cargo.rules.ruleset import HSRange, Keyword, Rule, RuleProblem, RuleSet
 from borderpost.cargo.rules.text import identifier, words
 from borderpost.cargo.rules.tomllines import Locator, syntax_error_line
@@ -102,6 +103,9 @@ class _RuleReader:
             return None
         if not value:
             self.fail(key, "an empty list matches nothing; leave the key out to match any")
+            return None
+        if len(value) > MAX_ITEMS:
+            self.fail(key, f"{len(value)} values; a list may have {MAX_ITEMS}")
             return None
         return [v.strip() for v in value]
 
@@ -358,6 +362,8 @@ def _read_head(head: object, fail: Callable[[str | None, str], None]) -> _Head |
     disabled = head.get("disable", [])
     if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
         counted("disable", "expected a list of rule ids")
+    elif len(disabled) > MAX_ITEMS:
+        counted("disable", f"{len(disabled)} rule ids; a list may have {MAX_ITEMS}")
     if mistakes or effective is None:
         return None
     return _Head(
@@ -373,11 +379,15 @@ def _read_head(head: object, fail: Callable[[str | None, str], None]) -> _Head |
 
 def read_ruleset(text: str, source: str) -> tuple[RuleSet | None, list[RuleProblem]]:
     """Parse the text of one rule set file; returns the rule set or the problems found."""
+    if reason := too_long(text):
+        return None, [RuleProblem(source, reason)]
     where = Locator(text)
     try:
-        data = tomllib.loads(text)
+        data = load_toml(text)
     except tomllib.TOMLDecodeError as error:
         return None, [_syntax_problem(error, source, where)]
+    except TooDeep as error:
+        return None, [RuleProblem(source, f"TOML syntax: {error}")]
     problems: list[RuleProblem] = []
 
     def fail(key: str | None, message: str) -> None:
@@ -401,6 +411,9 @@ def read_ruleset(text: str, source: str) -> tuple[RuleSet | None, list[RuleProbl
     if not isinstance(raw_rules, list):
         problems.append(RuleProblem(source, "rules are written as [[rule]] tables", field="rule"))
         raw_rules = []
+    if len(raw_rules) > MAX_RULES:
+        message = f"{len(raw_rules):,} rules; a rule set may have {MAX_RULES:,}"
+        return None, [*problems, RuleProblem(source, message, field="rule")]
     rules: list[Rule] = []
     first_line: dict[str, int] = {}
     for index, raw in enumerate(raw_rules):

@@ -7,6 +7,7 @@ the text for table headers and ``key =`` lines: simple, and right for the files 
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 
@@ -27,10 +28,13 @@ class Locator:
             if match:
                 self.headers.append((number, match.group(2).strip(), match.group(1) == "[["))
         self.rule_lines = [n for n, name, array in self.headers if array and name == "rule"]
+        self._header_lines = [n for n, _, _ in self.headers]
 
     def _span(self, start: int) -> int:
-        later = [n for n, _, _ in self.headers if n > start]
-        return later[0] if later else len(self.lines) + 1
+        # By bisection: a file with thousands of mistakes asks once for each (linear, not
+        # quadratic, in the number of rules).
+        later = bisect.bisect_right(self._header_lines, start)
+        return self._header_lines[later] if later < len(self._header_lines) else len(self.lines) + 1
 
     def key_line(self, table_line: int, key: str) -> int | None:
         """The line of ``key =`` in the table whose header is on ``table_line``."""
@@ -60,10 +64,8 @@ class Locator:
 
     def at(self, line: int) -> tuple[int | None, str | None]:
         """Which rule (index) and key a line belongs to."""
-        index = None
-        for position, start in enumerate(self.rule_lines):
-            if start <= line:
-                index = position
+        position = bisect.bisect_right(self.rule_lines, line) - 1
+        index = position if position >= 0 else None
         match = _KEY.match(self.lines[line - 1]) if 0 < line <= len(self.lines) else None
         return index, match.group(1) if match else None
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -128,26 +126,22 @@ def access_csv(
     """One row per post and day; an unknown waiting time is an empty cell, never 0."""
     first, last = date_range(from_, to, local_today(uow.session, post))
     report = access(uow, first, last, post)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for block in report["by_post"]:
-        for row in block["days"]:
-            wait = row["waiting"]
-            writer.writerow(
-                [
-                    block["post"],
-                    row["day"],
-                    row["hours_scheduled"],
-                    row["hours_open"],
-                    row["hours_closed"],
-                    row["crossings"],
-                    row["refused"],
-                    wait["known"],
-                    wait["unknown"],
-                    "" if wait["median_seconds"] is None else wait["median_seconds"],
-                    "" if wait["p90_seconds"] is None else wait["p90_seconds"],
-                ]
-            )
+    rows = [
+        [
+            block["post"],
+            row["day"],
+            row["hours_scheduled"],
+            row["hours_open"],
+            row["hours_closed"],
+            row["crossings"],
+            row["refused"],
+            row["waiting"]["known"],
+            row["waiting"]["unknown"],
+            row["waiting"]["median_seconds"],
+            row["waiting"]["p90_seconds"],
+        ]
+        for block in report["by_post"]
+        for row in block["days"]
+    ]
     name = f"borderpost-access-{first.isoformat()}-{last.isoformat()}.csv"
-    return csv_download(out.getvalue(), name)
+    return csv_download(CSV_COLUMNS, rows, name)
