@@ -48,7 +48,16 @@ _CARRIER = select(_CROSSINGS.c.kind, _CROSSINGS.c.post_id, _CROSSINGS.c.directio
 )
 _CONVOY_BY_REFERENCE = select(_CONVOYS.c.id).where(_CONVOYS.c.reference == bindparam("ref"))
 _DOCUMENT_BY_NUMBER = (
-    select(_DOCUMENTS.c.id, _DOCUMENTS.c.traveller_id, _DOCUMENTS.c.expiry)
+    select(
+        _DOCUMENTS.c.id,
+        _DOCUMENTS.c.traveller_id,
+        _DOCUMENTS.c.expiry,
+        _TRAVELLERS.c.surname,
+        _TRAVELLERS.c.given_names,
+        _TRAVELLERS.c.birth_date,
+        _TRAVELLERS.c.nationality,
+    )
+    .join(_TRAVELLERS, _TRAVELLERS.c.id == _DOCUMENTS.c.traveller_id)
     .where(
         _DOCUMENTS.c.issuer == bindparam("issuer"),
         _DOCUMENTS.c.number == bindparam("number"),
@@ -57,7 +66,7 @@ _DOCUMENT_BY_NUMBER = (
     .limit(1)
 )
 _VEHICLE_BY_PLATE = (
-    select(_VEHICLES.c.id, _VEHICLES.c.type)
+    select(_VEHICLES.c.id, _VEHICLES.c.type, _VEHICLES.c.plate)
     .where(_VEHICLES.c.country == bindparam("country"), _VEHICLES.c.plate_key == bindparam("key"))
     .limit(1)
 )
@@ -114,6 +123,13 @@ class Replica:
     reasons: list[str]
     flags: list[str]
     recorded_at: dt.datetime
+    # The traveller, document and vehicle rows the post recorded, already stored by the
+    # caller under the post's ids: used as they are, never found again by document or plate
+    # (headquarters holds every post's rows; a first-seen match would mix them up).
+    stored: bool = False
+    traveller_id: uuid.UUID | None = None
+    document_id: uuid.UUID | None = None
+    vehicle_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -159,10 +175,18 @@ def _resolve(conn: Connection, ref: reference.Reference, command: CrossingCreate
     return _Resolved(post, organisation, carrier_id, convoy_id, lane)
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
 def _traveller_and_document(
-    conn: Connection, post: Post, data: TravellerIn, now: dt.datetime
+    conn: Connection, post: Post, data: TravellerIn, now: dt.datetime, stored: dict[str, Any]
 ) -> tuple[uuid.UUID, uuid.UUID | None, dt.date | None]:
-    """Ids of the traveller and document, known ones reused by document; and the expiry."""
+    """Ids of the traveller and document, known ones reused by document; and the expiry.
+
+    ``stored`` receives the rows as they now stand (a known traveller keeps the name first
+    recorded): what headquarters stores, under the same ids.
+    """
     doc = data.document
     if doc is not None:
         known = conn.execute(
@@ -174,20 +198,40 @@ def _traveller_and_document(
                 conn.execute(
                     update(_DOCUMENTS).where(_DOCUMENTS.c.id == known.id).values(expiry=doc.expiry)
                 )
-            return known.traveller_id, known.id, doc.expiry or known.expiry
+            expiry = doc.expiry or known.expiry
+            stored["traveller"] = {
+                "id": str(known.traveller_id),
+                "surname": known.surname,
+                "given_names": known.given_names,
+                "birth_date": _iso(known.birth_date),
+                "nationality": known.nationality,
+            }
+            stored["document"] = {
+                "id": str(known.id),
+                "type": doc.type,
+                "number": doc.number,
+                "issuer": doc.issuer,
+                "expiry": _iso(expiry),
+            }
+            return known.traveller_id, known.id, expiry
     traveller_id = new_id()
-    conn.execute(
-        _INSERT[_TRAVELLERS.name],
-        {
-            "id": traveller_id,
-            "post_id": post.id,
-            "surname": data.surname,
-            "given_names": data.given_names,
-            "birth_date": data.birth_date,
-            "nationality": data.nationality,
-            "created_at": now,
-        },
-    )
+    row = {
+        "id": traveller_id,
+        "post_id": post.id,
+        "surname": data.surname,
+        "given_names": data.given_names,
+        "birth_date": data.birth_date,
+        "nationality": data.nationality,
+        "created_at": now,
+    }
+    conn.execute(_INSERT[_TRAVELLERS.name], row)
+    stored["traveller"] = {
+        "id": str(traveller_id),
+        "surname": data.surname,
+        "given_names": data.given_names,
+        "birth_date": _iso(data.birth_date),
+        "nationality": data.nationality,
+    }
     if doc is None:
         return traveller_id, None, None
     document_id = new_id()
@@ -204,10 +248,19 @@ def _traveller_and_document(
             "created_at": now,
         },
     )
+    stored["document"] = {
+        "id": str(document_id),
+        "type": doc.type,
+        "number": doc.number,
+        "issuer": doc.issuer,
+        "expiry": _iso(doc.expiry),
+    }
     return traveller_id, document_id, doc.expiry
 
 
-def _vehicle(conn: Connection, post: Post, data: VehicleIn, now: dt.datetime) -> uuid.UUID:
+def _vehicle(
+    conn: Connection, post: Post, data: VehicleIn, now: dt.datetime, stored: dict[str, Any]
+) -> uuid.UUID:
     key = normalise_plate(data.plate)
     known = conn.execute(_VEHICLE_BY_PLATE, {"country": data.country, "key": key}).one_or_none()
     if known is not None:
@@ -215,20 +268,29 @@ def _vehicle(conn: Connection, post: Post, data: VehicleIn, now: dt.datetime) ->
             conn.execute(
                 update(_VEHICLES).where(_VEHICLES.c.id == known.id).values(type=data.type.value)
             )
-        return uuid.UUID(str(known.id))
-    vehicle_id = new_id()
-    conn.execute(
-        _INSERT[_VEHICLES.name],
-        {
-            "id": vehicle_id,
-            "post_id": post.id,
-            "plate": data.plate,
-            "plate_key": key,
-            "country": data.country,
-            "type": data.type.value,
-            "created_at": now,
-        },
-    )
+        vehicle_id = uuid.UUID(str(known.id))
+        plate = known.plate  # as first written at this post
+    else:
+        vehicle_id, plate = new_id(), data.plate
+        conn.execute(
+            _INSERT[_VEHICLES.name],
+            {
+                "id": vehicle_id,
+                "post_id": post.id,
+                "plate": data.plate,
+                "plate_key": key,
+                "country": data.country,
+                "type": data.type.value,
+                "created_at": now,
+            },
+        )
+    stored["vehicle"] = {
+        "id": str(vehicle_id),
+        "plate": plate,
+        "plate_key": key,
+        "country": data.country,
+        "type": data.type.value,
+    }
     return vehicle_id
 
 
@@ -286,16 +348,20 @@ def record_crossing(
             flags.append(FLAG_CARGO_PROHIBITED)  # the access report's refusal class
 
     traveller_id = document_id = vehicle_id = None
-    if command.kind is Kind.PERSON:
+    stored: dict[str, Any] = {}  # the rows as recorded here, for headquarters
+    if replica is not None and replica.stored:
+        traveller_id, document_id = replica.traveller_id, replica.document_id
+        vehicle_id = replica.vehicle_id
+    elif command.kind is Kind.PERSON:
         assert command.traveller is not None  # the schema guarantees it
         traveller_id, document_id, expiry = _traveller_and_document(
-            conn, post, command.traveller, now
+            conn, post, command.traveller, now, stored
         )
         if replica is None and document_expired(expiry, command.time.astimezone(post.zone).date()):
             flags.append(FLAG_DOCUMENT_EXPIRED)
     else:
         assert command.vehicle is not None
-        vehicle_id = _vehicle(conn, post, command.vehicle, now)
+        vehicle_id = _vehicle(conn, post, command.vehicle, now, stored)
 
     convoy_id = resolved.convoy_id
     if command.convoy and convoy_id is None:
@@ -379,7 +445,7 @@ def record_crossing(
         outbox.queue(
             session,
             outbox.Topic.CROSSING_RECORDED,
-            read.model_dump(mode="json"),
+            {**read.model_dump(mode="json"), "stored": stored},
             post_id=post.id,
             at=now,
             defer=True,
