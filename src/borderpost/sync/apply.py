@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any, cast
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, field_validator
 from sqlalchemy import Table, insert, select, update
 
 from borderpost import reference
@@ -119,6 +119,14 @@ class _Recorded(BaseModel):
     recorded_at: AwareDatetime
     carried_by: uuid.UUID | None = None
     stored: _Stored | None = None
+
+    @field_validator("recorded_at", mode="before")
+    @classmethod
+    def _iso_text(cls, value: object) -> object:
+        # A post writes ISO 8601; pydantic would read a bare number as Unix seconds.
+        if not isinstance(value, str):
+            raise ValueError("must be an ISO 8601 date and time")
+        return value
 
 
 def apply_event(uow: UnitOfWork, event: Event) -> tuple[str, uuid.UUID | None]:
