@@ -15,7 +15,7 @@ import uuid
 from typing import Annotated, Any, cast
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, field_validator
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from borderpost import reference
 from borderpost.crossings.model import Crossing
@@ -175,6 +175,19 @@ def _update_crossing(
 _TRAVELLERS = cast(Table, Traveller.__table__)
 _DOCUMENTS = cast(Table, TravelDocument.__table__)
 _VEHICLES = cast(Table, Vehicle.__table__)
+_CROSSINGS = cast(Table, Crossing.__table__)
+_CROSSING_EXISTS = select(_CROSSINGS.c.id).where(_CROSSINGS.c.id == bindparam("id"))
+# Statements built once (building one per row costs more than running it).
+_STORED = (_TRAVELLERS, _DOCUMENTS, _VEHICLES)
+_ROW_MODELS: tuple[type[BaseModel], ...] = (_TravellerRow, _DocumentRow, _VehicleRow)
+_EXISTS = {t.name: select(t.c.id).where(t.c.id == bindparam("id")) for t in _STORED}
+_INSERT_ROW = {t.name: insert(t) for t in _STORED}
+_UPDATE_ROW = {
+    t.name: update(t)
+    .where(t.c.id == bindparam("row_id"))
+    .values({name: bindparam(name) for name in model.model_fields if name != "id"})
+    for t, model in zip(_STORED, _ROW_MODELS, strict=True)
+}
 
 
 def _store_row(
@@ -189,12 +202,12 @@ def _store_row(
     values = row.model_dump(mode="python")
     record_id: uuid.UUID = values.pop("id")
     conn = uow.session.connection()
-    exists = conn.execute(select(table.c.id).where(table.c.id == record_id)).first()
-    newer = claim(uow.session, record_id, ROW, key)
+    exists = conn.execute(_EXISTS[table.name], {"id": record_id}).first()
     if exists is None:
-        conn.execute(insert(table).values(id=record_id, **values, **extra))
-    elif newer:
-        conn.execute(update(table).where(table.c.id == record_id).values(**values))
+        conn.execute(_INSERT_ROW[table.name], {"id": record_id, **values, **extra})
+        claim(uow.session, record_id, ROW, key, new=True)
+    elif claim(uow.session, record_id, ROW, key):
+        conn.execute(_UPDATE_ROW[table.name], {"row_id": record_id, **values})
     return record_id
 
 
@@ -207,12 +220,14 @@ def _record_replica(
         {k: v for k, v in payload.items() if k in _CREATE_FIELDS}
     )
     session = uow.session
-    if session.get(Crossing, event.id) is not None:
-        return "duplicate", None
+    conn = session.connection()
     post = reference.for_session(session).posts.get(event.post)
     if post is None:
         raise NotFound("post", f"no post with code {event.post!r}")
-    if event.carried_by is not None and session.get(Crossing, event.carried_by) is None:
+    if (
+        event.carried_by is not None
+        and conn.execute(_CROSSING_EXISTS, {"id": event.carried_by}).first() is None
+    ):
         raise Waiting(event.carried_by, "vehicle crossing")
     traveller_id = document_id = vehicle_id = None
     stored = event.stored

@@ -19,14 +19,15 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
 from borderpost.audit import hook as audit
-from borderpost.sync import apply
+from borderpost.sync import apply, ordering
 from borderpost.sync.events import Event, Waiting, reason
 from borderpost.sync.model import (
     PAYLOAD_LENGTH,
@@ -45,28 +46,50 @@ PARKED = "parked"
 _AUDIT_ENTITY = "sync_events"
 
 
-def _apply_once(uow: UnitOfWork, event: Event) -> tuple[str, uuid.UUID | None]:
-    """Dedupe, apply, remember; in the caller's transaction."""
-    session = uow.session
-    made = None
-    if session.get(InboxEntry, event.id) is not None:
-        outcome = "duplicate"
-    else:
+_INBOX = cast(Table, InboxEntry.__table__)
+_PARKED = cast(Table, ParkedEvent.__table__)
+
+
+def _apply_all(uow: UnitOfWork, events: list[Event]) -> list[tuple[str, uuid.UUID | None]]:
+    """Dedupe, apply, remember, in the caller's transaction: the outcome of each event and
+    the record it created, if any. A few statements for the whole batch, not per event."""
+    conn = uow.session.connection()
+    ids = [e.id for e in events]
+    seen = set(conn.execute(select(_INBOX.c.event_id).where(_INBOX.c.event_id.in_(ids))).scalars())
+    was_parked = set(
+        conn.execute(select(_PARKED.c.event_id).where(_PARKED.c.event_id.in_(ids))).scalars()
+    )
+    results: list[tuple[str, uuid.UUID | None]] = []
+    rows: list[dict[str, object]] = []
+    now = clock.now()
+    for event in events:
+        if event.id in seen:
+            results.append(("duplicate", None))
+            continue
         outcome, made = apply.apply_event(uow, event)
-        session.add(
-            InboxEntry(
-                event_id=event.id,
-                post=event.post[:POST_LENGTH],
-                topic=event.topic[:TOPIC_LENGTH],
-                outcome=outcome,
-                applied_at=clock.now(),
-            )
+        seen.add(event.id)
+        results.append((outcome, made))
+        rows.append(
+            {
+                "event_id": event.id,
+                "post": event.post[:POST_LENGTH],
+                "topic": event.topic[:TOPIC_LENGTH],
+                "outcome": outcome,
+                "applied_at": now,
+            }
         )
-    was_parked = session.get(ParkedEvent, event.id)
-    if was_parked is not None:
-        session.delete(was_parked)
-        audit.record(session, "replay", _AUDIT_ENTITY, event.id, None, {"outcome": outcome})
-    return outcome, made
+    uow.session.flush()  # the ORM's changes (corrections, closures) before the Core rows
+    ordering.write(uow.session)
+    if rows:
+        conn.execute(insert(_INBOX), rows)
+    if was_parked:
+        conn.execute(delete(_PARKED).where(_PARKED.c.event_id.in_(was_parked)))
+        for event, (outcome, _made) in zip(events, results, strict=True):
+            if event.id in was_parked:
+                audit.record(
+                    uow.session, "replay", _AUDIT_ENTITY, event.id, None, {"outcome": outcome}
+                )
+    return results
 
 
 def receive(session_factory: sessionmaker[Session], event: Event, actor: str = "sync") -> str:
@@ -77,7 +100,7 @@ def receive(session_factory: sessionmaker[Session], event: Event, actor: str = "
     """
     try:
         with UnitOfWork(session_factory, actor=actor) as uow:
-            outcome, made = _apply_once(uow, event)
+            ((outcome, made),) = _apply_all(uow, [event])
             uow.commit()
     except TRANSIENT:
         raise
@@ -95,21 +118,15 @@ def apply_batch(
     """Outcomes of ``events``, in one transaction when every one applies (the common case);
     otherwise each on its own through ``receive``, so a bad one is parked alone."""
     try:
-        made: list[uuid.UUID] = []
-        outcomes: list[str] = []
         with UnitOfWork(session_factory, actor=actor) as uow:
-            for event in events:
-                outcome, record = _apply_once(uow, event)
-                outcomes.append(outcome)
-                if record is not None:
-                    made.append(record)
+            applied = _apply_all(uow, events)
             uow.commit()
     except TRANSIENT:
         raise
     except Exception:
         return [receive(session_factory, e, actor) for e in events]
-    release(session_factory, made, actor)
-    return outcomes
+    release(session_factory, [m for _o, m in applied if m is not None], actor)
+    return [o for o, _m in applied]
 
 
 def release(
