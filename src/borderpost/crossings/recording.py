@@ -13,23 +13,22 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select
 
 from borderpost import clock, outbox, reference
 from borderpost.audit import hook as audit
 from borderpost.cargo.recording import assess_declared
+from borderpost.crossings import known
 from borderpost.crossings.model import Convoy, Crossing
-from borderpost.crossings.schemas import CrossingCreate, CrossingRead, TravellerIn, VehicleIn
+from borderpost.crossings.schemas import CrossingCreate, CrossingRead
 from borderpost.errors import NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
 from borderpost.organisations.model import Organisation
-from borderpost.people.model import TravelDocument, Traveller, document_expired
-from borderpost.plates import normalise_plate
+from borderpost.people.model import document_expired
 from borderpost.posts.model import Lane, Post
 from borderpost.screening import services as screening
 from borderpost.unit_of_work import UnitOfWork
-from borderpost.vehicles.model import Vehicle
 from borderpost.vocab import Decision, Kind
 
 FLAG_DOCUMENT_EXPIRED = "document_expired"
@@ -37,9 +36,6 @@ FLAG_POST_CLOSED = "post_closed"
 FLAG_CARGO_PROHIBITED = "cargo_prohibited"  # a declared item is prohibited: refused
 
 _CROSSINGS = cast(Table, Crossing.__table__)
-_TRAVELLERS = cast(Table, Traveller.__table__)
-_DOCUMENTS = cast(Table, TravelDocument.__table__)
-_VEHICLES = cast(Table, Vehicle.__table__)
 _CONVOYS = cast(Table, Convoy.__table__)
 
 # Statements built once: building them per call costs more than running them on SQLite.
@@ -47,31 +43,8 @@ _CARRIER = select(_CROSSINGS.c.kind, _CROSSINGS.c.post_id, _CROSSINGS.c.directio
     _CROSSINGS.c.id == bindparam("id")
 )
 _CONVOY_BY_REFERENCE = select(_CONVOYS.c.id).where(_CONVOYS.c.reference == bindparam("ref"))
-_DOCUMENT_BY_NUMBER = (
-    select(
-        _DOCUMENTS.c.id,
-        _DOCUMENTS.c.traveller_id,
-        _DOCUMENTS.c.expiry,
-        _TRAVELLERS.c.surname,
-        _TRAVELLERS.c.given_names,
-        _TRAVELLERS.c.birth_date,
-        _TRAVELLERS.c.nationality,
-    )
-    .join(_TRAVELLERS, _TRAVELLERS.c.id == _DOCUMENTS.c.traveller_id)
-    .where(
-        _DOCUMENTS.c.issuer == bindparam("issuer"),
-        _DOCUMENTS.c.number == bindparam("number"),
-        _DOCUMENTS.c.type == bindparam("type"),
-    )
-    .limit(1)
-)
-_VEHICLE_BY_PLATE = (
-    select(_VEHICLES.c.id, _VEHICLES.c.type, _VEHICLES.c.plate)
-    .where(_VEHICLES.c.country == bindparam("country"), _VEHICLES.c.plate_key == bindparam("key"))
-    .limit(1)
-)
 _CROSSING_EXISTS = select(_CROSSINGS.c.id).where(_CROSSINGS.c.id == bindparam("id"))
-_INSERT = {t.name: insert(t) for t in (_CROSSINGS, _TRAVELLERS, _DOCUMENTS, _VEHICLES, _CONVOYS)}
+_INSERT = {t.name: insert(t) for t in (_CROSSINGS, _CONVOYS)}
 
 
 @dataclass(frozen=True)
@@ -175,125 +148,6 @@ def _resolve(conn: Connection, ref: reference.Reference, command: CrossingCreate
     return _Resolved(post, organisation, carrier_id, convoy_id, lane)
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def _traveller_and_document(
-    conn: Connection, post: Post, data: TravellerIn, now: dt.datetime, stored: dict[str, Any]
-) -> tuple[uuid.UUID, uuid.UUID | None, dt.date | None]:
-    """Ids of the traveller and document, known ones reused by document; and the expiry.
-
-    ``stored`` receives the rows as they now stand (a known traveller keeps the name first
-    recorded): what headquarters stores, under the same ids.
-    """
-    doc = data.document
-    if doc is not None:
-        known = conn.execute(
-            _DOCUMENT_BY_NUMBER, {"issuer": doc.issuer, "number": doc.number, "type": doc.type}
-        ).one_or_none()
-        if known is not None:
-            if doc.expiry is not None and doc.expiry != known.expiry:
-                # A renewed document keeps its number in some countries: the new date wins.
-                conn.execute(
-                    update(_DOCUMENTS).where(_DOCUMENTS.c.id == known.id).values(expiry=doc.expiry)
-                )
-            expiry = doc.expiry or known.expiry
-            stored["traveller"] = {
-                "id": str(known.traveller_id),
-                "surname": known.surname,
-                "given_names": known.given_names,
-                "birth_date": _iso(known.birth_date),
-                "nationality": known.nationality,
-            }
-            stored["document"] = {
-                "id": str(known.id),
-                "type": doc.type,
-                "number": doc.number,
-                "issuer": doc.issuer,
-                "expiry": _iso(expiry),
-            }
-            return known.traveller_id, known.id, expiry
-    traveller_id = new_id()
-    row = {
-        "id": traveller_id,
-        "post_id": post.id,
-        "surname": data.surname,
-        "given_names": data.given_names,
-        "birth_date": data.birth_date,
-        "nationality": data.nationality,
-        "created_at": now,
-    }
-    conn.execute(_INSERT[_TRAVELLERS.name], row)
-    stored["traveller"] = {
-        "id": str(traveller_id),
-        "surname": data.surname,
-        "given_names": data.given_names,
-        "birth_date": _iso(data.birth_date),
-        "nationality": data.nationality,
-    }
-    if doc is None:
-        return traveller_id, None, None
-    document_id = new_id()
-    conn.execute(
-        _INSERT[_DOCUMENTS.name],
-        {
-            "id": document_id,
-            "post_id": post.id,
-            "traveller_id": traveller_id,
-            "type": doc.type,
-            "number": doc.number,
-            "issuer": doc.issuer,
-            "expiry": doc.expiry,
-            "created_at": now,
-        },
-    )
-    stored["document"] = {
-        "id": str(document_id),
-        "type": doc.type,
-        "number": doc.number,
-        "issuer": doc.issuer,
-        "expiry": _iso(doc.expiry),
-    }
-    return traveller_id, document_id, doc.expiry
-
-
-def _vehicle(
-    conn: Connection, post: Post, data: VehicleIn, now: dt.datetime, stored: dict[str, Any]
-) -> uuid.UUID:
-    key = normalise_plate(data.plate)
-    known = conn.execute(_VEHICLE_BY_PLATE, {"country": data.country, "key": key}).one_or_none()
-    if known is not None:
-        if known.type != data.type.value:
-            conn.execute(
-                update(_VEHICLES).where(_VEHICLES.c.id == known.id).values(type=data.type.value)
-            )
-        vehicle_id = uuid.UUID(str(known.id))
-        plate = known.plate  # as first written at this post
-    else:
-        vehicle_id, plate = new_id(), data.plate
-        conn.execute(
-            _INSERT[_VEHICLES.name],
-            {
-                "id": vehicle_id,
-                "post_id": post.id,
-                "plate": data.plate,
-                "plate_key": key,
-                "country": data.country,
-                "type": data.type.value,
-                "created_at": now,
-            },
-        )
-    stored["vehicle"] = {
-        "id": str(vehicle_id),
-        "plate": plate,
-        "plate_key": key,
-        "country": data.country,
-        "type": data.type.value,
-    }
-    return vehicle_id
-
-
 def record_crossing(
     uow: UnitOfWork, command: CrossingCreate, replica: Replica | None = None
 ) -> Recorded:
@@ -354,14 +208,14 @@ def record_crossing(
         vehicle_id = replica.vehicle_id
     elif command.kind is Kind.PERSON:
         assert command.traveller is not None  # the schema guarantees it
-        traveller_id, document_id, expiry = _traveller_and_document(
+        traveller_id, document_id, expiry = known.traveller_and_document(
             conn, post, command.traveller, now, stored
         )
         if replica is None and document_expired(expiry, command.time.astimezone(post.zone).date()):
             flags.append(FLAG_DOCUMENT_EXPIRED)
     else:
         assert command.vehicle is not None
-        vehicle_id = _vehicle(conn, post, command.vehicle, now, stored)
+        vehicle_id = known.vehicle(conn, post, command.vehicle, now, stored)
 
     convoy_id = resolved.convoy_id
     if command.convoy and convoy_id is None:
