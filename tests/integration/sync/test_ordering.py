@@ -28,7 +28,7 @@ from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post, reopen_post
 from borderpost.reports.access.services import access
 from borderpost.sync.events import Event
-from borderpost.sync.inbox import parked, receive
+from borderpost.sync.inbox import apply_batch, parked, receive
 from borderpost.sync.model import InboxEntry
 from borderpost.unit_of_work import UnitOfWork
 
@@ -240,8 +240,13 @@ def test_any_order_of_a_posts_events_gives_headquarters_exactly_the_posts_record
     events = _story_cache(post)
     expected = records(post)
     deliveries = data.draw(_deliveries(len(events)))
+    # Delivered one by one, or in fetched batches applied in one transaction each.
+    batch = data.draw(st.integers(1, 6))
     with fresh_headquarters(request, backend, tmp_path) as hq:
-        outcomes = [receive(hq, events[i]) for i in deliveries]
+        outcomes = []
+        for start in range(0, len(deliveries), batch):
+            chunk = [events[i] for i in deliveries[start : start + batch]]
+            outcomes += apply_batch(hq, chunk) if batch > 1 else [receive(hq, chunk[0])]
         assert parked(hq) == [], outcomes
         assert records(hq) == expected
         with hq() as session:
