@@ -6,6 +6,7 @@ SQLite and on PostgreSQL, the post on its own SQLite file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from pathlib import Path
 
@@ -265,3 +266,21 @@ def _story_cache(post: Factory) -> list[Event]:
         _STORIES.clear()
         _STORIES[key] = _post_story(post)
     return _STORIES[key]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_crossing_from_a_post_that_does_not_ship_its_rows_yet_is_still_stored(
+    request: pytest.FixtureRequest, post: Factory, tmp_path: Path, backend: str
+) -> None:
+    """A post still on the previous version ships the crossing without ``stored``:
+    headquarters finds the traveller again by document, as it did before."""
+    _record(post, person_crossing())
+    (event,) = outbox_events(post)
+    payload = json.loads(event.data)
+    del payload["stored"]
+    older = Event(event.id, event.post, event.topic, json.dumps(payload))
+    with fresh_headquarters(request, backend, tmp_path) as hq:
+        assert receive(hq, older) == "created"
+        with hq() as session:
+            (person,) = session.scalars(select(Traveller)).all()
+        assert person.surname == "ERIKSSON"
