@@ -13,11 +13,13 @@ from borderpost.posts.model import Closure, Lane, Post
 from borderpost.reference import ReferenceState
 from borderpost.reports.model import CrossingCount
 from borderpost.screening.model import ScreeningHit, Watchlist, WatchlistEntry, WatchlistVersion
+from borderpost.sync.model import AppliedKey, InboxEntry, ParkedEvent
 from borderpost.transit.model import Corridor
 from borderpost.vehicles.model import Vehicle
 
 __all__ = [
     "ApiToken",
+    "AppliedKey",
     "AuditEntry",
     "Closure",
     "Consignment",
@@ -28,11 +30,13 @@ __all__ = [
     "Evidence",
     "Finding",
     "GoodsItem",
+    "InboxEntry",
     "Inspection",
     "Lane",
     "LedgerLeaf",
     "Organisation",
     "OutboxEvent",
+    "ParkedEvent",
     "Post",
     "ReferenceState",
     "ScreeningHit",

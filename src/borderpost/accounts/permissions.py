@@ -23,6 +23,7 @@ class Permission(StrEnum):
     INSPECT_CARGO = "inspect_cargo"  # inspections, seizures, evidence files
     RESOLVE_HITS = "resolve_hits"  # screening hits and alerts: true or false match
     MANAGE_WATCHLISTS = "manage_watchlists"
+    MANAGE_SYNC = "manage_sync"  # headquarters' parked events: see why, replay
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}

@@ -24,8 +24,20 @@ _TABLE = cast(Table, AuditEntry.__table__)
 _INSERT = insert(_TABLE)
 # Never copied into the trail: a password hash or token hash there would be a second leak.
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
-# Bookkeeping, not business records: the reference token and the outbox (it mirrors crossings).
-NOT_AUDITED = frozenset({"audit_entries", "reference_state", "outbox", "crossing_counts_daily"})
+# Bookkeeping, not business records: the reference token and the outbox (it mirrors crossings);
+# headquarters' sync bookkeeping (parking and replaying write their own entries, without the
+# payload, which holds personal data).
+NOT_AUDITED = frozenset(
+    {
+        "audit_entries",
+        "reference_state",
+        "outbox",
+        "crossing_counts_daily",
+        "sync_inbox",
+        "sync_parked",
+        "sync_applied_keys",
+    }
+)
 
 
 def _plain(value: Any) -> Any:

@@ -13,23 +13,22 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select
 
 from borderpost import clock, outbox, reference
 from borderpost.audit import hook as audit
 from borderpost.cargo.recording import assess_declared
+from borderpost.crossings import known
 from borderpost.crossings.model import Convoy, Crossing
-from borderpost.crossings.schemas import CrossingCreate, CrossingRead, TravellerIn, VehicleIn
+from borderpost.crossings.schemas import CrossingCreate, CrossingRead
 from borderpost.errors import NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
 from borderpost.organisations.model import Organisation
-from borderpost.people.model import TravelDocument, Traveller, document_expired
-from borderpost.plates import normalise_plate
+from borderpost.people.model import document_expired
 from borderpost.posts.model import Lane, Post
 from borderpost.screening import services as screening
 from borderpost.unit_of_work import UnitOfWork
-from borderpost.vehicles.model import Vehicle
 from borderpost.vocab import Decision, Kind
 
 FLAG_DOCUMENT_EXPIRED = "document_expired"
@@ -37,9 +36,6 @@ FLAG_POST_CLOSED = "post_closed"
 FLAG_CARGO_PROHIBITED = "cargo_prohibited"  # a declared item is prohibited: refused
 
 _CROSSINGS = cast(Table, Crossing.__table__)
-_TRAVELLERS = cast(Table, Traveller.__table__)
-_DOCUMENTS = cast(Table, TravelDocument.__table__)
-_VEHICLES = cast(Table, Vehicle.__table__)
 _CONVOYS = cast(Table, Convoy.__table__)
 
 # Statements built once: building them per call costs more than running them on SQLite.
@@ -47,22 +43,8 @@ _CARRIER = select(_CROSSINGS.c.kind, _CROSSINGS.c.post_id, _CROSSINGS.c.directio
     _CROSSINGS.c.id == bindparam("id")
 )
 _CONVOY_BY_REFERENCE = select(_CONVOYS.c.id).where(_CONVOYS.c.reference == bindparam("ref"))
-_DOCUMENT_BY_NUMBER = (
-    select(_DOCUMENTS.c.id, _DOCUMENTS.c.traveller_id, _DOCUMENTS.c.expiry)
-    .where(
-        _DOCUMENTS.c.issuer == bindparam("issuer"),
-        _DOCUMENTS.c.number == bindparam("number"),
-        _DOCUMENTS.c.type == bindparam("type"),
-    )
-    .limit(1)
-)
-_VEHICLE_BY_PLATE = (
-    select(_VEHICLES.c.id, _VEHICLES.c.type)
-    .where(_VEHICLES.c.country == bindparam("country"), _VEHICLES.c.plate_key == bindparam("key"))
-    .limit(1)
-)
 _CROSSING_EXISTS = select(_CROSSINGS.c.id).where(_CROSSINGS.c.id == bindparam("id"))
-_INSERT = {t.name: insert(t) for t in (_CROSSINGS, _TRAVELLERS, _DOCUMENTS, _VEHICLES, _CONVOYS)}
+_INSERT = {t.name: insert(t) for t in (_CROSSINGS, _CONVOYS)}
 
 
 @dataclass(frozen=True)
@@ -114,6 +96,13 @@ class Replica:
     reasons: list[str]
     flags: list[str]
     recorded_at: dt.datetime
+    # The traveller, document and vehicle rows the post recorded, already stored by the
+    # caller under the post's ids: used as they are, never found again by document or plate
+    # (headquarters holds every post's rows; a first-seen match would mix them up).
+    stored: bool = False
+    traveller_id: uuid.UUID | None = None
+    document_id: uuid.UUID | None = None
+    vehicle_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -157,79 +146,6 @@ def _resolve(conn: Connection, ref: reference.Reference, command: CrossingCreate
     if command.convoy:
         convoy_id = conn.execute(_CONVOY_BY_REFERENCE, {"ref": command.convoy}).scalar()
     return _Resolved(post, organisation, carrier_id, convoy_id, lane)
-
-
-def _traveller_and_document(
-    conn: Connection, post: Post, data: TravellerIn, now: dt.datetime
-) -> tuple[uuid.UUID, uuid.UUID | None, dt.date | None]:
-    """Ids of the traveller and document, known ones reused by document; and the expiry."""
-    doc = data.document
-    if doc is not None:
-        known = conn.execute(
-            _DOCUMENT_BY_NUMBER, {"issuer": doc.issuer, "number": doc.number, "type": doc.type}
-        ).one_or_none()
-        if known is not None:
-            if doc.expiry is not None and doc.expiry != known.expiry:
-                # A renewed document keeps its number in some countries: the new date wins.
-                conn.execute(
-                    update(_DOCUMENTS).where(_DOCUMENTS.c.id == known.id).values(expiry=doc.expiry)
-                )
-            return known.traveller_id, known.id, doc.expiry or known.expiry
-    traveller_id = new_id()
-    conn.execute(
-        _INSERT[_TRAVELLERS.name],
-        {
-            "id": traveller_id,
-            "post_id": post.id,
-            "surname": data.surname,
-            "given_names": data.given_names,
-            "birth_date": data.birth_date,
-            "nationality": data.nationality,
-            "created_at": now,
-        },
-    )
-    if doc is None:
-        return traveller_id, None, None
-    document_id = new_id()
-    conn.execute(
-        _INSERT[_DOCUMENTS.name],
-        {
-            "id": document_id,
-            "post_id": post.id,
-            "traveller_id": traveller_id,
-            "type": doc.type,
-            "number": doc.number,
-            "issuer": doc.issuer,
-            "expiry": doc.expiry,
-            "created_at": now,
-        },
-    )
-    return traveller_id, document_id, doc.expiry
-
-
-def _vehicle(conn: Connection, post: Post, data: VehicleIn, now: dt.datetime) -> uuid.UUID:
-    key = normalise_plate(data.plate)
-    known = conn.execute(_VEHICLE_BY_PLATE, {"country": data.country, "key": key}).one_or_none()
-    if known is not None:
-        if known.type != data.type.value:
-            conn.execute(
-                update(_VEHICLES).where(_VEHICLES.c.id == known.id).values(type=data.type.value)
-            )
-        return uuid.UUID(str(known.id))
-    vehicle_id = new_id()
-    conn.execute(
-        _INSERT[_VEHICLES.name],
-        {
-            "id": vehicle_id,
-            "post_id": post.id,
-            "plate": data.plate,
-            "plate_key": key,
-            "country": data.country,
-            "type": data.type.value,
-            "created_at": now,
-        },
-    )
-    return vehicle_id
 
 
 def record_crossing(
@@ -286,16 +202,20 @@ def record_crossing(
             flags.append(FLAG_CARGO_PROHIBITED)  # the access report's refusal class
 
     traveller_id = document_id = vehicle_id = None
-    if command.kind is Kind.PERSON:
+    stored: dict[str, Any] = {}  # the rows as recorded here, for headquarters
+    if replica is not None and replica.stored:
+        traveller_id, document_id = replica.traveller_id, replica.document_id
+        vehicle_id = replica.vehicle_id
+    elif command.kind is Kind.PERSON:
         assert command.traveller is not None  # the schema guarantees it
-        traveller_id, document_id, expiry = _traveller_and_document(
-            conn, post, command.traveller, now
+        traveller_id, document_id, expiry = known.traveller_and_document(
+            conn, post, command.traveller, now, stored
         )
         if replica is None and document_expired(expiry, command.time.astimezone(post.zone).date()):
             flags.append(FLAG_DOCUMENT_EXPIRED)
     else:
         assert command.vehicle is not None
-        vehicle_id = _vehicle(conn, post, command.vehicle, now)
+        vehicle_id = known.vehicle(conn, post, command.vehicle, now, stored)
 
     convoy_id = resolved.convoy_id
     if command.convoy and convoy_id is None:
@@ -379,7 +299,7 @@ def record_crossing(
         outbox.queue(
             session,
             outbox.Topic.CROSSING_RECORDED,
-            read.model_dump(mode="json"),
+            {**read.model_dump(mode="json"), "stored": stored},
             post_id=post.id,
             at=now,
             defer=True,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -12,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
+from borderpost.sync import inbox, shipper
 from borderpost.sync import ingest as ingest_mod
-from borderpost.sync import shipper
 
 app = typer.Typer(help="Ship the outbox to NATS JetStream; ingest it at headquarters.")
 console = Console(soft_wrap=True)
@@ -37,14 +39,33 @@ def _url(settings: Settings, url: str) -> str:
 
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """How many outbox events wait to be shipped, and the oldest."""
-    _settings, factory = _node()
+    """What waits to be shipped (and since when), the server's shipper, what is parked."""
+    settings, factory = _node()
     backlog = shipper.backlog(factory)
     oldest = backlog.oldest.isoformat() if backlog.oldest else None
+    state = shipper.read_state(shipper.state_path(settings.home))
+    parked = inbox.count_parked(factory)
     if as_json:
-        console.print_json(json.dumps({"unsent": backlog.unsent, "oldest": oldest}))
+        console.print_json(
+            json.dumps(
+                {
+                    "unsent": backlog.unsent,
+                    "oldest": oldest,
+                    "shipper": asdict(state) if state else None,
+                    "parked": parked,
+                }
+            )
+        )
+        return
+    console.print(f"{backlog.unsent} events wait to be shipped; oldest {oldest or '-'}")
+    if state is None:
+        console.print("shipper: no server has shipped from this node")
     else:
-        console.print(f"{backlog.unsent} events wait to be shipped; oldest {oldest or '-'}")
+        line = f"shipper: {state.state}, last shipped {state.last_shipped_at or '-'}"
+        if state.last_error:
+            line += f"; {state.failures} failed rounds, last error: {state.last_error}"
+        console.print(line)
+    console.print(f"{parked} events parked (borderpost sync parked)")
 
 
 @app.command()
@@ -80,4 +101,51 @@ def ingest(
     done = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())) or "nothing new"
     console.print(f"ingested: {done}")
     for problem in report.problems:
-        errors.print(f"waiting: {problem}")
+        errors.print(f"parked: {problem}")
+    if report.stopped:
+        errors.print(f"stopped: {report.stopped}; the rest will be delivered again")
+        raise typer.Exit(1)
+
+
+@app.command()
+def parked(
+    post: Annotated[str, typer.Option(help="Only this post's events")] = "",
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 200,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Headquarters: events that could not be applied, oldest first, with the reason."""
+    _settings, factory = _node()
+    rows = inbox.parked(factory, post or None, limit)
+    if as_json:
+        console.print_json(json.dumps([asdict(r) for r in rows], default=str))
+        return
+    for r in rows:
+        console.print(
+            f"{r.event_id}  {r.post}  {r.topic}  {r.parked_at.isoformat()}  "
+            f"tried {r.attempts}x  {r.reason}"
+        )
+    console.print(f"{len(rows)} parked")
+
+
+@app.command()
+def replay(
+    event_id: Annotated[str, typer.Argument(help="A parked event's id")] = "",
+    replay_all: Annotated[bool, typer.Option("--all", help="Every parked event")] = False,
+) -> None:
+    """Headquarters: apply parked events again once their cause is fixed."""
+    if bool(event_id) == replay_all:
+        errors.print("event_id: give one parked event's id, or --all")
+        raise typer.Exit(2)
+    ids = None
+    if event_id:
+        try:
+            ids = [uuid.UUID(event_id)]
+        except ValueError:
+            errors.print(f"event_id: {event_id[:64]!r} is not an event id")
+            raise typer.Exit(2) from None
+    _settings, factory = _node()
+    outcomes = inbox.replay(factory, ids)
+    done = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "nothing parked"
+    console.print(f"replayed: {done}")
+    if outcomes.get("missing"):
+        raise typer.Exit(1)

@@ -1,9 +1,12 @@
 """Headquarters' copy of the posts' closures, from the events ``posts.services`` queues.
 
-Applied by closure id, so a re-delivered event changes nothing; an ending that arrives before
-its closure (or a closure of a post headquarters does not know yet) raises NotFound and waits
-for a later delivery, like a crossing. No ledger leaf and no outbox: the post's log is the
-record. Writes go through the ORM, so the audit hook records them as the sync actor.
+Applied by closure id, so a re-delivered event changes nothing. An ending carries its
+ordering key (the event's id at the post): an ending older than the last one applied arrives
+late and changes nothing, so a closure corrected to end earlier stays corrected whatever the
+order of arrival. An ending that arrives before its closure raises ``Waiting`` and is applied
+when the closure arrives; a closure of a post headquarters does not know raises NotFound and
+is parked. No ledger leaf and no outbox: the post's log is the record. Writes go through the
+ORM, so the audit hook records them as the sync actor.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 from borderpost import reference
-from borderpost.errors import NotFound, invalid
+from borderpost.errors import invalid
 from borderpost.posts import repository
 from borderpost.posts.model import Closure
 from borderpost.posts.services import get_post
+from borderpost.sync.events import Waiting
+from borderpost.sync.ordering import claim
 from borderpost.unit_of_work import UnitOfWork
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
@@ -55,11 +60,12 @@ def _changed(uow: UnitOfWork) -> None:
     reference.touch(uow.session)  # crossings replicated later see the closure too
 
 
-def apply_opened(uow: UnitOfWork, payload: dict[str, Any]) -> str:
+def apply_opened(uow: UnitOfWork, payload: dict[str, Any]) -> tuple[str, uuid.UUID | None]:
+    """The closure as opened; returns the outcome and the closure's id when it is new."""
     event = ClosureOpened.model_validate(payload)
     post = get_post(uow, event.post)
     if uow.session.get(Closure, event.id) is not None:
-        return "duplicate"
+        return "duplicate", None
     uow.session.add(
         Closure(
             id=event.id,
@@ -73,17 +79,21 @@ def apply_opened(uow: UnitOfWork, payload: dict[str, Any]) -> str:
         )
     )
     _changed(uow)
-    return "created"
+    return "created", event.id
 
 
-def apply_ended(uow: UnitOfWork, payload: dict[str, Any]) -> str:
+def apply_ended(uow: UnitOfWork, key: uuid.UUID, payload: dict[str, Any]) -> str:
+    """The closure's end as the post set it with the event ``key``, unless a later one is
+    already applied (``stale``)."""
     event = ClosureEnded.model_validate(payload)
     post = get_post(uow, event.post)
     closure = repository.closure_by_id(uow.session, post, event.id)
     if closure is None:
-        raise NotFound("closure", f"headquarters has no closure {event.id} yet")
+        raise Waiting(event.id, "closure")
     if event.ends_at <= closure.starts_at:
         raise invalid("ends_at", "is not after the closure's start")
+    if not claim(uow.session, closure.id, "ends_at", key):
+        return "stale"
     ends_at = event.ends_at.astimezone(dt.UTC)
     if closure.ends_at == ends_at:
         return "duplicate"

@@ -1,146 +1,86 @@
-"""The headquarters side: store what posts shipped, once each, whatever the order of resends.
+"""The headquarters side: pull what the posts shipped from JetStream and hand it to the inbox.
 
-Each event is applied with the post's own decision (``recording.Replica``); an event already
-applied is acknowledged and skipped. An event that cannot be applied yet (headquarters does
-not know the post or organisation it names) is left unacknowledged for a later delivery,
-with the reason logged by field, never with its personal data.
+Every message is acknowledged once the inbox has it: applied, recognised as a duplicate or
+as an older change arriving late, or parked with its reason (``sync/inbox.py``). So nothing
+is redelivered for ever and no post's bad event holds back another's. Only when the database
+cannot be written are the messages left for a later delivery, and the run says so.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
-from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from borderpost.crossings.model import Crossing
-from borderpost.crossings.recording import Replica, record_crossing
-from borderpost.crossings.schemas import CrossingCreate
-from borderpost.errors import DomainError, NotFound, invalid
-from borderpost.outbox import Topic
-from borderpost.sync import closures, link
-from borderpost.unit_of_work import UnitOfWork
-from borderpost.vocab import Category, Decision, Direction
+from borderpost.errors import invalid
+from borderpost.sync import inbox, link
+from borderpost.sync.events import Event
+from borderpost.sync.model import ParkedEvent
 
 log = logging.getLogger(__name__)
 
 CONSUMER = "headquarters"
-_CREATE_FIELDS = set(CrossingCreate.model_fields)
 RETRY_DELAY_SECONDS = 30.0
-_TOPICS = frozenset(Topic)  # "x" in Topic raises TypeError on 3.11 for a non-member
+# Names the event made from a message that came without a usable Nats-Msg-Id (the post
+# always sets one): the stream's sequence number, so a redelivery is recognised.
+_NO_ID = uuid.UUID("0e3c4c1e-52c5-4f7c-9b53-4d7b0c6f3a10")
 
 
 @dataclass
 class IngestReport:
     outcomes: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)  # "subject: field: reason", no personal data
+    stopped: str | None = None  # the database could not be written: the rest waits
 
 
-class _Changes(BaseModel):
-    """What a correction or an inspection changed in a crossing; anything else is refused."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    category: Category | None = None
-    decision: Decision | None = None
-    direction: Direction | None = None
-    reasons: list[str] | None = None
-
-
-def _update_crossing(uow: UnitOfWork, crossing_id: str, changes: dict[str, Any]) -> str:
-    crossing = uow.session.get(Crossing, uuid.UUID(crossing_id))
-    if crossing is None:
-        raise NotFound("crossing", f"headquarters has no crossing {crossing_id} yet")
-    checked = _Changes.model_validate(changes).model_dump(mode="json", exclude_none=True)
-    changed = {k: v for k, v in checked.items() if getattr(crossing, k) != v}
-    for name, value in changed.items():
-        setattr(crossing, name, value)
-    uow.session.flush()  # audited by the hook, as the sync actor
-    return "updated" if changed else "duplicate"
-
-
-def apply_event(uow: UnitOfWork, topic: str, payload: dict[str, Any]) -> str:
-    """Apply one shipped event; returns ``created``, ``updated`` or ``duplicate``.
-
-    Crossings (recorded, corrected, inspected) and closures (opened, ended).
-    """
-    known = Topic(topic) if topic in _TOPICS else None
-    if known is Topic.CROSSING_RECORDED:
-        return _record_replica(uow, payload)
-    if known is Topic.CROSSING_CORRECTED:
-        return _update_crossing(uow, payload["crossing"], payload["changes"])
-    if known is Topic.CROSSING_INSPECTED:
-        changes = {"decision": payload["decision"], "reasons": payload.get("reasons")}
-        return _update_crossing(uow, payload["crossing"], changes)
-    if known is Topic.CLOSURE_OPENED:
-        return closures.apply_opened(uow, payload)
-    if known is Topic.CLOSURE_ENDED:
-        return closures.apply_ended(uow, payload)
-    raise invalid("topic", f"headquarters does not know the event {topic!r}")
-
-
-def _record_replica(uow: UnitOfWork, payload: dict[str, Any]) -> str:
-    """A crossing as the post recorded it, with the post's own decision."""
-    command = CrossingCreate.model_validate(
-        {k: v for k, v in payload.items() if k in _CREATE_FIELDS}
-    )
-    replica = Replica(
-        officer=str(payload["officer"]),
-        decision=Decision(payload["decision"]),
-        reasons=list(payload.get("reasons") or []),
-        flags=list(payload.get("flags") or []),
-        recorded_at=dt.datetime.fromisoformat(payload["recorded_at"]),
-    )
-    recorded = record_crossing(uow, command, replica)
-    return "created" if recorded.created else "duplicate"
-
-
-def _topic(msg: Msg) -> str:
-    return (msg.headers or {}).get(link.TOPIC_HEADER, "")
-
-
-def _problem(msg: Msg, exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "payload"
-        return f"{msg.subject}: {where}: {first['msg']}"
-    if isinstance(exc, DomainError):
-        text = "; ".join(f"{p.field}: {p.reason}" for p in exc.problems)
-        return f"{msg.subject}: {text or exc.message}"
-    return f"{msg.subject}: payload: {type(exc).__name__}"
-
-
-def _apply_batch(
-    session_factory: sessionmaker[Session], msgs: list[Msg], actor: str
-) -> list[tuple[Msg, str | None, str | None]]:
-    """(message, outcome, problem) each; one transaction for the batch when all apply."""
+def event_of(msg: Msg) -> tuple[Event, bool]:
+    """The event a message carries, and whether its id is the post's own."""
+    headers = msg.headers or {}
+    tokens = msg.subject.split(".")
+    post = headers.get(link.POST_HEADER) or (tokens[1] if len(tokens) > 2 else "")
+    topic = headers.get(link.TOPIC_HEADER, "")
+    data = msg.data.decode("utf-8", errors="replace")
     try:
-        with UnitOfWork(session_factory, actor=actor) as uow:
-            outcomes = [apply_event(uow, _topic(m), json.loads(m.data)) for m in msgs]
-            uow.commit()
-        return [(m, o, None) for m, o in zip(msgs, outcomes, strict=True)]
-    except (DomainError, ValidationError, ValueError, KeyError) as exc:
-        if len(msgs) == 1:
-            return [(msgs[0], None, _problem(msgs[0], exc))]
-    # One bad event must not hold back the others: apply them one by one.
-    results: list[tuple[Msg, str | None, str | None]] = []
-    for m in msgs:
-        try:
-            with UnitOfWork(session_factory, actor=actor) as uow:
-                outcome = apply_event(uow, _topic(m), json.loads(m.data))
-                uow.commit()
-            results.append((m, outcome, None))
-        except (DomainError, ValidationError, ValueError, KeyError) as exc:
-            results.append((m, None, _problem(m, exc)))
+        return Event(uuid.UUID(headers.get("Nats-Msg-Id", "")), post, topic, data), True
+    except ValueError:
+        meta = msg.metadata
+        made = uuid.uuid5(_NO_ID, f"{meta.stream}:{meta.sequence.stream}")
+        return Event(made, post, topic, data), False
+
+
+def _reasons(session_factory: sessionmaker[Session], ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    with session_factory() as session:
+        rows = session.execute(
+            select(ParkedEvent.event_id, ParkedEvent.reason).where(ParkedEvent.event_id.in_(ids))
+        )
+        return {event_id: why for event_id, why in rows}
+
+
+def handle(
+    session_factory: sessionmaker[Session], msgs: list[Msg], actor: str
+) -> list[tuple[Msg, str]]:
+    """The outcome of each message; raises ``inbox.TRANSIENT`` when nothing could be written."""
+    events: list[Event] = []
+    unnamed: list[tuple[Msg, Event]] = []
+    named: list[Msg] = []
+    for msg in msgs:
+        event, own_id = event_of(msg)
+        if own_id:
+            events.append(event)
+            named.append(msg)
+        else:
+            unnamed.append((msg, event))
+    results = list(zip(named, inbox.apply_batch(session_factory, events, actor), strict=True))
+    for msg, event in unnamed:
+        inbox.park(session_factory, event, invalid("Nats-Msg-Id", "is missing or not a UUID"))
+        results.append((msg, inbox.PARKED))
     return results
 
 
@@ -162,16 +102,22 @@ async def ingest(
                 msgs = await sub.fetch(batch, timeout=wait)
             except (NatsTimeout, TimeoutError):  # nats-py raises either when none is waiting
                 return report
-            for msg, outcome, problem in _apply_batch(session_factory, msgs, actor):
-                if outcome is not None:
-                    report.outcomes[outcome] += 1
-                    await msg.ack()
-                else:
-                    assert problem is not None
-                    report.outcomes["waiting"] += 1
-                    report.problems.append(problem)
-                    log.warning("event not applied, will be delivered again: %s", problem)
+            try:
+                results = handle(session_factory, msgs, actor)
+            except inbox.TRANSIENT as exc:
+                report.stopped = f"database: {type(exc).__name__}: {str(exc.orig)[:200]}"
+                log.warning("ingest stopped, events will be delivered again: %s", report.stopped)
+                for msg in msgs:
                     await msg.nak(delay=retry_delay)
+                return report
+            parked = [event_of(m)[0].id for m, o in results if o == inbox.PARKED]
+            reasons = _reasons(session_factory, parked) if parked else {}
+            for msg, outcome in results:
+                report.outcomes[outcome] += 1
+                if outcome == inbox.PARKED:
+                    why = reasons.get(event_of(msg)[0].id, "")
+                    report.problems.append(f"{msg.subject}: {why}")
+                await msg.ack()
     finally:
         await sub.unsubscribe()
 

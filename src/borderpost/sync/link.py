@@ -28,6 +28,7 @@ def subject_root(stream: str) -> str:
 
 
 TOPIC_HEADER = "Borderpost-Topic"
+POST_HEADER = "Borderpost-Post"  # the post's code as it is (the subject's token may differ)
 _NOT_IN_A_TOKEN = str.maketrans({".": "_", "*": "_", ">": "_"})
 
 

@@ -16,7 +16,8 @@ import threading
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import cast
 
 from fastapi import FastAPI
@@ -100,7 +101,11 @@ async def ship(
                     link.subject(stream, post_code, topic),
                     data,
                     timeout=timeout,
-                    headers={"Nats-Msg-Id": str(event_id), link.TOPIC_HEADER: topic},
+                    headers={
+                        "Nats-Msg-Id": str(event_id),
+                        link.TOPIC_HEADER: topic,
+                        link.POST_HEADER: post_code,
+                    },
                 )
                 acked.append(event_id)
                 if ack.duplicate:
@@ -127,8 +132,41 @@ async def ship_once(
         return await ship(session_factory, js, stream, batch)
 
 
+@dataclass
+class ShipperState:
+    """What the server's shipper is doing, for ``borderpost sync status`` and the logs."""
+
+    state: str = "starting"  # shipping (the last round worked), backing_off, stopped
+    last_error: str | None = None
+    failures: int = 0  # rounds failed in a row
+    last_shipped_at: str | None = None  # the last round that worked, ISO 8601
+    next_try_in_seconds: float | None = None
+    checked_at: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1)
+
+
+def read_state(path: Path) -> ShipperState | None:
+    """The state the server's shipper last wrote, or None (no server shipping here)."""
+    try:
+        return ShipperState(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def state_path(home: Path) -> Path:
+    return home / "sync" / "shipper.json"
+
+
 class Shipper:
-    """A background thread that ships every ``interval`` seconds and retries when the link fails."""
+    """A background thread that ships every ``interval`` seconds and survives every error.
+
+    A link that is down, a database that is locked while events are marked sent, anything
+    else: the round fails, the thread waits (doubling up to ``max_backoff``) and tries again;
+    what was not marked sent is sent again and JetStream keeps one copy. Its state is kept in
+    ``state`` and, given ``state_file``, written there after every round.
+    """
 
     def __init__(
         self,
@@ -137,13 +175,19 @@ class Shipper:
         stream: str,
         interval: float = 2.0,
         max_backoff: float = 60.0,
+        state_file: Path | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.url, self.stream = url, stream
         self.interval, self.max_backoff = interval, max_backoff
+        self.state_file = state_file
+        self.state = ShipperState()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox-shipper", daemon=True)
-        self.last_error: str | None = None
+
+    @property
+    def last_error(self) -> str | None:
+        return self.state.last_error
 
     def start(self) -> None:
         self._thread.start()
@@ -151,24 +195,60 @@ class Shipper:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+        self.state.state, self.state.next_try_in_seconds = "stopped", None
+        self._write_state()
+
+    def alive(self) -> bool:
+        return self._thread.is_alive()
 
     def _run(self) -> None:
-        asyncio.run(self._loop())
-
-    async def _loop(self) -> None:
-        wait = self.interval
         while not self._stop.is_set():
             try:
-                report = await ship_once(self.session_factory, self.url, self.stream)
-                if report.sent or report.duplicates:
-                    log.info("shipped %d events (%d already held)", report.sent, report.duplicates)
-                self.last_error, wait = None, self.interval
-            except LINK_ERRORS as exc:
-                # The link is down or the server is away: the events wait in the outbox.
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("outbox not shipped, will retry: %s", self.last_error)
-                wait = min(max(wait * 2, self.interval), self.max_backoff)
+                asyncio.run(self._loop())
+            except BaseException:  # the loop itself failed: log it, and start it again
+                log.exception("outbox shipper loop failed; restarting it")
+                self._stop.wait(self.interval)
+
+    async def ship_round(self) -> float:
+        """One round; returns how long to wait before the next."""
+        state = self.state
+        try:
+            report = await ship_once(self.session_factory, self.url, self.stream)
+        except Exception as exc:  # every error: the thread must live on and say why
+            state.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
+            state.failures += 1
+            state.state = "backing_off"
+            wait = min(self.interval * 2.0**state.failures, self.max_backoff)
+            if isinstance(exc, LINK_ERRORS):
+                log.warning("outbox not shipped, will retry: %s", state.last_error)
+            else:
+                log.error("outbox not shipped, will retry: %s", state.last_error, exc_info=exc)
+        else:
+            if report.sent or report.duplicates:
+                log.info("shipped %d events (%d already held)", report.sent, report.duplicates)
+            state.state, state.last_error, state.failures = "shipping", None, 0
+            state.last_shipped_at = clock.now().isoformat()
+            wait = self.interval
+        state.next_try_in_seconds = wait
+        state.checked_at = clock.now().isoformat()
+        self._write_state()
+        return wait
+
+    async def _loop(self) -> None:
+        while not self._stop.is_set():
+            wait = await self.ship_round()
             await asyncio.to_thread(self._stop.wait, wait)
+
+    def _write_state(self) -> None:
+        if self.state_file is None:
+            return
+        try:
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.state_file.with_suffix(".tmp")
+            partial.write_text(self.state.to_json(), encoding="utf-8")
+            partial.replace(self.state_file)
+        except OSError as exc:  # the state is for people; shipping goes on without it
+            log.warning("shipper state not written: %s", exc)
 
 
 @asynccontextmanager
@@ -182,6 +262,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             settings.sync_url,
             settings.sync_stream,
             settings.sync_interval_seconds,
+            state_file=state_path(settings.home),
         )
         shipper.start()
     app.state.shipper = shipper

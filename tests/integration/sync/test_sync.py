@@ -35,6 +35,7 @@ from borderpost.posts.services import close_post, reopen_post
 from borderpost.reports.access.services import access
 from borderpost.reports.services import summary
 from borderpost.sync import link
+from borderpost.sync.inbox import parked, replay
 from borderpost.sync.ingest import ingest_once
 from borderpost.sync.shipper import LINK_ERRORS, Shipper, backlog, ship_once
 from borderpost.unit_of_work import UnitOfWork
@@ -144,7 +145,7 @@ def test_headquarters_stores_each_crossing_once_with_the_posts_decision(
     assert len(_facts(headquarters)) == 4
 
 
-def test_an_event_headquarters_cannot_apply_yet_waits_and_is_not_lost(
+def test_an_event_headquarters_cannot_apply_yet_is_parked_and_replayed_after_the_fix(
     session_factory: Factory, headquarters: Factory, stream: str
 ) -> None:
     _reference(session_factory)
@@ -164,17 +165,22 @@ def test_an_event_headquarters_cannot_apply_yet_waits_and_is_not_lost(
             await nc.close()
 
     report = asyncio.run(first_pass())
-    assert report.outcomes == {"created": 3, "waiting": 1}
+    assert report.outcomes == {"created": 3, "parked": 1}
     assert report.problems == [
         f"{link.subject(stream, 'P-A', 'crossing.recorded')}: "
         "organisation: no organisation with code 'AID'"
     ]
     assert "ERIKSSON" not in json.dumps(report.problems)  # no personal data in the reason
+    (held,) = parked(headquarters)
+    assert (held.post, held.topic) == ("P-A", "crossing.recorded")
+    # Acknowledged: the stream does not deliver it again, the inbox holds it.
+    assert asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5)).outcomes == {}
+    assert replay(headquarters).get("parked") == 1  # the cause is not fixed yet
     with UnitOfWork(headquarters) as uow:
         make_organisation(uow, "AID")
         uow.commit()
-    later = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=3.0))
-    assert later.outcomes == {"created": 1}
+    assert replay(headquarters, [held.event_id]) == {"created": 1}
+    assert parked(headquarters) == []
     assert _facts(headquarters) == _facts(session_factory)
 
 
@@ -312,7 +318,7 @@ def test_closures_reach_headquarters_once_and_its_access_report_equals_the_posts
     assert _access(headquarters) == _access(session_factory)
 
 
-def test_an_ending_before_its_closure_waits_for_it(
+def test_an_ending_before_its_closure_waits_for_it_and_follows_it(
     session_factory: Factory, headquarters: Factory, stream: str
 ) -> None:
     _reference(session_factory)
@@ -334,14 +340,16 @@ def test_an_ending_before_its_closure_waits_for_it(
             await nc.close()
 
     early = asyncio.run(first_pass())
-    assert early.outcomes == {"waiting": 1}
+    assert early.outcomes == {"parked": 1}
     assert "closure: headquarters has no closure" in early.problems[0]
+    assert parked(headquarters)[0].waiting_for is not None
     with session_factory() as session, session.begin():
         session.execute(update(OutboxEvent).values(sent_at=None))
         session.execute(
             update(OutboxEvent).where(OutboxEvent.topic == "closure.ended").values(sent_at=NOW)
         )
     asyncio.run(ship_once(session_factory, NATS_URL, stream))
-    later = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=3.0))
-    assert later.outcomes == {"created": 2, "updated": 1}
+    later = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5))
+    assert later.outcomes == {"created": 2}  # the parked ending followed its closure
+    assert parked(headquarters) == []
     assert _access(headquarters) == _access(session_factory)

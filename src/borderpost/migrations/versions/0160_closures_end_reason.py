@@ -1,7 +1,7 @@
 """closures: why and on whose order a closure was ended
 
 Revision ID: 0160
-Revises: 0120
+Revises: 0140
 Create Date: 2026-12-04 08:00:00
 
 Reopening a post is an order as closing it is: the closure keeps the reason, the authority
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0160"
-down_revision: str | None = "0120"
+down_revision: str | None = "0140"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

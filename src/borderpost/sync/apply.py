@@ -1,0 +1,257 @@
+"""Applying one event at headquarters, so that the order events arrive in does not matter.
+
+Every change carries its ordering key, the id of its outbox event at the post (UUID v7).
+Headquarters keeps per record and field the last key applied (``sync_applied_keys``): a
+change whose key is older than that arrives late, is recorded as seen (``stale``) and
+changes nothing. A crossing is stored with the post's decision (``recording.Replica``) and
+with the traveller, travel document and vehicle exactly as the post recorded them, under the
+post's ids, never found again here by document or plate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, cast
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, field_validator
+from sqlalchemy import Table, bindparam, insert, select, update
+
+from borderpost import reference
+from borderpost.crossings.model import Crossing
+from borderpost.crossings.recording import Replica, record_crossing
+from borderpost.crossings.schemas import CrossingCreate
+from borderpost.errors import NotFound, invalid
+from borderpost.outbox import Topic
+from borderpost.people.model import TravelDocument, Traveller
+from borderpost.schemas import Code, CountryCode
+from borderpost.sync import closures
+from borderpost.sync.events import Event, Waiting, as_object
+from borderpost.sync.ordering import ROW, claim
+from borderpost.unit_of_work import UnitOfWork
+from borderpost.vehicles.model import Vehicle
+from borderpost.vocab import Category, Decision, Direction, VehicleType
+
+_CREATE_FIELDS = set(CrossingCreate.model_fields)
+_TOPICS = frozenset(Topic)  # "x" in Topic raises TypeError on 3.11 for a non-member
+# The sizes of the columns they go in: a longer value is refused, not cut.
+Str2 = Annotated[str, StringConstraints(max_length=2)]
+Str32 = Annotated[str, StringConstraints(max_length=32)]
+Str100 = Annotated[str, StringConstraints(max_length=100)]
+Str200 = Annotated[str, StringConstraints(max_length=200)]
+
+
+class _Changes(BaseModel):
+    """What a correction or an inspection changed in a crossing; anything else is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: Category | None = None
+    decision: Decision | None = None
+    direction: Direction | None = None
+    reasons: list[str] | None = None
+
+
+class _Corrected(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    crossing: uuid.UUID
+    changes: dict[str, Any]
+
+
+class _Inspected(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # the outcome, seizures, inspector: post-side
+
+    crossing: uuid.UUID
+    decision: Decision
+    reasons: list[str] | None = None
+
+
+class _TravellerRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    surname: Str200
+    given_names: Str200 = ""
+    birth_date: dt.date | None = None
+    nationality: CountryCode | None = None
+
+
+class _DocumentRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    type: Str2
+    number: Str32
+    issuer: CountryCode
+    expiry: dt.date | None = None
+
+
+class _VehicleRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    plate: Str32
+    plate_key: Str32
+    country: CountryCode
+    type: VehicleType
+
+
+class _Stored(BaseModel):
+    """The rows the post stored for this crossing, as they stood after it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    traveller: _TravellerRow | None = None
+    document: _DocumentRow | None = None
+    vehicle: _VehicleRow | None = None
+
+
+class _Recorded(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # the rest is the CrossingCreate, checked there
+
+    id: uuid.UUID
+    post: Code
+    officer: Str100
+    decision: Decision
+    reasons: list[str] = []
+    flags: list[str] = []
+    recorded_at: AwareDatetime
+    carried_by: uuid.UUID | None = None
+    stored: _Stored | None = None
+
+    @field_validator("recorded_at", mode="before")
+    @classmethod
+    def _iso_text(cls, value: object) -> object:
+        # A post writes ISO 8601; pydantic would read a bare number as Unix seconds.
+        if not isinstance(value, str):
+            raise ValueError("must be an ISO 8601 date and time")
+        return value
+
+
+def apply_event(uow: UnitOfWork, event: Event) -> tuple[str, uuid.UUID | None]:
+    """Apply one event; returns the outcome (``created``, ``updated``, ``stale``, ``duplicate``)
+    and the id of the record it created, if any (events waiting for it can follow)."""
+    if event.id.version != 7:  # the post's outbox id: the change's ordering key
+        raise invalid("event id", "is not a UUID v7 made at a post")
+    payload = as_object(event.data)
+    topic = Topic(event.topic) if event.topic in _TOPICS else None
+    if topic is Topic.CROSSING_RECORDED:
+        return _record_replica(uow, event.id, payload)
+    if topic is Topic.CROSSING_CORRECTED:
+        corrected = _Corrected.model_validate(payload)
+        return _update_crossing(uow, event.id, corrected.crossing, corrected.changes), None
+    if topic is Topic.CROSSING_INSPECTED:
+        inspected = _Inspected.model_validate(payload)
+        changes: dict[str, Any] = {"decision": inspected.decision, "reasons": inspected.reasons}
+        return _update_crossing(uow, event.id, inspected.crossing, changes), None
+    if topic is Topic.CLOSURE_OPENED:
+        return closures.apply_opened(uow, payload)
+    if topic is Topic.CLOSURE_ENDED:
+        return closures.apply_ended(uow, event.id, payload), None
+    raise invalid("topic", f"headquarters does not know the event {event.topic[:64]!r}")
+
+
+def _update_crossing(
+    uow: UnitOfWork, key: uuid.UUID, crossing_id: uuid.UUID, changes: dict[str, Any]
+) -> str:
+    checked = _Changes.model_validate(changes).model_dump(mode="json", exclude_none=True)
+    crossing = uow.session.get(Crossing, crossing_id)
+    if crossing is None:
+        raise Waiting(crossing_id, "crossing")
+    changed = stale = 0
+    for name, value in checked.items():
+        if not claim(uow.session, crossing.id, name, key):
+            stale += 1  # a later change of this field is already applied
+        elif getattr(crossing, name) != value:
+            setattr(crossing, name, value)
+            changed += 1
+    uow.session.flush()  # audited by the hook, as the sync actor
+    if changed:
+        return "updated"
+    return "stale" if stale else "duplicate"
+
+
+_TRAVELLERS = cast(Table, Traveller.__table__)
+_DOCUMENTS = cast(Table, TravelDocument.__table__)
+_VEHICLES = cast(Table, Vehicle.__table__)
+_CROSSINGS = cast(Table, Crossing.__table__)
+_CROSSING_EXISTS = select(_CROSSINGS.c.id).where(_CROSSINGS.c.id == bindparam("id"))
+# Statements built once (building one per row costs more than running it).
+_STORED = (_TRAVELLERS, _DOCUMENTS, _VEHICLES)
+_ROW_MODELS: tuple[type[BaseModel], ...] = (_TravellerRow, _DocumentRow, _VehicleRow)
+_EXISTS = {t.name: select(t.c.id).where(t.c.id == bindparam("id")) for t in _STORED}
+_INSERT_ROW = {t.name: insert(t) for t in _STORED}
+_UPDATE_ROW = {
+    t.name: update(t)
+    .where(t.c.id == bindparam("row_id"))
+    .values({name: bindparam(name) for name in model.model_fields if name != "id"})
+    for t, model in zip(_STORED, _ROW_MODELS, strict=True)
+}
+
+
+def _store_row(
+    uow: UnitOfWork,
+    table: Table,
+    key: uuid.UUID,
+    row: BaseModel,
+    extra: dict[str, Any],
+) -> uuid.UUID:
+    """Insert the post's row under its id, or bring it to this event's version when that is
+    the latest seen (a renewed document's expiry, a vehicle's type)."""
+    values = row.model_dump(mode="python")
+    record_id: uuid.UUID = values.pop("id")
+    conn = uow.session.connection()
+    exists = conn.execute(_EXISTS[table.name], {"id": record_id}).first()
+    if exists is None:
+        conn.execute(_INSERT_ROW[table.name], {"id": record_id, **values, **extra})
+        claim(uow.session, record_id, ROW, key, new=True)
+    elif claim(uow.session, record_id, ROW, key):
+        conn.execute(_UPDATE_ROW[table.name], {"row_id": record_id, **values})
+    return record_id
+
+
+def _record_replica(
+    uow: UnitOfWork, key: uuid.UUID, payload: dict[str, Any]
+) -> tuple[str, uuid.UUID | None]:
+    """A crossing as the post recorded it, with the post's own decision and rows."""
+    event = _Recorded.model_validate(payload)
+    command = CrossingCreate.model_validate(
+        {k: v for k, v in payload.items() if k in _CREATE_FIELDS}
+    )
+    session = uow.session
+    conn = session.connection()
+    post = reference.for_session(session).posts.get(event.post)
+    if post is None:
+        raise NotFound("post", f"no post with code {event.post!r}")
+    if (
+        event.carried_by is not None
+        and conn.execute(_CROSSING_EXISTS, {"id": event.carried_by}).first() is None
+    ):
+        raise Waiting(event.carried_by, "vehicle crossing")
+    traveller_id = document_id = vehicle_id = None
+    stored = event.stored
+    if stored is not None:
+        # Created at headquarters when the crossing that first named it arrives here.
+        extra = {"post_id": post.id, "created_at": event.recorded_at}
+        if stored.traveller is not None:
+            traveller_id = _store_row(uow, _TRAVELLERS, key, stored.traveller, extra)
+        if stored.document is not None:
+            document_id = _store_row(
+                uow, _DOCUMENTS, key, stored.document, {**extra, "traveller_id": traveller_id}
+            )
+        if stored.vehicle is not None:
+            vehicle_id = _store_row(uow, _VEHICLES, key, stored.vehicle, extra)
+    replica = Replica(
+        officer=event.officer,
+        decision=event.decision,
+        reasons=list(event.reasons),
+        flags=list(event.flags),
+        recorded_at=event.recorded_at,
+        stored=stored is not None,
+        traveller_id=traveller_id,
+        document_id=document_id,
+        vehicle_id=vehicle_id,
+    )
+    recorded = record_crossing(uow, command, replica)
+    return ("created", recorded.crossing.id) if recorded.created else ("duplicate", None)

@@ -1,0 +1,147 @@
+"""What the sync tests share: a post of their own (a SQLite file), headquarters made afresh,
+the post's outbox as the events headquarters receives, and both sides' records to compare.
+
+NATS tests use BORDERPOST_TEST_NATS_URL: run them against a nats-server of your own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+from tests.factories import make_organisation, make_post
+
+from borderpost.crossings.model import Crossing
+from borderpost.db import make_engine
+from borderpost.outbox import OutboxEvent
+from borderpost.people.model import TravelDocument, Traveller
+from borderpost.posts.model import Closure, Post
+from borderpost.sync.events import Event
+from borderpost.unit_of_work import UnitOfWork
+from borderpost.vehicles.model import Vehicle
+
+Factory = sessionmaker[Session]
+
+
+def add_reference(factory: Factory) -> None:
+    """The post P-A and the organisation AID, as every node of the network knows them."""
+    with UnitOfWork(factory) as uow:
+        make_post(uow, "P-A")
+        make_organisation(uow, "AID")
+        uow.commit()
+
+
+@pytest.fixture
+def post(tmp_path: Path, sqlite_template: Path) -> Iterator[Factory]:
+    """A post's own database (SQLite, as a post runs), with its reference data."""
+    path = tmp_path / "post.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    add_reference(factory)
+    yield factory
+    engine.dispose()
+
+
+@contextlib.contextmanager
+def fresh_headquarters(
+    request: pytest.FixtureRequest, backend: str, folder: Path
+) -> Iterator[Factory]:
+    """A new, empty headquarters (reference data only) on SQLite or PostgreSQL, undone after:
+    for property tests, which need one per example."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = folder / f"hq-{uuid.uuid4().hex}.db"
+        shutil.copy(template, path)
+        engine = make_engine(f"sqlite:///{path}")
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        try:
+            add_reference(factory)
+            yield factory
+        finally:
+            engine.dispose()
+            path.unlink()
+        return
+    pg_engine: Engine = request.getfixturevalue("pg_engine")
+    connection = pg_engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    try:
+        add_reference(factory)
+        yield factory
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+def outbox_events(factory: Factory) -> list[Event]:
+    """The post's outbox as headquarters receives it, in the order the post wrote it."""
+    with factory() as session:
+        rows = session.execute(
+            select(OutboxEvent.id, Post.code, OutboxEvent.topic, OutboxEvent.payload)
+            .join(Post, Post.id == OutboxEvent.post_id)
+            .order_by(OutboxEvent.id)
+        ).all()
+    return [Event(i, code, topic, json.dumps(payload)) for i, code, topic, payload in rows]
+
+
+def records(factory: Factory) -> dict[str, Any]:
+    """Every record sync carries, field by field, by the post's ids; reference data by code
+    (each node gives its posts and organisations ids of its own)."""
+    with factory() as session:
+        codes: dict[uuid.UUID, str] = {i: c for i, c in session.execute(select(Post.id, Post.code))}
+        crossings = {
+            c.id: (
+                codes[c.post_id],
+                c.direction,
+                c.time,
+                c.arrived_at,
+                c.kind,
+                c.category,
+                c.organisation_type,
+                c.traveller_id,
+                c.document_id,
+                c.vehicle_id,
+                c.vehicle_type,
+                c.carried_by_id,
+                c.officer,
+                c.decision,
+                c.reasons,
+                c.flags,
+                c.recorded_at,
+            )
+            for c in session.scalars(select(Crossing))
+        }
+        travellers = {
+            t.id: (codes[t.post_id], t.surname, t.given_names, t.birth_date, t.nationality)
+            for t in session.scalars(select(Traveller))
+        }
+        documents = {
+            d.id: (d.traveller_id, d.type, d.number, d.issuer, d.expiry)
+            for d in session.scalars(select(TravelDocument))
+        }
+        vehicles = {
+            v.id: (codes[v.post_id], v.plate, v.plate_key, v.country, v.type)
+            for v in session.scalars(select(Vehicle))
+        }
+        closures = {
+            c.id: (codes[c.post_id], c.starts_at, c.ends_at, c.reason, c.authority)
+            for c in session.scalars(select(Closure))
+        }
+    return {
+        "crossings": crossings,
+        "travellers": travellers,
+        "documents": documents,
+        "vehicles": vehicles,
+        "closures": closures,
+    }
