@@ -25,7 +25,7 @@ from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.inspections.schemas import InspectionClose
 from borderpost.inspections.services import close_inspection, open_inspection
 from borderpost.people.model import Traveller
-from borderpost.posts.schemas import ClosureCreate
+from borderpost.posts.schemas import ClosureCreate, ClosureEnd
 from borderpost.posts.services import close_post, reopen_post
 from borderpost.reports.access.services import access
 from borderpost.sync.events import Event
@@ -121,7 +121,10 @@ def _closure_shortened(post: Factory) -> None:
         uow.commit()
     for hours in (5, 2):
         with UnitOfWork(post, actor="supervisor.a") as uow:
-            reopen_post(uow, "P-A", closure.id, start + dt.timedelta(hours=hours))
+            ends = ClosureEnd(
+                ends_at=start + dt.timedelta(hours=hours), reason="road open", authority="gov"
+            )
+            reopen_post(uow, "P-A", closure.id, ends)
             uow.commit()
 
 
