@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
+from borderpost.accounts.throttle import Action, limited
 from borderpost.api_support import Uow
 from borderpost.crossings.services import post_of_crossing
 from borderpost.errors import invalid
@@ -75,7 +76,7 @@ async def upload_version(
 @router.get(
     "/screening/search",
     response_model=list[SearchHitRead],
-    dependencies=[require(Permission.READ_CROSSINGS)],
+    dependencies=[require(Permission.READ_CROSSINGS), limited(Action.SEARCH)],
 )
 def search(
     uow: Uow,

@@ -12,9 +12,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from borderpost.accounts.authz import Forbidden, NotSignedIn
+from borderpost.accounts.throttle import TooManyRequests
 from borderpost.config import Settings
 from borderpost.errors import DomainError
-from borderpost.web.templating import render
+from borderpost.web.i18n import translations
+from borderpost.web.templating import language_of, render
 
 API_PREFIX = "/api/"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -35,11 +37,11 @@ def secret_key(settings: Settings) -> str:
     return key
 
 
-def _json(exc: DomainError) -> JSONResponse:
+def _json(exc: DomainError, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
         status_code=exc.status,
         content={"detail": exc.message, "problems": [p.to_dict() for p in exc.problems]},
-        headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None,
+        headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else headers,
     )
 
 
@@ -69,3 +71,14 @@ def install(app: FastAPI, settings: Settings) -> None:
         if request.url.path.startswith(API_PREFIX):
             return _json(exc)
         return render(request, "error.html", {"message": exc.message}, status_code=403)
+
+    @app.exception_handler(TooManyRequests)
+    async def _too_many(request: Request, exc: TooManyRequests) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)}
+        if request.url.path.startswith(API_PREFIX):
+            return _json(exc, headers)
+        principal = getattr(request.state, "principal", None)
+        message = translations(language_of(request, principal)).gettext(
+            "Too many attempts. Wait a minute and try again."
+        )
+        return render(request, "error.html", {"message": message}, status_code=429, headers=headers)
