@@ -1,4 +1,5 @@
-"""Wiring the web UI into the app: sessions, static files and HTML error pages."""
+"""Wiring the web UI into the app: sessions, security headers, static files and HTML error
+pages."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from borderpost.accounts.authz import Forbidden, NotSignedIn
 from borderpost.accounts.throttle import TooManyRequests
 from borderpost.config import Settings
 from borderpost.errors import DomainError
+from borderpost.web.headers import SecurityHeaders
 from borderpost.web.i18n import translations
 from borderpost.web.templating import language_of, render
 
@@ -46,7 +48,8 @@ def _json(exc: DomainError, headers: dict[str, str] | None = None) -> JSONRespon
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Sessions, static files and HTML error pages; ``app.py`` registers the pages' routers."""
+    """Sessions, security headers, static files and HTML error pages; ``app.py`` registers
+    the pages' routers."""
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),
@@ -55,6 +58,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         same_site="strict",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(SecurityHeaders)  # outside the sessions: on every answer
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(NotSignedIn)
