@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from limits import parse
+from limits import parse_many
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     )
     sign_in_limit: str = Field(
         default="10/minute",
-        description="Failed sign-ins allowed per client address (limits syntax: 10/minute)",
+        description="Failed sign-ins allowed per client address (10/minute, 5/minute;50/hour)",
     )
     search_limit: str = Field(
         default="60/minute", description="Searches of personal data allowed per user"
@@ -87,9 +87,10 @@ class Settings(BaseSettings):
     @classmethod
     def _a_rate(cls, value: str) -> str:
         try:
-            parse(value)
+            parse_many(value)
         except ValueError as exc:
-            raise ValueError(f"not a rate such as 10/minute: {value!r}") from exc
+            example = "10/minute or 5/minute;50/hour"
+            raise ValueError(f"not a rate such as {example}: {value!r}") from exc
         return value
 
     @classmethod

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from fastapi import Depends, Request
-from limits import RateLimitItem, parse
+from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
@@ -48,20 +48,21 @@ class Throttle:
 
     def __init__(self, settings: Settings) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._limits: dict[Action, RateLimitItem] = {
-            Action.SIGN_IN: parse(settings.sign_in_limit),
-            Action.SEARCH: parse(settings.search_limit),
+        self._limits: dict[Action, list[RateLimitItem]] = {
+            Action.SIGN_IN: parse_many(settings.sign_in_limit),
+            Action.SEARCH: parse_many(settings.search_limit),
         }
 
     def check(self, action: Action, key: str) -> None:
-        """Raise ``TooManyRequests`` when ``key`` has used up its allowance for ``action``."""
-        limit = self._limits[action]
-        if not self._limiter.test(limit, action.value, key):
-            raise TooManyRequests(self._retry_after(limit, action, key))
+        """Raise ``TooManyRequests`` when ``key`` has used up an allowance for ``action``."""
+        for limit in self._limits[action]:
+            if not self._limiter.test(limit, action.value, key):
+                raise TooManyRequests(self._retry_after(limit, action, key))
 
     def spend(self, action: Action, key: str) -> bool:
-        """Count one ``action`` of ``key``; False when that was over the allowance."""
-        return self._limiter.hit(self._limits[action], action.value, key)
+        """Count one ``action`` of ``key`` in every limit; False when one was exceeded."""
+        hits = [self._limiter.hit(limit, action.value, key) for limit in self._limits[action]]
+        return all(hits)
 
     def _retry_after(self, limit: RateLimitItem, action: Action, key: str) -> int:
         # The window's own clock is the wall clock (the library's); only the header reads it.

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from argon2 import PasswordHasher
+from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import make_post
 from tests.integration.conftest import ClientFor, TokenFor
@@ -14,6 +15,7 @@ from tests.web_support import PASSWORD, add_user, bearer, csrf_of
 
 from borderpost import clock
 from borderpost.accounts import passwords, services
+from borderpost.config import Settings
 from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
@@ -103,6 +105,15 @@ def test_failed_sign_ins_from_one_address_are_throttled(
     )
     assert russian.status_code == 429
     assert "Слишком много попыток" in russian.text
+
+
+def test_every_limit_of_several_holds_and_a_bad_one_is_refused(
+    users: Factory, client_for: ClientFor
+) -> None:
+    client = client_for(sign_in_limit="5/minute;2/hour")
+    assert [_attempt(client, "anna", "wrong").status_code for _ in range(3)] == [401, 401, 429]
+    with pytest.raises(ValidationError, match="sign_in_limit"):
+        Settings(sign_in_limit="often")
 
 
 def test_successful_sign_ins_do_not_count(users: Factory, client_for: ClientFor) -> None:
