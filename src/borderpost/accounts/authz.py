@@ -70,14 +70,14 @@ def current_principal(request: Request, uow: Uow) -> Principal | None:
     if scheme.lower() == "bearer" and token:
         principal = services.principal_for_token(uow, token.strip())
     elif "session" in request.scope:
-        principal = _session_principal(request, uow)
+        principal = _session_principal(request)
     request.state.principal = principal
     if principal is not None:
         uow.actor = principal.name
     return principal
 
 
-def _session_principal(request: Request, uow: UnitOfWork) -> Principal | None:
+def _session_principal(request: Request) -> Principal | None:
     token = request.session.get(SESSION_TOKEN)
     if not isinstance(token, str):
         return None

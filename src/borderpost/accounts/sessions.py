@@ -42,7 +42,7 @@ def start_session(
         WebSession(
             user_id=user.id,
             token_hash=passwords.token_hash(token),
-            client=client,
+            client=client[:64] if client else None,
             created_at=now,
             seen_at=now,
         )
