@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import __version__, accesslog
 from borderpost.accounts.api import router as accounts_router
+from borderpost.accounts.throttle import Throttle
 from borderpost.accounts.web import router as accounts_pages
 from borderpost.api_support import install_error_handlers
 from borderpost.audit.api import router as audit_router
@@ -75,6 +76,7 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.owns_database = owns_database
+    app.state.throttle = Throttle(settings)
     install_error_handlers(app)
     accesslog.install()  # no query string (a searched name, a plate) in the access log
 

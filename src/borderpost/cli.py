@@ -92,8 +92,18 @@ def serve(
 
     settings = Settings()
     console.print(f"Borderpost is at http://{host}:{port}/  (API docs: /api/v1/docs)")
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, so anything on
+    # the machine could write the client address of the audit trail; here only the proxies
+    # the settings name are believed, and none by default.
+    trusted = settings.forwarded_allow_ips.strip()
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="info", log_config=log_config()
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+        log_config=log_config(),
     )
 
 

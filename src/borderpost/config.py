@@ -11,7 +11,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from limits import parse_many
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 
@@ -46,7 +47,24 @@ class Settings(BaseSettings):
     secret_key: str = Field(
         default="", description="Signs session cookies; read from home/secret.key when empty"
     )
-    session_hours: float = Field(default=12.0, description="A UI session lasts this long")
+    session_hours: float = Field(
+        default=12.0, gt=0, description="A UI session ends this long after sign-in"
+    )
+    session_idle_minutes: float = Field(
+        default=60.0, gt=0, description="A UI session ends after this long without a request"
+    )
+    sign_in_limit: str = Field(
+        default="10/minute",
+        description="Failed sign-ins allowed per client address (10/minute, 5/minute;50/hour)",
+    )
+    search_limit: str = Field(
+        default="60/minute", description="Searches of personal data allowed per user"
+    )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Proxies whose X-Forwarded-For/-Proto `borderpost serve` believes, "
+        "comma-separated addresses or networks; empty: none",
+    )
     secure_cookies: bool = Field(default=False, description="Send cookies over HTTPS only")
     sync_url: str = Field(
         default="", description="NATS server the outbox ships to (empty: no shipping)"
@@ -64,6 +82,16 @@ class Settings(BaseSettings):
     rescreen_days: int = Field(
         default=30, ge=0, description="After a list import, re-screen crossings of this many days"
     )
+
+    @field_validator("sign_in_limit", "search_limit")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            example = "10/minute or 5/minute;50/hour"
+            raise ValueError(f"not a rate such as {example}: {value!r}") from exc
+        return value
 
     @classmethod
     def settings_customise_sources(

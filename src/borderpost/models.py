@@ -1,6 +1,6 @@
 """Imports every mapped class, so metadata (Alembic, tests) sees the whole schema."""
 
-from borderpost.accounts.model import ApiToken, User
+from borderpost.accounts.model import ApiToken, User, WebSession
 from borderpost.audit.model import AuditEntry
 from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.crossings.model import Convoy, Crossing
@@ -48,4 +48,5 @@ __all__ = [
     "Watchlist",
     "WatchlistEntry",
     "WatchlistVersion",
+    "WebSession",
 ]

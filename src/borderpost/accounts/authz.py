@@ -2,7 +2,7 @@
 
 Each route carries exactly one rule, declared in its decorator:
 ``dependencies=[require(Permission.RECORD_CROSSING, post_from="body")]``. The rule signs the
-request in (an API bearer token, or the UI's signed session cookie), checks the role's
+request in (an API bearer token, or the UI's session cookie), checks the role's
 permission and the post scope, and for cookie sessions the CSRF token of unsafe requests.
 ``tests/integration/accounts/test_authz_matrix.py`` walks every route and fails on one
 without a rule.
@@ -11,8 +11,6 @@ without a rule.
 from __future__ import annotations
 
 import secrets
-import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -20,7 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from borderpost.accounts import services
+from borderpost.accounts import services, sessions
 from borderpost.accounts.permissions import Permission, Principal
 from borderpost.api_support import Uow
 from borderpost.errors import DomainError
@@ -29,9 +27,9 @@ from borderpost.unit_of_work import UnitOfWork
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
-SESSION_USER = "uid"
+# The cookie key of the random token of the session's row in web_sessions.
+SESSION_TOKEN = "sid"  # noqa: S105 - a key name, not a secret
 SESSION_CSRF = "csrf"
-SESSION_STARTED = "t"
 
 # Finds the post through another record that the route's path names (a crossing's id): it is
 # given the unit of work and the path parameters, and returns the post's code.
@@ -72,37 +70,40 @@ def current_principal(request: Request, uow: Uow) -> Principal | None:
     if scheme.lower() == "bearer" and token:
         principal = services.principal_for_token(uow, token.strip())
     elif "session" in request.scope:
-        principal = _session_principal(request, uow)
+        principal = _session_principal(request)
     request.state.principal = principal
     if principal is not None:
         uow.actor = principal.name
     return principal
 
 
-def _session_principal(request: Request, uow: UnitOfWork) -> Principal | None:
-    user_id = request.session.get(SESSION_USER)
-    if not isinstance(user_id, str):
+def _session_principal(request: Request) -> Principal | None:
+    token = request.session.get(SESSION_TOKEN)
+    if not isinstance(token, str):
         return None
-    # The cookie's signature expires after a quiet spell; this ends a session at a fixed age.
-    hours = request.app.state.settings.session_hours
-    started = request.session.get(SESSION_STARTED)
-    principal = None
-    if isinstance(started, int | float) and time.time() - started < hours * 3600:
-        try:
-            principal = services.principal_for_user_id(uow, uuid.UUID(user_id))
-        except ValueError:
-            principal = None
+    settings = request.app.state.settings
+    principal = sessions.principal_for_session(
+        request.app.state.session_factory,
+        token,
+        hours=settings.session_hours,
+        idle_minutes=settings.session_idle_minutes,
+    )
     if principal is None:
-        request.session.clear()
+        request.session.clear()  # ended, expired or unknown: the cookie is dropped too
     return principal
 
 
-def start_session(request: Request, user_id: uuid.UUID) -> None:
-    """A new session for ``user_id``: nothing of the anonymous one is kept, a new CSRF token."""
+def start_session(request: Request, token: str) -> None:
+    """The cookie of a new session (``sessions.start_session`` made its row): nothing of the
+    anonymous one is kept, a new CSRF token."""
     request.session.clear()
-    request.session[SESSION_USER] = str(user_id)
-    request.session[SESSION_STARTED] = int(time.time())
+    request.session[SESSION_TOKEN] = token
     request.session[SESSION_CSRF] = secrets.token_urlsafe(24)
+
+
+def session_token(request: Request) -> str | None:
+    token = request.session.get(SESSION_TOKEN) if "session" in request.scope else None
+    return token if isinstance(token, str) else None
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(current_principal)]

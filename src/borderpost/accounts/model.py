@@ -77,3 +77,20 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(16), comment="First characters, to tell them apart")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSession(Base):
+    """A signed-in browser. Its cookie carries a random token; only the token's SHA-256 is
+    kept, so the table cannot be replayed. Signing out deletes the row, and with it the
+    session, whatever copies of the cookie exist."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, comment="SHA-256, hex")
+    client: Mapped[str | None] = mapped_column(String(64), comment="Address it signed in from")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, comment="Signed in at")
+    seen_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, comment="Last request, to the minute: the idle limit counts from it"
+    )

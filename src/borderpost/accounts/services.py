@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select
 
 from borderpost import clock
 from borderpost.accounts import passwords
-from borderpost.accounts.model import ApiToken, Role, User
+from borderpost.accounts.model import ApiToken, Role, User, WebSession
 from borderpost.accounts.permissions import Principal
 from borderpost.accounts.schemas import UserCreate
 from borderpost.errors import Conflict, DomainError, FieldProblem, NotFound
@@ -65,7 +63,7 @@ def list_users(uow: UnitOfWork) -> list[User]:
 
 
 def disable_user(uow: UnitOfWork, name: str) -> User:
-    """Disable the account and revoke its tokens; its sessions end on their next request."""
+    """Disable the account, revoke its tokens and end its web sessions."""
     user = get_user(uow, name)
     now = clock.now()
     if user.disabled_at is None:
@@ -74,16 +72,31 @@ def disable_user(uow: UnitOfWork, name: str) -> User:
         select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     ):
         token.revoked_at = now
-    uow.session.flush()
+    end_sessions_of(uow, user)
     return user
 
 
 def set_password(uow: UnitOfWork, name: str, password: str) -> User:
+    """A new password; every web session of the user ends (one may be an intruder's)."""
     user = get_user(uow, name)
     user.password_hash = passwords.hash_password(password)
     user.note_success()
-    uow.session.flush()
+    end_sessions_of(uow, user)
     return user
+
+
+def end_sessions_of(uow: UnitOfWork, user: User) -> int:
+    """End every web session of ``user`` at once, each deletion audited; how many ended.
+
+    Whatever changes who a user is or may be (disabling, a new password, and a change of
+    role or scope when there is a use case for one) calls it.
+    """
+    ended = 0
+    for found in uow.session.scalars(select(WebSession).where(WebSession.user_id == user.id)):
+        uow.session.delete(found)
+        ended += 1
+    uow.session.flush()
+    return ended
 
 
 def issue_token(uow: UnitOfWork, name: str) -> str:
@@ -122,10 +135,11 @@ def sign_in(uow: UnitOfWork, name: str, password: str) -> User:
     """
     now = clock.now()
     user = user_by_name(uow, name)
-    if user is None:
-        passwords.verify_password(None, password)  # same cost as a real check
-        raise LoginRefused
-    if not user.active or user.locked_at(now):
+    if user is None or not user.active or user.locked_at(now):
+        # One argon2 verification on every path, against a dummy hash here: an unknown,
+        # disabled or locked name costs as long as a wrong password, so the time of the
+        # answer does not tell which names exist or which accounts are locked.
+        passwords.verify_password(None, password)
         raise LoginRefused
     if not passwords.verify_password(user.password_hash, password):
         user.note_failure(now)
@@ -160,17 +174,10 @@ def principal_for_token(uow: UnitOfWork, token: str) -> Principal | None:
     ).one_or_none()
     if row is None or row.disabled_at is not None:
         return None
-    return _principal_from_row(row, "token")
+    return principal_from_row(row, "token")
 
 
-def principal_for_user_id(uow: UnitOfWork, user_id: uuid.UUID) -> Principal | None:
-    row = uow.session.execute(select(_USERS).where(_USERS.c.id == user_id)).one_or_none()
-    if row is None or row.disabled_at is not None:
-        return None
-    return _principal_from_row(row, "session")
-
-
-def _principal_from_row(row: object, via: str) -> Principal:
+def principal_from_row(row: object, via: str) -> Principal:
     return Principal(
         name=row.name,  # type: ignore[attr-defined]
         role=Role(row.role),  # type: ignore[attr-defined]

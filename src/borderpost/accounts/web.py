@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from borderpost.accounts import services
-from borderpost.accounts.authz import Me, public, require, start_session
+from borderpost.accounts import services, sessions
+from borderpost.accounts.authz import Me, public, require, session_token, start_session
 from borderpost.accounts.model import Role
 from borderpost.accounts.permissions import Permission, Principal
+from borderpost.accounts.throttle import Action, client_address, throttle_of
 from borderpost.api_support import Uow
 from borderpost.posts import repository as posts_repository
 from borderpost.web.i18n import LANGUAGES
@@ -39,20 +40,37 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    # Failures alone count, per client address; past the limit nothing is checked at all.
+    throttle, address = throttle_of(request), client_address(request)
+    throttle.check(Action.SIGN_IN, address)
     try:
         user = services.sign_in(uow, name.strip(), password)
     except services.LoginRefused as exc:
+        throttle.spend(Action.SIGN_IN, address)
         uow.commit()  # the failure counts towards the lock-out, and is audited
         problems = {p.field: p.reason for p in exc.problems}
         context = {"next": _safe_next(next), "problems": problems, "name": name}
         return render(request, "accounts/login.html", context, status_code=401)
+    uow.actor = user.name  # the session's row is audited as theirs
+    settings = request.app.state.settings
+    token = sessions.start_session(
+        uow,
+        user,
+        address,
+        hours=settings.session_hours,
+        idle_minutes=settings.session_idle_minutes,
+    )
     uow.commit()
-    start_session(request, user.id)
+    start_session(request, token)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[require(None)])
-def logout(request: Request) -> Response:
+def logout(request: Request, uow: Uow) -> Response:
+    token = session_token(request)
+    if token is not None:
+        sessions.end_session(uow, token)  # a copy of the cookie is worth nothing after this
+        uow.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

@@ -134,4 +134,10 @@ async def add_evidence(
 @router.get("/inspection/evidence/{sha256}", dependencies=[INSPECT])
 def read_evidence(crossing_id: uuid.UUID, sha256: str, uow: Uow) -> FileResponse:
     evidence, path = services.evidence_file(uow, crossing_id, sha256)
-    return FileResponse(path, media_type=evidence.media_type, filename=evidence.filename)
+    media_type, disposition = services.evidence_delivery(evidence)
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=evidence.filename,
+        content_disposition_type=disposition,
+    )

@@ -281,3 +281,18 @@ def evidence_file(uow: UnitOfWork, crossing_id: uuid.UUID, sha256: str) -> tuple
     if not path.is_file():
         raise NotFound("sha256", "the evidence file is missing from this node")
     return evidence, path
+
+
+# Evidence a browser may show as what it is; anything else (a page, a script, an SVG, a type
+# the uploader made up) is served as bytes to download, so it never runs on this site.
+INLINE_MEDIA_TYPES = frozenset(
+    {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}
+)
+
+
+def evidence_delivery(evidence: Evidence) -> tuple[str, str]:
+    """The media type and Content-Disposition type an evidence file is served with."""
+    kind = evidence.media_type.split(";")[0].strip().lower()
+    if kind in INLINE_MEDIA_TYPES:
+        return kind, "inline"
+    return "application/octet-stream", "attachment"

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
+from borderpost.accounts.throttle import Action, limited
 from borderpost.api_support import Uow
 from borderpost.crossings.services import post_of_crossing
 from borderpost.errors import DomainError, FieldProblem, invalid
@@ -87,7 +88,7 @@ class SearchMoved(DomainError):
 @router.post(
     "/screening/search",
     response_model=list[SearchHitRead],
-    dependencies=[require(Permission.READ_CROSSINGS)],
+    dependencies=[require(Permission.READ_CROSSINGS), limited(Action.SEARCH)],
 )
 def search(uow: Uow, data: ScreeningSearch) -> list[SearchHitRead]:
     """Search the active lists by name (and birth date, nationality); nothing is recorded."""

@@ -1,4 +1,5 @@
-"""Wiring the web UI into the app: sessions, static files and HTML error pages."""
+"""Wiring the web UI into the app: sessions, security headers, static files and HTML error
+pages."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from borderpost.accounts.authz import Forbidden, NotSignedIn
+from borderpost.accounts.throttle import TooManyRequests
 from borderpost.config import Settings
 from borderpost.errors import DomainError
-from borderpost.web.templating import render
+from borderpost.web.headers import SecurityHeaders
+from borderpost.web.i18n import translations
+from borderpost.web.templating import language_of, render
 
 API_PREFIX = "/api/"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -35,16 +39,17 @@ def secret_key(settings: Settings) -> str:
     return key
 
 
-def _json(exc: DomainError) -> JSONResponse:
+def _json(exc: DomainError, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
         status_code=exc.status,
         content={"detail": exc.message, "problems": [p.to_dict() for p in exc.problems]},
-        headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None,
+        headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else headers,
     )
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Sessions, static files and HTML error pages; ``app.py`` registers the pages' routers."""
+    """Sessions, security headers, static files and HTML error pages; ``app.py`` registers
+    the pages' routers."""
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),
@@ -53,6 +58,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         same_site="strict",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(SecurityHeaders)  # outside the sessions: on every answer
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(NotSignedIn)
@@ -69,3 +75,14 @@ def install(app: FastAPI, settings: Settings) -> None:
         if request.url.path.startswith(API_PREFIX):
             return _json(exc)
         return render(request, "error.html", {"message": exc.message}, status_code=403)
+
+    @app.exception_handler(TooManyRequests)
+    async def _too_many(request: Request, exc: TooManyRequests) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)}
+        if request.url.path.startswith(API_PREFIX):
+            return _json(exc, headers)
+        principal = getattr(request.state, "principal", None)
+        message = translations(language_of(request, principal)).gettext(
+            "Too many attempts. Wait a minute and try again."
+        )
+        return render(request, "error.html", {"message": message}, status_code=429, headers=headers)

@@ -214,3 +214,31 @@ def test_evidence_is_kept_once_by_content_hash_and_served_to_inspectors(site: Si
     assert served.headers["content-type"] == "image/png"
     refused = site.http.get(f"{base}/inspection/evidence/{digest}", headers=site.officer)
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("sent_as", "served_as", "disposition"),
+    [
+        ("text/html", "application/octet-stream", "attachment"),
+        ("image/svg+xml", "application/octet-stream", "attachment"),
+        ("application/x-made-up", "application/octet-stream", "attachment"),
+        ("image/png", "image/png", "inline"),
+        ("application/pdf", "application/pdf", "inline"),
+    ],
+)
+def test_evidence_is_served_as_bytes_unless_an_image_or_pdf(
+    site: Site, sent_as: str, served_as: str, disposition: str
+) -> None:
+    base = f"/api/v1/crossings/{_referred(site)}"
+    site.http.post(f"{base}/inspection", headers=site.inspector)
+    page = b"<html><script>alert(document.cookie)</script></html>"
+    sent = site.http.post(f"{base}/inspection/evidence", headers=site.inspector,
+                          files={"file": ("note.html", page, sent_as)})  # fmt: skip
+    assert sent.status_code == 201, sent.text
+    served = site.http.get(f"{base}/inspection/evidence/{sent.json()['sha256']}",
+                           headers=site.inspector)  # fmt: skip
+    assert served.status_code == 200
+    assert served.headers["content-type"].split(";")[0] == served_as
+    assert served.headers["content-disposition"].startswith(f"{disposition};")
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert served.headers["cache-control"] == "no-store"

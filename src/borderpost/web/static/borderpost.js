@@ -67,6 +67,15 @@
     }
   });
 
+  // A select marked data-submit-on-change (the language) sends its form when changed: here,
+  // not in an inline handler, which the Content-Security-Policy forbids.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.hasAttribute && el.hasAttribute("data-submit-on-change") && el.form) {
+      el.form.submit();
+    }
+  });
+
   // After htmx swaps in a form, put the cursor where the next keystroke goes.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
