@@ -184,8 +184,11 @@ def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> Bo
     command = _command(data)
     riders = []
     for number, person in enumerate(passengers, start=1):
-        rider = {**data, "kind": Kind.PERSON.value, "traveller": person, "lane": data["lane"]}
+        # A passenger shares the vehicle's direction, category, lane and decision; the
+        # vehicle and its declared cargo are the vehicle's own.
+        rider = {**data, "kind": Kind.PERSON.value, "traveller": person}
         rider.pop("vehicle", None)
+        rider.pop("consignments", None)
         try:
             riders.append(_command(rider, prefix="passengers"))
         except InvalidInput as exc:

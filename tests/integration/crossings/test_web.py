@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.cargo_factories import declared
 from tests.factories import make_post
 from tests.web_support import add_user, sign_in
 from tests.web_support import make_app as _app
@@ -175,3 +177,27 @@ def test_reports_page_has_a_chart_and_csv(factory: Factory) -> None:
         csv = client.get("/reports/summary.csv", params={"post": "P-A"})
         assert csv.headers["content-type"].startswith("text/csv")
         assert "total,,1,0" in csv.text
+
+
+def test_booth_records_a_truck_with_passengers_and_its_cargo(factory: Factory) -> None:
+    # The declaration belongs to the truck: its passengers ride in it, they carry no cargo.
+    with TestClient(_app(factory)) as client:
+        csrf = sign_in(client, "off")
+        form = {
+            "kind": "vehicle",
+            "category": "commercial",
+            "plate": "10-TR-456",
+            "country": "AZE",
+            "vehicle_type": "truck",
+            "passengers": "ALIYEV, RASHAD, C0001, AZE\nHASANOVA, LEYLA, C0002, AZE",
+            "consignments": json.dumps(declared()),
+            "decision": "admitted",
+            "csrf_token": csrf,
+        }
+        response = client.post("/posts/P-A/booth", data=form, headers=HTMX)
+        assert response.status_code == 200, response.text
+        assert "passengers: 2" in response.text
+    with factory() as session:
+        rows = session.execute(select(Crossing.kind, Crossing.carried_by_id)).all()
+    assert sorted(kind for kind, _ in rows) == ["person", "person", "vehicle"]
+    assert sum(1 for _, carrier in rows if carrier is not None) == 2
