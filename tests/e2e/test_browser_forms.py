@@ -103,7 +103,7 @@ def test_report_dates_out_of_order_or_malformed_are_named_at_the_field(
     analyst = _signed_in(browser, server, "analyst")
     analyst.goto(f"{server}{path}?from=2026-11-20&to=2026-11-10")
     expect(analyst.locator("h1")).to_have_text(title, timeout=WAIT)
-    expect(analyst.locator("#from-problem")).to_contain_text("after")
+    expect(analyst.locator("#to-problem")).to_contain_text("before")
     analyst.goto(f"{server}{path}?from=2026-13-45&to=2026-11-10")
     expect(analyst.locator("h1")).to_have_text(title, timeout=WAIT)
     expect(analyst.locator("#from-problem")).to_contain_text("YYYY-MM-DD")

@@ -7,14 +7,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from borderpost.accounts.authz import Forbidden, NotSignedIn
+from borderpost.api_support import domain_json
 from borderpost.config import Settings
-from borderpost.errors import DomainError
-from borderpost.web.templating import render
+from borderpost.web.errors import error_page
+from borderpost.web.errors import install as install_errors
 
 API_PREFIX = "/api/"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -35,14 +36,6 @@ def secret_key(settings: Settings) -> str:
     return key
 
 
-def _json(exc: DomainError) -> JSONResponse:
-    return JSONResponse(
-        status_code=exc.status,
-        content={"detail": exc.message, "problems": [p.to_dict() for p in exc.problems]},
-        headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None,
-    )
-
-
 def install(app: FastAPI, settings: Settings) -> None:
     """Sessions, static files and HTML error pages; ``app.py`` registers the pages' routers."""
     app.add_middleware(
@@ -54,11 +47,12 @@ def install(app: FastAPI, settings: Settings) -> None:
         https_only=settings.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_errors(app)  # every other error of a page: at its field, or the error page
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if request.url.path.startswith(API_PREFIX):
-            return _json(exc)
+            return domain_json(exc)
         target = quote(request.url.path)
         if request.headers.get("hx-request") == "true":
             return Response(status_code=401, headers={"HX-Redirect": f"/login?next={target}"})
@@ -67,5 +61,5 @@ def install(app: FastAPI, settings: Settings) -> None:
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         if request.url.path.startswith(API_PREFIX):
-            return _json(exc)
-        return render(request, "error.html", {"message": exc.message}, status_code=403)
+            return domain_json(exc)
+        return error_page(request, 403, exc.message)

@@ -15,6 +15,9 @@ from borderpost.accounts.authz import csrf_token
 from borderpost.accounts.permissions import Permission, Principal
 from borderpost.web.i18n import LANGUAGES, pick_language, translations
 
+# The scope key of the problems of a page asked for again (set by borderpost.web.errors).
+PROBLEMS = "borderpost.problems"
+
 
 def _local(moment: dt.datetime | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
     if moment is None:
@@ -55,7 +58,15 @@ def render(
     """Render ``template`` in the language of the signed-in user (or of the browser)."""
     principal: Principal | None = getattr(request.state, "principal", None)
     lang = language_of(request, principal)
+    # A page asked for again without its bad query parameters (borderpost.web.errors) shows
+    # their problems at the fields; the route's own problems come first.
+    again: dict[str, str] | None = request.scope.get(PROBLEMS)
+    if again:
+        context = {**(context or {})}
+        context["problems"] = {**again, **(context.get("problems") or {})}
+        status_code = 422 if status_code < 400 else status_code
     data = {
+        "problems": {},
         "request": request,
         "me": principal,
         "lang": lang,
