@@ -56,9 +56,13 @@ def date_range(
     """The days asked for; by default the fourteen days ending ``today`` (UTC's if unsaid).
 
     Dates out of order, or a span longer than a page can chart, are named at their field."""
+    asked_last = last
     last = last or today or clock.now().date()
     first = first or last - dt.timedelta(days=13)
     if last < first:
+        # The field at fault is the one typed: a start after today's default end is "from".
+        if asked_last is None:
+            raise invalid("from", N_("must not be after to"))
         raise invalid("to", N_("must not be before from"))
     if (last - first).days >= MAX_DAYS:
         raise invalid("from", N_("a report covers at most 366 days"))

@@ -85,6 +85,17 @@ def field_problems(request: Request, problems: Iterable[FieldProblem]) -> dict[s
     return found
 
 
+def at_fields(problems: dict[str, str], shown: Iterable[str], rest: str = "form") -> dict[str, str]:
+    """``problems`` keyed by the fields a form shows; the others together under ``rest``,
+    each with its field's name, so that none is lost."""
+    names = set(shown)
+    placed = {k: v for k, v in problems.items() if k in names}
+    others = [f"{k}: {v}" for k, v in problems.items() if k not in names]
+    if others:
+        placed[rest] = "; ".join(others)
+    return placed
+
+
 def _validation_problems(request: Request, exc: RequestValidationError) -> dict[str, str]:
     problems = []
     for error, problem in zip(exc.errors(), request_problems(exc), strict=True):
@@ -137,8 +148,12 @@ async def again_without(request: Request, problems: dict[str, str]) -> Response 
             body.extend(message.get("body", b""))
 
     await request.app(scope, receive, send)
+    headers = list(started.get("headers", []))
+    kind = dict(headers).get(b"content-type", b"")
+    if not kind.startswith(b"text/html"):
+        return None  # a download (CSV) is not given for other dates than asked: the error page
     response = Response(content=bytes(body), status_code=int(started.get("status", 500)))
-    response.raw_headers = list(started.get("headers", []))
+    response.raw_headers = headers
     return response
 
 

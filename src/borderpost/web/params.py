@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 T = TypeVar("T")
 
@@ -26,6 +26,9 @@ def blank_to_none(value: Any) -> Any:
 Blank = BeforeValidator(blank_to_none)
 # A filter's choice: the empty "every ..." option is no filter.
 Choice = Annotated[T | None, Blank, Query()]
+# Far outside any record, and far from the calendar's ends, where a date's arithmetic fails.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 # A date of a filter form, from an <input type="date">, which sends "" when cleared.
-DateFrom = Annotated[dt.date | None, Blank, Query(alias="from")]
-DateTo = Annotated[dt.date | None, Blank, Query()]
+Day = Annotated[dt.date, Field(ge=EARLIEST, le=LATEST)]
+DateFrom = Annotated[Day | None, Blank, Query(alias="from")]
+DateTo = Annotated[Day | None, Blank, Query()]

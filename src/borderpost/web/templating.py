@@ -64,6 +64,7 @@ def render(
     if again:
         context = {**(context or {})}
         context["problems"] = {**again, **(context.get("problems") or {})}
+        context["again_problems"] = again  # also summed up above the page (base.html)
         status_code = 422 if status_code < 400 else status_code
     data = {
         "problems": {},
