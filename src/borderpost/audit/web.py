@@ -16,6 +16,7 @@ from borderpost.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
+MAX_PAGE = 100_000  # 5 million entries back; past that, narrow the search (and no SQL overflow)
 
 
 # A supervisor of one post opens the trail from the menu without naming it: theirs.
@@ -31,7 +32,7 @@ def audit_page(
     actor: str | None = None,
     entity: str | None = None,
     action: str | None = None,
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 0,
 ) -> Response:
     query = AuditQuery(
         post or me.only_post,

@@ -63,7 +63,7 @@ def corridor_page(
     to: DateTo = None,
     post: str | None = None,
     state: str | None = None,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> Response:
     corridor = services.get_corridor(uow, code)
     period = services.Period.of(from_, to)

@@ -40,7 +40,7 @@ from borderpost.unit_of_work import UnitOfWork
 Factory = sessionmaker[Session]
 NOT_HTML = ("/api/", "/ledger/", "/static")
 # Malformed, empty, out of range, too long, an MRZ where a name goes.
-BAD_VALUES = ("not-valid<>", "", "-1", "0001-01-01", "9999-12-31", "x" * 5000)
+BAD_VALUES = ("not-valid<>", "", "-1", "9" * 20, "0001-01-01", "9999-12-31", "x" * 5000)
 BAD_FORM_VALUES = ("<" * 89, "9999-99-99", "-1", "x" * 5000)
 FRAMEWORK_ROUTES = {"/docs/oauth2-redirect"}  # Swagger UI's own, served by the framework
 FIELD_TAGS = {"input", "select", "textarea", "button"}
@@ -211,3 +211,19 @@ def test_every_html_route_answers_bad_input_with_a_page(
     paths = {p.path for p in walked}
     assert {"/reports", "/reports/access", "/audit", "/posts/{code}/crossings"} <= paths
     assert "/posts/P-A/booth" in forms.found
+
+
+def test_a_problem_is_named_at_its_field_in_the_users_language(
+    session_factory: Factory, seeded: dict[str, str]
+) -> None:
+    add_user(session_factory, "analyst.ru", Role.ANALYST, network=True, language="ru")
+    with TestClient(_app(session_factory)) as client:
+        sign_in(client, "analyst.ru")
+        page = client.get("/reports", params={"from": "2026-13-45", "to": "2026-11-10"})
+        unknown = client.get("/posts/NOWHERE/booth")
+    assert page.status_code == 422
+    assert 'id="from-problem"' in page.text
+    assert "укажите дату в виде ГГГГ-ММ-ДД" in page.text
+    assert "<h1>Сводный отчёт</h1>" in page.text  # the report page itself, in Russian
+    assert unknown.headers["content-type"].startswith("text/html")
+    assert unknown.status_code in {403, 404}
