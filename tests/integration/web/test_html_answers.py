@@ -227,3 +227,23 @@ def test_a_problem_is_named_at_its_field_in_the_users_language(
     assert "<h1>Сводный отчёт</h1>" in page.text  # the report page itself, in Russian
     assert unknown.headers["content-type"].startswith("text/html")
     assert unknown.status_code in {403, 404}
+
+
+def test_an_unexpected_failure_is_a_page_without_code(session_factory: Factory) -> None:
+    app = _app(session_factory)
+
+    @app.get("/failing")
+    @app.get("/api/v1/failing")
+    def failing() -> None:
+        raise RuntimeError("an internal detail")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = client.get("/failing")
+        api = client.get("/api/v1/failing")
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Something went wrong" in page.text
+    assert "an internal detail" not in page.text
+    assert "Traceback" not in page.text
+    assert api.status_code == 500
+    assert not api.headers["content-type"].startswith("text/html")
