@@ -202,3 +202,26 @@ def test_booth_records_a_truck_with_passengers_and_its_cargo(factory: Factory) -
         rows = session.execute(select(Crossing.kind, Crossing.carried_by_id)).all()
     assert sorted(kind for kind, _ in rows) == ["person", "person", "vehicle"]
     assert sum(1 for _, carrier in rows if carrier is not None) == 2
+
+
+def test_booth_wants_a_name_and_a_document_or_the_reason_for_none(factory: Factory) -> None:
+    mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    bare = {k: v for k, v in PERSON.items() if not k.startswith("doc_")}
+    with TestClient(_app(factory)) as client:
+        csrf = sign_in(client, "off")
+        page = client.get("/posts/P-A/booth")
+        assert re.search(r'id="mrz"[^>]*autofocus', page.text, re.S)
+        pasted = client.post(
+            "/posts/P-A/booth", data={**PERSON, "surname": mrz, "csrf_token": csrf}, headers=HTMX
+        )
+        assert pasted.status_code == 422
+        assert re.search(r'id="surname-problem"[^>]*>[^<]*scan field', pasted.text)
+        missing = client.post("/posts/P-A/booth", data={**bare, "csrf_token": csrf}, headers=HTMX)
+        assert missing.status_code == 422
+        assert re.search(r'id="doc_number-problem"[^>]*>[^<]*travel document', missing.text)
+        assert _count(factory) == 0
+        reason = {**bare, "reasons": "medical evacuation", "csrf_token": csrf}
+        assert client.post("/posts/P-A/booth", data=reason, headers=HTMX).status_code == 200
+        refused = {**bare, "decision": "refused", "reasons": "no document", "csrf_token": csrf}
+        assert client.post("/posts/P-A/booth", data=refused, headers=HTMX).status_code == 200
+    assert _count(factory) == 2
