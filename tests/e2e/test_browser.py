@@ -139,11 +139,13 @@ def _login(browser: object, server: str, name: str):  # type: ignore[no-untyped-
 def test_officer_supervisor_and_observer(browser: object, server: str) -> None:
     expect = playwright_api.expect
     officer = _login(browser, server, "officer.west")
-    # An officer of one post starts at its booth, the cursor in the first field.
+    # An officer of one post starts at its booth, the cursor in the scan field (a document
+    # reader types there).
     expect(officer).to_have_url(f"{server}/posts/AST-W/booth")
     expect(officer.locator("#post-status")).to_contain_text("OPEN")
-    expect(officer.locator("#surname")).to_be_focused()
+    expect(officer.locator("#mrz")).to_be_focused()
     # A person, keyboard only: type, Enter to move on, one key to decide.
+    officer.locator("#surname").focus()
     officer.keyboard.type("TESTPERSON")
     officer.keyboard.press("Enter")
     officer.keyboard.type("OLGA")
@@ -158,10 +160,11 @@ def test_officer_supervisor_and_observer(browser: object, server: str) -> None:
     officer.keyboard.press("Alt+A")
     expect(officer.locator("#result")).to_contain_text("ADMITTED")
     expect(officer.locator("#result")).to_contain_text("TESTPERSON")
-    expect(officer.locator("#surname")).to_be_focused()
+    expect(officer.locator("#mrz")).to_be_focused()
     _shot(officer, "booth-person")
 
     # A mistake is named next to its field, and the cursor goes there.
+    officer.locator("#surname").focus()
     officer.keyboard.type("NOREASON")
     officer.keyboard.press("Alt+X")
     expect(officer.locator("#reasons-problem")).to_contain_text("required")
@@ -192,8 +195,10 @@ def test_officer_supervisor_and_observer(browser: object, server: str) -> None:
     officer.reload()
     expect(officer.locator("#post-status")).to_contain_text("CLOSED")
     officer.locator("input[value=person]").check()
-    expect(officer.locator("#surname")).to_be_focused()
-    officer.keyboard.type("LATECOMER")
+    expect(officer.locator("#mrz")).to_be_focused()
+    officer.fill("#surname", "LATECOMER")
+    officer.fill("#doc_number", "E2E0004")
+    officer.fill("#doc_issuer", "UTO")
     officer.keyboard.press("Alt+A")
     expect(officer.locator("#result")).to_contain_text("REFUSED")
     expect(officer.locator("#result")).to_contain_text("Bridge inspection")

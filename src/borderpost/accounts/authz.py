@@ -127,6 +127,9 @@ class Rule:
     post_from: PostFrom = None
     field: str = "post"
     public: bool = False
+    # A page for one post at a time: a user scoped to one post who names none means theirs
+    # (the handler reads ``Principal.only_post`` the same way).
+    own_post: bool = False
 
     async def __call__(
         self, request: Request, uow: Uow, principal: OptionalPrincipal
@@ -143,6 +146,8 @@ class Rule:
             raise Forbidden(f"the {principal.role.value} role may not {self.permission.value}")
         if self.post_from is not None:
             post = await self._post(request, uow)
+            if post is None and self.own_post:
+                post = principal.only_post
             if not principal.covers(post):
                 where = f"post {post}" if post else "every post"
                 raise Forbidden(f"{where} is outside the scope of {principal.name}")
@@ -180,14 +185,20 @@ async def _check_csrf(request: Request) -> None:
         raise Forbidden("the form has expired: reload the page and try again")
 
 
-def require(permission: Permission | None, post_from: PostFrom = None, field: str = "post") -> Any:
+def require(
+    permission: Permission | None,
+    post_from: PostFrom = None,
+    field: str = "post",
+    own_post: bool = False,
+) -> Any:
     """The one rule of a route: ``dependencies=[require(Permission.X, post_from="path")]``.
 
     ``post_from`` says where the post in question is read: a path, query, body or form field
     named ``field`` (absent means every post, so network scope), ``"network"`` (network scope
     always), a ``PostResolver`` of the path parameters, or None when the data is not per post.
+    ``own_post``: an absent post means the user's own when they are scoped to one.
     """
-    return Depends(Rule(permission, post_from, field))
+    return Depends(Rule(permission, post_from, field, own_post=own_post))
 
 
 def public() -> Any:

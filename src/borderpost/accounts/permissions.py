@@ -79,5 +79,12 @@ class Principal:
             return True
         return post_code is not None and post_code in self.posts
 
+    @property
+    def only_post(self) -> str | None:
+        """The one post of a user scoped to exactly one; None for the network or several."""
+        if self.network or len(self.posts) != 1:
+            return None
+        return next(iter(self.posts))
+
     def visible_posts(self, all_codes: list[str]) -> list[str]:
         return [c for c in all_codes if self.covers(c)]

@@ -18,10 +18,11 @@ from borderpost import clock
 from borderpost.crossings.recording import Recorded, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.errors import DomainError, FieldProblem, InvalidInput
+from borderpost.people.rules import document_problem, name_problem
 from borderpost.posts import repository as posts_repository
 from borderpost.schemas import problems_from
 from borderpost.unit_of_work import UnitOfWork
-from borderpost.vocab import Kind
+from borderpost.vocab import Decision, Kind
 
 # Where each field of a command is typed in the booth form.
 FORM_FIELDS = {
@@ -107,9 +108,35 @@ def _passengers(text: str) -> tuple[list[dict[str, Any]], list[FieldProblem]]:
         if len(parts) < 4:
             problems.append(FieldProblem("passengers", f"line {number}: write {PASSENGER_HELP}"))
             continue
+        wrong = [
+            f"line {number}: {label} {reason}"
+            for label, text in (("surname", parts[0]), ("given names", parts[1]))
+            if (reason := name_problem(text))
+        ]
+        if wrong:
+            problems += [FieldProblem("passengers", text) for text in wrong]
+            continue
         extra = {"birth_date": parts[4]} if len(parts) > 4 and parts[4] else {}
         people.append(_traveller(parts[0], parts[1], parts[2], parts[3], **extra))
     return people, problems
+
+
+def _person_problems(data: dict[str, Any]) -> list[FieldProblem]:
+    """The booth's own rules for a person: names that are names, and a document or why not."""
+    traveller = data["traveller"]
+    problems = [
+        FieldProblem(field, reason)
+        for field, key in (("surname", "surname"), ("given_names", "given_names"))
+        if (reason := name_problem(traveller.get(key, "")))
+    ]
+    try:
+        decision = Decision(data["decision"])
+    except ValueError:
+        return problems  # the schema names a decision off the list
+    missing = document_problem(bool(traveller.get("document")), decision, data["reasons"])
+    if missing:
+        problems.append(FieldProblem("doc_number", missing))
+    return problems
 
 
 def _consignments(data: dict[str, Any], text: str) -> list[FieldProblem]:
@@ -171,6 +198,9 @@ def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> Bo
             data["traveller"]["document"]["expiry"] = form["doc_expiry"].strip()
         if data["traveller"].get("document") and _blank(form.get("doc_type")):
             data["traveller"]["document"]["type"] = form["doc_type"].strip()
+        problems = _person_problems(data)
+        if problems:
+            raise InvalidInput(problems)
     else:
         data["vehicle"] = {
             "plate": form.get("plate", ""),
@@ -184,8 +214,11 @@ def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> Bo
     command = _command(data)
     riders = []
     for number, person in enumerate(passengers, start=1):
-        rider = {**data, "kind": Kind.PERSON.value, "traveller": person, "lane": data["lane"]}
+        # A passenger shares the vehicle's direction, category, lane and decision; the
+        # vehicle and its declared cargo are the vehicle's own.
+        rider = {**data, "kind": Kind.PERSON.value, "traveller": person}
         rider.pop("vehicle", None)
+        rider.pop("consignments", None)
         try:
             riders.append(_command(rider, prefix="passengers"))
         except InvalidInput as exc:

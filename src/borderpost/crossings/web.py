@@ -17,6 +17,7 @@ from borderpost.errors import DomainError
 from borderpost.posts import services as posts
 from borderpost.posts.model import Post
 from borderpost.vocab import Category, Direction, VehicleType
+from borderpost.web.errors import field_problems
 from borderpost.web.templating import render
 
 router = APIRouter(prefix="/posts", include_in_schema=False)
@@ -56,9 +57,7 @@ async def record(request: Request, code: str, uow: Uow) -> Response:
             result = record_from_booth(uow, code, form)
             uow.commit()
         except DomainError as exc:
-            problems: dict[str, str] = {}
-            for problem in exc.problems or []:
-                problems.setdefault(problem.field, problem.reason)
+            problems = field_problems(request, exc.problems)
             if not problems:
                 problems["form"] = exc.message
             context = _context(uow, posts.get_post(uow, code), form, problems=problems)

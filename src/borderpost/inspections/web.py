@@ -36,9 +36,22 @@ from borderpost.inspections.schemas import (
 from borderpost.posts.services import get_post
 from borderpost.schemas import problems_from
 from borderpost.unit_of_work import UnitOfWork
+from borderpost.web.errors import at_fields, field_problems
 from borderpost.web.templating import render
 
 router = APIRouter(prefix="/crossings/{crossing_id}/inspection", include_in_schema=False)
+# The fields the inspection page shows a problem at; any other problem shows above its forms.
+FIELDS = (
+    "goods_item",
+    "hs_code",
+    "description",
+    "quantity",
+    "unit",
+    "legal_basis",
+    "file",
+    "outcome",
+    "reason",
+)
 INSPECT = require(Permission.INSPECT_CARGO, post_from=post_of_crossing)
 
 
@@ -110,12 +123,16 @@ async def _act(
             action(_blank_to_none(form), uploads)
             uow.commit()
         except ValidationError as exc:
-            problems = {p.field: p.reason for p in problems_from(exc.errors())}
+            problems = field_problems(request, problems_from(exc.errors()))
         except DomainError as exc:
-            problems = {p.field: p.reason for p in exc.problems} or {"form": exc.message}
+            problems = field_problems(request, exc.problems) or {"form": exc.message}
         if problems:
             uow.rollback()
-        context = _context(uow, crossing_id, problems=problems, form=form if problems else {})
+        context = _context(uow, crossing_id, form=form if problems else {})
+        # The forms, and so their fields, are on the page only while an inspection is open.
+        inspection = context["inspection"]
+        shown = FIELDS if inspection is not None and inspection.status == "open" else ()
+        context["problems"] = at_fields(problems, shown)
         return _page(request, context, status_code=422 if problems else 200)
 
     return await run_in_threadpool(work)

@@ -19,6 +19,7 @@ from borderpost.posts import repository, services
 from borderpost.posts.schemas import ClosureCreate, ClosureEnd
 from borderpost.schemas import problems_from
 from borderpost.vocab import Category, Decision, Kind
+from borderpost.web.params import Choice
 from borderpost.web.templating import render
 
 router = APIRouter(prefix="/posts", include_in_schema=False)
@@ -112,9 +113,9 @@ def post_crossings(
     code: str,
     uow: Uow,
     cursor: str | None = None,
-    kind: Annotated[Kind | None, Query()] = None,
-    decision: Annotated[Decision | None, Query()] = None,
-    category: Annotated[Category | None, Query()] = None,
+    kind: Choice[Kind] = None,
+    decision: Choice[Decision] = None,
+    category: Choice[Category] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
     post = services.get_post(uow, code)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from borderpost.accounts.authz import Me, require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.csvfile import Cell
+from borderpost.errors import invalid
 from borderpost.posts import repository as posts_repository
 from borderpost.posts import services as posts
 from borderpost.posts.model import Post
@@ -22,10 +23,13 @@ from borderpost.reports.chart import COLOURS, stacked_bars
 from borderpost.reports.daily import daily_by_category
 from borderpost.reports.services import summary
 from borderpost.web.documents import pdf_download, svg_download
+from borderpost.web.labels import N_
+from borderpost.web.params import DateFrom, DateTo
 from borderpost.web.templating import csv_download, render
 
 router = APIRouter(include_in_schema=False)
 AGGREGATES = require(Permission.VIEW_AGGREGATES, post_from="query")
+MAX_DAYS = 366  # a leap year; a longer span is a mistyped year far more often than a wish
 GROUPS = ("by_category", "by_direction", "by_decision", "by_organisation_type")
 
 
@@ -49,9 +53,20 @@ def latest_date(posts: Iterable[Post]) -> dt.date:
 def date_range(
     first: dt.date | None, last: dt.date | None, today: dt.date | None = None
 ) -> tuple[dt.date, dt.date]:
-    """The days asked for; by default the fourteen days ending ``today`` (UTC's if unsaid)."""
+    """The days asked for; by default the fourteen days ending ``today`` (UTC's if unsaid).
+
+    Dates out of order, or a span longer than a page can chart, are named at their field."""
+    asked_last = last
     last = last or today or clock.now().date()
-    return first or last - dt.timedelta(days=13), last
+    first = first or last - dt.timedelta(days=13)
+    if last < first:
+        # The field at fault is the one typed: a start after today's default end is "from".
+        if asked_last is None:
+            raise invalid("from", N_("must not be after to"))
+        raise invalid("to", N_("must not be before from"))
+    if (last - first).days >= MAX_DAYS:
+        raise invalid("from", N_("a report covers at most 366 days"))
+    return first, last
 
 
 def _report(uow: Uow, first: dt.date, last: dt.date, post: str | None) -> dict[str, Any]:
@@ -70,8 +85,8 @@ def reports_page(
     request: Request,
     me: Me,
     uow: Uow,
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: dt.date | None = None,
+    from_: DateFrom = None,
+    to: DateTo = None,
     post: str | None = None,
 ) -> Response:
     first, last = date_range(from_, to, local_today(uow.session, post))
@@ -84,8 +99,8 @@ def reports_page(
 def summary_pdf(
     request: Request,
     uow: Uow,
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: dt.date | None = None,
+    from_: DateFrom = None,
+    to: DateTo = None,
     post: str | None = None,
 ) -> Response:
     """The summary report as the page shows it, with its chart, in the print layout."""
@@ -99,8 +114,8 @@ def summary_pdf(
 def summary_chart_svg(
     request: Request,
     uow: Uow,
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: dt.date | None = None,
+    from_: DateFrom = None,
+    to: DateTo = None,
     post: str | None = None,
 ) -> Response:
     """The summary's chart (crossings a day by category) as an SVG file."""
@@ -115,8 +130,8 @@ def summary_chart_svg(
 @router.get("/reports/summary.csv", dependencies=[AGGREGATES])
 def summary_csv(
     uow: Uow,
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: dt.date | None = None,
+    from_: DateFrom = None,
+    to: DateTo = None,
     post: str | None = None,
 ) -> Response:
     first, last = date_range(from_, to, local_today(uow.session, post))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -15,11 +14,11 @@ from borderpost.reports.chart import histogram
 from borderpost.transit import services
 from borderpost.transit.pairing import TransitState
 from borderpost.transit.schemas import TransitRead
+from borderpost.web.params import DateFrom, DateTo
 from borderpost.web.templating import csv_download, render
 
 router = APIRouter(include_in_schema=False)
 READ = require(Permission.READ_CROSSINGS, post_from="query")
-From = Annotated[dt.date | None, Query(alias="from")]
 PAGE = 100
 # Share of the deadline used: bins of a quarter, the last one open-ended.
 BINS = [0.25, 0.5, 0.75, 1.0, 1.25, 1.5]
@@ -58,11 +57,11 @@ def corridor_page(
     me: Me,
     uow: Uow,
     code: str,
-    from_: From = None,
-    to: dt.date | None = None,
+    from_: DateFrom = None,
+    to: DateTo = None,
     post: str | None = None,
     state: str | None = None,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> Response:
     corridor = services.get_corridor(uow, code)
     period = services.Period.of(from_, to)
@@ -96,8 +95,8 @@ def corridor_page(
 def transits_csv(
     uow: Uow,
     code: str,
-    from_: From = None,
-    to: dt.date | None = None,
+    from_: DateFrom = None,
+    to: DateTo = None,
     post: str | None = None,
     state: str | None = None,
 ) -> Response:

@@ -8,17 +8,17 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from borderpost.accounts.authz import Forbidden, NotSignedIn
 from borderpost.accounts.throttle import TooManyRequests
+from borderpost.api_support import domain_json
 from borderpost.config import Settings
-from borderpost.errors import DomainError
+from borderpost.web.errors import error_page
+from borderpost.web.errors import install as install_errors
 from borderpost.web.headers import SecurityHeaders
-from borderpost.web.i18n import translations
-from borderpost.web.templating import language_of, render
 
 API_PREFIX = "/api/"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -39,14 +39,6 @@ def secret_key(settings: Settings) -> str:
     return key
 
 
-def _json(exc: DomainError, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(
-        status_code=exc.status,
-        content={"detail": exc.message, "problems": [p.to_dict() for p in exc.problems]},
-        headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else headers,
-    )
-
-
 def install(app: FastAPI, settings: Settings) -> None:
     """Sessions, security headers, static files and HTML error pages; ``app.py`` registers
     the pages' routers."""
@@ -60,11 +52,12 @@ def install(app: FastAPI, settings: Settings) -> None:
     )
     app.add_middleware(SecurityHeaders)  # outside the sessions: on every answer
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_errors(app)  # every other error of a page: at its field, or the error page
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if request.url.path.startswith(API_PREFIX):
-            return _json(exc)
+            return domain_json(exc)
         target = quote(request.url.path)
         if request.headers.get("hx-request") == "true":
             return Response(status_code=401, headers={"HX-Redirect": f"/login?next={target}"})
@@ -73,16 +66,15 @@ def install(app: FastAPI, settings: Settings) -> None:
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         if request.url.path.startswith(API_PREFIX):
-            return _json(exc)
-        return render(request, "error.html", {"message": exc.message}, status_code=403)
+            return domain_json(exc)
+        return error_page(request, 403, exc.message)
 
     @app.exception_handler(TooManyRequests)
     async def _too_many(request: Request, exc: TooManyRequests) -> Response:
         headers = {"Retry-After": str(exc.retry_after)}
         if request.url.path.startswith(API_PREFIX):
-            return _json(exc, headers)
-        principal = getattr(request.state, "principal", None)
-        message = translations(language_of(request, principal)).gettext(
-            "Too many attempts. Wait a minute and try again."
-        )
-        return render(request, "error.html", {"message": message}, status_code=429, headers=headers)
+            response = domain_json(exc)
+            response.headers.update(headers)
+            return response
+        message = "Too many attempts. Wait a minute and try again."
+        return error_page(request, 429, message, headers=headers)

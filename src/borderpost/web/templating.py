@@ -17,6 +17,9 @@ from borderpost.accounts.permissions import Permission, Principal
 from borderpost.csvfile import Cell, csv_text
 from borderpost.web.i18n import LANGUAGES, pick_language, translations
 
+# The scope key of the problems of a page asked for again (set by borderpost.web.errors).
+PROBLEMS = "borderpost.problems"
+
 
 def _local(moment: dt.datetime | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
     if moment is None:
@@ -57,7 +60,16 @@ def render(
     """Render ``template`` in the language of the signed-in user (or of the browser)."""
     principal: Principal | None = getattr(request.state, "principal", None)
     lang = language_of(request, principal)
+    # A page asked for again without its bad query parameters (borderpost.web.errors) shows
+    # their problems at the fields; the route's own problems come first.
+    again: dict[str, str] | None = request.scope.get(PROBLEMS)
+    if again:
+        context = {**(context or {})}
+        context["problems"] = {**again, **(context.get("problems") or {})}
+        context["again_problems"] = again  # also summed up above the page (base.html)
+        status_code = 422 if status_code < 400 else status_code
     data = {
+        "problems": {},
         "request": request,
         "me": principal,
         "lang": lang,

@@ -115,6 +115,25 @@ def test_search_api_for_supervisors_and_admins_only(factory: Factory) -> None:
         assert "officer.w" in page.text
 
 
+def test_the_audit_page_of_a_one_post_user_is_their_posts(factory: Factory) -> None:
+    with UnitOfWork(factory, actor="officer.w") as uow:
+        make_post(uow, "P-B")
+        record_crossing(uow, command(person_crossing("P-A")))
+        uow.commit()
+    with UnitOfWork(factory, actor="officer.b") as uow:
+        record_crossing(uow, command(person_crossing("P-B")))
+        uow.commit()
+    supervisor = add_user(factory, "sup", "supervisor", ["P-A"])
+    with TestClient(_app(factory)) as client:
+        # The menu's link names no post: a supervisor of one post gets theirs, and only theirs.
+        page = client.get("/audit", params={"entity": "crossings"}, headers=bearer(supervisor))
+        elsewhere = client.get("/audit", params={"post": "P-B"}, headers=bearer(supervisor))
+    assert page.status_code == 200
+    assert "officer.w" in page.text
+    assert "officer.b" not in page.text
+    assert elsewhere.status_code == 403
+
+
 @pytest.fixture
 def factory(session_factory: Factory) -> Factory:
     with UnitOfWork(session_factory) as uow:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.cargo_factories import declared
 from tests.factories import make_post
 from tests.web_support import add_user, sign_in
 from tests.web_support import make_app as _app
@@ -154,11 +156,12 @@ def test_post_page_lists_crossings_with_filters_and_paging(factory: Factory) -> 
     with TestClient(_app(factory)) as client:
         csrf = sign_in(client, "off")
         for n in range(3):
-            form = {**PERSON, "surname": f"NAME{n}", "doc_number": f"D{n}", "csrf_token": csrf}
+            surname = f"NAME{'ABC'[n]}"  # a name is letters: NAMEA, NAMEB, NAMEC
+            form = {**PERSON, "surname": surname, "doc_number": f"D{n}", "csrf_token": csrf}
             client.post("/posts/P-A/booth", data=form, headers=HTMX)
         first = client.get("/posts/P-A/crossings", params={"limit": 2}, headers=HTMX)
-        assert "NAME2" in first.text
-        assert "NAME0" not in first.text
+        assert "NAMEC" in first.text
+        assert "NAMEA" not in first.text
         cursor = re.search(r"cursor=([^&\"]+)", first.text)
         assert cursor
         from urllib.parse import unquote
@@ -166,7 +169,7 @@ def test_post_page_lists_crossings_with_filters_and_paging(factory: Factory) -> 
         second = client.get(
             "/posts/P-A/crossings", params={"limit": 2, "cursor": unquote(cursor.group(1))}
         )
-        assert "NAME0" in second.text
+        assert "NAMEA" in second.text
         filtered = client.get("/posts/P-A/crossings", params={"decision": "refused"})
         assert "No crossings." in filtered.text
 
@@ -202,3 +205,50 @@ def test_reports_page_has_a_chart_and_csv(factory: Factory) -> None:
         csv = client.get("/reports/summary.csv", params={"post": "P-A"})
         assert csv.headers["content-type"].startswith("text/csv")
         assert "total,,1,0" in csv.text
+
+
+def test_booth_records_a_truck_with_passengers_and_its_cargo(factory: Factory) -> None:
+    # The declaration belongs to the truck: its passengers ride in it, they carry no cargo.
+    with TestClient(_app(factory)) as client:
+        csrf = sign_in(client, "off")
+        form = {
+            "kind": "vehicle",
+            "category": "commercial",
+            "plate": "10-TR-456",
+            "country": "AZE",
+            "vehicle_type": "truck",
+            "passengers": "ALIYEV, RASHAD, C0001, AZE\nHASANOVA, LEYLA, C0002, AZE",
+            "consignments": json.dumps(declared()),
+            "decision": "admitted",
+            "csrf_token": csrf,
+        }
+        response = client.post("/posts/P-A/booth", data=form, headers=HTMX)
+        assert response.status_code == 200, response.text
+        assert "passengers: 2" in response.text
+    with factory() as session:
+        rows = session.execute(select(Crossing.kind, Crossing.carried_by_id)).all()
+    assert sorted(kind for kind, _ in rows) == ["person", "person", "vehicle"]
+    assert sum(1 for _, carrier in rows if carrier is not None) == 2
+
+
+def test_booth_wants_a_name_and_a_document_or_the_reason_for_none(factory: Factory) -> None:
+    mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    bare = {k: v for k, v in PERSON.items() if not k.startswith("doc_")}
+    with TestClient(_app(factory)) as client:
+        csrf = sign_in(client, "off")
+        page = client.get("/posts/P-A/booth")
+        assert re.search(r'id="mrz"[^>]*autofocus', page.text, re.S)
+        pasted = client.post(
+            "/posts/P-A/booth", data={**PERSON, "surname": mrz, "csrf_token": csrf}, headers=HTMX
+        )
+        assert pasted.status_code == 422
+        assert re.search(r'id="surname-problem"[^>]*>[^<]*scan field', pasted.text)
+        missing = client.post("/posts/P-A/booth", data={**bare, "csrf_token": csrf}, headers=HTMX)
+        assert missing.status_code == 422
+        assert re.search(r'id="doc_number-problem"[^>]*>[^<]*travel document', missing.text)
+        assert _count(factory) == 0
+        reason = {**bare, "reasons": "medical evacuation", "csrf_token": csrf}
+        assert client.post("/posts/P-A/booth", data=reason, headers=HTMX).status_code == 200
+        refused = {**bare, "decision": "refused", "reasons": "no document", "csrf_token": csrf}
+        assert client.post("/posts/P-A/booth", data=refused, headers=HTMX).status_code == 200
+    assert _count(factory) == 2

@@ -191,6 +191,7 @@ def test_the_booth_takes_a_queue_ticket_time_in_the_posts_time(session_factory: 
     with UnitOfWork(session_factory, actor="officer") as uow:
         make_post(uow, "P-A")
         form = {"kind": "person", "surname": "ERIKSSON", "arrived_at": typed}
+        form |= {"doc_number": "L1234567", "doc_issuer": "UTO"}
         result = record_from_booth(uow, "P-A", form)
         stored = uow.session.get(Crossing, result.vehicle_or_person.crossing.id)
         assert stored is not None

@@ -137,6 +137,8 @@ def test_the_booth_shows_the_hit_and_the_supervisor_resolves_it_on_the_crossing_
             "surname": "ПЕТРОСЯН",
             "given_names": "АРМЕН",
             "birth_date": "1980-01-01",
+            "doc_number": "AM1234567",
+            "doc_issuer": "ARM",
             "decision": "admitted",
             "csrf_token": csrf,
         }

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from borderpost.accounts.authz import Me, require
@@ -16,6 +16,7 @@ from borderpost.reports.access.services import access
 from borderpost.reports.chart import stacked_bars
 from borderpost.reports.web import date_range, local_today
 from borderpost.web.documents import pdf_download
+from borderpost.web.params import DateFrom, DateTo
 from borderpost.web.templating import csv_download, render
 
 router = APIRouter(include_in_schema=False)
@@ -72,8 +73,8 @@ def access_page(
     request: Request,
     me: Me,
     uow: Uow,
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: dt.date | None = None,
+    from_: DateFrom = None,
+    to: DateTo = None,
     post: str | None = None,
 ) -> Response:
     first, last = date_range(from_, to, local_today(uow.session, post))
@@ -88,8 +89,8 @@ def access_page(
 def access_pdf(
     request: Request,
     uow: Uow,
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: dt.date | None = None,
+    from_: DateFrom = None,
+    to: DateTo = None,
     post: str | None = None,
 ) -> Response:
     """The access report with its charts, in the print layout."""
@@ -119,8 +120,8 @@ CSV_COLUMNS = [
 @router.get("/reports/access.csv", dependencies=[AGGREGATES])
 def access_csv(
     uow: Uow,
-    from_: Annotated[dt.date | None, Query(alias="from")] = None,
-    to: dt.date | None = None,
+    from_: DateFrom = None,
+    to: DateTo = None,
     post: str | None = None,
 ) -> Response:
     """One row per post and day; an unknown waiting time is an empty cell, never 0."""
