@@ -103,7 +103,8 @@ def assert_html(response: Response, what: str) -> None:
     if 300 <= response.status_code < 400:
         return  # a redirect to a page (sign-in, the start page)
     kind = response.headers.get("content-type", "")
-    if response.status_code < 300 and kind.startswith("text/csv"):
+    downloads = ("text/csv", "application/pdf", "image/svg+xml")
+    if response.status_code < 300 and kind.startswith(downloads):
         return  # the value was acceptable, and this page is a download
     assert kind.startswith("text/html"), f"{what}: {kind} {response.text[:200]}"
     assert "Traceback" not in response.text, what
