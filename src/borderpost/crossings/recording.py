@@ -9,27 +9,28 @@ is visible to the next without an ORM flush.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select
 
 from borderpost import clock, outbox, reference
 from borderpost.audit import hook as audit
 from borderpost.cargo.recording import assess_declared
+from borderpost.crossings import lookups
 from borderpost.crossings.model import Convoy, Crossing
-from borderpost.crossings.schemas import CrossingCreate, CrossingRead, TravellerIn, VehicleIn
-from borderpost.errors import NotFound, invalid
+from borderpost.crossings.schemas import CrossingCreate, CrossingRead
+from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
 from borderpost.organisations.model import Organisation
-from borderpost.people.model import TravelDocument, Traveller, document_expired
-from borderpost.plates import normalise_plate
+from borderpost.people.model import document_expired
 from borderpost.posts.model import Lane, Post
 from borderpost.screening import services as screening
 from borderpost.unit_of_work import UnitOfWork
-from borderpost.vehicles.model import Vehicle
 from borderpost.vocab import Decision, Kind
 
 FLAG_DOCUMENT_EXPIRED = "document_expired"
@@ -37,9 +38,6 @@ FLAG_POST_CLOSED = "post_closed"
 FLAG_CARGO_PROHIBITED = "cargo_prohibited"  # a declared item is prohibited: refused
 
 _CROSSINGS = cast(Table, Crossing.__table__)
-_TRAVELLERS = cast(Table, Traveller.__table__)
-_DOCUMENTS = cast(Table, TravelDocument.__table__)
-_VEHICLES = cast(Table, Vehicle.__table__)
 _CONVOYS = cast(Table, Convoy.__table__)
 
 # Statements built once: building them per call costs more than running them on SQLite.
@@ -47,22 +45,13 @@ _CARRIER = select(_CROSSINGS.c.kind, _CROSSINGS.c.post_id, _CROSSINGS.c.directio
     _CROSSINGS.c.id == bindparam("id")
 )
 _CONVOY_BY_REFERENCE = select(_CONVOYS.c.id).where(_CONVOYS.c.reference == bindparam("ref"))
-_DOCUMENT_BY_NUMBER = (
-    select(_DOCUMENTS.c.id, _DOCUMENTS.c.traveller_id, _DOCUMENTS.c.expiry)
-    .where(
-        _DOCUMENTS.c.issuer == bindparam("issuer"),
-        _DOCUMENTS.c.number == bindparam("number"),
-        _DOCUMENTS.c.type == bindparam("type"),
-    )
-    .limit(1)
-)
-_VEHICLE_BY_PLATE = (
-    select(_VEHICLES.c.id, _VEHICLES.c.type)
-    .where(_VEHICLES.c.country == bindparam("country"), _VEHICLES.c.plate_key == bindparam("key"))
-    .limit(1)
-)
-_CROSSING_EXISTS = select(_CROSSINGS.c.id).where(_CROSSINGS.c.id == bindparam("id"))
-_INSERT = {t.name: insert(t) for t in (_CROSSINGS, _TRAVELLERS, _DOCUMENTS, _VEHICLES, _CONVOYS)}
+_CROSSING_KNOWN = select(
+    _CROSSINGS.c.post_id, _CROSSINGS.c.time, _CROSSINGS.c.kind, _CROSSINGS.c.command_digest
+).where(_CROSSINGS.c.id == bindparam("id"))
+# The one answer to an id already taken, whoever took it: a caller learns nothing of another
+# post's crossing, not even that it is at another post.
+ID_TAKEN = "is already taken by another crossing: send a new id, or this crossing again as it was"
+_INSERT = {t.name: insert(t) for t in (_CROSSINGS, _CONVOYS)}
 
 
 @dataclass(frozen=True)
@@ -90,6 +79,7 @@ class RecordedCrossing:
     reasons: list[str]
     flags: list[str]
     recorded_at: dt.datetime
+    command_digest: str | None = None
 
 
 @dataclass
@@ -159,77 +149,33 @@ def _resolve(conn: Connection, ref: reference.Reference, command: CrossingCreate
     return _Resolved(post, organisation, carrier_id, convoy_id, lane)
 
 
-def _traveller_and_document(
-    conn: Connection, post: Post, data: TravellerIn, now: dt.datetime
-) -> tuple[uuid.UUID, uuid.UUID | None, dt.date | None]:
-    """Ids of the traveller and document, known ones reused by document; and the expiry."""
-    doc = data.document
-    if doc is not None:
-        known = conn.execute(
-            _DOCUMENT_BY_NUMBER, {"issuer": doc.issuer, "number": doc.number, "type": doc.type}
-        ).one_or_none()
-        if known is not None:
-            if doc.expiry is not None and doc.expiry != known.expiry:
-                # A renewed document keeps its number in some countries: the new date wins.
-                conn.execute(
-                    update(_DOCUMENTS).where(_DOCUMENTS.c.id == known.id).values(expiry=doc.expiry)
-                )
-            return known.traveller_id, known.id, doc.expiry or known.expiry
-    traveller_id = new_id()
-    conn.execute(
-        _INSERT[_TRAVELLERS.name],
-        {
-            "id": traveller_id,
-            "post_id": post.id,
-            "surname": data.surname,
-            "given_names": data.given_names,
-            "birth_date": data.birth_date,
-            "nationality": data.nationality,
-            "created_at": now,
-        },
-    )
-    if doc is None:
-        return traveller_id, None, None
-    document_id = new_id()
-    conn.execute(
-        _INSERT[_DOCUMENTS.name],
-        {
-            "id": document_id,
-            "post_id": post.id,
-            "traveller_id": traveller_id,
-            "type": doc.type,
-            "number": doc.number,
-            "issuer": doc.issuer,
-            "expiry": doc.expiry,
-            "created_at": now,
-        },
-    )
-    return traveller_id, document_id, doc.expiry
+def command_digest(command: CrossingCreate) -> str:
+    """SHA-256 of the command's content: the same for the same crossing however its times are
+    written (they are compared as instants)."""
+    data = command.model_dump(mode="json")
+    data["time"] = command.time.astimezone(dt.UTC).isoformat()
+    if command.arrived_at is not None:
+        data["arrived_at"] = command.arrived_at.astimezone(dt.UTC).isoformat()
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _vehicle(conn: Connection, post: Post, data: VehicleIn, now: dt.datetime) -> uuid.UUID:
-    key = normalise_plate(data.plate)
-    known = conn.execute(_VEHICLE_BY_PLATE, {"country": data.country, "key": key}).one_or_none()
-    if known is not None:
-        if known.type != data.type.value:
-            conn.execute(
-                update(_VEHICLES).where(_VEHICLES.c.id == known.id).values(type=data.type.value)
-            )
-        return uuid.UUID(str(known.id))
-    vehicle_id = new_id()
-    conn.execute(
-        _INSERT[_VEHICLES.name],
-        {
-            "id": vehicle_id,
-            "post_id": post.id,
-            "plate": data.plate,
-            "plate_key": key,
-            "country": data.country,
-            "type": data.type.value,
-            "created_at": now,
-        },
-    )
-    return vehicle_id
+def _repeated(
+    uow: UnitOfWork, ref: reference.Reference, command: CrossingCreate, digest: str, known: Any
+) -> Recorded:
+    """The crossing already recorded under ``command.id``, if the command repeats it: same
+    post and same content. Otherwise Conflict on ``id``, the same for every other case."""
+    post = ref.posts.get(command.post)
+    if known.command_digest is not None:
+        same = known.command_digest == digest
+    else:  # recorded before digests were kept: the facts no correction changes
+        same = known.time == command.time and known.kind == command.kind.value
+    if post is None or known.post_id != post.id or not same:
+        raise Conflict("id", ID_TAKEN)
+    existing = uow.session.get(Crossing, command.id)
+    assert existing is not None
+    facts = RecordedCrossing(**{c.key: getattr(existing, c.key) for c in _CROSSINGS.c})
+    return Recorded(facts, None, created=False)
 
 
 def record_crossing(
@@ -238,20 +184,22 @@ def record_crossing(
     """Check and record one crossing, with its outbox event, in the caller's transaction.
 
     A crossing at a closed post is refused with the closure's reason unless the post exempts
-    its category. An expired document is flagged for the officer. Recording the same id again
-    returns the crossing already recorded and writes nothing. Every reference is resolved
-    before anything is written, so an error leaves the transaction as it was.
+    its category. An expired document is flagged for the officer. Recording the same command
+    with the same id again returns the crossing already recorded and writes nothing; any other
+    command with a recorded id (another post's, or other facts) is a Conflict on ``id`` that
+    tells nothing of the crossing recorded. Every reference is resolved before anything is
+    written, so an error leaves the transaction as it was.
     """
     session = uow.session
     # Core on the session's connection: same transaction, none of the ORM's per-call work.
     conn = session.connection()
-    if command.id is not None and conn.execute(_CROSSING_EXISTS, {"id": command.id}).first():
-        existing = session.get(Crossing, command.id)
-        assert existing is not None
-        facts = RecordedCrossing(**{c.key: getattr(existing, c.key) for c in _CROSSINGS.c})
-        return Recorded(facts, None, created=False)
-
     ref = reference.for_session(session)
+    digest = command_digest(command)
+    if command.id is not None:
+        known = conn.execute(_CROSSING_KNOWN, {"id": command.id}).one_or_none()
+        if known is not None:
+            return _repeated(uow, ref, command, digest, known)
+
     resolved = _resolve(conn, ref, command)
     post = resolved.post
     decision = command.decision
@@ -288,14 +236,14 @@ def record_crossing(
     traveller_id = document_id = vehicle_id = None
     if command.kind is Kind.PERSON:
         assert command.traveller is not None  # the schema guarantees it
-        traveller_id, document_id, expiry = _traveller_and_document(
+        traveller_id, document_id, expiry = lookups.traveller_and_document(
             conn, post, command.traveller, now
         )
         if replica is None and document_expired(expiry, command.time.astimezone(post.zone).date()):
             flags.append(FLAG_DOCUMENT_EXPIRED)
     else:
         assert command.vehicle is not None
-        vehicle_id = _vehicle(conn, post, command.vehicle, now)
+        vehicle_id = lookups.vehicle(conn, post, command.vehicle, now)
 
     convoy_id = resolved.convoy_id
     if command.convoy and convoy_id is None:
@@ -347,6 +295,7 @@ def record_crossing(
         reasons=reasons,
         flags=flags,
         recorded_at=recorded_at,
+        command_digest=digest,
     )
     conn.execute(_INSERT[_CROSSINGS.name], row)
     crossing = RecordedCrossing(**row)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from borderpost.schemas import Code, CountryCode, field_error
+from borderpost.schemas import Code, CountryCode, Reasons, ShortText, field_error
 from borderpost.vocab import Category, Decision, Direction, Kind, VehicleType
 
 DocumentNumber = Annotated[
@@ -16,13 +16,17 @@ DocumentNumber = Annotated[
     ),
 ]
 DocumentType = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z][A-Z<]?$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, max_length=2, pattern=r"^[A-Z][A-Z<]?$"
+    ),
 ]
 Plate = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"\w"),
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = ShortText
+MAX_CONSIGNMENTS = 100  # declared by one vehicle crossing
 # A longer wait is far more likely a mistyped date than a queue.
 MAX_WAIT = dt.timedelta(days=31)
 
@@ -77,12 +81,12 @@ class CrossingCreate(BaseModel):
     convoy: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None
     lane: Code | None = None
     decision: Decision = Decision.ADMITTED
-    reasons: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
-        default_factory=list
-    )
+    reasons: Reasons = Field(default_factory=list)
+    # Each consignment is read by the cargo rules' JSON reader, which bounds every text, number
+    # and list in it (cargo/rules/jsonread.py).
     consignments: list[Any] = Field(
         default_factory=list,
-        max_length=100,
+        max_length=MAX_CONSIGNMENTS,
         description="Declared consignments of a vehicle crossing (JSON of cargo/README.md)",
     )
 
@@ -155,8 +159,8 @@ class CrossingCorrection(BaseModel):
     category: Category | None = None
     decision: Decision | None = None
     direction: Direction | None = None
-    reasons: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] | None = (
-        Field(default=None, description="The decision's reasons, when the decision changes")
+    reasons: Reasons | None = Field(
+        default=None, description="The decision's reasons, when the decision changes"
     )
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
 

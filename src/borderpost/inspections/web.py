@@ -22,7 +22,7 @@ from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.cargo.repository import consignments_of
 from borderpost.crossings.services import get_crossing, post_of_crossing
-from borderpost.errors import DomainError, invalid
+from borderpost.errors import DomainError, FieldProblem, invalid
 from borderpost.inspections import queue, services
 from borderpost.inspections.model import FindingKind
 from borderpost.inspections.schemas import (
@@ -110,15 +110,31 @@ async def _act(
             action(_blank_to_none(form), uploads)
             uow.commit()
         except ValidationError as exc:
-            problems = {p.field: p.reason for p in problems_from(exc.errors())}
+            problems = _shown(problems_from(exc.errors()))
         except DomainError as exc:
-            problems = {p.field: p.reason for p in exc.problems} or {"form": exc.message}
+            problems = _shown(exc.problems) or {"form": exc.message}
         if problems:
             uow.rollback()
         context = _context(uow, crossing_id, problems=problems, form=form if problems else {})
         return _page(request, context, status_code=422 if problems else 200)
 
     return await run_in_threadpool(work)
+
+
+# The fields the page shows a problem beside; any other problem shows at the top of the page.
+_FIELDS_SHOWN = frozenset(
+    {"goods_item", "hs_code", "description", "quantity", "unit", "legal_basis", "file"}
+    | {"outcome", "reason"}
+)
+
+
+def _shown(problems: list[FieldProblem]) -> dict[str, str]:
+    shown: dict[str, str] = {}
+    for problem in problems:
+        shown.setdefault(
+            problem.field if problem.field in _FIELDS_SHOWN else "form", problem.reason
+        )
+    return shown
 
 
 M = TypeVar("M", bound=BaseModel)

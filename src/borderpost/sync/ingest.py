@@ -14,12 +14,12 @@ import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.crossings.model import Crossing
@@ -27,6 +27,7 @@ from borderpost.crossings.recording import Replica, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.errors import DomainError, NotFound, invalid
 from borderpost.outbox import Topic
+from borderpost.schemas import MAX_LIST, BoundedText
 from borderpost.sync import closures, link
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Category, Decision, Direction
@@ -53,7 +54,8 @@ class _Changes(BaseModel):
     category: Category | None = None
     decision: Decision | None = None
     direction: Direction | None = None
-    reasons: list[str] | None = None
+    # The post's reasons as decided: the typed ones and those the rules added, each bounded.
+    reasons: Annotated[list[BoundedText], Field(max_length=MAX_LIST)] | None = None
 
 
 def _update_crossing(uow: UnitOfWork, crossing_id: str, changes: dict[str, Any]) -> str:
@@ -90,8 +92,10 @@ def apply_event(uow: UnitOfWork, topic: str, payload: dict[str, Any]) -> str:
 
 def _record_replica(uow: UnitOfWork, payload: dict[str, Any]) -> str:
     """A crossing as the post recorded it, with the post's own decision."""
+    # The decision and its reasons are the post's (the replica's), not typed input: the rules
+    # and screening may have added reasons past what a typed command may carry.
     command = CrossingCreate.model_validate(
-        {k: v for k, v in payload.items() if k in _CREATE_FIELDS}
+        {k: v for k, v in payload.items() if k in _CREATE_FIELDS - {"decision", "reasons"}}
     )
     replica = Replica(
         officer=str(payload["officer"]),
