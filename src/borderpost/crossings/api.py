@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Query, Request, Response
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.crossings import services
@@ -18,7 +19,7 @@ from borderpost.crossings.schemas import (
 )
 from borderpost.vocab import Category, Decision, Kind
 
-router = APIRouter(prefix="/crossings", tags=["crossings"])
+router = APIRouter(prefix="/crossings", tags=["crossings"], route_class=SignInFirst)
 
 
 @router.post(
