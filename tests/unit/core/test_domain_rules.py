@@ -84,11 +84,11 @@ def test_plates_compare_without_spaces_dashes_or_case() -> None:
 def test_vehicles_and_screening_key_a_plate_alike() -> None:
     """One rule: the key a vehicle is found again by is the key screening compares plates by,
     so Cyrillic look-alikes typed at the booth make one vehicle, as screening sees one."""
-    from borderpost.crossings import recording
+    from borderpost.crossings import lookups
     from borderpost.screening.matcher import PlateIndex
     from borderpost.screening.matcher import plates as matcher_plates
 
-    assert recording.normalise_plate is normalise_plate
+    assert lookups.normalise_plate is normalise_plate
     assert matcher_plates.normalise_plate is normalise_plate
     assert normalise_plate("а 123 вс-77") == normalise_plate("A123BC77") == "A123BC77"
     listed = PlateIndex()
