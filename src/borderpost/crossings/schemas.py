@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from borderpost.cargo.rules.declaration import MAX_CONSIGNMENTS
 from borderpost.schemas import Code, CountryCode, Reasons, ShortText, field_error
 from borderpost.vocab import Category, Decision, Direction, Kind, VehicleType
 
@@ -26,7 +27,6 @@ Plate = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"\w"),
 ]
 Name = ShortText
-MAX_CONSIGNMENTS = 100  # declared by one vehicle crossing
 # A longer wait is far more likely a mistyped date than a queue.
 MAX_WAIT = dt.timedelta(days=31)
 

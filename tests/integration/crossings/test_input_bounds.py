@@ -3,21 +3,30 @@ nothing written (no crossing, no outbox row, no audit entry). On SQLite and Post
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.factories import person_crossing, post_data
+from tests.factories import person_crossing, post_data, vehicle_crossing
 from tests.integration.conftest import ClientFor, TokenFor
 from tests.web_support import add_user, sign_in
 
 from borderpost.audit.model import AuditEntry
+from borderpost.cargo.rules.declaration import (
+    MAX_CONSIGNMENTS,
+    MAX_GOODS_ITEMS,
+    MAX_PERMITS,
+    MAX_SEALS,
+)
 from borderpost.crossings.model import Crossing
 from borderpost.outbox import OutboxEvent
 from borderpost.schemas import MAX_REASONS, REASON_TEXT
 
 Factory = sessionmaker[Session]
 HTMX = {"HX-Request": "true"}
+NATS_MAX_PAYLOAD = 1024 * 1024  # nats-server's default max_payload
 
 
 def _written(factory: Factory) -> tuple[int, ...]:
@@ -121,4 +130,56 @@ def test_the_booth_form_has_the_same_bounds(
     response = booth.post("/posts/P-A/booth", data=vehicle, headers=HTMX)
     assert response.status_code == 422
     assert "more than 100 passengers" in response.text
+    assert _written(session_factory) == before
+
+
+def _largest_consignment(items: int) -> dict[str, object]:
+    party = {"name": "N" * 500, "identifier": "I" * 500, "address": "A" * 500}
+    permit = {"type": "licence", "number": "9" * 100, "issuer": "X" * 500,
+              "valid_until": "2030-01-01"}  # fmt: skip
+    item = {"hs_code": "8471.30", "description": "x" * 500, "quantity": 5, "unit": "pcs",
+            "gross_kg": 120, "net_kg": 100, "value": 9000, "currency": "USD",
+            "origin": "GEO"}  # fmt: skip
+    return {
+        "id": "c" * 100,
+        "carrier": party,
+        "consignor": party,
+        "consignee": party,
+        "items": [item] * items,
+        "seals": [f"S{k:03d}" + "9" * 96 for k in range(MAX_SEALS)],
+        "permits": [permit] * MAX_PERMITS,
+    }
+
+
+def _largest_vehicle_crossing(items_each: int) -> dict[str, object]:
+    return vehicle_crossing(
+        decision="refused",
+        reasons=["r" * REASON_TEXT] * MAX_REASONS,
+        consignments=[_largest_consignment(items_each)] * MAX_CONSIGNMENTS,
+    )
+
+
+def test_the_largest_crossing_admitted_fits_one_nats_message(
+    admin: TestClient, session_factory: Factory
+) -> None:
+    each = MAX_GOODS_ITEMS // MAX_CONSIGNMENTS
+    response = admin.post("/api/v1/crossings", json=_largest_vehicle_crossing(each))
+    assert response.status_code == 201, response.text[:500]
+    with session_factory() as session:
+        payload = session.scalars(select(OutboxEvent.payload)).one()
+        audit = session.scalars(
+            select(AuditEntry.after).where(AuditEntry.entity == "crossings")
+        ).one()
+    assert len(json.dumps(payload)) < NATS_MAX_PAYLOAD // 2
+    assert len(json.dumps(audit)) < NATS_MAX_PAYLOAD // 50
+
+
+def test_more_goods_items_than_a_crossing_takes_are_refused(
+    admin: TestClient, session_factory: Factory
+) -> None:
+    before = _written(session_factory)
+    each = MAX_GOODS_ITEMS // MAX_CONSIGNMENTS + 1
+    response = admin.post("/api/v1/crossings", json=_largest_vehicle_crossing(each))
+    assert response.status_code == 422
+    assert _fields(response) == ["consignments"]
     assert _written(session_factory) == before
