@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.crossings.model import Crossing
@@ -27,7 +27,7 @@ from borderpost.crossings.recording import Replica, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.errors import DomainError, NotFound, invalid
 from borderpost.outbox import Topic
-from borderpost.schemas import MAX_LIST, BoundedText
+from borderpost.schemas import LONG_TEXT, MAX_LIST
 from borderpost.sync import closures, link
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Category, Decision, Direction
@@ -46,6 +46,9 @@ class IngestReport:
     problems: list[str] = field(default_factory=list)  # "subject: field: reason", no personal data
 
 
+_PostReason = Annotated[str, StringConstraints(max_length=4 * LONG_TEXT)]
+
+
 class _Changes(BaseModel):
     """What a correction or an inspection changed in a crossing; anything else is refused."""
 
@@ -54,8 +57,10 @@ class _Changes(BaseModel):
     category: Category | None = None
     decision: Decision | None = None
     direction: Direction | None = None
-    # The post's reasons as decided: the typed ones and those the rules added, each bounded.
-    reasons: Annotated[list[BoundedText], Field(max_length=MAX_LIST)] | None = None
+    # The post's reasons as decided: the typed ones (20 at most) and those the closure (its
+    # reason and authority), cargo rules and screening added; bounded generously, as a post's
+    # decision is not typed input.
+    reasons: Annotated[list[_PostReason], Field(max_length=10 * MAX_LIST)] | None = None
 
 
 def _update_crossing(uow: UnitOfWork, crossing_id: str, changes: dict[str, Any]) -> str:

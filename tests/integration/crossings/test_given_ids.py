@@ -9,21 +9,29 @@ both cases. On SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.factories import person_crossing, post_data
+from tests.factories import command, make_post, person_crossing, post_data
 from tests.integration.conftest import ClientFor, TokenFor
 
 from borderpost.audit.model import AuditEntry
 from borderpost.crossings.model import Crossing
-from borderpost.crossings.recording import ID_TAKEN
+from borderpost.crossings.recording import ID_TAKEN, record_crossing
+from borderpost.db import make_engine
 from borderpost.imports.services import import_file
-from borderpost.outbox import OutboxEvent
+from borderpost.outbox import OutboxEvent, Topic
+from borderpost.posts.schemas import ClosureCreate
+from borderpost.posts.services import close_post
+from borderpost.schemas import MAX_REASONS
+from borderpost.sync.ingest import apply_event
+from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
 WEST_ID = "01900000-0000-7000-8000-0000000000aa"
@@ -122,3 +130,49 @@ def test_an_import_line_with_another_posts_id_is_refused_on_id(
     report = import_file(session_factory, "crossings", path)
     assert dict(report.outcomes) == {"unchanged": 1, "created": 1}
     assert [(p.line, p.field, p.reason) for p in report.problems] == [(2, "id", ID_TAKEN)]
+
+
+@pytest.fixture
+def headquarters(tmp_path: Path, sqlite_template: Path) -> Iterator[Factory]:
+    path = tmp_path / "hq.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield sessionmaker(bind=engine, expire_on_commit=False)
+    engine.dispose()
+
+
+def test_headquarters_stores_a_replica_once_with_the_posts_reasons(
+    session_factory: Factory, headquarters: Factory
+) -> None:
+    """The event as shipped, applied without the broker: the post's decision and reasons
+    (past what a typed command carries: the closure's reason comes first) stand, and the same
+    event again is a duplicate."""
+    for factory in (session_factory, headquarters):
+        with UnitOfWork(factory) as uow:
+            make_post(uow, "P-A")
+            uow.commit()
+    with UnitOfWork(session_factory) as uow:
+        closure = ClosureCreate.model_validate(
+            {"starts_at": "2026-03-10T00:00:00Z", "reason": "storm", "authority": "commander"}
+        )
+        close_post(uow, "P-A", closure)
+        uow.commit()
+    typed = [f"reason {n}" for n in range(MAX_REASONS)]
+    with UnitOfWork(session_factory, actor="officer.a") as uow:
+        recorded = record_crossing(uow, command(person_crossing(decision="refused", reasons=typed)))
+        uow.commit()
+    assert len(recorded.crossing.reasons) == MAX_REASONS + 1
+    with session_factory() as session:
+        event = session.scalars(
+            select(OutboxEvent).where(OutboxEvent.topic == Topic.CROSSING_RECORDED)
+        ).one()
+    outcomes = []
+    for _ in range(2):
+        with UnitOfWork(headquarters, actor="sync") as uow:
+            outcomes.append(apply_event(uow, event.topic, event.payload))
+            uow.commit()
+    assert outcomes == ["created", "duplicate"]
+    with headquarters() as session:
+        stored = session.get(Crossing, recorded.crossing.id)
+        assert stored is not None
+        assert (stored.decision, stored.reasons) == ("refused", recorded.crossing.reasons)
