@@ -26,6 +26,10 @@ router = APIRouter(prefix="/crossings", tags=["crossings"], route_class=SignInFi
     "",
     response_model=CrossingRead,
     status_code=201,
+    responses={
+        200: {"model": CrossingRead, "description": "The same crossing again: the one recorded"},
+        409: {"description": "The id is taken by another crossing (problems name `id`)"},
+    },
     dependencies=[require(Permission.RECORD_CROSSING, post_from="body")],
 )
 def record_crossing(data: CrossingCreate, uow: Uow, response: Response) -> CrossingRead:

@@ -63,7 +63,11 @@ class CrossingCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: uuid.UUID | None = Field(default=None, description="Makes re-imports idempotent")
+    id: uuid.UUID | None = Field(
+        default=None,
+        description="Makes sending again idempotent: the same crossing with its id answers the "
+        "one recorded (200); any other crossing with a recorded id is a 409 on `id`",
+    )
     post: Code
     direction: Direction
     time: AwareDatetime
