@@ -17,11 +17,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 import borderpost
 from borderpost.app import create_app
 from borderpost.config import Settings
+from borderpost.ledger.services import checked_code
+from borderpost.schemas import Code
 
 # Values bounded elsewhere (with what is inside them), and why. A declared consignment is read
 # by the cargo rules' JSON reader, which bounds every text, number and list in it
@@ -126,3 +130,13 @@ def test_every_request_body_of_the_app_is_bounded() -> None:
 def test_every_input_model_is_bounded(model: type[BaseModel]) -> None:
     schema = model.model_json_schema(mode="validation")
     assert _unbounded(schema, schema.get("$defs", {}), model.__name__) == []
+
+
+@given(st.text(max_size=40) | st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,35}", fullmatch=True))
+def test_a_code_the_schemas_take_is_one_the_ledger_takes(text: str) -> None:
+    """One pattern: every post code a schema admits names a log (its folder and URL)."""
+    try:
+        code = TypeAdapter(Code).validate_python(text)
+    except ValidationError:
+        return
+    assert checked_code(code) == code
