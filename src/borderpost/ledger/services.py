@@ -187,6 +187,11 @@ def origin_for(code: str) -> str:
     return f"borderpost/{checked_code(code)}"
 
 
+def code_names_a_log(code: str) -> bool:
+    """Whether ``code`` can name a log (the schemas refuse any other post code)."""
+    return _SAFE_CODE.fullmatch(code) is not None
+
+
 def checked_code(code: str) -> str:
     """A post code safe as one path element and in a key name, or LedgerError."""
     if not _SAFE_CODE.fullmatch(code):
