@@ -47,9 +47,13 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """The request contradicts what is recorded: maps to 409."""
+    """The request contradicts what is recorded: maps to 409, naming the field in question
+    (the message is the reason alone, as pages and the command line show it)."""
 
     status = 409
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason, [FieldProblem(field, reason)])
 
 
 class PostClosed(Conflict):

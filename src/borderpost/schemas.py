@@ -5,20 +5,49 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from borderpost.errors import FieldProblem
 
 # ICAO 9303 three-letter codes (ISO 3166-1 alpha-3 plus ICAO's own, e.g. UNO, XXA).
 CountryCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{3}$")
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, max_length=3, pattern=r"^[A-Z]{3}$"),
 ]
-# Codes of posts, organisations and lanes: short, stable, no spaces.
+# The one spelling of a code (posts, organisations, lanes, corridors): ASCII letters and
+# digits, then also dot, underscore or hyphen, 32 at most. A post's code names its ledger's
+# folder and URL (``/ledger/<POST>/``), so anything the ledger cannot take is refused here.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
 Code = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^\S+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=CODE_PATTERN),
 ]
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+# Every free text and every list an input schema takes is bounded: one request, one import
+# line or one shipped event can never grow a page, an outbox row, an audit entry or a message
+# past what the rest of the system carries (a NATS message is 1 MB at most).
+SHORT_TEXT = 200  # names, authorities, a typed label
+LONG_TEXT = 2000  # a closure's reason, a free note
+REASON_TEXT = 500  # one reason of a decision
+MAX_REASONS = 20  # reasons of one decision
+MAX_LIST = 100  # any other list an input takes, unless its schema says less
+
+# Optional text (may be empty), at most SHORT_TEXT characters.
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_TEXT)]
+# Required text, 1 to SHORT_TEXT characters.
+Text200 = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT)
+]
+# Required longer text, 1 to LONG_TEXT characters.
+BoundedText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_TEXT)
+]
+# One reason of a decision (refusal, referral, correction), and the reasons of one decision.
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REASON_TEXT)
+]
+Reasons = Annotated[list[Reason], Field(max_length=MAX_REASONS)]
 
 
 def field_error(field: str, reason: str) -> PydanticCustomError:

@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from borderpost.accounts.authz import Me, require
+from borderpost.accounts.bodies import SignInFirst
 
-router = APIRouter(prefix="/me", tags=["accounts"])
+router = APIRouter(prefix="/me", tags=["accounts"], route_class=SignInFirst)
 
 
 class MeRead(BaseModel):

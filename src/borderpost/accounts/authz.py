@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from borderpost.accounts import services, sessions
 from borderpost.accounts.permissions import Permission, Principal
 from borderpost.api_support import Uow
-from borderpost.errors import DomainError
+from borderpost.errors import DomainError, FieldProblem
 from borderpost.unit_of_work import UnitOfWork
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -43,11 +43,18 @@ class NotSignedIn(DomainError):
     status = 401
 
     def __init__(self) -> None:
-        super().__init__("sign in first: a session or an API token (Authorization: Bearer)")
+        reason = "sign in first: a session or an API token (Authorization: Bearer)"
+        super().__init__(reason, [FieldProblem("authorization", reason)])
 
 
 class Forbidden(DomainError):
+    """Signed in, but not allowed: 403, naming what refused it (the caller's role by default,
+    the post of the request, the form's CSRF token)."""
+
     status = 403
+
+    def __init__(self, message: str, field: str = "authorization") -> None:
+        super().__init__(message, [FieldProblem(field, message)])
 
 
 def csrf_token(request: Request) -> str:
@@ -150,7 +157,7 @@ class Rule:
                 post = principal.only_post
             if not principal.covers(post):
                 where = f"post {post}" if post else "every post"
-                raise Forbidden(f"{where} is outside the scope of {principal.name}")
+                raise Forbidden(f"{where} is outside the scope of {principal.name}", self.field)
         return principal
 
     async def _post(self, request: Request, uow: UnitOfWork) -> str | None:
@@ -182,7 +189,7 @@ async def _check_csrf(request: Request) -> None:
         field = (await request.form()).get(CSRF_FIELD)
         sent = field if isinstance(field, str) else None
     if not isinstance(expected, str) or not sent or not secrets.compare_digest(expected, sent):
-        raise Forbidden("the form has expired: reload the page and try again")
+        raise Forbidden("the form has expired: reload the page and try again", CSRF_FIELD)
 
 
 def require(

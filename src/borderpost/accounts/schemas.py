@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from borderpost.accounts.model import LANGUAGES, Role
-from borderpost.schemas import Code
+from borderpost.schemas import MAX_LIST, Code
 
 UserName = Annotated[
     str,
@@ -20,9 +20,11 @@ class UserCreate(BaseModel):
 
     name: UserName
     role: Role
-    posts: list[Code] = Field(default_factory=list, description="Posts in scope")
+    posts: list[Code] = Field(
+        default_factory=list, max_length=MAX_LIST, description="Posts in scope"
+    )
     network: bool = Field(default=False, description="Every post is in scope")
-    language: str = "en"
+    language: Annotated[str, StringConstraints(max_length=16)] = "en"
     password: Annotated[str, Field(min_length=8, max_length=200)] | None = None
 
     @model_validator(mode="after")

@@ -39,7 +39,7 @@ def get_user(uow: UnitOfWork, name: str) -> User:
 
 def add_user(uow: UnitOfWork, data: UserCreate) -> User:
     if user_by_name(uow, data.name) is not None:
-        raise Conflict(f"a user named {data.name!r} exists", [FieldProblem("name", "is taken")])
+        raise Conflict("name", f"a user named {data.name!r} exists")
     for code in data.posts:
         if posts_repository.post_by_code(uow.session, code) is None:
             raise NotFound("posts", f"no post with code {code!r}")
@@ -103,7 +103,7 @@ def issue_token(uow: UnitOfWork, name: str) -> str:
     """A new API token for ``name``; the caller shows it once, only its hash is kept."""
     user = get_user(uow, name)
     if not user.active:
-        raise Conflict(f"user {name!r} is disabled")
+        raise Conflict("name", f"user {name!r} is disabled")
     token = passwords.new_token()
     uow.session.add(
         ApiToken(

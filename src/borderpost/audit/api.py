@@ -6,12 +6,13 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.audit.schemas import AuditEntryRead
 from borderpost.audit.services import AuditQuery, search
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], route_class=SignInFirst)
 
 
 @router.get(

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.cargo.recording import check_declaration
@@ -23,8 +24,8 @@ from borderpost.cargo.schemas import (
 from borderpost.cargo.services import check_ruleset_text
 from borderpost.errors import NotFound
 
-router = APIRouter(prefix="/cargo", tags=["cargo"])
-rules_router = APIRouter(prefix="/rules", tags=["cargo"])
+router = APIRouter(prefix="/cargo", tags=["cargo"], route_class=SignInFirst)
+rules_router = APIRouter(prefix="/rules", tags=["cargo"], route_class=SignInFirst)
 
 
 @router.post("/check", dependencies=[require(Permission.RECORD_CROSSING, post_from="body")])

@@ -26,6 +26,7 @@ from borderpost import clock, reference
 from borderpost.audit import hook as audit
 from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.cargo.rules.declaration import (
+    MAX_GOODS_ITEMS,
     DeclarationError,
     DeclaredConsignment,
     parse_consignment,
@@ -240,6 +241,10 @@ def assess_declared(
                 FieldProblem(f"{where}.{p.field}" if p.field else where, p.message)
                 for p in exc.problems
             ]
+    goods = sum(len(c.items) for c in parsed)
+    if goods > MAX_GOODS_ITEMS:
+        reason = f"{goods} goods items: at most {MAX_GOODS_ITEMS} on one crossing"
+        problems.append(FieldProblem("consignments", reason))
     if problems:
         raise InvalidInput(problems)
     home = uow.home

@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Query, Request, Response
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.crossings import services
@@ -18,13 +19,17 @@ from borderpost.crossings.schemas import (
 )
 from borderpost.vocab import Category, Decision, Kind
 
-router = APIRouter(prefix="/crossings", tags=["crossings"])
+router = APIRouter(prefix="/crossings", tags=["crossings"], route_class=SignInFirst)
 
 
 @router.post(
     "",
     response_model=CrossingRead,
     status_code=201,
+    responses={
+        200: {"model": CrossingRead, "description": "The same crossing again: the one recorded"},
+        409: {"description": "The id is taken by another crossing (problems name `id`)"},
+    },
     dependencies=[require(Permission.RECORD_CROSSING, post_from="body")],
 )
 def record_crossing(data: CrossingCreate, uow: Uow, response: Response) -> CrossingRead:

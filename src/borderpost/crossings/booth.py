@@ -20,7 +20,7 @@ from borderpost.crossings.schemas import CrossingCreate
 from borderpost.errors import DomainError, FieldProblem, InvalidInput
 from borderpost.people.rules import document_problem, name_problem
 from borderpost.posts import repository as posts_repository
-from borderpost.schemas import problems_from
+from borderpost.schemas import MAX_LIST, problems_from
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision, Kind
 
@@ -43,6 +43,8 @@ FORM_FIELDS = {
     "arrived_at": "arrived_at",
 }
 PASSENGER_HELP = "SURNAME, GIVEN NAMES, DOCUMENT NUMBER, ISSUER[, BIRTH DATE]"
+# Each passenger is a crossing of its own; a coach's worth on one form, not a file's.
+MAX_PASSENGERS = MAX_LIST
 
 
 @dataclass
@@ -101,7 +103,12 @@ def _base(post: str, form: Mapping[str, str], kind: Kind, now: dt.datetime) -> d
 def _passengers(text: str) -> tuple[list[dict[str, Any]], list[FieldProblem]]:
     people: list[dict[str, Any]] = []
     problems: list[FieldProblem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    if sum(1 for line in lines if line.strip()) > MAX_PASSENGERS:
+        return [], [
+            FieldProblem("passengers", f"more than {MAX_PASSENGERS} passengers on one form")
+        ]
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         parts = [p.strip() for p in line.split(",")]
@@ -158,6 +165,10 @@ def _cargo_problems(problems: list[FieldProblem]) -> list[FieldProblem]:
     return others + ([FieldProblem("consignments", "; ".join(cargo))] if cargo else [])
 
 
+def _box(field: str) -> str:
+    return "reasons" if field.startswith("reasons[") else field
+
+
 def _command(data: dict[str, Any], prefix: str = "") -> CrossingCreate:
     try:
         return CrossingCreate.model_validate(data)
@@ -166,7 +177,10 @@ def _command(data: dict[str, Any], prefix: str = "") -> CrossingCreate:
         if prefix:
             problems = [FieldProblem(prefix, f"{p.field.split('.')[-1]} {p.reason}") for p in found]
         else:
-            problems = [FieldProblem(FORM_FIELDS.get(p.field, p.field), p.reason) for p in found]
+            # One box holds every reason: a problem with the third shows on that box.
+            problems = [
+                FieldProblem(FORM_FIELDS.get(p.field, _box(p.field)), p.reason) for p in found
+            ]
         raise InvalidInput(problems) from exc
 
 

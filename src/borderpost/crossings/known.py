@@ -1,5 +1,11 @@
-"""The traveller, travel document and vehicle of a crossing at its post: found again (a
-traveller by their document, a vehicle by country and ``plates.normalise_plate``) or added.
+"""The traveller, travel document and vehicle of a crossing at its post: found again, or
+recorded as typed.
+
+Travellers and documents are the post's own: a document is found again only among those
+recorded at the same post and only with the same holder, so a crossing is never linked to a
+person recorded elsewhere and no other post's record changes. Vehicles are found again across
+posts by country and ``plates.normalise_plate`` (transits pair a vehicle's crossings at both
+ends of a corridor).
 
 Each function also fills ``stored`` with the rows as they stand after the crossing (a known
 traveller keeps the name first recorded, a renewed document its new expiry): the crossing's
@@ -26,7 +32,9 @@ _DOCUMENTS = cast(Table, TravelDocument.__table__)
 _VEHICLES = cast(Table, Vehicle.__table__)
 
 # Statements built once: building them per call costs more than running them on SQLite.
-_DOCUMENT_BY_NUMBER = (
+# The documents of one number known at this post, each with its holder as recorded (see
+# ``traveller_and_document``): a number typed with several holders' names has a row for each.
+_DOCUMENTS_BY_NUMBER = (
     select(
         _DOCUMENTS.c.id,
         _DOCUMENTS.c.traveller_id,
@@ -38,11 +46,11 @@ _DOCUMENT_BY_NUMBER = (
     )
     .join(_TRAVELLERS, _TRAVELLERS.c.id == _DOCUMENTS.c.traveller_id)
     .where(
+        _DOCUMENTS.c.post_id == bindparam("post_id"),
         _DOCUMENTS.c.issuer == bindparam("issuer"),
         _DOCUMENTS.c.number == bindparam("number"),
         _DOCUMENTS.c.type == bindparam("type"),
     )
-    .limit(1)
 )
 _VEHICLE_BY_PLATE = (
     select(_VEHICLES.c.id, _VEHICLES.c.type, _VEHICLES.c.plate)
@@ -56,19 +64,36 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
+def _same_holder(known: Any, data: TravellerIn) -> bool:
+    """Whether the typed traveller is, field for field, the holder recorded with the document."""
+    return bool(
+        known.surname == data.surname
+        and known.given_names == data.given_names
+        and known.birth_date == data.birth_date
+        and known.nationality == data.nationality
+    )
+
+
 def traveller_and_document(
     conn: Connection, post: Post, data: TravellerIn, now: dt.datetime, stored: dict[str, Any]
 ) -> tuple[uuid.UUID, uuid.UUID | None, dt.date | None]:
-    """Ids of the traveller and document, known ones reused by document; and the expiry.
+    """Ids of the traveller and document, and the document's expiry.
 
-    ``stored`` receives the rows as they now stand (a known traveller keeps the name first
-    recorded): what headquarters stores, under the same ids.
+    A document already known at this post is reused when the traveller typed is its holder as
+    recorded, field for field; its expiry is then updated to the one typed. Anything else (a
+    document known only at another post, or the same number with another name or birth date)
+    records the traveller and the document as typed: a crossing keeps what the officer saw,
+    is never linked to a person recorded elsewhere, and changes no other post's records.
+    ``stored`` receives the rows as they now stand: what headquarters stores, under the same
+    ids.
     """
     doc = data.document
     if doc is not None:
-        known = conn.execute(
-            _DOCUMENT_BY_NUMBER, {"issuer": doc.issuer, "number": doc.number, "type": doc.type}
-        ).one_or_none()
+        found = conn.execute(
+            _DOCUMENTS_BY_NUMBER,
+            {"post_id": post.id, "issuer": doc.issuer, "number": doc.number, "type": doc.type},
+        )
+        known = next((row for row in found if _same_holder(row, data)), None)
         if known is not None:
             if doc.expiry is not None and doc.expiry != known.expiry:
                 # A renewed document keeps its number in some countries: the new date wins.

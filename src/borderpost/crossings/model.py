@@ -84,6 +84,10 @@ class Crossing(Base):
         JSON, default=list, comment="Warnings for the officer, e.g. document_expired"
     )
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    command_digest: Mapped[str | None] = mapped_column(
+        String(64),
+        comment="SHA-256 of the command as first recorded: a repeat of the id must match",
+    )
 
     post: Mapped[Post] = relationship()
     organisation: Mapped[Organisation | None] = relationship()

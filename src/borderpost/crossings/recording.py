@@ -9,6 +9,8 @@ is visible to the next without an ORM flush.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any, cast
@@ -21,7 +23,7 @@ from borderpost.cargo.recording import assess_declared
 from borderpost.crossings import known
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.crossings.schemas import CrossingCreate, CrossingRead
-from borderpost.errors import NotFound, invalid
+from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
 from borderpost.organisations.model import Organisation
@@ -43,7 +45,12 @@ _CARRIER = select(_CROSSINGS.c.kind, _CROSSINGS.c.post_id, _CROSSINGS.c.directio
     _CROSSINGS.c.id == bindparam("id")
 )
 _CONVOY_BY_REFERENCE = select(_CONVOYS.c.id).where(_CONVOYS.c.reference == bindparam("ref"))
-_CROSSING_EXISTS = select(_CROSSINGS.c.id).where(_CROSSINGS.c.id == bindparam("id"))
+_CROSSING_KNOWN = select(
+    _CROSSINGS.c.post_id, _CROSSINGS.c.time, _CROSSINGS.c.kind, _CROSSINGS.c.command_digest
+).where(_CROSSINGS.c.id == bindparam("id"))
+# The one answer to an id already taken, whoever took it: a caller learns nothing of another
+# post's crossing, not even that it is at another post.
+ID_TAKEN = "is already taken by another crossing: send a new id, or this crossing again as it was"
 _INSERT = {t.name: insert(t) for t in (_CROSSINGS, _CONVOYS)}
 
 
@@ -72,6 +79,7 @@ class RecordedCrossing:
     reasons: list[str]
     flags: list[str]
     recorded_at: dt.datetime
+    command_digest: str | None = None
 
 
 @dataclass
@@ -148,26 +156,57 @@ def _resolve(conn: Connection, ref: reference.Reference, command: CrossingCreate
     return _Resolved(post, organisation, carrier_id, convoy_id, lane)
 
 
+def command_digest(command: CrossingCreate) -> str:
+    """SHA-256 of the command's content: the same for the same crossing however its times are
+    written (they are compared as instants)."""
+    data = command.model_dump(mode="json")
+    data["time"] = command.time.astimezone(dt.UTC).isoformat()
+    if command.arrived_at is not None:
+        data["arrived_at"] = command.arrived_at.astimezone(dt.UTC).isoformat()
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _repeated(
+    uow: UnitOfWork, ref: reference.Reference, command: CrossingCreate, digest: str, taken: Any
+) -> Recorded:
+    """The crossing already recorded under ``command.id``, if the command repeats it: same
+    post and same content. Otherwise Conflict on ``id``, the same for every other case."""
+    post = ref.posts.get(command.post)
+    if taken.command_digest is not None:
+        same = taken.command_digest == digest
+    else:  # recorded before digests were kept: the facts no correction changes
+        same = taken.time == command.time and taken.kind == command.kind.value
+    if post is None or taken.post_id != post.id or not same:
+        raise Conflict("id", ID_TAKEN)
+    existing = uow.session.get(Crossing, command.id)
+    assert existing is not None
+    facts = RecordedCrossing(**{c.key: getattr(existing, c.key) for c in _CROSSINGS.c})
+    return Recorded(facts, None, created=False)
+
+
 def record_crossing(
     uow: UnitOfWork, command: CrossingCreate, replica: Replica | None = None
 ) -> Recorded:
     """Check and record one crossing, with its outbox event, in the caller's transaction.
 
     A crossing at a closed post is refused with the closure's reason unless the post exempts
-    its category. An expired document is flagged for the officer. Recording the same id again
-    returns the crossing already recorded and writes nothing. Every reference is resolved
-    before anything is written, so an error leaves the transaction as it was.
+    its category. An expired document is flagged for the officer. Recording the same command
+    with the same id again returns the crossing already recorded and writes nothing; any other
+    command with a recorded id (another post's, or other facts) is a Conflict on ``id`` that
+    tells nothing of the crossing recorded. Every reference is resolved before anything is
+    written, so an error leaves the transaction as it was.
     """
     session = uow.session
     # Core on the session's connection: same transaction, none of the ORM's per-call work.
     conn = session.connection()
-    if command.id is not None and conn.execute(_CROSSING_EXISTS, {"id": command.id}).first():
-        existing = session.get(Crossing, command.id)
-        assert existing is not None
-        facts = RecordedCrossing(**{c.key: getattr(existing, c.key) for c in _CROSSINGS.c})
-        return Recorded(facts, None, created=False)
-
     ref = reference.for_session(session)
+    digest = command_digest(command)
+    if command.id is not None:
+        taken = conn.execute(_CROSSING_KNOWN, {"id": command.id}).one_or_none()
+        if taken is not None:
+            return _repeated(uow, ref, command, digest, taken)
+
     resolved = _resolve(conn, ref, command)
     post = resolved.post
     decision = command.decision
@@ -267,6 +306,7 @@ def record_crossing(
         reasons=reasons,
         flags=flags,
         recorded_at=recorded_at,
+        command_digest=digest,
     )
     conn.execute(_INSERT[_CROSSINGS.name], row)
     crossing = RecordedCrossing(**row)

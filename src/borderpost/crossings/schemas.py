@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from borderpost.schemas import Code, CountryCode, field_error
+from borderpost.cargo.rules.declaration import MAX_CONSIGNMENTS
+from borderpost.schemas import Code, CountryCode, Reasons, ShortText, field_error
 from borderpost.vocab import Category, Decision, Direction, Kind, VehicleType
 
 DocumentNumber = Annotated[
@@ -16,13 +17,16 @@ DocumentNumber = Annotated[
     ),
 ]
 DocumentType = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z][A-Z<]?$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, max_length=2, pattern=r"^[A-Z][A-Z<]?$"
+    ),
 ]
 Plate = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"\w"),
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = ShortText
 # A longer wait is far more likely a mistyped date than a queue.
 MAX_WAIT = dt.timedelta(days=31)
 
@@ -59,7 +63,11 @@ class CrossingCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: uuid.UUID | None = Field(default=None, description="Makes re-imports idempotent")
+    id: uuid.UUID | None = Field(
+        default=None,
+        description="Makes sending again idempotent: the same crossing with its id answers the "
+        "one recorded (200); any other crossing with a recorded id is a 409 on `id`",
+    )
     post: Code
     direction: Direction
     time: AwareDatetime
@@ -77,12 +85,12 @@ class CrossingCreate(BaseModel):
     convoy: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None
     lane: Code | None = None
     decision: Decision = Decision.ADMITTED
-    reasons: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
-        default_factory=list
-    )
+    reasons: Reasons = Field(default_factory=list)
+    # Each consignment is read by the cargo rules' JSON reader, which bounds every text, number
+    # and list in it (cargo/rules/jsonread.py).
     consignments: list[Any] = Field(
         default_factory=list,
-        max_length=100,
+        max_length=MAX_CONSIGNMENTS,
         description="Declared consignments of a vehicle crossing (JSON of cargo/README.md)",
     )
 
@@ -155,8 +163,8 @@ class CrossingCorrection(BaseModel):
     category: Category | None = None
     decision: Decision | None = None
     direction: Direction | None = None
-    reasons: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] | None = (
-        Field(default=None, description="The decision's reasons, when the decision changes")
+    reasons: Reasons | None = Field(
+        default=None, description="The decision's reasons, when the decision changes"
     )
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
 

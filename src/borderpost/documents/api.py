@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.documents import services
 from borderpost.documents.schemas import DocumentCheck
 
-router = APIRouter(prefix="/documents", tags=["documents"])
+router = APIRouter(prefix="/documents", tags=["documents"], route_class=SignInFirst)
 
 
 @router.post(

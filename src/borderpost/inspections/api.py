@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.cargo.repository import consignments_of
@@ -26,7 +27,7 @@ from borderpost.inspections.schemas import (
     SeizureRead,
 )
 
-router = APIRouter(prefix="/crossings/{crossing_id}", tags=["inspections"])
+router = APIRouter(prefix="/crossings/{crossing_id}", tags=["inspections"], route_class=SignInFirst)
 INSPECT = require(Permission.INSPECT_CARGO, post_from=post_of_crossing)
 
 

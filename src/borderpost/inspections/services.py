@@ -75,7 +75,7 @@ def find_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection | Non
 def _open(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
     inspection = get_inspection(uow, crossing_id)
     if inspection.status != InspectionStatus.OPEN.value:
-        raise Conflict("the inspection is closed: nothing more can be recorded in it")
+        raise Conflict("inspection", "the inspection is closed: nothing more can be recorded in it")
     return inspection
 
 
@@ -86,9 +86,11 @@ def open_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
     if known is not None:
         return known
     if crossing.kind != Kind.VEHICLE.value:
-        raise Conflict("only a vehicle crossing is inspected here")
+        raise Conflict("crossing_id", "only a vehicle crossing is inspected here")
     if crossing.decision != Decision.REFERRED.value:
-        raise Conflict(f"the crossing was {crossing.decision}, not referred to inspection")
+        raise Conflict(
+            "crossing_id", f"the crossing was {crossing.decision}, not referred to inspection"
+        )
     inspection = Inspection(
         crossing_id=crossing.id,
         post_id=crossing.post_id,
@@ -219,7 +221,7 @@ def dispose_seizure(
     if seizure is None:
         raise NotFound("seizure", f"no seizure {seizure_id} in this inspection")
     if seizure.status != SeizureStatus.HELD.value:
-        raise Conflict(f"the seizure was already {seizure.status}")
+        raise Conflict("status", f"the seizure was already {seizure.status}")
     seizure.status = data.status.value
     seizure.disposed_by = uow.actor
     seizure.disposed_at = clock.now()
@@ -237,7 +239,7 @@ def add_evidence(
 ) -> Evidence:
     """Keep a file by its SHA-256 (once, whoever sends it again) and attach it."""
     if uow.home is None:
-        raise Conflict("this node has no home folder to keep evidence files in")
+        raise Conflict("file", "this node has no home folder to keep evidence files in")
     if not content:
         raise invalid("file", "is empty")
     if len(content) > MAX_EVIDENCE_BYTES:

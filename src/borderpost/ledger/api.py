@@ -16,11 +16,12 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import public
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.ledger import appending, services
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.tiles import Tile
 
-router = APIRouter(prefix="/ledger/{code}", tags=["ledger"])
+router = APIRouter(prefix="/ledger/{code}", tags=["ledger"], route_class=SignInFirst)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=5"

@@ -37,7 +37,7 @@ def add_crossing_correction(
         .limit(1)
     ).first()
     if latest is None:
-        raise Conflict("the crossing has no ledger entry yet; try again in a moment")
+        raise Conflict("crossing_id", "the crossing has no ledger entry yet; try again in a moment")
     conn.execute(
         _LEAVES.insert(),
         {

@@ -49,19 +49,22 @@ def crossing_receipt(uow: UnitOfWork, home: Path, crossing_id: uuid.UUID) -> byt
         raise NotFound("crossing_id", f"no ledger entry for crossing {crossing_id}")
     index, code = row
     if index is None:
-        raise Conflict("the crossing is not in the log yet: it is appended within seconds")
+        raise Conflict(
+            "crossing_id", "the crossing is not in the log yet: it is appended within seconds"
+        )
     try:
         held = open_log(home, code, create=False)
     except LedgerError as exc:
-        raise Conflict(f"the log of post {code} cannot be opened: {exc}") from exc
+        raise Conflict("post", f"the log of post {code} cannot be opened: {exc}") from exc
     if held is None:
-        raise Conflict(f"post {code} has no log on this node")
+        raise Conflict("post", f"post {code} has no log on this node")
     tlog = held.log
     note = tlog.published_checkpoint_note
     size = Checkpoint.parse(parse_note(note)[0]).size if note is not None else 0
     if note is None or index >= size:
         raise Conflict(
+            "crossing_id",
             "the crossing is in the log but not yet in a published checkpoint "
-            "(waiting for the next checkpoint or for the witnesses' cosignatures)"
+            "(waiting for the next checkpoint or for the witnesses' cosignatures)",
         )
     return create_proof(index, tlog.inclusion_proof(index, size), note, extra=tlog.entry(index))

@@ -38,12 +38,13 @@ from borderpost.ledger.storage.log import TileLog
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.note import Ed25519Signer
 from borderpost.posts.model import Post
+from borderpost.schemas import CODE_PATTERN
 
 log = logging.getLogger("borderpost.ledger")
 
 _LEAVES = cast(Table, LedgerLeaf.__table__)
 _INSERT = insert(_LEAVES)
-_SAFE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+_SAFE_CODE = re.compile(CODE_PATTERN)  # the schemas refuse any other post code
 KEYS_DIR = "keys"
 LEDGER_DIR = "ledger"
 
@@ -184,6 +185,11 @@ def add_closure(session: Session, post: _PostFacts, closure: _ClosureFacts, by: 
 def origin_for(code: str) -> str:
     """The checkpoint origin (and key name) of a post's log."""
     return f"borderpost/{checked_code(code)}"
+
+
+def code_names_a_log(code: str) -> bool:
+    """Whether ``code`` can name a log (the schemas refuse any other post code)."""
+    return _SAFE_CODE.fullmatch(code) is not None
 
 
 def checked_code(code: str) -> str:

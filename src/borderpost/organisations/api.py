@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.organisations import services
 from borderpost.organisations.schemas import OrganisationCreate, OrganisationRead
 
-router = APIRouter(prefix="/organisations", tags=["organisations"])
+router = APIRouter(prefix="/organisations", tags=["organisations"], route_class=SignInFirst)
 
 
 @router.get(

@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Query
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.posts import repository, services
@@ -19,7 +20,7 @@ from borderpost.posts.schemas import (
     PostStatus,
 )
 
-router = APIRouter(prefix="/posts", tags=["posts"])
+router = APIRouter(prefix="/posts", tags=["posts"], route_class=SignInFirst)
 
 
 @router.get("", response_model=list[PostRead], dependencies=[require(Permission.VIEW_POSTS)])

@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from borderpost.posts.hours import check_opening_hours
-from borderpost.schemas import Code, CountryCode, Text200
+from borderpost.schemas import MAX_LIST, Code, CountryCode, ShortText, Text200
 from borderpost.vocab import Category
 
 
@@ -28,8 +28,17 @@ def _known_zone(name: str) -> str:
     return name
 
 
-TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
-OpeningHours = Annotated[dict[str, list[str]], AfterValidator(check_opening_hours)]
+# IANA names are 30 characters at most today (America/Argentina/ComodRivadavia).
+TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_zone)]
+Weekday = Annotated[str, StringConstraints(max_length=16)]
+HourOfDay = Annotated[str, StringConstraints(max_length=5)]
+OpeningHours = Annotated[
+    dict[Weekday, Annotated[list[HourOfDay], Field(max_length=2)]],
+    Field(max_length=7),
+    AfterValidator(check_opening_hours),
+]
+Language = Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)]
+Categories = Annotated[list[Category], Field(max_length=len(Category))]
 
 
 class LaneCreate(BaseModel):
@@ -37,7 +46,7 @@ class LaneCreate(BaseModel):
 
     code: Code
     name: Text200
-    categories: list[Category] = Field(default_factory=list)
+    categories: Categories = Field(default_factory=list)
 
 
 class PostCreate(BaseModel):
@@ -45,11 +54,13 @@ class PostCreate(BaseModel):
 
     code: Code
     name: Text200
-    names: dict[str, str] = Field(default_factory=dict, description="Names by language code")
+    names: dict[Language, ShortText] = Field(
+        default_factory=dict, max_length=MAX_LIST, description="Names by language code"
+    )
     timezone: TimeZoneName
     side_a: CountryCode | None = None
     side_b: CountryCode | None = None
-    exempt_categories: list[Category] = Field(
+    exempt_categories: Categories = Field(
         default_factory=lambda: [Category.MEDICAL_EVACUATION],
         description="Categories that still pass while the post is closed",
     )
@@ -58,7 +69,7 @@ class PostCreate(BaseModel):
         description='Weekday (mon..sun) -> ["HH:MM", "HH:MM"] local time, 24:00 for midnight; '
         "empty means round the clock, a weekday left out means closed that day",
     )
-    lanes: list[LaneCreate] = Field(default_factory=list)
+    lanes: list[LaneCreate] = Field(default_factory=list, max_length=MAX_LIST)
 
 
 class LaneRead(BaseModel):

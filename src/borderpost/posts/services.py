@@ -68,7 +68,8 @@ def close_post(uow: UnitOfWork, code: str, data: ClosureCreate) -> Closure:
         other = clashes[0]
         until = other.ends_at.isoformat() if other.ends_at else "further notice"
         raise ClosureOverlap(
-            f"the closure overlaps the closure from {other.starts_at.isoformat()} to {until}"
+            "starts_at",
+            f"the closure overlaps the closure from {other.starts_at.isoformat()} to {until}",
         )
     closure = Closure(
         post_id=post.id,

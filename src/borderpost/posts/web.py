@@ -70,10 +70,14 @@ def close_post(
         services.close_post(uow, code, data)
         uow.commit()
         form = {}
-    except ValidationError as exc:
-        problems = {p.field: p.reason for p in problems_from(exc.errors())}
-    except DomainError as exc:
-        problems = {p.field: p.reason for p in exc.problems} or {"reason": exc.message}
+    except (ValidationError, DomainError) as exc:
+        found = problems_from(exc.errors()) if isinstance(exc, ValidationError) else exc.problems
+        # The form has two fields; a problem with any other (an overlap's starts_at) shows
+        # under the reason, the first of them.
+        for p in found:
+            problems.setdefault(p.field if p.field in form else "reason", p.reason)
+        if not problems:
+            problems = {"reason": exc.message if isinstance(exc, DomainError) else str(exc)}
     context = {**_post_context(uow, code), "problems": problems, "form": form}
     status = 422 if problems else 200
     return render(request, "posts/_closures.html", context, status_code=status)

@@ -8,12 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.reports import services
 from borderpost.reports.access import services as access
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], route_class=SignInFirst)
 
 
 @router.get("/summary", dependencies=[require(Permission.VIEW_AGGREGATES, post_from="query")])

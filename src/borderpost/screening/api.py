@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.accounts.throttle import Action, limited
 from borderpost.api_support import Uow
@@ -27,7 +28,7 @@ from borderpost.screening.schemas import (
     WatchlistRead,
 )
 
-router = APIRouter(tags=["screening"])
+router = APIRouter(tags=["screening"], route_class=SignInFirst)
 MANAGE = require(Permission.MANAGE_WATCHLISTS)
 MAX_UPLOAD = 512 * 1024 * 1024  # a million FtM persons is about 300 MB
 

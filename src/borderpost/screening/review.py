@@ -198,7 +198,7 @@ def resolve_hit(
     # A remembered false match may be overturned: the earlier resolution was someone else's.
     overturn = hit.prior_hit_id is not None and verdict is HitState.TRUE_MATCH
     if hit.state != HitState.OPEN.value and not overturn:
-        raise Conflict(f"the hit is already resolved as {hit.state}")
+        raise Conflict("verdict", f"the hit is already resolved as {hit.state}")
     same = [hit]
     if hit.state == HitState.OPEN.value:
         same += [h for h in open_hits_like(uow, hit) if h.id != hit.id]

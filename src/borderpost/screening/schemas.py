@@ -34,10 +34,13 @@ class ScreeningSearch(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    birth_date: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] | None = (
-        None
-    )
-    nationality: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$")] | None = None
+    birth_date: (
+        Annotated[str, StringConstraints(max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+        | None
+    ) = None
+    nationality: (
+        Annotated[str, StringConstraints(max_length=3, pattern=r"^[A-Za-z]{2,3}$")] | None
+    ) = None
     list_name: Annotated[str, StringConstraints(max_length=64)] | None = Field(None, alias="list")
     limit: int = Field(10, ge=1, le=50)
 

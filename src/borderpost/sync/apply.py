@@ -14,7 +14,14 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any, cast
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 from sqlalchemy import Table, bindparam, insert, select, update
 
 from borderpost import reference
@@ -24,7 +31,7 @@ from borderpost.crossings.schemas import CrossingCreate
 from borderpost.errors import NotFound, invalid
 from borderpost.outbox import Topic
 from borderpost.people.model import TravelDocument, Traveller
-from borderpost.schemas import Code, CountryCode
+from borderpost.schemas import LONG_TEXT, MAX_LIST, Code, CountryCode
 from borderpost.sync import closures
 from borderpost.sync.events import Event, Waiting, as_object
 from borderpost.sync.ordering import ROW, claim
@@ -39,6 +46,11 @@ Str2 = Annotated[str, StringConstraints(max_length=2)]
 Str32 = Annotated[str, StringConstraints(max_length=32)]
 Str100 = Annotated[str, StringConstraints(max_length=100)]
 Str200 = Annotated[str, StringConstraints(max_length=200)]
+# The post's reasons as decided: the typed ones (20 at most) and those the closure (its reason
+# and authority), cargo rules and screening added; bounded generously, as a post's decision is
+# not typed input.
+_PostReason = Annotated[str, StringConstraints(max_length=4 * LONG_TEXT)]
+PostReasons = Annotated[list[_PostReason], Field(max_length=10 * MAX_LIST)]
 
 
 class _Changes(BaseModel):
@@ -49,7 +61,7 @@ class _Changes(BaseModel):
     category: Category | None = None
     decision: Decision | None = None
     direction: Direction | None = None
-    reasons: list[str] | None = None
+    reasons: PostReasons | None = None
 
 
 class _Corrected(BaseModel):
@@ -64,7 +76,7 @@ class _Inspected(BaseModel):
 
     crossing: uuid.UUID
     decision: Decision
-    reasons: list[str] | None = None
+    reasons: PostReasons | None = None
 
 
 class _TravellerRow(BaseModel):
@@ -114,8 +126,8 @@ class _Recorded(BaseModel):
     post: Code
     officer: Str100
     decision: Decision
-    reasons: list[str] = []
-    flags: list[str] = []
+    reasons: PostReasons = []
+    flags: Annotated[list[Str32], Field(max_length=MAX_LIST)] = []
     recorded_at: AwareDatetime
     carried_by: uuid.UUID | None = None
     stored: _Stored | None = None
@@ -216,8 +228,10 @@ def _record_replica(
 ) -> tuple[str, uuid.UUID | None]:
     """A crossing as the post recorded it, with the post's own decision and rows."""
     event = _Recorded.model_validate(payload)
+    # The decision and its reasons are the post's (the replica's), not typed input: the rules
+    # and screening may have added reasons past what a typed command may carry.
     command = CrossingCreate.model_validate(
-        {k: v for k, v in payload.items() if k in _CREATE_FIELDS}
+        {k: v for k, v in payload.items() if k in _CREATE_FIELDS - {"decision", "reasons"}}
     )
     session = uow.session
     conn = session.connection()

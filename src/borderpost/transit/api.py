@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.transit import services
@@ -20,7 +21,7 @@ from borderpost.transit.schemas import (
     TransitPage,
 )
 
-router = APIRouter(tags=["transits"])
+router = APIRouter(tags=["transits"], route_class=SignInFirst)
 # Plates: personal data, per post. A user scoped to some posts names one (?post=), and sees
 # the transits touching it; without it, network scope is needed.
 READ = require(Permission.READ_CROSSINGS, post_from="query")

@@ -24,10 +24,14 @@ class CorridorCreate(BaseModel):
     post_b: Code = Field(description="Code of the post at the other end")
     deadline_hours: Hours
     deadlines: dict[Category, Hours] = Field(
-        default_factory=dict, description="Hours per category, overriding deadline_hours"
+        default_factory=dict,
+        max_length=len(Category),
+        description="Hours per category, overriding deadline_hours",
     )
     categories: list[Category] = Field(
-        default_factory=list, description="Categories whose crossings are transits; empty: all"
+        default_factory=list,
+        max_length=len(Category),
+        description="Categories whose crossings are transits; empty: all",
     )
 
     @model_validator(mode="after")

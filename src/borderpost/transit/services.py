@@ -42,7 +42,7 @@ STATE_ORDER = [
 def add_corridor(uow: UnitOfWork, data: CorridorCreate) -> Corridor:
     """A new corridor; the audit hook records it (ORM)."""
     if repository.corridor_by_code(uow.session, data.code) is not None:
-        raise Conflict(f"code: a corridor {data.code!r} already exists")
+        raise Conflict("code", f"a corridor {data.code!r} already exists")
     ends: dict[str, Post] = {}
     for field in ("post_a", "post_b"):
         code = getattr(data, field)

@@ -80,6 +80,7 @@ def test_close_the_post_then_a_crossing_is_refused(client: TestClient) -> None:
     assert "flooded road" in body["reasons"][0]
     overlap = client.post("/api/v1/posts/P-A/closures", json=closure)
     assert overlap.status_code == 409
+    assert [p["field"] for p in overlap.json()["problems"]] == ["starts_at"]
     url = f"/api/v1/posts/P-A/closures/{created.json()['id']}/end"
     # Reopening is an order: without its reason and authority nothing changes.
     bare = client.post(url, json={"ends_at": "2026-03-10T04:00:00Z"})

@@ -123,6 +123,7 @@ def test_undeclared_goods_change_the_decision_and_the_change_is_audited(
     again = site.http.post(f"{base}/inspection/findings", headers=site.inspector, json={
         "kind": "as_declared", "goods_item": gold["id"]})  # fmt: skip
     assert again.status_code == 409
+    assert [p["field"] for p in again.json()["problems"]] == ["inspection"]
 
     # The seized goods are confiscated later, with who and why.
     seizure_id = seized.json()["id"]
@@ -139,6 +140,7 @@ def test_undeclared_goods_change_the_decision_and_the_change_is_audited(
         json={"status": "released", "reason": "x"},
     )
     assert twice.status_code == 409
+    assert [p["field"] for p in twice.json()["problems"]] == ["status"]
     with session_factory() as session:
         update = session.scalars(
             select(AuditEntry).where(AuditEntry.entity == "seizures", AuditEntry.action == "update")
@@ -190,6 +192,7 @@ def test_only_a_referred_vehicle_is_inspected(site: Site) -> None:
     response = site.http.post(f"/api/v1/crossings/{crossing['id']}/inspection",
                               headers=site.inspector)  # fmt: skip
     assert response.status_code == 409
+    assert [p["field"] for p in response.json()["problems"]] == ["crossing_id"]
 
 
 def test_evidence_is_kept_once_by_content_hash_and_served_to_inspectors(site: Site) -> None:

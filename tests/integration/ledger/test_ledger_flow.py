@@ -337,3 +337,26 @@ def test_init_keys_makes_one_key_per_post(session_factory: Factory, home: Path) 
     key = next((home / "keys").glob("borderpost_P-A.*.key"))
     assert key.stat().st_mode & 0o077 == 0
     assert services.vkeys(home, "P-B")[0].startswith("borderpost/P-B+")
+
+
+def test_a_post_code_that_cannot_name_a_log_holds_back_no_other_post(
+    session_factory: Factory, home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A post made before codes were checked (its code written straight to the database,
+    sorting before the others): its leaves wait, and every other post's are appended."""
+    with UnitOfWork(session_factory, actor="officer.a") as uow:
+        make_post(uow, "P-A")
+        make_post(uow, "P-B")
+        record_crossing(uow, command(person_crossing("P-A")))
+        record_crossing(uow, command(person_crossing("P-B")))
+        uow.commit()
+    with session_factory() as session, session.begin():
+        session.execute(text("UPDATE posts SET code = '-A' WHERE code = 'P-A'"))
+    appending._UNLOGGABLE.clear()  # what this process has said already
+    assert appending.append_pending(session_factory, home) == 1
+    assert appending.append_pending(session_factory, home) == 0  # the next round: said once
+    assert [r.getMessage() for r in caplog.records if "'-A'" in r.getMessage()] == [
+        "post code '-A' cannot name a log: its leaves wait until renamed"
+    ]
+    assert len(_leaves(home, "P-B")) == 1
+    assert [r.log_index is None for r in _rows(session_factory)] == [True, False]

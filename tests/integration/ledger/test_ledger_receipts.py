@@ -56,6 +56,7 @@ def test_a_crossing_gets_a_receipt_that_verifies_offline(
     pending = client.get(f"/api/v1/crossings/{ids[1]}/receipt", headers=officer)
     assert pending.status_code == 409
     assert "not in the log yet" in pending.json()["detail"]
+    assert [p["field"] for p in pending.json()["problems"]] == ["crossing_id"]
 
     assert appending.append_pending(session_factory, home) == 3
     response = client.get(f"/api/v1/crossings/{ids[1]}/receipt", headers=officer)

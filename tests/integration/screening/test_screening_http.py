@@ -112,6 +112,7 @@ def test_admin_uploads_a_list_and_a_supervisor_resolves_the_hit(
         assert resolved.json()["resolved_by"] == "sup"
         again = client.post(url, json=body, headers=bearer(tokens["sup"]))
         assert again.status_code == 409
+        assert [p["field"] for p in again.json()["problems"]] == ["verdict"]
         empty = client.post(url, json={**body, "reason": ""}, headers=bearer(tokens["sup"]))
         assert empty.status_code == 422
         assert empty.json()["problems"][0]["field"] == "reason"

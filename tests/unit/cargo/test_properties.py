@@ -22,6 +22,7 @@ from borderpost.cargo.rules import (
     parse_consignment,
     parse_ruleset,
 )
+from borderpost.cargo.rules.declaration import MAX_SEALS
 from borderpost.cargo.rules.hs import dotted, nomenclature
 from borderpost.cargo.rules.iso import COUNTRIES, CURRENCIES
 
@@ -69,7 +70,11 @@ def consignments(draw: st.DrawFn) -> dict[str, Any]:
         "carrier": {"name": "Carrier"},
         "consignor": {"name": "Consignor", "country": draw(st.sampled_from(sorted(COUNTRIES)))},
         "consignee": {"name": "Consignee"},
-        "seals": draw(st.lists(st.from_regex(r"S-[0-9]{1,6}", fullmatch=True), unique=True)),
+        "seals": draw(
+            st.lists(
+                st.from_regex(r"S-[0-9]{1,6}", fullmatch=True), unique=True, max_size=MAX_SEALS
+            )
+        ),
         "permits": [
             {
                 "type": draw(st.sampled_from(PERMITS)),

@@ -153,6 +153,14 @@ def _party_dict(party: Party) -> dict[str, str]:
     return out
 
 
+# Bounds of what one vehicle crossing declares, so that its record (outbox event, audit entry,
+# page) stays below a NATS message (1 MB) however long each text: consignments, goods items in
+# all of them, and each consignment's seals, permits and items.
+MAX_CONSIGNMENTS = 20
+MAX_GOODS_ITEMS = 500
+MAX_SEALS = 20
+MAX_PERMITS = 20
+
 _PARTY_FIELDS = frozenset(("name", "country", "identifier", "address"))
 _PERMIT_FIELDS = frozenset(("type", "number", "issuer", "valid_until"))
 _ORG_FIELDS = frozenset(("code", "type"))
@@ -310,11 +318,13 @@ def parse_consignment(data: Mapping[str, object]) -> DeclaredConsignment:
     carrier = _party(r, top, "carrier")
     consignor = _party(r, top, "consignor")
     consignee = _party(r, top, "consignee")
-    seals = r.items(top, "seals", "", lambda raw, path: _seal(r, raw, path))
+    seals = r.items(top, "seals", "", lambda raw, path: _seal(r, raw, path), max_items=MAX_SEALS)
     for position, seal in enumerate(seals):
         if seal in seals[:position]:
             r.fail(f"seals[{position}]", f"seal number {seal} listed twice")
-    permits = r.items(top, "permits", "", lambda raw, path: _permit(r, raw, path))
+    permits = r.items(
+        top, "permits", "", lambda raw, path: _permit(r, raw, path), max_items=MAX_PERMITS
+    )
     humanitarian = top.get("humanitarian", False)
     if not isinstance(humanitarian, bool):
         r.fail("humanitarian", f"expected true or false, got {kind(humanitarian)}")
@@ -324,7 +334,14 @@ def parse_consignment(data: Mapping[str, object]) -> DeclaredConsignment:
         organisation = _organisation(r, top["sending_organisation"], "sending_organisation")
     elif humanitarian:
         r.fail("sending_organisation", "required when humanitarian is true")
-    items = r.items(top, "items", "", lambda raw, path: _item(r, raw, path), required=True)
+    items = r.items(
+        top,
+        "items",
+        "",
+        lambda raw, path: _item(r, raw, path),
+        required=True,
+        max_items=MAX_GOODS_ITEMS,
+    )
     if r.problems or carrier is None or consignor is None or consignee is None:
         raise DeclarationError(r.problems)
     return DeclaredConsignment(

@@ -1,7 +1,7 @@
 """headquarters' sync bookkeeping: the inbox, parked events, the last key applied per record
 
 Revision ID: 0140
-Revises: 0130
+Revises: 0131
 Create Date: 2026-12-04 22:00:00
 
 ``sync_inbox`` deduplicates by event id for good (not only within JetStream's window);
@@ -20,7 +20,7 @@ from alembic import op
 import borderpost.db
 
 revision: str = "0140"
-down_revision: str | None = "0130"
+down_revision: str | None = "0131"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
