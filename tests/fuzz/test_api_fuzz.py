@@ -15,6 +15,8 @@ What each run sent is in the test's captured output (``-s`` or ``-rA`` shows it)
 from __future__ import annotations
 
 import collections
+import hashlib
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,7 +29,8 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import sessionmaker
-from tests.factories import person_crossing, post_data, vehicle_crossing
+from tests.cargo_factories import declared, goods
+from tests.factories import person_crossing, post_data, traveller, vehicle_crossing
 from tests.fuzz.allowed import Check, allowed
 from tests.fuzz.checks import WriteWatch, error_shape
 from tests.web_support import add_user, bearer
@@ -43,7 +46,11 @@ ROLES = {"admin": None, "officer": ["P-A"]}
 
 
 # The records each run seeds, by the path parameter that names them; requests aim at them.
-CROSSINGS = [f"0193b2c0-0000-7000-8000-00000000000{n}" for n in range(4)]
+CROSSINGS = [f"0193b2c0-0000-7000-8000-00000000000{n}" for n in range(6)]
+WATCHLIST = json.dumps(
+    {"id": "os-1", "schema": "Person", "properties": {"name": ["Armen Petrosyan"]}}
+).encode()
+PHOTO = b"\x89PNG\r\n\x1a\n a photograph of the load"
 KNOWN: dict[str, list[str]] = {
     "code": ["P-A", "P-B", "AID", "AB"],
     "post": ["P-A", "P-B"],
@@ -52,6 +59,11 @@ KNOWN: dict[str, list[str]] = {
     "carried_by": CROSSINGS[1::2],
     "crossing_id": CROSSINGS,
     "closure_id": [],  # made by the seed, filled in then
+    "hit_id": [],
+    "seizure_id": [],
+    "sha256": [hashlib.sha256(PHOTO).hexdigest()],
+    "goods_item": [],
+    "finding": [],
     "hs_code": ["0901", "090111", "7108"],
     "name": ["wanted"],
     "number": ["1"],
@@ -60,19 +72,20 @@ KNOWN: dict[str, list[str]] = {
 
 
 def _seed(client: TestClient, admin: dict[str, str]) -> None:
-    """Demo-like records through the API itself: two posts, crossings at both, a closure."""
+    """Demo-like records through the API itself: two posts, a corridor, a watchlist, crossings at
+    both posts (one a watchlist hit, one referred for its cargo and inspected), a closure."""
 
-    def made(path: str, body: object) -> dict[str, Any]:
-        response = client.post(path, json=body, headers=admin)
+    def made(path: str, body: object = None, **sent: Any) -> Any:
+        response = client.post(path, json=body, headers=admin, **sent)
         assert response.status_code in (200, 201), (path, response.text)
-        result: dict[str, Any] = response.json()
-        return result
+        return response.json()
 
     for code in ("P-A", "P-B"):
         made("/api/v1/posts", post_data(code))
     made("/api/v1/organisations", {"code": "AID", "name": "Aid", "type": "humanitarian"})
     corridor = {"code": "AB", "name": "A to B", "post_a": "P-A", "post_b": "P-B"}
     made("/api/v1/corridors", {**corridor, "deadline_hours": 48})
+    made("/api/v1/watchlists/wanted/versions?version=1&source=fuzz", content=WATCHLIST)
     for crossing_id, crossing in zip(
         CROSSINGS,
         [
@@ -80,6 +93,11 @@ def _seed(client: TestClient, admin: dict[str, str]) -> None:
             vehicle_crossing(post="P-A"),
             person_crossing(post="P-B", direction="out"),
             vehicle_crossing(post="P-B"),
+            person_crossing(traveller=traveller(surname="PETROSYAN", given_names="ARMEN")),
+            vehicle_crossing(
+                direction="out",
+                consignments=[declared(goods(), goods("2616.90", "gold concentrate"))],
+            ),
         ],
         strict=True,
     ):
@@ -91,6 +109,19 @@ def _seed(client: TestClient, admin: dict[str, str]) -> None:
         "authority": "post commander",
     }
     KNOWN["closure_id"] = [made("/api/v1/posts/P-A/closures", closure)["id"]]
+    hits = client.get(f"/api/v1/screening/crossings/{CROSSINGS[4]}/hits", headers=admin).json()
+    KNOWN["hit_id"] = [hit["id"] for hit in hits]
+    inspected = f"/api/v1/crossings/{CROSSINGS[5]}"
+    made(f"{inspected}/inspection")
+    cargo = client.get(f"{inspected}/cargo", headers=admin).json()
+    KNOWN["goods_item"] = [item["id"] for item in cargo[0]["items"]]
+    finding = {"kind": "undeclared", "hs_code": "9306.30", "description": "cartridges"}
+    finding |= {"quantity": 400, "unit": "pcs"}
+    KNOWN["finding"] = [made(f"{inspected}/inspection/findings", finding)["id"]]
+    seizure = {"finding": KNOWN["finding"][0], "quantity": 400, "unit": "pcs"}
+    seizure |= {"legal_basis": "Arms law, art. 5", "seals": ["SZ-1"]}
+    KNOWN["seizure_id"] = [made(f"{inspected}/inspection/seizures", seizure)["id"]]
+    made(f"{inspected}/inspection/evidence", files={"file": ("load.png", PHOTO, "image/png")})
 
 
 def _config() -> schemathesis.Config:
