@@ -4,9 +4,9 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from borderpost.schemas import Code, CountryCode, field_error
+from borderpost.schemas import Code, CountryCode, Moment, field_error
 from borderpost.vocab import Category, Decision, Direction, Kind, VehicleType
 
 DocumentNumber = Annotated[
@@ -62,8 +62,8 @@ class CrossingCreate(BaseModel):
     id: uuid.UUID | None = Field(default=None, description="Makes re-imports idempotent")
     post: Code
     direction: Direction
-    time: AwareDatetime
-    arrived_at: AwareDatetime | None = Field(
+    time: Moment
+    arrived_at: Moment | None = Field(
         default=None,
         description="When the traveller or vehicle joined the queue at the post (a queue "
         "ticket's time); the waiting time is `time` minus this. Leave out when not known.",
