@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from borderpost.errors import FieldProblem
@@ -83,3 +84,20 @@ def problems_from(errors: Iterable[Mapping[str, Any]], strip: int = 0) -> list[F
         message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
         problems.append(FieldProblem(field_path(loc) or "input", message))
     return problems
+
+
+# The days and moments the system takes in. A value in year 1 or 9999, moved into a post's time
+# zone or into UTC, falls outside what a datetime can hold (an OverflowError, a 500); no
+# crossing, closure or report lies outside these years.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+DayOrMoment = TypeVar("DayOrMoment", dt.date, dt.datetime)
+
+
+def _in_years(value: DayOrMoment) -> DayOrMoment:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must be in the years {FIRST_YEAR} to {LAST_YEAR}")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_in_years)]
+Moment = Annotated[AwareDatetime, AfterValidator(_in_years)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from borderpost.accounts.authz import require
 from borderpost.accounts.bodies import SignInFirst
@@ -11,6 +10,7 @@ from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.audit.schemas import AuditEntryRead
 from borderpost.audit.services import AuditQuery, search
+from borderpost.schemas import Moment
 
 router = APIRouter(prefix="/audit", tags=["audit"], route_class=SignInFirst)
 
@@ -27,8 +27,8 @@ def search_audit(
     entity: str | None = Query(None, description="Table name, e.g. crossings, closures, users"),
     entity_id: str | None = None,
     action: str | None = Query(None, description="create, update or delete"),
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> list[AuditEntryRead]:

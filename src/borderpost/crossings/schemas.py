@@ -4,10 +4,10 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from borderpost.cargo.rules.declaration import MAX_CONSIGNMENTS
-from borderpost.schemas import Code, CountryCode, Reasons, ShortText, field_error
+from borderpost.schemas import Code, CountryCode, Moment, Reasons, ShortText, field_error
 from borderpost.vocab import Category, Decision, Direction, Kind, VehicleType
 
 DocumentNumber = Annotated[
@@ -70,8 +70,8 @@ class CrossingCreate(BaseModel):
     )
     post: Code
     direction: Direction
-    time: AwareDatetime
-    arrived_at: AwareDatetime | None = Field(
+    time: Moment
+    arrived_at: Moment | None = Field(
         default=None,
         description="When the traveller or vehicle joined the queue at the post (a queue "
         "ticket's time); the waiting time is `time` minus this. Leave out when not known.",

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,7 +15,7 @@ from pydantic import (
 )
 
 from borderpost.posts.hours import check_opening_hours
-from borderpost.schemas import MAX_LIST, Code, CountryCode, ShortText, Text200
+from borderpost.schemas import MAX_LIST, Code, CountryCode, Moment, ShortText, Text200
 from borderpost.vocab import Category
 
 
@@ -111,8 +110,8 @@ ClosureReason = Annotated[
 class ClosureCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment
+    ends_at: Moment | None = None
     reason: ClosureReason
     authority: Text200
 
@@ -128,7 +127,7 @@ class ClosureEnd(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    ends_at: AwareDatetime | None = Field(default=None, description="Default: now")
+    ends_at: Moment | None = Field(default=None, description="Default: now")
     reason: ClosureReason
     authority: Text200
 

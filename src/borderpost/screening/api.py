@@ -71,10 +71,17 @@ async def upload_version(
         if days > 0 and getattr(request.app.state, "screening_warmer", None) is not None:
             # the server's warm-up thread builds the new version, then screens the last days'
             # crossings against it (remembered in the database: a restart resumes it)
-            outcome["rescreen"] = {"watchlist": name, "days": days, "state": "in the background"}
+            outcome["rescreen"] = {
+                "watchlist": report.watchlist,
+                "days": days,
+                "state": "in the background",
+            }
         elif days > 0:
             factory = request.app.state.session_factory
-            outcome["rescreen"] = rescreen(factory, name, days, actor=uow.actor).to_dict()
+            # the list as the import stored it (its name trimmed), not as the path spelled it
+            outcome["rescreen"] = rescreen(
+                factory, report.watchlist, days, actor=uow.actor
+            ).to_dict()
         return outcome
 
     return await run_in_threadpool(work)

@@ -20,13 +20,17 @@ from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Message
 
-from borderpost.api_support import domain_json, request_problems, validation_json
+from borderpost.api_support import (
+    domain_json,
+    framework_answer,
+    request_problems,
+    validation_json,
+)
 from borderpost.errors import DomainError, FieldProblem
 from borderpost.web.i18n import translations
 from borderpost.web.labels import N_
@@ -183,7 +187,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if not is_html(request):
-            return await http_exception_handler(request, exc)
+            return await framework_answer(request, exc)
         message = N_("There is no such page or record.") if exc.status_code == 404 else ""
         headers = dict(exc.headers) if exc.headers else None
         return error_page(request, exc.status_code, message, headers=headers)

@@ -11,6 +11,7 @@ from tests.integration.conftest import ClientFor, TokenFor
 
 from borderpost.crossings.model import Crossing
 from borderpost.outbox import OutboxEvent
+from borderpost.posts.model import Closure
 
 Factory = sessionmaker[Session]
 
@@ -141,3 +142,34 @@ def test_openapi_and_its_page_are_served_offline(client: TestClient) -> None:
     assert "/static/api-docs/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
     assert client.get("/static/api-docs/swagger-ui-bundle.js").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/reports/summary?from=0001-01-01&to=2000-01-01", "from"),
+        ("/api/v1/reports/access?from=0001-01-01&to=0001-01-02", "from"),
+        ("/api/v1/audit?since=0001-01-01T00:00:00%2B00:01", "since"),
+    ],
+)
+def test_a_day_or_moment_out_of_range_is_422_not_a_crash(
+    client: TestClient, path: str, field: str
+) -> None:
+    # Year 1 or 9999 shifted into a post's time zone or UTC leaves the range of a datetime.
+    response = client.get(path)
+    assert response.status_code == 422, response.text
+    assert response.json()["problems"][0]["field"] == field
+
+
+def test_a_closure_starting_in_year_one_is_422_and_writes_nothing(
+    client: TestClient, session_factory: Factory
+) -> None:
+    closure = {
+        "starts_at": "0001-01-01T00:00:00+00:01",
+        "reason": "flooded road",
+        "authority": "post commander",
+    }
+    response = client.post("/api/v1/posts/P-A/closures", json=closure)
+    assert response.status_code == 422, response.text
+    assert response.json()["problems"][0]["field"] == "starts_at"
+    assert _count(session_factory, Closure) == 0

@@ -248,3 +248,19 @@ def test_the_alerts_page_shows_one_question_per_traveller_and_entry_with_who_whe
             headers=bearer(tokens["sup"]),
         )
         assert [h["resolution_reason"] for h in resolved.json()] == ["another man"] * 2
+
+
+def test_an_upload_to_a_name_with_spaces_rescreens_the_list_it_stored(
+    session_factory: Factory, tokens: dict[str, str]
+) -> None:
+    # The importer trims the list's name; the re-screening after it must look for that name, or
+    # the answer is a 404 while the new version is already committed.
+    with TestClient(_app(session_factory)) as client:
+        response = client.post(
+            "/api/v1/watchlists/%20wanted%20/versions?version=2026-11&source=test",
+            content=LIST,
+            headers=bearer(tokens["admin"]),
+        )
+    assert response.status_code == 201, response.text
+    assert response.json()["watchlist"] == "wanted"
+    assert response.json()["rescreen"]["watchlist"] == "wanted"
