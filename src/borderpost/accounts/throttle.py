@@ -25,7 +25,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from borderpost.config import Settings
-from borderpost.errors import DomainError
+from borderpost.errors import DomainError, FieldProblem
 
 
 class Action(StrEnum):
@@ -39,7 +39,9 @@ class TooManyRequests(DomainError):
     status = 429
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many requests: try again in {retry_after} seconds")
+        reason = f"too many requests: try again in {retry_after} seconds"
+        # The field is the caller's rate of requests: nothing in the request itself is wrong.
+        super().__init__(reason, [FieldProblem("requests", reason)])
         self.retry_after = retry_after
 
 

@@ -133,6 +133,6 @@ def test_screening_search_is_throttled_per_user(
     refused = client.post(url, json=body, headers=bearer(first))
     assert refused.status_code == 429
     assert refused.json()["detail"].startswith("too many requests")
-    assert refused.json()["problems"] == []
+    assert [p["field"] for p in refused.json()["problems"]] == ["requests"]
     assert int(refused.headers["Retry-After"]) >= 1
     assert client.post(url, json=body, headers=bearer(second)).status_code == 200  # per user
