@@ -16,6 +16,7 @@ from borderpost.accounts.authz import csrf_token
 from borderpost.accounts.permissions import Permission, Principal
 from borderpost.csvfile import Cell, csv_text
 from borderpost.web.i18n import LANGUAGES, pick_language, translations
+from borderpost.web.messages import localise
 
 
 def _local(moment: dt.datetime | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -26,14 +27,17 @@ def _local(moment: dt.datetime | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %
 
 @functools.cache
 def environment(language: str) -> Environment:
+    catalogue = translations(language)
     env = Environment(
         loader=PackageLoader("borderpost", "templates"),
         autoescape=select_autoescape(["html", "svg"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Server messages (``borderpost.messages.Message``) print in the reader's language.
+        finalize=lambda value: localise(value, catalogue),
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local"] = _local
     env.globals["LANGUAGES"] = LANGUAGES
     env.globals["Permission"] = Permission
