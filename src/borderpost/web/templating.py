@@ -16,7 +16,7 @@ from borderpost.accounts.authz import csrf_token
 from borderpost.accounts.permissions import Permission, Principal
 from borderpost.csvfile import Cell, csv_text
 from borderpost.web.i18n import LANGUAGES, pick_language, translations
-from borderpost.web.messages import localise
+from borderpost.web.messages import localise, stored_text
 
 
 def _local(moment: dt.datetime | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -39,6 +39,8 @@ def environment(language: str) -> Environment:
     )
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local"] = _local
+    # Reasons and explanations stored in English, shown in the reader's language.
+    env.filters["stored"] = lambda text: stored_text(text, catalogue)
     env.globals["LANGUAGES"] = LANGUAGES
     env.globals["Permission"] = Permission
     return env
