@@ -47,3 +47,13 @@ class Message(str):
 
 def _rebuild(template: str, params: dict[str, Any]) -> Message:
     return Message(template, **params)
+
+
+def joined(separator: str, parts: list[str]) -> Message:
+    """``separator.join(parts)`` that still translates each part that is a ``Message``."""
+    template = (
+        separator.replace("{", "{{")
+        .replace("}", "}}")
+        .join(f"{{part{n}}}" for n in range(len(parts)))
+    )
+    return Message(template, **{f"part{n}": part for n, part in enumerate(parts)})

@@ -44,6 +44,8 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "Conflict": (1,),
     "PostClosed": (1,),
     "ClosureOverlap": (1,),
+    "Problem": (2,),
+    "bad_char": (4,),
 }
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from borderpost.documents.mrz.parser import parse_mrz
+from borderpost.documents.mrz.specimens import SPECIMENS
 from borderpost.messages import Message
 from borderpost.screening.matcher.names import parse_name
 from borderpost.screening.matcher.scoring import (
@@ -13,7 +17,9 @@ from borderpost.screening.matcher.scoring import (
     nationality_adjustment,
 )
 from borderpost.web.i18n import translations
-from borderpost.web.messages import recognise, stored_text
+from borderpost.web.messages import localised, recognise, stored_text
+
+TD3 = SPECIMENS["TD3"]
 
 
 def _matcher_lines() -> list[str]:
@@ -61,3 +67,12 @@ def test_what_an_officer_typed_is_shown_as_typed() -> None:
     assert stored_text("inspection: seals broken", catalogue) == "baxış: seals broken"
     assert stored_text("driver asked to wait", catalogue) == "driver asked to wait"
     assert stored_text("watchlist hit: in", catalogue) == "siyahı uyğunluğu: in"
+
+
+def test_an_mrz_check_digit_problem_reads_in_the_language() -> None:
+    lines = [TD3[0], TD3[1][:27] + "4" + TD3[1][28:]]
+    result = parse_mrz(lines, on=date(2026, 11, 23))
+    message = result.problems[0].message
+    assert message == "expiry date check digit is 4, expected 9"
+    assert localised(message, "ru") == "срок действия: контрольная цифра 4, ожидалась 9"
+    assert localised(message, "az") == "etibarlılıq müddəti: yoxlama rəqəmi 4, gözlənilən 9"
