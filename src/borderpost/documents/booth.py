@@ -68,7 +68,9 @@ def form_from_scan(result: MrzResult, form: Mapping[str, str]) -> tuple[dict[str
     for problem in result.problems:
         name = FORM_FIELD_OF.get(problem.field, SCAN_FIELD)
         found.setdefault(name, []).append(problem.message)
-    problems = {name: joined("; ", found[name]) for name in FORM_ORDER if name in found}
+    problems: dict[str, str] = {
+        name: joined("; ", found[name]) for name in FORM_ORDER if name in found
+    }
     scan = Scan(
         format=result.format,
         valid=result.valid,
