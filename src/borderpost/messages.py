@@ -56,4 +56,5 @@ def joined(separator: str, parts: list[str]) -> Message:
         .replace("}", "}}")
         .join(f"{{part{n}}}" for n in range(len(parts)))
     )
-    return Message(template, **{f"part{n}": part for n, part in enumerate(parts)})
+    params = {"part" + str(n): part for n, part in enumerate(parts)}
+    return Message(template, **params)
