@@ -67,7 +67,7 @@ def test_a_closed_posts_refusal_reads_in_the_readers_language(factory: Factory) 
         )
         assert "пост P-A закрыт: bridge repairs (распоряжение: Roads)" in refused.text
         # Read back from the database on the post's page, in the supervisor's Azerbaijani.
-        page = supervisor.get("/posts/P-A")
+        page = supervisor.get("/posts/P-A/crossings", headers=HTMX)
         assert "P-A postu bağlıdır: bridge repairs (sərəncam verən: Roads)" in page.text
 
 
