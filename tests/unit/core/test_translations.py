@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from enum import StrEnum
@@ -20,11 +21,13 @@ from borderpost.inspections.model import FindingKind, SeizureStatus
 from borderpost.inspections.schemas import InspectionOutcome
 from borderpost.messages import Message
 from borderpost.reports.access.services import REFUSAL_CLASSES
+from borderpost.reports.chart import stacked_bars
 from borderpost.schemas import CountryCode, problems_from
 from borderpost.screening.model import HitOrigin, HitState, ListKind
 from borderpost.transit.pairing import TransitState
 from borderpost.vocab import Category, Decision, Direction, Kind, OrganisationType, VehicleType
 from borderpost.web import catalogues
+from borderpost.web.i18n import translations
 from borderpost.web.messages import localised
 from borderpost.web.templating import environment
 
@@ -127,3 +130,13 @@ def test_a_page_prints_messages_translated_and_plain_text_as_it_is() -> None:
     page = environment("ru").from_string("{{ a }} | {{ b }}")
     text = page.render(a=Message("is required"), b="is required")
     assert text == "обязательно | is required"
+
+
+def test_a_charts_tooltip_names_the_category_in_the_readers_language() -> None:
+    day = dt.date(2026, 11, 28)
+    chart = stacked_bars([day], {day: {"medical_evacuation": 3}})
+    (bar,) = chart.bars
+    assert bar.title == "2026-11-28 medical_evacuation: 3"
+    category = translations("ru").gettext("medical_evacuation")
+    assert category != "medical_evacuation"
+    assert localised(bar.title, "ru") == f"2026-11-28 {category}: 3"
