@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 from borderpost import reference
 from borderpost.errors import NotFound, invalid
+from borderpost.messages import Message
 from borderpost.posts import repository
 from borderpost.posts.model import Closure
 from borderpost.posts.services import get_post
@@ -81,7 +82,7 @@ def apply_ended(uow: UnitOfWork, payload: dict[str, Any]) -> str:
     post = get_post(uow, event.post)
     closure = repository.closure_by_id(uow.session, post, event.id)
     if closure is None:
-        raise NotFound("closure", f"headquarters has no closure {event.id} yet")
+        raise NotFound("closure", Message("headquarters has no closure {id} yet", id=event.id))
     if event.ends_at <= closure.starts_at:
         raise invalid("ends_at", "is not after the closure's start")
     ends_at = event.ends_at.astimezone(dt.UTC)

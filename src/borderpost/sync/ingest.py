@@ -26,6 +26,7 @@ from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import Replica, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.errors import DomainError, NotFound, invalid
+from borderpost.messages import Message
 from borderpost.outbox import Topic
 from borderpost.sync import closures, link
 from borderpost.unit_of_work import UnitOfWork
@@ -59,7 +60,10 @@ class _Changes(BaseModel):
 def _update_crossing(uow: UnitOfWork, crossing_id: str, changes: dict[str, Any]) -> str:
     crossing = uow.session.get(Crossing, uuid.UUID(crossing_id))
     if crossing is None:
-        raise NotFound("crossing", f"headquarters has no crossing {crossing_id} yet")
+        raise NotFound(
+            "crossing",
+            Message("headquarters has no crossing {crossing_id} yet", crossing_id=crossing_id),
+        )
     checked = _Changes.model_validate(changes).model_dump(mode="json", exclude_none=True)
     changed = {k: v for k, v in checked.items() if getattr(crossing, k) != v}
     for name, value in changed.items():
@@ -85,7 +89,7 @@ def apply_event(uow: UnitOfWork, topic: str, payload: dict[str, Any]) -> str:
         return closures.apply_opened(uow, payload)
     if known is Topic.CLOSURE_ENDED:
         return closures.apply_ended(uow, payload)
-    raise invalid("topic", f"headquarters does not know the event {topic!r}")
+    raise invalid("topic", Message("headquarters does not know the event {topic!r}", topic=topic))
 
 
 def _record_replica(uow: UnitOfWork, payload: dict[str, Any]) -> str:
