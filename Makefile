@@ -9,7 +9,7 @@ PORT ?= 8000
 # The PostgreSQL server the tests use (a scratch database is made in it and dropped after).
 export BORDERPOST_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint types migrations-check postgres nats tools install clean
+.PHONY: run test lint types migrations-check postgres nats tools install clean translations translations-check
 
 # The screening matcher's core is compiled at install (setup.py): an edit of one of these
 # sources installs again, so that tests never run an old compiled copy.
@@ -64,6 +64,14 @@ migrations-check: $(VENV)/.installed postgres
 
 test: lint types migrations-check nats tools
 	$(BIN)/pytest -q
+
+# Extract every marked string into messages.pot and append new ids to the az, hy, ru catalogues,
+# then list what is untranslated (docs/translations.md). `translations-check` only lists.
+translations: $(VENV)/.installed
+	$(PY) -m borderpost.web.catalogues update
+
+translations-check: $(VENV)/.installed
+	$(PY) -m borderpost.web.catalogues check
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,8 +1,25 @@
-"""Domain errors. Each carries what an officer needs to fix the input; the API maps them."""
+"""Domain errors. Each carries what an officer needs to fix the input; the API maps them.
+
+Reasons and messages are ``Message``s: English text for the API, translated on a page
+(``borderpost.web.messages``). A literal reason given to ``invalid``, ``NotFound`` or
+``FieldProblem`` is a message id of its own (extracted by ``make translations``); a reason
+with values in it is a ``Message(template, **params)``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from borderpost.messages import Message
+
+_FIELD_REASON = "{field}: {reason}"
+
+
+def _joined(problems: list[FieldProblem]) -> Message:
+    parts = [f"{{field{n}}}: {{reason{n}}}" for n in range(len(problems))]
+    params = {f"field{n}": p.field for n, p in enumerate(problems)}
+    params.update({f"reason{n}": p.reason for n, p in enumerate(problems)})
+    return Message("; ".join(parts), **params)
 
 
 @dataclass(frozen=True)
@@ -11,6 +28,9 @@ class FieldProblem:
 
     field: str
     reason: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", Message.of(self.reason))
 
     def to_dict(self) -> dict[str, str]:
         return {"field": self.field, "reason": self.reason}
@@ -23,7 +43,7 @@ class DomainError(Exception):
 
     def __init__(self, message: str, problems: list[FieldProblem] | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = Message.of(message)
         self.problems = problems or []
 
 
@@ -33,8 +53,7 @@ class InvalidInput(DomainError):
     status = 422
 
     def __init__(self, problems: list[FieldProblem]) -> None:
-        text = "; ".join(f"{p.field}: {p.reason}" for p in problems)
-        super().__init__(text, problems)
+        super().__init__(_joined(problems), problems)
 
 
 class NotFound(DomainError):
@@ -43,7 +62,8 @@ class NotFound(DomainError):
     status = 404
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}", [FieldProblem(field, reason)])
+        problem = FieldProblem(field, reason)
+        super().__init__(Message(_FIELD_REASON, field=field, reason=problem.reason), [problem])
 
 
 class Conflict(DomainError):

@@ -22,6 +22,7 @@ from borderpost.accounts import services, sessions
 from borderpost.accounts.permissions import Permission, Principal
 from borderpost.api_support import Uow
 from borderpost.errors import DomainError, FieldProblem
+from borderpost.messages import N_, Message
 from borderpost.unit_of_work import UnitOfWork
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -150,14 +151,21 @@ class Rule:
         if self.public or principal is None:
             return principal
         if self.permission is not None and not principal.can(self.permission):
-            raise Forbidden(f"the {principal.role.value} role may not {self.permission.value}")
+            raise Forbidden(
+                Message(
+                    "the {role} role may not {permission}",
+                    role=Message.of(principal.role.value),
+                    permission=self.permission.value,
+                )
+            )
         if self.post_from is not None:
             post = await self._post(request, uow)
             if post is None and self.own_post:
                 post = principal.only_post
             if not principal.covers(post):
-                where = f"post {post}" if post else "every post"
-                raise Forbidden(f"{where} is outside the scope of {principal.name}", self.field)
+                where = Message("post {post}", post=post) if post else Message("every post")
+                scope = N_("{where} is outside the scope of {name}")
+                raise Forbidden(Message(scope, where=where, name=principal.name), self.field)
         return principal
 
     async def _post(self, request: Request, uow: UnitOfWork) -> str | None:

@@ -10,6 +10,7 @@ from borderpost.accounts.model import ApiToken, Role, User, WebSession
 from borderpost.accounts.permissions import Principal
 from borderpost.accounts.schemas import UserCreate
 from borderpost.errors import Conflict, DomainError, FieldProblem, NotFound
+from borderpost.messages import Message
 from borderpost.posts import repository as posts_repository
 from borderpost.unit_of_work import UnitOfWork
 
@@ -33,16 +34,16 @@ def user_by_name(uow: UnitOfWork, name: str) -> User | None:
 def get_user(uow: UnitOfWork, name: str) -> User:
     user = user_by_name(uow, name)
     if user is None:
-        raise NotFound("name", f"no user {name!r}")
+        raise NotFound("name", Message("no user {name!r}", name=name))
     return user
 
 
 def add_user(uow: UnitOfWork, data: UserCreate) -> User:
     if user_by_name(uow, data.name) is not None:
-        raise Conflict("name", f"a user named {data.name!r} exists")
+        raise Conflict("name", Message("a user named {name!r} exists", name=data.name))
     for code in data.posts:
         if posts_repository.post_by_code(uow.session, code) is None:
-            raise NotFound("posts", f"no post with code {code!r}")
+            raise NotFound("posts", Message("no post with code {code!r}", code=code))
     user = User(
         name=data.name,
         role=data.role.value,
@@ -103,7 +104,7 @@ def issue_token(uow: UnitOfWork, name: str) -> str:
     """A new API token for ``name``; the caller shows it once, only its hash is kept."""
     user = get_user(uow, name)
     if not user.active:
-        raise Conflict("name", f"user {name!r} is disabled")
+        raise Conflict("name", Message("user {name!r} is disabled", name=name))
     token = passwords.new_token()
     uow.session.add(
         ApiToken(

@@ -40,6 +40,7 @@ from borderpost.cargo.services import ruleset_for
 from borderpost.db import insert_at_commit
 from borderpost.errors import FieldProblem, InvalidInput, NotFound, invalid
 from borderpost.ids import new_id
+from borderpost.messages import Message
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision
 
@@ -251,7 +252,10 @@ def assess_declared(
     try:
         ruleset = ruleset_for(home, post_code) if home is not None else load_default_ruleset()
     except RuleSetError as exc:
-        raise invalid("consignments", f"no rule set in force at {post_code}: {exc}") from exc
+        raise invalid(
+            "consignments",
+            Message("no rule set in force at {post_code}: {exc}", post_code=post_code, exc=exc),
+        ) from exc
     # No share, or a check without recording: nothing is drawn (and no seed file is made).
     share = uow.cargo_random_share if home is not None and draw else 0.0
     seed = selectivity_seed(home) if home is not None and share > 0 else b""
@@ -286,12 +290,15 @@ def check_declaration(uow: UnitOfWork, data: CargoCheck) -> dict[str, Any]:
     ref = reference.for_session(uow.session)
     post = ref.posts.get(data.post)
     if post is None:
-        raise NotFound("post", f"no post with code {data.post!r}")
+        raise NotFound("post", Message("no post with code {code!r}", code=data.post))
     organisation_type = None
     if data.organisation is not None:
         organisation = ref.organisations.get(data.organisation)
         if organisation is None:
-            raise NotFound("organisation", f"no organisation with code {data.organisation!r}")
+            raise NotFound(
+                "organisation",
+                Message("no organisation with code {code!r}", code=data.organisation),
+            )
         organisation_type = organisation.type
     on = data.on or clock.now().astimezone(post.zone).date()
     try:

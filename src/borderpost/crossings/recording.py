@@ -26,6 +26,7 @@ from borderpost.crossings.schemas import CrossingCreate, CrossingRead
 from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
+from borderpost.messages import Message
 from borderpost.organisations.model import Organisation
 from borderpost.people.model import document_expired
 from borderpost.posts.model import Lane, Post
@@ -127,17 +128,20 @@ class _Resolved:
 def _resolve(conn: Connection, ref: reference.Reference, command: CrossingCreate) -> _Resolved:
     post = ref.posts.get(command.post)
     if post is None:
-        raise NotFound("post", f"no post with code {command.post!r}")
+        raise NotFound("post", Message("no post with code {code!r}", code=command.post))
     organisation = None
     if command.organisation is not None:
         organisation = ref.organisations.get(command.organisation)
         if organisation is None:
-            raise NotFound("organisation", f"no organisation with code {command.organisation!r}")
+            raise NotFound(
+                "organisation",
+                Message("no organisation with code {code!r}", code=command.organisation),
+            )
     carrier_id = None
     if command.carried_by is not None:
         carrier = conn.execute(_CARRIER, {"id": command.carried_by}).one_or_none()
         if carrier is None:
-            raise NotFound("carried_by", f"no crossing {command.carried_by}")
+            raise NotFound("carried_by", Message("no crossing {id}", id=command.carried_by))
         if carrier.kind != Kind.VEHICLE or carrier.post_id != post.id:
             raise invalid("carried_by", "must be a vehicle crossing at the same post")
         if carrier.direction != command.direction.value:
@@ -147,9 +151,19 @@ def _resolve(conn: Connection, ref: reference.Reference, command: CrossingCreate
     if command.lane is not None:
         lane = next((x for x in post.lanes if x.code == command.lane), None)
         if lane is None:
-            raise NotFound("lane", f"post {post.code} has no lane {command.lane!r}")
+            raise NotFound(
+                "lane",
+                Message("post {post} has no lane {lane!r}", post=post.code, lane=command.lane),
+            )
         if not lane.serves(command.category):
-            raise invalid("lane", f"lane {lane.code} does not serve {command.category.value}")
+            raise invalid(
+                "lane",
+                Message(
+                    "lane {lane} does not serve {category}",
+                    lane=lane.code,
+                    category=Message.of(command.category.value),
+                ),
+            )
     convoy_id = None
     if command.convoy:
         convoy_id = conn.execute(_CONVOY_BY_REFERENCE, {"ref": command.convoy}).scalar()

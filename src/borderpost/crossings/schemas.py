@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from borderpost.cargo.rules.declaration import MAX_CONSIGNMENTS
+from borderpost.messages import Message
 from borderpost.schemas import Code, CountryCode, Moment, Reasons, ShortText, field_error
 from borderpost.vocab import Category, Decision, Direction, Kind, VehicleType
 
@@ -109,13 +110,22 @@ class CrossingCreate(BaseModel):
         if self.consignments and self.kind is not Kind.VEHICLE:
             raise field_error("consignments", "are carried by a vehicle crossing only")
         if self.decision is not Decision.ADMITTED and not self.reasons:
-            raise field_error("reasons", f"are required when the decision is {self.decision.value}")
+            raise field_error(
+                "reasons",
+                Message(
+                    "are required when the decision is {decision}",
+                    decision=Message.of(self.decision.value),
+                ),
+            )
         if self.arrived_at is not None:
             if self.arrived_at > self.time:
                 raise field_error("arrived_at", "is after the crossing time")
             if self.time - self.arrived_at > MAX_WAIT:
                 raise field_error(
-                    "arrived_at", f"is more than {MAX_WAIT.days} days before the crossing time"
+                    "arrived_at",
+                    Message(
+                        "is more than {days} days before the crossing time", days=MAX_WAIT.days
+                    ),
                 )
         born = self.traveller.birth_date if self.traveller else None
         if born is not None and born > self.time.date():
@@ -173,5 +183,11 @@ class CrossingCorrection(BaseModel):
         if self.category is None and self.decision is None and self.direction is None:
             raise field_error("category", "or decision or direction must be given to correct")
         if self.decision not in (None, Decision.ADMITTED) and not self.reasons:
-            raise field_error("reasons", f"are required when the decision is {self.decision}")
+            raise field_error(
+                "reasons",
+                Message(
+                    "are required when the decision is {decision}",
+                    decision=Message.of(str(self.decision)),
+                ),
+            )
         return self

@@ -17,6 +17,7 @@ from borderpost.crossings.recording import (
 )
 from borderpost.crossings.schemas import CrossingRead, DocumentIn, TravellerIn, VehicleIn
 from borderpost.errors import NotFound, invalid
+from borderpost.messages import Message
 from borderpost.posts import repository as posts_repository
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Category, Decision, Kind, VehicleType
@@ -69,7 +70,7 @@ def to_read(crossing: Crossing) -> CrossingRead:
 def get_crossing(uow: UnitOfWork, crossing_id: uuid.UUID) -> Crossing:
     crossing = repository.crossing_by_id(uow.session, crossing_id)
     if crossing is None:
-        raise NotFound("crossing", f"no crossing {crossing_id}")
+        raise NotFound("crossing", Message("no crossing {id}", id=crossing_id))
     return crossing
 
 
@@ -88,7 +89,7 @@ def recent_crossings(
     if post_code is not None:
         post = posts_repository.post_by_code(uow.session, post_code)
         if post is None:
-            raise NotFound("post", f"no post with code {post_code!r}")
+            raise NotFound("post", Message("no post with code {code!r}", code=post_code))
         post_id = post.id
     return repository.recent_crossings(
         uow.session,

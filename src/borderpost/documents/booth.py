@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from borderpost.documents.mrz.model import MrzResult, Problem, Repair
+from borderpost.messages import joined
 
 # The booth form's field for each MRZ field the form has; the others (sex, optional data,
 # composite, line count...) are shown next to the scan field itself.
@@ -67,7 +68,9 @@ def form_from_scan(result: MrzResult, form: Mapping[str, str]) -> tuple[dict[str
     for problem in result.problems:
         name = FORM_FIELD_OF.get(problem.field, SCAN_FIELD)
         found.setdefault(name, []).append(problem.message)
-    problems = {name: "; ".join(found[name]) for name in FORM_ORDER if name in found}
+    problems: dict[str, str] = {
+        name: joined("; ", found[name]) for name in FORM_ORDER if name in found
+    }
     scan = Scan(
         format=result.format,
         valid=result.valid,

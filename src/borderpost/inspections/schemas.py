@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from borderpost.inspections.model import FindingKind
+from borderpost.messages import Message
 from borderpost.schemas import field_error
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -57,7 +58,10 @@ class FindingCreate(BaseModel):
                 raise field_error("goods_item", "must be empty for undeclared goods")
         else:
             if self.goods_item is None:
-                raise field_error("goods_item", f"is required for a finding {self.kind.value}")
+                raise field_error(
+                    "goods_item",
+                    Message("is required for a finding {kind}", kind=Message.of(self.kind.value)),
+                )
             if self.kind is FindingKind.DIFFERENT_QUANTITY and self.quantity is None:
                 raise field_error("quantity", "is required when the quantity differs")
         return self

@@ -38,6 +38,7 @@ from borderpost.inspections.schemas import (
     SeizureDispose,
 )
 from borderpost.ledger.corrections import add_crossing_correction
+from borderpost.messages import Message
 from borderpost.outbox import Topic, queue
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision, Kind
@@ -56,7 +57,7 @@ _DECISION = {
 def _crossing(uow: UnitOfWork, crossing_id: uuid.UUID) -> Crossing:
     crossing = uow.session.get(Crossing, crossing_id)
     if crossing is None:
-        raise NotFound("crossing", f"no crossing {crossing_id}")
+        raise NotFound("crossing", Message("no crossing {id}", id=crossing_id))
     return crossing
 
 
@@ -64,7 +65,10 @@ def get_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
     """The inspection of a crossing; NotFound if none was opened."""
     found = uow.session.scalar(select(Inspection).where(Inspection.crossing_id == crossing_id))
     if found is None:
-        raise NotFound("inspection", f"crossing {crossing_id} has no inspection")
+        raise NotFound(
+            "inspection",
+            Message("crossing {crossing_id} has no inspection", crossing_id=crossing_id),
+        )
     return found
 
 
@@ -89,7 +93,11 @@ def open_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
         raise Conflict("crossing_id", "only a vehicle crossing is inspected here")
     if crossing.decision != Decision.REFERRED.value:
         raise Conflict(
-            "crossing_id", f"the crossing was {crossing.decision}, not referred to inspection"
+            "crossing_id",
+            Message(
+                "the crossing was {decision}, not referred to inspection",
+                decision=Message.of(crossing.decision),
+            ),
         )
     inspection = Inspection(
         crossing_id=crossing.id,
@@ -107,7 +115,10 @@ def _goods_item(uow: UnitOfWork, crossing_id: uuid.UUID, item_id: uuid.UUID) -> 
     for _consignment, item in goods_of(uow, crossing_id):
         if item.id == item_id:
             return item
-    raise NotFound("goods_item", f"no goods item {item_id} declared with this crossing")
+    raise NotFound(
+        "goods_item",
+        Message("no goods item {item_id} declared with this crossing", item_id=item_id),
+    )
 
 
 def record_finding(uow: UnitOfWork, crossing_id: uuid.UUID, data: FindingCreate) -> Finding:
@@ -149,7 +160,9 @@ def record_seizure(uow: UnitOfWork, crossing_id: uuid.UUID, data: SeizureCreate)
     else:
         finding = next((f for f in inspection.findings if f.id == data.finding), None)
         if finding is None:
-            raise NotFound("finding", f"no finding {data.finding} in this inspection")
+            raise NotFound(
+                "finding", Message("no finding {finding} in this inspection", finding=data.finding)
+            )
         hs_code, description = finding.hs_code or "", finding.description or ""
     seizure = Seizure(
         inspection_id=inspection.id,
@@ -219,9 +232,14 @@ def dispose_seizure(
     inspection = get_inspection(uow, crossing_id)
     seizure = next((s for s in inspection.seizures if s.id == seizure_id), None)
     if seizure is None:
-        raise NotFound("seizure", f"no seizure {seizure_id} in this inspection")
+        raise NotFound(
+            "seizure", Message("no seizure {seizure_id} in this inspection", seizure_id=seizure_id)
+        )
     if seizure.status != SeizureStatus.HELD.value:
-        raise Conflict("status", f"the seizure was already {seizure.status}")
+        raise Conflict(
+            "status",
+            Message("the seizure was already {status}", status=Message.of(seizure.status)),
+        )
     seizure.status = data.status.value
     seizure.disposed_by = uow.actor
     seizure.disposed_at = clock.now()
@@ -243,7 +261,10 @@ def add_evidence(
     if not content:
         raise invalid("file", "is empty")
     if len(content) > MAX_EVIDENCE_BYTES:
-        raise invalid("file", f"is larger than {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB")
+        raise invalid(
+            "file",
+            Message("is larger than {megabytes} MB", megabytes=MAX_EVIDENCE_BYTES // (1024 * 1024)),
+        )
     inspection = _open(uow, crossing_id)
     digest = hashlib.sha256(content).hexdigest()
     known = next((e for e in inspection.evidence if e.sha256 == digest), None)

@@ -23,6 +23,7 @@ from borderpost.ledger.tlog.checkpoint import Checkpoint
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.note import parse_note
 from borderpost.ledger.tlog.proof import create_proof
+from borderpost.messages import Message
 from borderpost.posts.model import Post
 from borderpost.unit_of_work import UnitOfWork
 
@@ -46,7 +47,10 @@ def crossing_receipt(uow: UnitOfWork, home: Path, crossing_id: uuid.UUID) -> byt
         .limit(1)
     ).first()
     if row is None:
-        raise NotFound("crossing_id", f"no ledger entry for crossing {crossing_id}")
+        raise NotFound(
+            "crossing_id",
+            Message("no ledger entry for crossing {crossing_id}", crossing_id=crossing_id),
+        )
     index, code = row
     if index is None:
         raise Conflict(
@@ -55,9 +59,12 @@ def crossing_receipt(uow: UnitOfWork, home: Path, crossing_id: uuid.UUID) -> byt
     try:
         held = open_log(home, code, create=False)
     except LedgerError as exc:
-        raise Conflict("post", f"the log of post {code} cannot be opened: {exc}") from exc
+        raise Conflict(
+            "post",
+            Message("the log of post {code} cannot be opened: {exc}", code=code, exc=exc),
+        ) from exc
     if held is None:
-        raise Conflict("post", f"post {code} has no log on this node")
+        raise Conflict("post", Message("post {code} has no log on this node", code=code))
     tlog = held.log
     note = tlog.published_checkpoint_note
     size = Checkpoint.parse(parse_note(note)[0]).size if note is not None else 0

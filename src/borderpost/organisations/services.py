@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from borderpost import clock, reference
 from borderpost.errors import NotFound
+from borderpost.messages import Message
 from borderpost.organisations.model import Organisation
 from borderpost.organisations.schemas import OrganisationCreate
 from borderpost.unit_of_work import UnitOfWork
@@ -25,7 +26,7 @@ def organisation_by_code(session: Session, code: str) -> Organisation | None:
 def get_organisation(uow: UnitOfWork, code: str) -> Organisation:
     org = organisation_by_code(uow.session, code)
     if org is None:
-        raise NotFound("organisation", f"no organisation with code {code!r}")
+        raise NotFound("organisation", Message("no organisation with code {code!r}", code=code))
     return org
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from borderpost.db import Base, UTCDateTime
 from borderpost.ids import new_id
+from borderpost.messages import Message
 from borderpost.vocab import Category
 
 DEFAULT_EXEMPT = [Category.MEDICAL_EVACUATION.value]
@@ -57,7 +58,12 @@ class Post(Base):
         """
         if closure is None or category.value in self.exempt_categories:
             return None
-        return f"post {self.code} closed: {closure.reason} (ordered by {closure.authority})"
+        return Message(
+            "post {post} closed: {reason} (ordered by {authority})",
+            post=self.code,
+            reason=closure.reason,
+            authority=closure.authority,
+        )
 
     def local_day_bounds(self, first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
         """UTC instants bounding ``first``..``last`` inclusive in the post's time zone."""

@@ -8,6 +8,7 @@ import uuid
 from borderpost import clock, outbox, reference
 from borderpost.errors import ClosureOverlap, NotFound, invalid
 from borderpost.ledger import services as ledger
+from borderpost.messages import Message
 from borderpost.posts import repository
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.posts.schemas import ClosureCreate, ClosureEnd, PostCreate
@@ -17,7 +18,7 @@ from borderpost.unit_of_work import UnitOfWork
 def get_post(uow: UnitOfWork, code: str) -> Post:
     post = repository.post_by_code(uow.session, code)
     if post is None:
-        raise NotFound("post", f"no post with code {code!r}")
+        raise NotFound("post", Message("no post with code {code!r}", code=code))
     return post
 
 
@@ -66,11 +67,18 @@ def close_post(uow: UnitOfWork, code: str, data: ClosureCreate) -> Closure:
     clashes = repository.closures_overlapping(uow.session, post, data.starts_at, data.ends_at)
     if clashes:
         other = clashes[0]
-        until = other.ends_at.isoformat() if other.ends_at else "further notice"
-        raise ClosureOverlap(
-            "starts_at",
-            f"the closure overlaps the closure from {other.starts_at.isoformat()} to {until}",
-        )
+        start = other.starts_at.isoformat()
+        if other.ends_at is None:
+            message = Message(
+                "the closure overlaps the closure from {start} until further notice", start=start
+            )
+        else:
+            message = Message(
+                "the closure overlaps the closure from {start} to {end}",
+                start=start,
+                end=other.ends_at.isoformat(),
+            )
+        raise ClosureOverlap("starts_at", message)
     closure = Closure(
         post_id=post.id,
         starts_at=data.starts_at,
@@ -94,7 +102,9 @@ def reopen_post(uow: UnitOfWork, code: str, closure_id: uuid.UUID, order: Closur
     post = get_post(uow, code)
     closure = repository.closure_by_id(uow.session, post, closure_id)
     if closure is None:
-        raise NotFound("closure", f"no closure {closure_id} at post {code}")
+        raise NotFound(
+            "closure", Message("no closure {id} at post {post}", id=closure_id, post=code)
+        )
     ends_at = order.ends_at if order.ends_at is not None else clock.now()
     if ends_at <= closure.starts_at:
         raise invalid("ends_at", "must be after the closure's start")

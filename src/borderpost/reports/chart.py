@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from borderpost.messages import Message
+
 COLOURS = {
     "civilian": "#4e79a7",
     "commercial": "#f28e2b",
@@ -35,6 +37,10 @@ class Chart:
     ticks: list[tuple[float, int]]  # y, value on the left axis
     left: int
     bottom: float
+
+
+def _bar_title(day: dt.date, key: str, value: float) -> str:
+    return Message("{day} {key}: {value}", day=day.isoformat(), key=Message.of(key), value=value)
 
 
 def nice_ceiling(value: float) -> int:
@@ -84,7 +90,7 @@ def stacked_bars(
                     round(bar_w, 1),
                     round(h, 1),
                     colour,
-                    title(day, category, n) if title else f"{day.isoformat()} {category}: {n}",
+                    title(day, category, n) if title else _bar_title(day, category, n),
                 )
             )
         if index % every == 0:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from borderpost.crossings.model import Crossing
 from borderpost.errors import invalid
+from borderpost.messages import Message
 from borderpost.posts.services import get_post
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Category
@@ -33,7 +34,7 @@ def daily_by_category(
     if last < first:
         raise invalid("to", "must not be before from")
     if (last - first).days >= MAX_DAYS:
-        raise invalid("from", f"the range is limited to {MAX_DAYS} days")
+        raise invalid("from", Message("the range is limited to {days} days", days=MAX_DAYS))
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     counts = {day: dict.fromkeys((c.value for c in Category), 0) for day in days}
     for code in post_codes:

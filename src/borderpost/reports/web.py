@@ -16,6 +16,7 @@ from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.csvfile import Cell
 from borderpost.errors import invalid
+from borderpost.messages import N_
 from borderpost.posts import repository as posts_repository
 from borderpost.posts import services as posts
 from borderpost.posts.model import Post
@@ -23,7 +24,6 @@ from borderpost.reports.chart import COLOURS, stacked_bars
 from borderpost.reports.daily import daily_by_category
 from borderpost.reports.services import summary
 from borderpost.web.documents import pdf_download, svg_download
-from borderpost.web.labels import N_
 from borderpost.web.params import DateFrom, DateTo
 from borderpost.web.templating import csv_download, render
 

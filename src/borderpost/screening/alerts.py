@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from borderpost.crossings.model import Crossing
 from borderpost.errors import NotFound
+from borderpost.messages import Message
 from borderpost.posts import repository as posts_repository
 from borderpost.screening.model import HitOrigin, HitState, ScreeningHit
 from borderpost.screening.review import HitView, same_subject, views
@@ -62,7 +63,7 @@ def open_alerts(uow: UnitOfWork, post_code: str, origin: HitOrigin) -> Alerts:
     """The open hits of ``origin`` at the post, grouped, the group with the newest hit first."""
     post = posts_repository.post_by_code(uow.session, post_code)
     if post is None:
-        raise NotFound("post", f"no post with code {post_code!r}")
+        raise NotFound("post", Message("no post with code {code!r}", code=post_code))
     where = (
         ScreeningHit.post_id == post.id,
         ScreeningHit.state == HitState.OPEN.value,

@@ -15,6 +15,7 @@ from borderpost.accounts.throttle import Action, limited
 from borderpost.api_support import Uow
 from borderpost.crossings.services import post_of_crossing
 from borderpost.errors import DomainError, FieldProblem, invalid
+from borderpost.messages import Message
 from borderpost.screening import review
 from borderpost.screening.importing import ListFormat, as_stream, import_version
 from borderpost.screening.matcher.scoring import THRESHOLD
@@ -52,7 +53,9 @@ async def upload_version(
     """The request body is the list file; it replaces the list's active version atomically."""
     body = await request.body()
     if len(body) > MAX_UPLOAD:
-        raise invalid("body", f"is larger than {MAX_UPLOAD // 2**20} MB")
+        raise invalid(
+            "body", Message("is larger than {megabytes} MB", megabytes=MAX_UPLOAD // 2**20)
+        )
 
     def work() -> dict[str, Any]:
         report = import_version(

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Table, delete, insert, select
 from borderpost import clock, reference
 from borderpost.errors import FieldProblem, InvalidInput, invalid
 from borderpost.ids import new_id
+from borderpost.messages import Message
 from borderpost.screening.listfile import BadLine, Parsed, read_csv, read_ftm
 from borderpost.screening.model import (
     EntryKind,
@@ -141,7 +142,15 @@ def import_version(
         session.add(watchlist)
         session.flush()
     elif kind is not None and kind.value != watchlist.kind:
-        raise invalid("kind", f"list {name} holds {watchlist.kind}, not {kind.value}")
+        raise invalid(
+            "kind",
+            Message(
+                "list {name} holds {kind}, not {wanted}",
+                name=name,
+                kind=Message.of(watchlist.kind),
+                wanted=Message.of(kind.value),
+            ),
+        )
     allowed = ALLOWED[ListKind(watchlist.kind)]
     version = WatchlistVersion(
         id=new_id(),

@@ -18,6 +18,7 @@ from borderpost import clock
 from borderpost.crossings.model import Crossing
 from borderpost.db import SessionFactory, insert_at_commit
 from borderpost.errors import NotFound
+from borderpost.messages import Message
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.screening import screener as screeners
 from borderpost.screening import services
@@ -64,7 +65,7 @@ def rescreen(
         screener = screeners.for_session(session, wait=True)  # never a stale version
         index = next((li for li in screener.lists if li.name == name), None)
         if index is None:
-            raise NotFound("list", f"no active list {name!r}")
+            raise NotFound("list", Message("no active list {name!r}", name=name))
         only = screeners.Screener((index,))
         seen = {
             (row.crossing_id, row.entry_key, row.subject)

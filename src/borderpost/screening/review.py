@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from borderpost import clock
 from borderpost.errors import Conflict, NotFound, invalid
+from borderpost.messages import Message
 from borderpost.posts import repository as posts_repository
 from borderpost.screening import screener as screeners
 from borderpost.screening.model import (
@@ -83,7 +84,7 @@ def search(
         raise invalid("name", "is required")
     screener = screeners.for_session(uow.session)
     if list_name is not None and all(li.name != list_name for li in screener.lists):
-        raise NotFound("list", f"no active list {list_name!r}")
+        raise NotFound("list", Message("no active list {list_name!r}", list_name=list_name))
     found = screener.person(
         name,
         birth_date=birth_date,
@@ -147,7 +148,7 @@ def hits_of_crossing(uow: UnitOfWork, crossing_id: uuid.UUID) -> list[HitView]:
 def hit_view(uow: UnitOfWork, hit_id: uuid.UUID) -> HitView:
     hit = uow.session.get(ScreeningHit, hit_id)
     if hit is None:
-        raise NotFound("hit", f"no hit {hit_id}")
+        raise NotFound("hit", Message("no hit {hit_id}", hit_id=hit_id))
     return views(uow, [hit])[0]
 
 
@@ -162,7 +163,7 @@ def hits_at_post(
     """Newest first: the hits (or, with ``origin=rescreen``, the alerts) of a post."""
     post = posts_repository.post_by_code(uow.session, post_code)
     if post is None:
-        raise NotFound("post", f"no post with code {post_code!r}")
+        raise NotFound("post", Message("no post with code {code!r}", code=post_code))
     query = select(ScreeningHit).where(ScreeningHit.post_id == post.id)
     if state is not None:
         query = query.where(ScreeningHit.state == state.value)
@@ -190,15 +191,23 @@ def resolve_hit(
     if not reason:
         raise invalid("reason", "is required")
     if len(reason) > MAX_REASON:
-        raise invalid("reason", f"must be at most {MAX_REASON} characters")
+        raise invalid(
+            "reason", Message("must be at most {max_length} characters", max_length=MAX_REASON)
+        )
     hit = uow.session.get(ScreeningHit, hit_id)
     post = posts_repository.post_by_code(uow.session, post_code)
     if hit is None or post is None or hit.post_id != post.id:
-        raise NotFound("hit", f"no hit {hit_id} at post {post_code}")
+        raise NotFound(
+            "hit",
+            Message("no hit {hit_id} at post {post_code}", hit_id=hit_id, post_code=post_code),
+        )
     # A remembered false match may be overturned: the earlier resolution was someone else's.
     overturn = hit.prior_hit_id is not None and verdict is HitState.TRUE_MATCH
     if hit.state != HitState.OPEN.value and not overturn:
-        raise Conflict("verdict", f"the hit is already resolved as {hit.state}")
+        raise Conflict(
+            "verdict",
+            Message("the hit is already resolved as {state}", state=Message.of(hit.state)),
+        )
     same = [hit]
     if hit.state == HitState.OPEN.value:
         same += [h for h in open_hits_like(uow, hit) if h.id != hit.id]

@@ -13,6 +13,7 @@ from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.crossings import services as crossings
 from borderpost.errors import DomainError, NotFound
+from borderpost.messages import Message
 from borderpost.posts import services as posts
 from borderpost.screening import alerts, review
 from borderpost.screening.model import HitOrigin, HitState
@@ -28,7 +29,10 @@ def crossing_page(request: Request, code: str, crossing_id: uuid.UUID, uow: Uow)
     post = posts.get_post(uow, code)
     crossing = crossings.get_crossing(uow, crossing_id)
     if crossing.post_id != post.id:
-        raise NotFound("crossing", f"no crossing {crossing_id} at post {code}")
+        raise NotFound(
+            "crossing",
+            Message("no crossing {crossing_id} at post {code}", crossing_id=crossing_id, code=code),
+        )
     hits = review.hits_of_crossing(uow, crossing_id)
     context = {"post": post, "crossing": crossing, "hits": hits, "problems": {}}
     return render(request, "screening/crossing.html", context)

@@ -13,6 +13,7 @@ from typing import Any
 
 from borderpost import clock
 from borderpost.errors import Conflict, NotFound, invalid
+from borderpost.messages import Message
 from borderpost.posts import repository as posts_repository
 from borderpost.posts.model import Post
 from borderpost.transit import repository
@@ -42,13 +43,13 @@ STATE_ORDER = [
 def add_corridor(uow: UnitOfWork, data: CorridorCreate) -> Corridor:
     """A new corridor; the audit hook records it (ORM)."""
     if repository.corridor_by_code(uow.session, data.code) is not None:
-        raise Conflict("code", f"a corridor {data.code!r} already exists")
+        raise Conflict("code", Message("a corridor {code!r} already exists", code=data.code))
     ends: dict[str, Post] = {}
     for field in ("post_a", "post_b"):
         code = getattr(data, field)
         post = posts_repository.post_by_code(uow.session, code)
         if post is None:
-            raise invalid(field, f"no post with code {code!r}")
+            raise invalid(field, Message("no post with code {code!r}", code=code))
         ends[field] = post
     corridor = Corridor(
         code=data.code,
@@ -68,7 +69,7 @@ def add_corridor(uow: UnitOfWork, data: CorridorCreate) -> Corridor:
 def get_corridor(uow: UnitOfWork, code: str) -> Corridor:
     corridor = repository.corridor_by_code(uow.session, code)
     if corridor is None:
-        raise NotFound("corridor", f"no corridor with code {code!r}")
+        raise NotFound("corridor", Message("no corridor with code {code!r}", code=code))
     return corridor
 
 
@@ -136,7 +137,10 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 def _check_post(corridor: Corridor, post: str | None) -> None:
     if post and post not in corridor.ends:
-        raise invalid("post", f"{post} is not an end of corridor {corridor.code}")
+        raise invalid(
+            "post",
+            Message("{post} is not an end of corridor {code}", post=post, code=corridor.code),
+        )
 
 
 def transits(
@@ -236,7 +240,7 @@ def repeated_movements(
         assert post is not None
         one = posts_repository.post_by_code(uow.session, post)
         if one is None:
-            raise invalid("post", f"no post with code {post!r}")
+            raise invalid("post", Message("no post with code {code!r}", code=post))
         post_ids = [one.id]
     since, until = period.bounds
     rows = repository.vehicle_crossings(uow.session, post_ids, since, until, admitted_only=False)

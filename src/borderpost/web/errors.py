@@ -32,8 +32,8 @@ from borderpost.api_support import (
     validation_json,
 )
 from borderpost.errors import DomainError, FieldProblem
+from borderpost.messages import N_
 from borderpost.web.i18n import translations
-from borderpost.web.labels import N_
 from borderpost.web.templating import PROBLEMS, language_of, render
 
 NOT_HTML = ("/api/", "/ledger/", "/static/")

@@ -5,10 +5,7 @@ Templates translate them with ``_(value)``; ``N_`` only marks them for ``pybabel
 
 from __future__ import annotations
 
-
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark, do not translate"
-    return text
-
+from borderpost.messages import N_
 
 LABELS = (
     # categories
@@ -50,4 +47,46 @@ LABELS = (
     # flags
     N_("document_expired"),
     N_("post_closed"),
+    N_("cargo_prohibited"),
+    N_("watchlist_hit"),
+    # refusal classes of the access report
+    N_("closed_post"),
+    N_("documents"),
+    N_("screening_or_other"),
+    # watchlists and hits
+    N_("persons"),
+    N_("vehicles"),
+    N_("mixed"),
+    N_("document"),
+    N_("crossing"),
+    N_("rescreen"),
+    N_("open"),
+    N_("closed"),
+    N_("true_match"),
+    N_("false_match"),
+    # transit states, as the corridor pages show them (underscores as spaces)
+    N_("in transit"),
+    N_("overdue"),
+    N_("completed"),
+    N_("completed late"),
+    N_("returned"),
+    N_("exit without entry"),
+    # cargo: rule effects, lane colours, outcomes
+    N_("prohibit"),
+    N_("require_permit"),
+    N_("inspect"),
+    N_("allow"),
+    N_("green"),
+    N_("yellow"),
+    N_("red"),
+    N_("release"),
+    N_("prohibited"),
+    # inspections: findings, seizures, outcomes
+    N_("as_declared"),
+    N_("different_quantity"),
+    N_("undeclared"),
+    N_("held"),
+    N_("released"),
+    N_("confiscated"),
+    N_("admitted_after_seizure"),
 )

@@ -16,6 +16,7 @@ from borderpost.accounts.authz import Forbidden, NotSignedIn
 from borderpost.accounts.throttle import TooManyRequests
 from borderpost.api_support import domain_json
 from borderpost.config import Settings
+from borderpost.messages import N_
 from borderpost.web.errors import error_page
 from borderpost.web.errors import install as install_errors
 from borderpost.web.headers import SecurityHeaders
@@ -76,5 +77,5 @@ def install(app: FastAPI, settings: Settings) -> None:
             response = domain_json(exc)
             response.headers.update(headers)
             return response
-        message = "Too many attempts. Wait a minute and try again."
+        message = N_("Too many attempts. Wait a minute and try again.")
         return error_page(request, 429, message, headers=headers)

@@ -16,6 +16,7 @@ from borderpost.accounts.authz import csrf_token
 from borderpost.accounts.permissions import Permission, Principal
 from borderpost.csvfile import Cell, csv_text
 from borderpost.web.i18n import LANGUAGES, pick_language, translations
+from borderpost.web.messages import localise, stored_text
 
 # The scope key of the problems of a page asked for again (set by borderpost.web.errors).
 PROBLEMS = "borderpost.problems"
@@ -29,15 +30,20 @@ def _local(moment: dt.datetime | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %
 
 @functools.cache
 def environment(language: str) -> Environment:
+    catalogue = translations(language)
     env = Environment(
         loader=PackageLoader("borderpost", "templates"),
         autoescape=select_autoescape(["html", "svg"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Server messages (``borderpost.messages.Message``) print in the reader's language.
+        finalize=lambda value: localise(value, catalogue),
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local"] = _local
+    # Reasons and explanations stored in English, shown in the reader's language.
+    env.filters["stored"] = lambda text: stored_text(text, catalogue)
     env.globals["LANGUAGES"] = LANGUAGES
     env.globals["Permission"] = Permission
     return env

@@ -60,7 +60,7 @@ def test_booth_shows_the_lane_with_its_reasons_and_links_the_inspection(
         missing = client.post(f"{link.group(1)}/findings", headers=HTMX, data={
             "csrf_token": csrf, "kind": "undeclared", "hs_code": "9306.30"})  # fmt: skip
         assert missing.status_code == 422
-        assert "is required for undeclared goods" in missing.text
+        assert "обязательно для незадекларированных товаров" in missing.text  # in Russian
 
         found = client.post(f"{link.group(1)}/findings", headers=HTMX, data={
             "csrf_token": csrf, "kind": "undeclared", "hs_code": "9306.30",

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from borderpost.messages import N_, Message
+
 from . import fields as f
 from .checkdigit import CHUNKS, DIGIT_VALUE, compute
 from .icao_codes import SPECIMEN_CODE
 from .layouts import Layout
 from .model import MrzResult, Problem, Repair
 
-_SPECIMEN = "UTO (Utopia) is the imaginary State of the ICAO specimens: not a real document"
-_LONG_NUMBER_MISSING = (
+_SPECIMEN = N_("UTO (Utopia) is the imaginary State of the ICAO specimens: not a real document")
+_LONG_NUMBER_MISSING = N_(
     "document number check digit is a filler '<', which announces a long number "
     "continued in the optional data, but the optional data does not continue it"
 )
@@ -73,11 +75,11 @@ def check_lines(
         bad = f.first_bad(number, f.ALNUM_FILLER)
         problems.append(f.bad_char("document_number", number, bad, "not an MRZ character"))
     if ext < 0:
-        problems.append(Problem("document_number", _LONG_NUMBER_MISSING, "check_digit"))
+        problems.append(Problem("document_number", Message(_LONG_NUMBER_MISSING), "check_digit"))
     elif not _short_ok(number, number_cd):
         f.verify("document_number", number, number_cd, problems)
     if not number.strip("<"):
-        problems.append(Problem("document_number", "document number is empty", "missing"))
+        problems.append(Problem("document_number", Message("document number is empty"), "missing"))
     if optional.strip(f.ALNUM_FILLER):
         bad = f.first_bad(optional, f.ALNUM_FILLER)
         problems.append(f.bad_char("optional_data", optional, bad, "not an MRZ character"))
@@ -90,7 +92,7 @@ def check_lines(
 
     sex = f.SEX.get(sex_raw, "")
     if not sex:
-        message = f"sex is {sex_raw!r}; it must be M, F, X or '<' (unspecified)"
+        message = Message("sex is {sex!r}; it must be M, F, X or '<' (unspecified)", sex=sex_raw)
         problems.append(Problem("sex", message, "character"))
 
     if not _short_ok(expiry_raw, expiry_cd):
@@ -110,19 +112,27 @@ def check_lines(
 
     if birth is not None:
         if expiry is not None and expiry < birth:
-            message = (
-                f"expiry date {expiry.isoformat()} is before the birth date {birth.isoformat()}"
+            message = Message(
+                "expiry date {expiry} is before the birth date {birth}",
+                expiry=expiry.isoformat(),
+                birth=birth.isoformat(),
             )
             problems.append(Problem("expiry_date", message, "date"))
         elif (years := f.age(birth, on)) < 18:
-            message = f"holder is {years} years old on {on.isoformat()}: under 18"
+            message = Message(
+                "holder is {years} years old on {day}: under 18", years=years, day=on.isoformat()
+            )
             flags.append(Problem("birth_date", message, "minor"))
     if expiry is not None and expiry < on:
-        message = f"document expired on {expiry.isoformat()}, before {on.isoformat()}"
+        message = Message(
+            "document expired on {expiry}, before {day}",
+            expiry=expiry.isoformat(),
+            day=on.isoformat(),
+        )
         flags.append(Problem("expiry_date", message, "expired"))
     if issuer == SPECIMEN_CODE or nationality == SPECIMEN_CODE:
         field = "issuer" if issuer == SPECIMEN_CODE else "nationality"
-        flags.append(Problem(field, _SPECIMEN, "specimen"))
+        flags.append(Problem(field, Message(_SPECIMEN), "specimen"))
 
     return MrzResult.fast(
         {

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from borderpost.messages import N_, Message
+
 from .checkdigit import compute
 from .icao_codes import KNOWN_CODES
 from .layouts import Layout
@@ -20,18 +22,18 @@ ALNUM_FILLER = LETTERS + DIGITS + "<"
 SEX = {"M": "M", "F": "F", "X": "X", "<": "X"}
 
 LABELS = {
-    "document_type": "document code",
-    "issuer": "issuing State or organization",
-    "document_number": "document number",
-    "birth_date": "birth date",
-    "sex": "sex",
-    "expiry_date": "expiry date",
-    "nationality": "nationality",
-    "optional_data": "optional data",
-    "optional_data_2": "optional data (line 2)",
-    "surname": "surname",
-    "given_names": "given names",
-    "composite": "composite",
+    "document_type": N_("document code"),
+    "issuer": N_("issuing State or organization"),
+    "document_number": N_("document number"),
+    "birth_date": N_("birth date"),
+    "sex": N_("sex"),
+    "expiry_date": N_("expiry date"),
+    "nationality": N_("nationality"),
+    "optional_data": N_("optional data"),
+    "optional_data_2": N_("optional data (line 2)"),
+    "surname": N_("surname"),
+    "given_names": N_("given names"),
+    "composite": N_("composite"),
 }
 
 
@@ -49,7 +51,14 @@ def bad_char(field: str, value: str, index: int, what: str) -> Problem:
     """The problem of a character the field's format forbids."""
     return Problem(
         field,
-        f"{LABELS[field]} {value!r} has {value[index]!r} at character {index + 1}; {what}",
+        Message(
+            "{label} {value!r} has {char!r} at character {position}; {what}",
+            label=Message.of(LABELS[field]),
+            value=value,
+            char=value[index],
+            position=index + 1,
+            what=Message.of(what),
+        ),
         "character",
     )
 
@@ -61,18 +70,33 @@ def verify(
     expected = compute(data)
     if expected is not None and (cd == DIGITS[expected] or (filler_ok and cd == "<")):
         return True
-    label = LABELS[field]
+    label = Message.of(LABELS[field])
     if expected is None:
-        msg = (
-            f"{label} check digit cannot be verified: the data holds characters "
-            "that cannot appear in an MRZ"
+        msg = Message(
+            "{label} check digit cannot be verified: the data holds characters "
+            "that cannot appear in an MRZ",
+            label=label,
         )
     elif cd in DIGITS:
-        msg = f"{label} check digit is {cd}, expected {expected}"
+        msg = Message(
+            "{label} check digit is {cd}, expected {expected}",
+            label=label,
+            cd=cd,
+            expected=expected,
+        )
     elif cd == "<":
-        msg = f"{label} check digit is missing (a filler '<'), expected {expected}"
+        msg = Message(
+            "{label} check digit is missing (a filler '<'), expected {expected}",
+            label=label,
+            expected=expected,
+        )
     else:
-        msg = f"{label} check digit is {cd!r}, not a digit; expected {expected}"
+        msg = Message(
+            "{label} check digit is {cd!r}, not a digit; expected {expected}",
+            label=label,
+            cd=cd,
+            expected=expected,
+        )
     problems.append(Problem(field, msg, "check_digit"))
     return False
 
@@ -82,16 +106,20 @@ def code(field: str, raw: str, problems: list[Problem]) -> str:
     value = raw.rstrip("<")
     if value in KNOWN_CODES:
         return value
-    label = LABELS[field]
+    label = Message.of(LABELS[field])
     if not value:
-        problems.append(Problem(field, f"{label} is empty", "missing"))
+        problems.append(Problem(field, Message("{label} is empty", label=label), "missing"))
     elif (bad := first_bad(raw, LETTERS_FILLER)) >= 0:
         problems.append(bad_char(field, raw, bad, "a State or organization code has letters only"))
     else:
         problems.append(
             Problem(
                 field,
-                f"{label} {value!r} is not a State or organization code of ICAO Doc 9303",
+                Message(
+                    "{label} {value!r} is not a State or organization code of ICAO Doc 9303",
+                    label=label,
+                    value=value,
+                ),
                 "unknown_code",
             )
         )
@@ -115,7 +143,11 @@ def birth_date(raw: str, on: date, problems: list[Problem], flags: list[Problem]
             return date(year, mm, dd)
         except ValueError:
             problems.append(
-                Problem("birth_date", f"birth date {raw} is not a calendar date", "date")
+                Problem(
+                    "birth_date",
+                    Message("birth date {raw} is not a calendar date", raw=raw),
+                    "date",
+                )
             )
             return None
     _partial_birth(raw, on, problems, flags)
@@ -126,7 +158,7 @@ def _partial_birth(raw: str, on: date, problems: list[Problem], flags: list[Prob
     # Doc 9303 Part 3 lets an issuer print an unknown day, month or year as fillers.
     known = raw.rstrip("<")
     if not known or (len(known) in (2, 4) and known.isdigit() and known.isascii()):
-        message = f"birth date is not fully known (printed as {raw})"
+        message = Message("birth date is not fully known (printed as {raw})", raw=raw)
         flags.append(Problem("birth_date", message, "birth_date_unknown"))
         if len(known) >= 2:
             _minor_from_partial(known, on, flags)
@@ -149,9 +181,11 @@ def _minor_from_partial(known: str, on: date, flags: list[Problem]) -> None:
     last_day = 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
     latest = date(year, month or 12, last_day)
     if age(earliest, on) < 18:
-        flags.append(Problem("birth_date", f"holder is under 18 on {on.isoformat()}", "minor"))
+        message = Message("holder is under 18 on {day}", day=on.isoformat())
+        flags.append(Problem("birth_date", message, "minor"))
     elif age(latest, on) < 18:
-        flags.append(Problem("birth_date", f"holder may be under 18 on {on.isoformat()}", "minor"))
+        message = Message("holder may be under 18 on {day}", day=on.isoformat())
+        flags.append(Problem("birth_date", message, "minor"))
 
 
 def expiry_date(raw: str, on: date, problems: list[Problem]) -> date | None:
@@ -163,11 +197,11 @@ def expiry_date(raw: str, on: date, problems: list[Problem]) -> date | None:
         try:
             return date(year, value // 100 % 100, value % 100)
         except ValueError:
-            message = f"expiry date {raw} is not a calendar date"
+            message = Message("expiry date {raw} is not a calendar date", raw=raw)
             problems.append(Problem("expiry_date", message, "date"))
             return None
     if raw == "<<<<<<":
-        problems.append(Problem("expiry_date", "expiry date is missing", "missing"))
+        problems.append(Problem("expiry_date", Message("expiry date is missing"), "missing"))
     else:
         bad = first_bad(raw, DIGITS)
         problems.append(bad_char("expiry_date", raw, max(bad, 0), "a date has digits only"))
@@ -195,20 +229,24 @@ def names(zone: str, problems: list[Problem], flags: list[Problem]) -> tuple[str
         problems.append(
             Problem(
                 "given_names",
-                f"the name field has {text[stray]!r} at character {stray + 1}, after the "
-                "fillers that end the name: a misread filler or a malformed name",
+                Message(
+                    "the name field has {char!r} at character {position}, after the "
+                    "fillers that end the name: a misread filler or a malformed name",
+                    char=text[stray],
+                    position=stray + 1,
+                ),
                 "character",
             )
         )
     if surname[:1] == " " or given[:1] == " " or "  " in given:
         surname, given = " ".join(surname.split()), " ".join(given.split())
     if not surname:
-        problems.append(Problem("surname", "surname is empty", "missing"))
+        problems.append(Problem("surname", Message("surname is empty"), "missing"))
     if zone and zone[-1] != "<":
         flags.append(
             Problem(
                 "given_names" if given else "surname",
-                "the name fills the whole name field and may have been truncated",
+                Message("the name fills the whole name field and may have been truncated"),
                 "name_truncated",
             )
         )
@@ -222,8 +260,13 @@ def doc_code(layout: Layout, raw: str, problems: list[Problem]) -> str:
         problems.append(
             Problem(
                 "document_type",
-                f"document code {raw!r} does not fit {layout.label}: "
-                f"it must be a letter {allowed}, then a letter or '<'",
+                Message(
+                    "document code {raw!r} does not fit {layout}: "
+                    "it must be a letter {allowed}, then a letter or '<'",
+                    raw=raw,
+                    layout=layout.label,
+                    allowed=allowed,
+                ),
                 "document_code",
             )
         )

@@ -81,6 +81,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from borderpost import clock
+from borderpost.messages import N_, Message
 
 from .builders import make_mrz_mrva, make_mrz_mrvb, make_mrz_td1, make_mrz_td2, make_mrz_td3
 from .checkdigit import MRZ_CHARS, check_digit
@@ -156,14 +157,17 @@ def _parse(text: object, on: date, repair: bool) -> MrzResult:
     layout = choose_layout([len(line) for line in lines], lines[0][:1] if lines else "")
     if layout is None:
         count = len(lines)
-        problems.append(
-            Problem(
-                "line_count",
-                f"the MRZ has {count} line{'s' if count != 1 else ''}; a passport, visa or "
-                "TD2 document has 2, an identity card (TD1) has 3",
-                "line_count",
+        if count == 1:
+            template = N_(
+                "the MRZ has 1 line; a passport, visa or TD2 document has 2, "
+                "an identity card (TD1) has 3"
             )
-        )
+        else:
+            template = N_(
+                "the MRZ has {count} lines; a passport, visa or TD2 document has 2, "
+                "an identity card (TD1) has 3"
+            )
+        problems.append(Problem("line_count", Message(template, count=count), "line_count"))
         return _unknown(problems, flags, tuple(lines))
 
     width = layout.line_length
@@ -172,7 +176,13 @@ def _parse(text: object, on: date, repair: bool) -> MrzResult:
             problems.append(
                 Problem(
                     "line_length",
-                    f"line {i + 1} has {len(line)} characters; {layout.label} has {width}",
+                    Message(
+                        "line {line} has {length} characters; {layout} has {width}",
+                        line=i + 1,
+                        length=len(line),
+                        layout=layout.label,
+                        width=width,
+                    ),
                     "line_length",
                 )
             )

@@ -42,6 +42,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from borderpost.crossings.model import Crossing
 from borderpost.db import UTCDateTime
 from borderpost.errors import invalid
+from borderpost.messages import Message
 from borderpost.posts import hours
 from borderpost.posts import repository as posts_repository
 from borderpost.posts.model import Closure, Post
@@ -284,7 +285,7 @@ def access(
     if last < first:
         raise invalid("to", "must not be before from")
     if (last - first).days >= MAX_DAYS:
-        raise invalid("from", f"the range is limited to {MAX_DAYS} days")
+        raise invalid("from", Message("the range is limited to {days} days", days=MAX_DAYS))
     posts = [get_post(uow, post_code)] if post_code else posts_repository.all_posts(uow.session)
     by_post = [post_access(uow, post, first, last) for post in posts]
     crossings = sum(p["crossings"] for p in by_post)

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from borderpost.accounts.authz import Me, require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
+from borderpost.messages import Message
 from borderpost.posts import repository as posts_repository
 from borderpost.reports.access.services import access
 from borderpost.reports.chart import stacked_bars
@@ -25,6 +26,10 @@ HOURS_COLOURS = {"open": "#59a14f", "closed": "#e15759"}
 WAIT_COLOURS = {"median": "#4e79a7", "p90": "#a0cbe8"}
 
 
+def _hours_title(day: dt.date, key: str, value: float) -> str:
+    return Message("{day} {key}: {hours} h", day=day, key=Message.of(key), hours=f"{value:.2f}")
+
+
 def _charts(report: dict[str, Any]) -> dict[str, Any]:
     """Hours open vs closed a day (summed over the posts) and, for one post, waiting a day."""
     days = [dt.date.fromisoformat(d) for d in _day_names(report)]
@@ -35,9 +40,7 @@ def _charts(report: dict[str, Any]) -> dict[str, Any]:
             hours[day]["open"] += row["hours_open"]
             hours[day]["closed"] += row["hours_closed"]
     charts: dict[str, Any] = {
-        "hours": stacked_bars(
-            days, hours, colours=HOURS_COLOURS, title=lambda d, k, v: f"{d} {k}: {v:.2f} h"
-        )
+        "hours": stacked_bars(days, hours, colours=HOURS_COLOURS, title=_hours_title)
     }
     if len(report["by_post"]) == 1:
         # Percentiles of several posts do not add up: the waiting chart is per post.
@@ -56,8 +59,8 @@ def _charts(report: dict[str, Any]) -> dict[str, Any]:
         def title(day: dt.date, key: str, _value: float) -> str:
             median, p90 = labels[day]
             if key == "median":
-                return f"{day} median: {median} min"
-            return f"{day} 90th percentile: {p90} min"
+                return Message("{day} median: {minutes} min", day=day, minutes=median)
+            return Message("{day} 90th percentile: {minutes} min", day=day, minutes=p90)
 
         charts["waiting"] = stacked_bars(days, waits, colours=WAIT_COLOURS, title=title)
     return charts
