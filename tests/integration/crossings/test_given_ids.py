@@ -30,7 +30,8 @@ from borderpost.outbox import OutboxEvent, Topic
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
 from borderpost.schemas import MAX_REASONS
-from borderpost.sync.ingest import apply_event
+from borderpost.sync import inbox
+from borderpost.sync.events import Event
 from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
@@ -166,11 +167,8 @@ def test_headquarters_stores_a_replica_once_with_the_posts_reasons(
         event = session.scalars(
             select(OutboxEvent).where(OutboxEvent.topic == Topic.CROSSING_RECORDED)
         ).one()
-    outcomes = []
-    for _ in range(2):
-        with UnitOfWork(headquarters, actor="sync") as uow:
-            outcomes.append(apply_event(uow, event.topic, event.payload))
-            uow.commit()
+    shipped = Event(event.id, "P-A", event.topic, json.dumps(event.payload))
+    outcomes = [inbox.receive(headquarters, shipped) for _ in range(2)]
     assert outcomes == ["created", "duplicate"]
     with headquarters() as session:
         stored = session.get(Crossing, recorded.crossing.id)
