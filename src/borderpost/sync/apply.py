@@ -68,7 +68,9 @@ class _Corrected(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     crossing: uuid.UUID
-    changes: dict[str, Any]
+    # A field's new value: a word (category, decision, direction) or the reasons; each is
+    # checked by _Changes.
+    changes: Annotated[dict[Str32, Str32 | PostReasons | None], Field(max_length=8)]
 
 
 class _Inspected(BaseModel):
