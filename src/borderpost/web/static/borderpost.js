@@ -10,7 +10,8 @@
 
   function fields(form) {
     return Array.prototype.filter.call(form.querySelectorAll("input, select, textarea"), function (el) {
-      return el.type !== "hidden" && el.type !== "radio" && !el.disabled;
+      // Shown fields only: the folded JSON box of the cargo form is skipped.
+      return el.type !== "hidden" && el.type !== "radio" && !el.disabled && el.getClientRects().length > 0;
     });
   }
 
