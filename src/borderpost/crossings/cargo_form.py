@@ -51,21 +51,31 @@ LABELS = {
     "issuer": N_("issuer"),
     "valid_until": N_("valid until"),
 }
-# The parser's reasons, in words an officer reads (its others are shown as they are).
-REASONS = {
-    "required": N_("is required"),
-    "must not be empty": N_("is required"),
-    "must be greater than zero": N_("must be greater than zero"),
-    "must not be negative": N_("must not be negative"),
-}
-REASON_STARTS = (
-    ("expected a number", N_("write a number")),
-    ("expected a date", N_("write the date as YYYY-MM-DD")),
-    ("unknown country code", N_("is not a country code (three letters, e.g. AZE)")),
-    ("unknown currency", N_("is not a currency code (three letters, e.g. USD)")),
-    ("net weight", N_("is more than the gross weight")),
-    ("longer than", N_("is too long")),
+# The parser's reasons (cargo/rules/jsonread.py, declaration.py, hs.py), in words an officer
+# reads, each a template its match fills; the others are shown as they are.
+REASONS = (
+    (r"required|must not be empty", N_("is required")),
+    (r"must be greater than zero", N_("must be greater than zero")),
+    (r"must not be negative", N_("must not be negative")),
+    (r"must list at least one entry", N_("write at least one goods item")),
+    (r"must contain letters or digits", N_("must contain letters or digits")),
+    (r"expected a number.*", N_("write a number")),
+    (r".* is implausibly large", N_("is implausibly large")),
+    (r"expected a date.*", N_("write the date as YYYY-MM-DD")),
+    (r"unknown country code.*", N_("is not a country code (three letters, e.g. AZE)")),
+    (r"unknown currency.*", N_("is not a currency code (three letters, e.g. USD)")),
+    (r"net weight .*", N_("is more than the gross weight")),
+    (r"longer than .*", N_("is too long")),
+    (r"unknown HS code (?P<code>\d+)", N_("{code} is not a subheading of HS 2022")),
+    (r"expected a 6-digit HS code.*", N_("write a 6-digit HS code, such as 2616.90")),
+    (
+        r"(?P<code>[\d.]+) is a (chapter|heading); give a 6-digit subheading \(e\.g\. "
+        r"(?P<examples>.*)\)",
+        N_("{code} is not a subheading; write one of its own, such as {examples}"),
+    ),
+    (r"seal number (?P<seal>.+) listed twice", N_("{seal} is listed twice")),
 )
+_REASONS = tuple((re.compile(pattern), words) for pattern, words in REASONS)
 _ROW = re.compile(r"^(items|permits)-(\d{1,4})-([a-z_]+)$")
 _PATH = re.compile(r"^consignments\[(\d+)\](?:\.(.*))?$")
 _LIST = re.compile(r"^(items|permits|seals)\[(\d+)\](?:\.([a-z_]+))?$")
@@ -140,11 +150,9 @@ def consignment_from_form(form: Mapping[str, str]) -> FormConsignment | None:
 
 
 def _reason(reason: str) -> str:
-    if reason in REASONS:
-        return Message(REASONS[reason])
-    for start, words in REASON_STARTS:
-        if reason.startswith(start):
-            return Message(words)
+    for pattern, words in _REASONS:
+        if found := pattern.fullmatch(reason):
+            return Message(words, **found.groupdict())
     return reason
 
 

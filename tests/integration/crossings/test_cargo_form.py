@@ -133,14 +133,16 @@ def test_problems_of_parties_seals_and_permits_are_shown_at_their_fields(
     with TestClient(_app(factory)) as client:
         csrf = sign_in(client, "off")
         form = {**TRUCK, **PARTIES, "csrf_token": csrf, **_row(0, "8471.30", "laptops",
-                origin="ABC"), "consignee-name": "", "seals": "S-1, S-1",
+                origin="ABC"), **_row(1, "9999.99", "tablets"), "consignee-name": "",
+                "seals": "S-1, S-1",
                 "permits-0-number": "EX-7", "permits-0-valid_until": "31.01.2027"}  # fmt: skip
         response = client.post("/posts/P-A/booth", data=form, headers=HTMX)
     assert response.status_code == 422
     problems = {
         "consignee-name": "is required",
         "items-0-origin": "line 1, origin: is not a country code",
-        "seals": "seal 2: seal number S-1 listed twice",
+        "items-1-hs_code": "line 2, HS code: 999999 is not a subheading of HS 2022",
+        "seals": "seal 2: S-1 is listed twice",
         "permits-0-type": "line 1, type: is required",
         "permits-0-valid_until": "line 1, valid until: write the date as YYYY-MM-DD",
     }
