@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from borderpost import clock
+from borderpost.crossings.cargo_form import FormConsignment, consignment_from_form, form_problem
 from borderpost.crossings.recording import Recorded, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.errors import DomainError, FieldProblem, InvalidInput
@@ -146,23 +147,45 @@ def _person_problems(data: dict[str, Any]) -> list[FieldProblem]:
     return problems
 
 
-def _consignments(data: dict[str, Any], text: str) -> list[FieldProblem]:
-    """The cargo declaration typed or pasted at the booth: one consignment or a list."""
-    if not text.strip():
-        return []
-    try:
-        declared = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return [FieldProblem("consignments", f"not JSON: {exc.msg} (line {exc.lineno})")]
-    data["consignments"] = declared if isinstance(declared, list) else [declared]
-    return []
+@dataclass
+class _Cargo:
+    """The declaration's parts: the JSON box's consignments, then the form's (if typed)."""
+
+    form: FormConsignment | None = None
+    position: int = -1  # the form's consignment among the declared ones
 
 
-def _cargo_problems(problems: list[FieldProblem]) -> list[FieldProblem]:
-    # The booth has one box for the declaration: its problems show there, each with its path.
-    cargo = [f"{p.field}: {p.reason}" for p in problems if p.field.startswith("consignments")]
+def _consignments(
+    data: dict[str, Any], form: Mapping[str, str]
+) -> tuple[_Cargo, list[FieldProblem]]:
+    """The cargo declaration: the form's rows and fields, and the JSON typed or pasted in its
+    box (one consignment or a list), together."""
+    declared: list[Any] = []
+    text = form.get("consignments", "")
+    if text.strip():
+        try:
+            pasted = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return _Cargo(), [
+                FieldProblem("consignments", f"not JSON: {exc.msg} (line {exc.lineno})")
+            ]
+        declared = pasted if isinstance(pasted, list) else [pasted]
+    cargo = _Cargo(consignment_from_form(form))
+    if cargo.form is not None:
+        cargo.position = len(declared)
+        declared.append(cargo.form.data)
+    if declared:
+        data["consignments"] = declared
+    return cargo, []
+
+
+def _cargo_problems(problems: list[FieldProblem], cargo: _Cargo) -> list[FieldProblem]:
+    # The form's problems show at their rows and fields; the JSON box's there, each with its path.
+    if cargo.form is not None:
+        problems = [form_problem(p, cargo.position, cargo.form) for p in problems]
+    boxed = [f"{p.field}: {p.reason}" for p in problems if p.field.startswith("consignments")]
     others = [p for p in problems if not p.field.startswith("consignments")]
-    return others + ([FieldProblem("consignments", "; ".join(cargo))] if cargo else [])
+    return others + ([FieldProblem("consignments", "; ".join(boxed))] if boxed else [])
 
 
 def _box(field: str) -> str:
@@ -199,6 +222,7 @@ def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> Bo
     if arrived_at is not None:
         data["arrived_at"] = arrived_at  # passengers share it: they queued in the vehicle
     passengers: list[dict[str, Any]] = []
+    cargo = _Cargo()
     if kind is Kind.PERSON:
         data["traveller"] = _traveller(
             form.get("surname", "").strip(),
@@ -222,10 +246,14 @@ def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> Bo
             "type": form.get("vehicle_type") or "car",
         }
         passengers, problems = _passengers(form.get("passengers", ""))
-        problems += _consignments(data, form.get("consignments", ""))
+        cargo, found = _consignments(data, form)
+        problems += found
         if problems:
             raise InvalidInput(problems)
-    command = _command(data)
+    try:
+        command = _command(data)
+    except InvalidInput as exc:
+        raise InvalidInput(_cargo_problems(exc.problems, cargo)) from exc
     riders = []
     for number, person in enumerate(passengers, start=1):
         # A passenger shares the vehicle's direction, category, lane and decision; the
@@ -242,7 +270,7 @@ def record_from_booth(uow: UnitOfWork, post: str, form: Mapping[str, str]) -> Bo
     try:
         first = record_crossing(uow, command)
     except InvalidInput as exc:
-        raise InvalidInput(_cargo_problems(exc.problems)) from exc
+        raise InvalidInput(_cargo_problems(exc.problems, cargo)) from exc
     result = BoothResult(first)
     for rider_command in riders:
         try:

@@ -11,6 +11,7 @@ from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.crossings.booth import PASSENGER_HELP, record_from_booth
+from borderpost.crossings.cargo_form import rows as cargo_rows
 from borderpost.documents.booth import form_from_scan
 from borderpost.documents.services import check_scan
 from borderpost.errors import DomainError
@@ -35,6 +36,7 @@ def _context(uow: Uow, post: Post, form: dict[str, str], **extra: object) -> dic
         "categories": list(Category),
         "vehicle_types": list(VehicleType),
         "passenger_help": PASSENGER_HELP,
+        "cargo_rows": cargo_rows(form),
         "problems": {},
         "result": None,
         **extra,

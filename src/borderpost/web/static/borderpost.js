@@ -10,7 +10,8 @@
 
   function fields(form) {
     return Array.prototype.filter.call(form.querySelectorAll("input, select, textarea"), function (el) {
-      return el.type !== "hidden" && el.type !== "radio" && !el.disabled;
+      // Shown fields only: the folded JSON box of the cargo form is skipped.
+      return el.type !== "hidden" && el.type !== "radio" && !el.disabled && el.getClientRects().length > 0;
     });
   }
 
@@ -74,6 +75,82 @@
     if (el && el.hasAttribute && el.hasAttribute("data-submit-on-change") && el.form) {
       el.form.submit();
     }
+  });
+
+  // The cargo form's rows (goods items, permits): added from the row's <template>, removed by
+  // their button, and numbered again so that the fields the server reads (items-0-hs_code …)
+  // and the line numbers of its problems follow the rows as the officer sees them.
+  function renumber(body, group) {
+    var pattern = new RegExp("^" + group + "-(\\d+|__N__)-");
+    Array.prototype.forEach.call(body.rows, function (row, n) {
+      var line = row.querySelector(".line");
+      if (line) { line.textContent = String(n + 1); }
+      Array.prototype.forEach.call(row.querySelectorAll("[name], [id], [aria-describedby]"), function (el) {
+        ["name", "id", "aria-describedby"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          if (value) { el.setAttribute(attr, value.replace(pattern, group + "-" + n + "-")); }
+        });
+      });
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-add-row], [data-remove-row]");
+    if (!button) { return; }
+    var body;
+    if (button.hasAttribute("data-add-row")) {
+      var group = button.getAttribute("data-add-row");
+      var template = document.getElementById(group + "-row");
+      body = document.getElementById(group + "-rows");
+      if (!template || !body) { return; }
+      body.appendChild(template.content.cloneNode(true));
+      renumber(body, group);
+      var first = body.rows[body.rows.length - 1].querySelector("input");
+      if (first) { first.focus(); }
+    } else {
+      var row = button.closest("tr");
+      body = row && row.parentNode;
+      if (!body) { return; }
+      var name = body.id.replace(/-rows$/, "");
+      if (body.rows.length > 1) {
+        body.removeChild(row);
+      } else {  // the last row stays, emptied: there is always one to fill
+        Array.prototype.forEach.call(row.querySelectorAll("input"), function (el) { el.value = ""; });
+      }
+      renumber(body, name);
+    }
+  });
+
+  // HS codes as the officer types (data-hs-search): the nomenclature's matches fill the shared
+  // <datalist>, from /api/v1/cargo/hs (the session's cookie signs the request in).
+  var hsTimer = null;
+  var hsAsked = "";
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (!el || !el.hasAttribute || !el.hasAttribute("data-hs-search")) { return; }
+    var list = document.getElementById(el.getAttribute("list"));
+    var words = el.value.trim();
+    if (!list || words.length < 2 || words === hsAsked) { return; }
+    window.clearTimeout(hsTimer);
+    hsTimer = window.setTimeout(function () {
+      hsAsked = words;
+      fetch("/api/v1/cargo/hs?limit=15&q=" + encodeURIComponent(words), {
+        credentials: "same-origin", headers: { Accept: "application/json" }
+      }).then(function (answer) {
+        return answer.ok ? answer.json() : [];
+      }).then(function (entries) {
+        if (el.value.trim() !== words) { return; }  // typed on meanwhile: a newer answer comes
+        list.textContent = "";
+        entries.forEach(function (entry) {
+          var option = document.createElement("option");
+          option.value = entry.dotted;
+          option.label = entry.dotted + " " + entry.description;
+          option.textContent = entry.description;
+          list.appendChild(option);
+        });
+        list.setAttribute("data-for", words);
+      }).catch(function () { hsAsked = ""; });
+    }, 150);
   });
 
   // After htmx swaps in a form, put the cursor where the next keystroke goes.
