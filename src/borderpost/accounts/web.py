@@ -20,9 +20,20 @@ from borderpost.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
+MAX_NEXT = 2000  # characters of a path and query to go back to
+
+
 def _safe_next(target: str | None) -> str:
     # Only a path on this site: an open redirect would make the login page a phishing aid.
-    if target and target.startswith("/") and not target.startswith("//"):
+    # Browsers read "/\\host" as "//host" and drop tabs and line breaks, so neither passes.
+    if (
+        target
+        and len(target) <= MAX_NEXT
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return "/"
 

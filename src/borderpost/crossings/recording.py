@@ -36,6 +36,7 @@ from borderpost.vocab import Decision, Kind
 
 FLAG_DOCUMENT_EXPIRED = "document_expired"
 FLAG_POST_CLOSED = "post_closed"
+FLAG_CLOSURE_EXEMPT = "closure_exempt"  # passed a closed post: its category is exempt
 FLAG_CARGO_PROHIBITED = "cargo_prohibited"  # a declared item is prohibited: refused
 
 _CROSSINGS = cast(Table, Crossing.__table__)
@@ -205,8 +206,9 @@ def record_crossing(
     """Check and record one crossing, with its outbox event, in the caller's transaction.
 
     A crossing at a closed post is refused with the closure's reason unless the post exempts
-    its category. An expired document is flagged for the officer. Recording the same command
-    with the same id again returns the crossing already recorded and writes nothing; any other
+    its category; an exempt one is flagged as having passed the closure. An expired document
+    is flagged for the officer. Recording the same command with the same id again returns the
+    crossing already recorded and writes nothing; any other
     command with a recorded id (another post's, or other facts) is a Conflict on ``id`` that
     tells nothing of the crossing recorded. Every reference is resolved before anything is
     written, so an error leaves the transaction as it was.
@@ -230,7 +232,10 @@ def record_crossing(
 
     refusal = None
     if replica is None:
-        refusal = post.refusal_when_closed(command.category, ref.closure_at(post, command.time))
+        closure = ref.closure_at(post, command.time)
+        refusal = post.refusal_when_closed(command.category, closure)
+        if closure is not None and refusal is None:
+            flags.append(FLAG_CLOSURE_EXEMPT)  # the officer and the record say so
     if refusal is not None:
         flags.append(FLAG_POST_CLOSED)
         if decision is not Decision.REFUSED or refusal not in reasons:

@@ -10,6 +10,7 @@ from typing import Any
 from borderpost.crossings import repository
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import (
+    FLAG_CLOSURE_EXEMPT,
     FLAG_DOCUMENT_EXPIRED,
     FLAG_POST_CLOSED,
     Recorded,
@@ -22,7 +23,13 @@ from borderpost.posts import repository as posts_repository
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Category, Decision, Kind, VehicleType
 
-__all__ = ["FLAG_DOCUMENT_EXPIRED", "FLAG_POST_CLOSED", "Recorded", "record_crossing"]
+__all__ = [
+    "FLAG_CLOSURE_EXEMPT",
+    "FLAG_DOCUMENT_EXPIRED",
+    "FLAG_POST_CLOSED",
+    "Recorded",
+    "record_crossing",
+]
 
 
 def to_read(crossing: Crossing) -> CrossingRead:

@@ -47,6 +47,7 @@ LABELS = (
     # flags
     N_("document_expired"),
     N_("post_closed"),
+    N_("closure_exempt"),
     N_("cargo_prohibited"),
     N_("watchlist_hit"),
     # refusal classes of the access report

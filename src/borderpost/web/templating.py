@@ -22,9 +22,12 @@ from borderpost.web.messages import localise, stored_text
 PROBLEMS = "borderpost.problems"
 
 
-def _local(moment: dt.datetime | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
+def _local(moment: dt.datetime | str | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment in ``zone``'s local time; reports carry theirs as ISO 8601 text."""
     if moment is None:
         return ""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
     return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 

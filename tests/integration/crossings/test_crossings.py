@@ -103,7 +103,10 @@ def test_closed_post_refuses_except_medical_evacuation(session_factory: Factory)
     assert civilian.decision == "refused"
     assert civilian.reasons[0] == "post P-A closed: bridge repairs (ordered by road authority)"
     assert "post_closed" in civilian.flags
+    assert "closure_exempt" not in civilian.flags
     assert medevac.decision == "admitted"
+    # It passed the closure: the record says so, for the officer and whoever reads it later.
+    assert "closure_exempt" in medevac.flags
 
 
 @pytest.mark.usefixtures("post")
