@@ -136,7 +136,10 @@ def seeded(session_factory: Factory) -> dict[str, str]:
         uow.commit()
     for role in Role:
         add_user(session_factory, f"walk.{role.value}", role, network=True)
+    # The users' pages change this one, not a user the walk signs in with.
+    add_user(session_factory, "walk.target", Role.OFFICER, ["P-A"])
     return {
+        "name": "walk.target",
         "code": "P-A",
         "crossing_id": str(truck.id),
         "person_id": str(person.id),
@@ -211,6 +214,7 @@ def test_every_html_route_answers_bad_input_with_a_page(
     # The walk reached the pages it is about.
     paths = {p.path for p in walked}
     assert {"/reports", "/reports/access", "/audit", "/posts/{code}/crossings"} <= paths
+    assert {"/users", "/users/{name}", "/users/{name}/access"} <= paths
     assert "/posts/P-A/booth" in forms.found
 
 
