@@ -4,6 +4,7 @@ its field with nothing written, a supervisor refused, and changes end the user's
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from tests.factories import make_post
 from tests.integration.conftest import ClientFor
 from tests.web_support import PASSWORD, add_user, bearer, csrf_of, sign_in
 
+from borderpost import clock
 from borderpost.accounts.model import ApiToken, User
 from borderpost.audit.model import AuditEntry
 from borderpost.unit_of_work import UnitOfWork
@@ -52,8 +54,10 @@ def _audited(factory: Factory, entity: str, actor: str = "root") -> list[str]:
 
 
 def test_the_admin_lists_users_with_role_scope_language_state_and_last_sign_in(
-    factory: Factory, client_for: ClientFor
+    factory: Factory, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    moment = dt.datetime(2026, 11, 28, 6, 42, 10, tzinfo=dt.UTC)
+    monkeypatch.setattr(clock, "now", lambda: moment)
     other = client_for()
     sign_in(other, "anna")
     client, _csrf = _admin(client_for)
@@ -65,7 +69,7 @@ def test_the_admin_lists_users_with_role_scope_language_state_and_last_sign_in(
     assert "P-A" in row.group(0)
     assert "English" in row.group(0)
     assert "active" in row.group(0)
-    assert "2026-11-28 08:00" in row.group(0)  # signed in at the pinned clock
+    assert "2026-11-28 06:42" in row.group(0)  # when anna signed in
     assert 'href="/users"' in client.get("/posts").text  # the menu's link
 
 
