@@ -36,6 +36,8 @@ class UserCreate(BaseModel):
 
     @model_validator(mode="after")
     def _scoped(self) -> UserCreate:
+        if self.name.lower() == "new":  # /users/new is the page that adds one
+            raise field_error("name", "is the name of a page: choose another")
         if self.language not in LANGUAGES:
             raise field_error("language", "is not one of the languages offered")
         _check_scope(self.posts, self.network)

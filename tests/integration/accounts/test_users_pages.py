@@ -108,6 +108,7 @@ def test_the_admin_adds_a_user_who_then_signs_in(factory: Factory, client_for: C
     ("change", "field"),
     [
         ({"name": "x", "role": "officer", "posts": ["P-A"]}, "name"),  # too short
+        ({"name": "new", "role": "officer", "posts": ["P-A"]}, "name"),  # the form's page
         ({"name": "carl", "role": "emperor", "posts": ["P-A"]}, "role"),
         ({"name": "carl", "role": "officer"}, "posts"),  # no post, no network
         ({"name": "carl", "role": "officer", "posts": ["NOPE"]}, "posts"),
