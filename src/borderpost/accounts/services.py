@@ -1,14 +1,19 @@
-"""Use cases on accounts: add, list, disable, sign in, issue and check API tokens."""
+"""Use cases on accounts: add, list, change, disable and enable users, set passwords, sign in,
+issue, list, revoke and check API tokens. The CLI and the users' pages call the same ones."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+import uuid
+
+from sqlalchemy import func, select
 
 from borderpost import clock
 from borderpost.accounts import passwords
 from borderpost.accounts.model import ApiToken, Role, User, WebSession
 from borderpost.accounts.permissions import Principal
-from borderpost.accounts.schemas import UserCreate
+from borderpost.accounts.schemas import UserAccess, UserCreate
+from borderpost.audit.model import AuditEntry
 from borderpost.errors import Conflict, DomainError, FieldProblem, NotFound
 from borderpost.messages import Message
 from borderpost.posts import repository as posts_repository
@@ -38,12 +43,22 @@ def get_user(uow: UnitOfWork, name: str) -> User:
     return user
 
 
+def _known_posts(uow: UnitOfWork, codes: list[str]) -> None:
+    for code in codes:
+        if posts_repository.post_by_code(uow.session, code) is None:
+            raise NotFound("posts", Message("no post with code {code!r}", code=code))
+
+
+def _not_yourself(uow: UnitOfWork, name: str, field: str) -> None:
+    # An admin who disables or demotes themselves may leave no one to undo it.
+    if uow.actor == name:
+        raise Conflict(field, "cannot be changed on your own account")
+
+
 def add_user(uow: UnitOfWork, data: UserCreate) -> User:
     if user_by_name(uow, data.name) is not None:
         raise Conflict("name", Message("a user named {name!r} exists", name=data.name))
-    for code in data.posts:
-        if posts_repository.post_by_code(uow.session, code) is None:
-            raise NotFound("posts", Message("no post with code {code!r}", code=code))
+    _known_posts(uow, data.posts)
     user = User(
         name=data.name,
         role=data.role.value,
@@ -63,9 +78,43 @@ def list_users(uow: UnitOfWork) -> list[User]:
     return list(uow.session.scalars(select(User).order_by(User.name)))
 
 
+def last_sign_ins(uow: UnitOfWork) -> dict[str, dt.datetime]:
+    """User name -> when they last signed in, as far as the audit trail knows (each sign-in
+    creates a web session, audited as its user's)."""
+    rows = uow.session.execute(
+        select(AuditEntry.actor, func.max(AuditEntry.at))
+        .where(AuditEntry.entity == WebSession.__tablename__, AuditEntry.action == "create")
+        .group_by(AuditEntry.actor)
+    )
+    return {actor: at for actor, at in rows}
+
+
+def change_access(uow: UnitOfWork, name: str, data: UserAccess) -> User:
+    """A new role and scope; the user's web sessions end, so no page shows the old ones."""
+    user = get_user(uow, name)
+    _not_yourself(uow, name, "role")
+    _known_posts(uow, data.posts)
+    posts = [] if data.network else list(data.posts)
+    if (user.role, user.posts, user.network) != (data.role.value, posts, data.network):
+        user.role, user.posts, user.network = data.role.value, posts, data.network
+        end_sessions_of(uow, user)
+    return user
+
+
+def enable_user(uow: UnitOfWork, name: str) -> User:
+    """Enable a disabled account again; its revoked tokens stay revoked."""
+    user = get_user(uow, name)
+    if user.disabled_at is not None:
+        user.disabled_at = None
+        user.note_success()  # a lock-out from before the disabling is forgotten too
+        uow.session.flush()
+    return user
+
+
 def disable_user(uow: UnitOfWork, name: str) -> User:
     """Disable the account, revoke its tokens and end its web sessions."""
     user = get_user(uow, name)
+    _not_yourself(uow, name, "name")
     now = clock.now()
     if user.disabled_at is None:
         user.disabled_at = now
@@ -116,6 +165,30 @@ def issue_token(uow: UnitOfWork, name: str) -> str:
     )
     uow.session.flush()
     return token
+
+
+def tokens_of(uow: UnitOfWork, name: str) -> list[ApiToken]:
+    """The user's API tokens, newest first, revoked ones included."""
+    user = get_user(uow, name)
+    return list(
+        uow.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token_of(uow: UnitOfWork, name: str, token_id: uuid.UUID) -> ApiToken:
+    """Revoke one of ``name``'s tokens by its id (what a page shows; the token is never kept)."""
+    user = get_user(uow, name)
+    found = uow.session.get(ApiToken, token_id)
+    if found is None or found.user_id != user.id:
+        raise NotFound("token_id", "no such token of this user")
+    if found.revoked_at is None:
+        found.revoked_at = clock.now()
+        uow.session.flush()
+    return found
 
 
 def revoke_token(uow: UnitOfWork, token: str) -> bool:

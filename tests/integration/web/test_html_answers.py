@@ -22,13 +22,14 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing, vehicle_crossing
 from tests.web_support import add_user, sign_in
 from tests.web_support import make_app as _app
 
 from borderpost.accounts.authz import Rule
-from borderpost.accounts.model import Role
+from borderpost.accounts.model import ApiToken, Role, User
 from borderpost.accounts.permissions import role_allows
 from borderpost.crossings.services import record_crossing
 from borderpost.posts.schemas import ClosureCreate
@@ -136,7 +137,14 @@ def seeded(session_factory: Factory) -> dict[str, str]:
         uow.commit()
     for role in Role:
         add_user(session_factory, f"walk.{role.value}", role, network=True)
+    # The users' pages change this one, not a user the walk signs in with.
+    add_user(session_factory, "walk.target", Role.OFFICER, ["P-A"])
+    with session_factory() as session:
+        tokens = select(ApiToken.id).join(User).where(User.name == "walk.target")
+        token_id = session.scalars(tokens).one()
     return {
+        "name": "walk.target",
+        "token_id": str(token_id),
         "code": "P-A",
         "crossing_id": str(truck.id),
         "person_id": str(person.id),
@@ -211,6 +219,7 @@ def test_every_html_route_answers_bad_input_with_a_page(
     # The walk reached the pages it is about.
     paths = {p.path for p in walked}
     assert {"/reports", "/reports/access", "/audit", "/posts/{code}/crossings"} <= paths
+    assert {"/users", "/users/{name}", "/users/{name}/access"} <= paths
     assert "/posts/P-A/booth" in forms.found
 
 
