@@ -36,6 +36,7 @@ def test_a_truck_with_passengers_and_a_cargo_declaration(browser: object, server
     officer.select_option("#vehicle_type", "truck")
     officer.select_option("#category", "commercial")
     officer.fill("#passengers", "DRIVER, ONE, E2E0808, UTN\nMATE, TWO, E2E0809, UTN")
+    officer.locator("#paste-declaration summary").click()  # the JSON box is folded
     officer.fill("#consignments", json.dumps(declared()))
     officer.keyboard.press("Alt+A")
     expect(officer.locator("#result")).to_contain_text("88-TR-808", timeout=WAIT)
@@ -222,6 +223,7 @@ def test_the_inspection_is_closed_only_with_a_chosen_decision(browser: object, s
     page.fill("#country", "UTN")
     page.select_option("#direction", "out")  # gold ore going out: the red lane, referred
     page.select_option("#category", "commercial")
+    page.locator("#paste-declaration summary").click()  # the JSON box is folded
     page.fill("#consignments", json.dumps(gold_concentrate()))
     page.keyboard.press("Alt+A")
     expect(page.locator("#result")).to_contain_text("REFERRED", timeout=WAIT)
