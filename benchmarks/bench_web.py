@@ -69,6 +69,16 @@ async def _signed_in(app: object, name: str) -> tuple[httpx.AsyncClient, str]:
     return client, re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
 
 
+def _letters(n: int) -> str:
+    """``n`` in letters (names at the booth are letters): 0 -> A, 25 -> Z, 26 -> BA."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(65 + r) + out
+        if n == 0:
+            return out
+
+
 async def booth(steps: int) -> None:
     with scratch_engine("sqlite") as engine:
         factory = make_session_factory(engine)
@@ -106,7 +116,7 @@ async def booth(steps: int) -> None:
                 lambda i: client.post(
                     "/posts/AST-W/booth",
                     headers=hx,
-                    data={**person, "surname": f"BENCH{i}", "doc_number": f"B{i:07d}"},
+                    data={**person, "surname": f"BENCH {_letters(i)}", "doc_number": f"B{i:07d}"},
                 ),
             ),
             (
