@@ -15,14 +15,15 @@ from sqlalchemy.orm import selectinload
 
 from borderpost import clock
 from borderpost.cargo.model import Consignment
+from borderpost.cargo.rules.enums import LaneColour
 from borderpost.crossings.model import Crossing
 from borderpost.inspections.model import Inspection
 from borderpost.posts.model import Post
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision, Kind
 
-# Red before yellow before green: the colour a vehicle shows is its worst consignment's.
-_SEVERITY = {"red": 3, "yellow": 2, "green": 1}
+# The colour a vehicle shows is its worst consignment's (LaneColour is declared mildest first).
+_SEVERITY = {colour.value: rank for rank, colour in enumerate(LaneColour, start=1)}
 
 
 @dataclass(frozen=True)

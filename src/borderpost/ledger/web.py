@@ -41,12 +41,12 @@ def ledger_page(code: str, request: Request, uow: Uow) -> Response:
     home = request.app.state.settings.home
     if post is None:
         return render(request, "ledger/missing.html", {"code": code}, status_code=404)
-    found = log_overview(home, code, _witness_vkeys(request))
+    witnesses = _witness_vkeys(request)
     base = str(request.base_url).rstrip("/")
     context = {
         "post": post,
-        "log": found,
+        "log": log_overview(home, code, witnesses),
         "url": f"{base}/ledger/{post.code}/",
-        "witness_vkeys": _witness_vkeys(request),
+        "witness_vkeys": witnesses,
     }
     return render(request, "ledger/log.html", context)

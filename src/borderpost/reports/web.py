@@ -69,12 +69,17 @@ def date_range(
     return first, last
 
 
-def _report(uow: Uow, first: dt.date, last: dt.date, post: str | None) -> dict[str, Any]:
+def _daily_chart(uow: Uow, first: dt.date, last: dt.date, post: str | None) -> Any:
+    """Crossings a day by category, for the post or every post: the summary's chart."""
     codes = [post] if post else [p.code for p in posts_repository.all_posts(uow.session)]
     daily = daily_by_category(uow, first, last, codes)
+    return stacked_bars(daily.days, daily.counts)
+
+
+def _report(uow: Uow, first: dt.date, last: dt.date, post: str | None) -> dict[str, Any]:
     return {
         "summary": summary(uow, first, last, post),
-        "chart": stacked_bars(daily.days, daily.counts),
+        "chart": _daily_chart(uow, first, last, post),
         "colours": COLOURS,
         "groups": GROUPS,
     }
@@ -120,10 +125,8 @@ def summary_chart_svg(
 ) -> Response:
     """The summary's chart (crossings a day by category) as an SVG file."""
     first, last = date_range(from_, to, local_today(uow.session, post))
-    codes = [post] if post else [p.code for p in posts_repository.all_posts(uow.session)]
-    daily = daily_by_category(uow, first, last, codes)
     name = f"borderpost-crossings-{first.isoformat()}-{last.isoformat()}.svg"
-    chart = stacked_bars(daily.days, daily.counts)
+    chart = _daily_chart(uow, first, last, post)
     return svg_download(request, chart, "Crossings a day by category", name)
 
 

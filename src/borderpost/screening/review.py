@@ -227,13 +227,17 @@ def same_subject(hit: ScreeningHit) -> tuple[object, ...]:
     return (hit.watchlist_id, hit.entry_key, hit.subject, _subject_id(hit) or hit.id)
 
 
+# The column that names who or what matched, by the kind of entry hit.
+_SUBJECT_COLUMN = {
+    EntryKind.PERSON.value: "traveller_id",
+    EntryKind.DOCUMENT.value: "document_id",
+    EntryKind.VEHICLE.value: "vehicle_id",
+}
+
+
 def _subject_id(hit: ScreeningHit) -> uuid.UUID | None:
-    ids = {
-        EntryKind.PERSON.value: hit.traveller_id,
-        EntryKind.DOCUMENT.value: hit.document_id,
-        EntryKind.VEHICLE.value: hit.vehicle_id,
-    }
-    return ids.get(hit.subject)
+    column = _SUBJECT_COLUMN.get(hit.subject)
+    return getattr(hit, column) if column is not None else None
 
 
 def open_hits_like(uow: UnitOfWork, hit: ScreeningHit) -> list[ScreeningHit]:
@@ -241,11 +245,7 @@ def open_hits_like(uow: UnitOfWork, hit: ScreeningHit) -> list[ScreeningHit]:
     subject_id = _subject_id(hit)
     if subject_id is None:
         return [hit]
-    column = {
-        EntryKind.PERSON.value: ScreeningHit.traveller_id,
-        EntryKind.DOCUMENT.value: ScreeningHit.document_id,
-        EntryKind.VEHICLE.value: ScreeningHit.vehicle_id,
-    }[hit.subject]
+    column = getattr(ScreeningHit, _SUBJECT_COLUMN[hit.subject])
     return list(
         uow.session.scalars(
             select(ScreeningHit).where(

@@ -13,6 +13,7 @@ from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.messages import Message
 from borderpost.posts import repository as posts_repository
+from borderpost.posts.model import Post
 from borderpost.reports.access.services import access
 from borderpost.reports.chart import stacked_bars
 from borderpost.reports.web import date_range, local_today
@@ -71,6 +72,21 @@ def _day_names(report: dict[str, Any]) -> list[str]:
     return [(first + dt.timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
 
 
+def _context(
+    uow: Uow, first: dt.date, last: dt.date, post: str | None, choices: list[Post]
+) -> dict[str, Any]:
+    """What the access report's page and its PDF show."""
+    report = access(uow, first, last, post)
+    return {
+        "report": report,
+        "charts": _charts(report),
+        "post": post,
+        "posts": choices,
+        "hours_colours": HOURS_COLOURS,
+        "wait_colours": WAIT_COLOURS,
+    }
+
+
 @router.get("/reports/access", dependencies=[AGGREGATES])
 def access_page(
     request: Request,
@@ -82,9 +98,7 @@ def access_page(
 ) -> Response:
     first, last = date_range(from_, to, local_today(uow.session, post))
     choices = [p for p in posts_repository.all_posts(uow.session) if me.covers(p.code)]
-    report = access(uow, first, last, post)
-    context = {"report": report, "charts": _charts(report), "post": post, "posts": choices}
-    context |= {"hours_colours": HOURS_COLOURS, "wait_colours": WAIT_COLOURS}
+    context = _context(uow, first, last, post, choices)
     return render(request, "reports/access.html", context)
 
 
@@ -98,9 +112,7 @@ def access_pdf(
 ) -> Response:
     """The access report with its charts, in the print layout."""
     first, last = date_range(from_, to, local_today(uow.session, post))
-    report = access(uow, first, last, post)
-    context: dict[str, Any] = {"report": report, "charts": _charts(report), "post": post}
-    context |= {"posts": [], "hours_colours": HOURS_COLOURS, "wait_colours": WAIT_COLOURS}
+    context = _context(uow, first, last, post, [])  # the print layout shows no post choice
     name = f"borderpost-access-{first.isoformat()}-{last.isoformat()}.pdf"
     return pdf_download(request, "reports/access.html", context, name)
 
