@@ -17,22 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from borderpost.cargo.rules.declaration import MAX_GOODS_ITEMS, MAX_PERMITS, MAX_SEALS
+from borderpost.cargo.rules.declaration import (
+    ITEM_FIELDS,
+    MAX_GOODS_ITEMS,
+    MAX_PERMITS,
+    MAX_SEALS,
+    PERMIT_FIELDS,
+)
 from borderpost.errors import FieldProblem
 from borderpost.messages import N_, Message
 
-ITEM_FIELDS = (
-    "hs_code",
-    "description",
-    "quantity",
-    "unit",
-    "gross_kg",
-    "net_kg",
-    "value",
-    "currency",
-    "origin",
-)
-PERMIT_FIELDS = ("type", "number", "issuer", "valid_until")
 PARTIES = ("carrier", "consignor", "consignee")
 PARTY_FIELDS = ("name", "country")
 # Each field's name in words, for the problems.

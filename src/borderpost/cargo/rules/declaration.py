@@ -162,21 +162,22 @@ MAX_SEALS = 20
 MAX_PERMITS = 20
 
 _PARTY_FIELDS = frozenset(("name", "country", "identifier", "address"))
-_PERMIT_FIELDS = frozenset(("type", "number", "issuer", "valid_until"))
-_ORG_FIELDS = frozenset(("code", "type"))
-_ITEM_FIELDS = frozenset(
-    (
-        "hs_code",
-        "description",
-        "quantity",
-        "unit",
-        "gross_kg",
-        "net_kg",
-        "value",
-        "currency",
-        "origin",
-    )
+# A permit's and a goods item's fields, in the order a form shows them.
+PERMIT_FIELDS = ("type", "number", "issuer", "valid_until")
+ITEM_FIELDS = (
+    "hs_code",
+    "description",
+    "quantity",
+    "unit",
+    "gross_kg",
+    "net_kg",
+    "value",
+    "currency",
+    "origin",
 )
+_PERMIT_FIELDS = frozenset(PERMIT_FIELDS)
+_ORG_FIELDS = frozenset(("code", "type"))
+_ITEM_FIELDS = frozenset(ITEM_FIELDS)
 _TOP_FIELDS = frozenset(
     (
         "id",
