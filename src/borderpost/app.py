@@ -28,6 +28,9 @@ from borderpost.inspections.web import post_router as inspection_queue_pages
 from borderpost.inspections.web import router as inspection_pages
 from borderpost.ledger.api import install as install_ledger
 from borderpost.ledger.api import lifespan as ledger_lifespan
+from borderpost.ledger.follow.api import lifespan as ledger_follow_lifespan
+from borderpost.ledger.follow.api import router as ledger_follow_router
+from borderpost.ledger.follow.web import router as ledger_follow_pages
 from borderpost.ledger.web import router as ledger_pages
 from borderpost.organisations.api import router as organisations_router
 from borderpost.posts.api import router as posts_router
@@ -51,7 +54,12 @@ API_PREFIX = "/api/v1"
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The background work of a node that owns its database: the ledger, the outbox, the
     screening indexes."""
-    async with ledger_lifespan(app), sync_lifespan(app), screening_lifespan(app):
+    async with (
+        ledger_lifespan(app),
+        sync_lifespan(app),
+        screening_lifespan(app),
+        ledger_follow_lifespan(app),
+    ):
         yield
 
 
@@ -94,6 +102,7 @@ def create_app(
         screening_router,
         documents_router,
         transit_router,
+        ledger_follow_router,
     ):
         api.include_router(router)
     app.include_router(api)
@@ -114,6 +123,7 @@ def create_app(
         transit_pages,
         ledger_pages,
         sync_pages,
+        ledger_follow_pages,
     ):
         app.include_router(router)
     return app

@@ -83,6 +83,14 @@ def init() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes on the port; the single-writer jobs run in one of them",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web UI and the API."""
     import uvicorn
@@ -96,8 +104,14 @@ def serve(
     # the machine could write the client address of the audit trail; here only the proxies
     # the settings name are believed, and none by default.
     trusted = settings.forwarded_allow_ips.strip()
+    # Several workers each build their app from the same settings (the environment and
+    # borderpost.toml); the ledger appender, the shipper and the ledger follower are elected
+    # among them (borderpost.election).
+    app_or_factory: object = "borderpost.app:create_app" if workers > 1 else create_app(settings)
     uvicorn.run(
-        create_app(settings),
+        app_or_factory,  # type: ignore[arg-type]
+        factory=workers > 1,
+        workers=workers if workers > 1 else None,
         host=host,
         port=port,
         log_level="info",

@@ -23,6 +23,16 @@ class WitnessSetting(BaseModel):
     vkey: str = Field(description="The witness's cosigning vkey (borderpost witness vkey)")
 
 
+class FollowedLogSetting(BaseModel):
+    """A post's log headquarters follows (``[[borderpost.ledger_follow]]``)."""
+
+    post: str = Field(max_length=32, description="The post's code")
+    url: str = Field(
+        max_length=500, description="The post's address; its log is served under /ledger/<POST>/"
+    )
+    vkey: str = Field(max_length=500, description="The post's log verifier key (a vkey string)")
+
+
 class Settings(BaseSettings):
     """Everything a node needs to know about itself."""
 
@@ -78,6 +88,22 @@ class Settings(BaseSettings):
         default=5.0,
         gt=0,
         description="How often a server checks for new list versions to index in the background",
+    )
+    election_retry_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often a process tries for a single-writer job's lock (the takeover time)",
+    )
+    ledger_follow: list[FollowedLogSetting] = Field(
+        default_factory=list, description="Posts' logs headquarters follows and checks"
+    )
+    ledger_follow_interval_seconds: float = Field(
+        default=60.0, gt=0, description="How often headquarters reads each followed log"
+    )
+    ledger_follow_grace_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        description="How long a recount may differ from the replica (shipping lag) before an alert",
     )
     rescreen_days: int = Field(
         default=30, ge=0, description="After a list import, re-screen crossings of this many days"

@@ -5,6 +5,7 @@ from borderpost.audit.model import AuditEntry
 from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.inspections.model import Evidence, Finding, Inspection, Seizure
+from borderpost.ledger.follow.model import FollowAlert, FollowedLeaf, FollowedLog
 from borderpost.ledger.model import LedgerLeaf
 from borderpost.organisations.model import Organisation
 from borderpost.outbox import OutboxEvent
@@ -29,6 +30,9 @@ __all__ = [
     "CrossingCount",
     "Evidence",
     "Finding",
+    "FollowAlert",
+    "FollowedLeaf",
+    "FollowedLog",
     "GoodsItem",
     "InboxEntry",
     "Inspection",

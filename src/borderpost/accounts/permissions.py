@@ -24,6 +24,7 @@ class Permission(StrEnum):
     RESOLVE_HITS = "resolve_hits"  # screening hits and alerts: true or false match
     MANAGE_WATCHLISTS = "manage_watchlists"
     MANAGE_SYNC = "manage_sync"  # headquarters' parked events: see why, replay
+    WATCH_LEDGERS = "watch_ledgers"  # headquarters' checks of the posts' logs and their alerts
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -50,7 +51,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),
     # International monitors: aggregates only, never a name, document, plate or birth date.
-    Role.OBSERVER: frozenset(_PUBLIC_FACTS),
+    Role.OBSERVER: frozenset(_PUBLIC_FACTS | {Permission.WATCH_LEDGERS}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -36,6 +36,9 @@ NOT_AUDITED = frozenset(
         "sync_inbox",
         "sync_parked",
         "sync_applied_keys",
+        # what headquarters last read of each post's log (its alerts are audited)
+        "ledger_followed",
+        "ledger_followed_leaves",
     }
 )
 

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import public
 from borderpost.accounts.bodies import SignInFirst
+from borderpost.election import elected
 from borderpost.ledger import appending, services
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.tiles import Tile
@@ -34,10 +35,10 @@ def _not_found() -> Response:
 
 def _read(request: Request, code: str, path: str) -> bytes | None:
     try:
-        held = services.open_log(request.app.state.settings.home, code, create=False)
+        found = services.read_log(request.app.state.settings.home, code)
     except LedgerError:
         return None
-    return held.log.read_path(path) if held is not None else None
+    return found.read_path(path) if found is not None else None
 
 
 @router.get("/checkpoint", dependencies=[public()])
@@ -138,21 +139,48 @@ def install(app: FastAPI, *, appender: bool) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Starts the appender (every ``checkpoint_interval_seconds``) when the app owns its DB."""
-    appender = None
+    """Runs the appender (every ``checkpoint_interval_seconds``) when the app owns its DB, in
+    the one process of those sharing the database that holds the ``ledger-appender`` lock."""
+    job = None
     if getattr(app.state, "ledger_appender", False):
         settings = app.state.settings
-        appender = appending.Appender(
+        job = elected(
+            settings.resolved_database_url,
+            settings.home,
+            APPENDER_JOB,
+            lambda: _Term(app),
+            settings.election_retry_seconds,
+        )
+    app.state.ledger_appender_job = job
+    try:
+        yield
+    finally:
+        if job is not None:
+            await run_in_threadpool(job.close)
+
+
+APPENDER_JOB = "ledger-appender"
+
+
+class _Term:
+    """The appender of one term of the lock: its logs are closed when it ends, releasing the
+    tile stores' writer locks for the process that takes over."""
+
+    def __init__(self, app: FastAPI) -> None:
+        settings = app.state.settings
+        self.appender = appending.Appender(
             app.state.session_factory,
             settings.home,
             settings.checkpoint_interval_seconds,
             appending.witness_policy(settings),
             settings.ledger_daily_bulletin,
         )
-        appender.start()
-    try:
-        yield
-    finally:
-        if appender is not None:
-            await run_in_threadpool(appender.stop)
-            services.close_logs(appender.home)
+
+    def start(self) -> None:
+        self.appender.start()
+
+    def stop(self) -> None:
+        try:
+            self.appender.stop()
+        finally:
+            services.close_logs(self.appender.home)

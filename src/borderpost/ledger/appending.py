@@ -21,6 +21,7 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.config import Settings
+from borderpost.election import hold_for_transaction
 from borderpost.ledger import leaves
 from borderpost.ledger.model import LedgerLeaf
 from borderpost.ledger.quorum import WitnessEndpoint, WitnessPolicy, publish_with_quorum
@@ -136,6 +137,9 @@ def _append_batch(
     """One transaction: link orphans left by a crash, append the rest, record the indexes."""
     with session_factory() as session, session.begin():
         conn = session.connection()
+        # The elected appender is the one writer; should a second ever run (a process that
+        # lost its lock and has not noticed yet), it waits here, then finds the log ahead.
+        hold_for_transaction(conn, f"ledger-append:{post_id}")
         indexed = conn.execute(
             select(func.count())
             .select_from(_LEAVES)

@@ -267,3 +267,10 @@ def rotate_key_command(post: Annotated[str, typer.Argument(help="Post code")]) -
         "witnesses (borderpost witness add-log), then move the old .key file away",
         err=True,
     )
+
+
+# Headquarters following the posts' logs (commands kept with their feature).
+from borderpost.ledger.follow.cli import alerts_command, follow_command  # noqa: E402
+
+app.command("follow")(follow_command)
+app.command("alerts")(alerts_command)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from borderpost.ledger.bulletins.services import BulletinStatus, bulletin_status
 from borderpost.ledger.keys import load_verifiers
-from borderpost.ledger.services import open_log, vkeys
+from borderpost.ledger.services import read_log, vkeys
 from borderpost.ledger.tlog.checkpoint import Checkpoint
 from borderpost.ledger.tlog.cosignature import CosignatureVerifier, cosignature_timestamp
 from borderpost.ledger.tlog.errors import LedgerError
@@ -76,11 +76,11 @@ def checkpoint_signers(
 
 def log_overview(home: Path, code: str, witness_vkeys: Sequence[str]) -> LogOverview:
     """The post's log on this node; empty until its first leaf is appended."""
-    held = open_log(home, code, create=False)
-    if held is None:
+    found = read_log(home, code)
+    if found is None:
         return LogOverview(code, None, None, (), (), BulletinStatus(code, None, False, None), None)
     keys = tuple(vkeys(home, code))
-    data = held.log.read_path("checkpoint")
+    data = found.read_path("checkpoint")
     checkpoint = None
     signers: tuple[CheckpointSigner, ...] = ()
     problem = None

@@ -18,7 +18,7 @@ from sqlalchemy import Table, select
 from borderpost.errors import Conflict, NotFound
 from borderpost.ledger import leaves
 from borderpost.ledger.model import LedgerLeaf
-from borderpost.ledger.services import open_log
+from borderpost.ledger.services import read_log
 from borderpost.ledger.tlog.checkpoint import Checkpoint
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.note import parse_note
@@ -57,15 +57,14 @@ def crossing_receipt(uow: UnitOfWork, home: Path, crossing_id: uuid.UUID) -> byt
             "crossing_id", "the crossing is not in the log yet: it is appended within seconds"
         )
     try:
-        held = open_log(home, code, create=False)
+        tlog = read_log(home, code)
     except LedgerError as exc:
         raise Conflict(
             "post",
             Message("the log of post {code} cannot be opened: {exc}", code=code, exc=exc),
         ) from exc
-    if held is None:
+    if tlog is None:
         raise Conflict("post", Message("post {code} has no log on this node", code=code))
-    tlog = held.log
     note = tlog.published_checkpoint_note
     size = Checkpoint.parse(parse_note(note)[0]).size if note is not None else 0
     if note is None or index >= size:

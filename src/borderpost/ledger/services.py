@@ -34,7 +34,8 @@ from borderpost.ids import new_id
 from borderpost.ledger import leaves
 from borderpost.ledger.keys import generate_log_key, load_log_signer
 from borderpost.ledger.model import LedgerLeaf
-from borderpost.ledger.storage.log import TileLog
+from borderpost.ledger.storage.log import ORIGIN_FILE, TileLog
+from borderpost.ledger.storage.reader import LogReader
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.note import Ed25519Signer
 from borderpost.posts.model import Post
@@ -282,6 +283,33 @@ def open_log(home: Path, code: str, *, create: bool = True) -> _OpenLog | None:
                 TileLog(directory, origin_for(code)), threading.Lock()
             )
         return found
+
+
+class PublishedLog(Protocol):
+    """What serving a log needs: the published checkpoint, tiles, entries and proofs."""
+
+    @property
+    def published_checkpoint_note(self) -> bytes | None: ...
+    def read_path(self, path: str) -> bytes | None: ...
+    def entry(self, index: int) -> bytes: ...
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]: ...
+
+
+def read_log(home: Path, code: str) -> PublishedLog | None:
+    """The published part of a post's log, for serving it; None if there is no log.
+
+    The process's open log when it holds one (it is the appender), else the files read
+    without the writer lock, so a process that only serves never takes the lock the
+    appender (perhaps in another process) needs.
+    """
+    directory = log_dir(home, code).resolve()
+    with _open_lock:
+        found = _open.get(directory)
+    if found is not None:
+        return found.log
+    if not (directory / ORIGIN_FILE).exists():
+        return None
+    return LogReader(directory)
 
 
 def close_logs(home: Path | None = None) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
+from borderpost.ledger.follow import services as follow_services
 from borderpost.sync import inbox, shipper
 from borderpost.sync import ingest as ingest_mod
 
@@ -45,6 +46,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     oldest = backlog.oldest.isoformat() if backlog.oldest else None
     state = shipper.read_state(shipper.state_path(settings.home))
     parked = inbox.count_parked(factory)
+    ledgers = follow_services.status(factory)
     if as_json:
         console.print_json(
             json.dumps(
@@ -53,6 +55,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                     "oldest": oldest,
                     "shipper": asdict(state) if state else None,
                     "parked": parked,
+                    "ledgers": ledgers,
                 }
             )
         )
@@ -66,6 +69,22 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             line += f"; {state.failures} failed rounds, last error: {state.last_error}"
         console.print(line)
     console.print(f"{parked} events parked (borderpost sync parked)")
+    _print_ledgers(ledgers)
+
+
+def _print_ledgers(ledgers: list[dict[str, object]]) -> None:
+    """The posts' logs headquarters follows: checked up to which size, and any alert."""
+    if not ledgers:
+        console.print("ledgers: none followed here (ledger_follow)")
+        return
+    for f in ledgers:
+        line = f"ledger {f['post']}: {f['state']}, checked up to {f['checked_size']}"
+        line += f" at {f['checked_at'] or '-'}"
+        if f["alerts"]:
+            line += f"; {f['alerts']} alerts (borderpost ledger alerts)"
+        if f["problem"]:
+            line += f"; {f['problem']}"
+        console.print(line)
 
 
 @app.command()

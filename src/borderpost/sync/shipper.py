@@ -27,6 +27,7 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
+from borderpost.election import elected
 from borderpost.outbox import OutboxEvent
 from borderpost.posts.model import Post
 from borderpost.sync import link
@@ -255,19 +256,28 @@ class Shipper:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Ships the outbox in the background when ``sync_url`` is set and the app owns its DB."""
     settings = app.state.settings
-    shipper = None
+    job = None
     if settings.sync_url and getattr(app.state, "owns_database", False):
-        shipper = Shipper(
-            app.state.session_factory,
-            settings.sync_url,
-            settings.sync_stream,
-            settings.sync_interval_seconds,
-            state_file=state_path(settings.home),
+        # One shipper among the processes sharing the database: the holder of its lock.
+        job = elected(
+            settings.resolved_database_url,
+            settings.home,
+            SHIPPER_JOB,
+            lambda: Shipper(
+                app.state.session_factory,
+                settings.sync_url,
+                settings.sync_stream,
+                settings.sync_interval_seconds,
+                state_file=state_path(settings.home),
+            ),
+            settings.election_retry_seconds,
         )
-        shipper.start()
-    app.state.shipper = shipper
+    app.state.shipper_job = job
     try:
         yield
     finally:
-        if shipper is not None:
-            await asyncio.to_thread(shipper.stop)
+        if job is not None:
+            await asyncio.to_thread(job.close)
+
+
+SHIPPER_JOB = "outbox-shipper"

@@ -21,9 +21,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from borderpost import clock
 from borderpost.ledger.bulletins import bulletin
 from borderpost.ledger.keys import load_verifiers
-from borderpost.ledger.services import ensure_log_key, log_dir, open_log, origin_for, vkeys
+from borderpost.ledger.services import (
+    PublishedLog,
+    ensure_log_key,
+    log_dir,
+    open_log,
+    origin_for,
+    read_log,
+    vkeys,
+)
 from borderpost.ledger.storage.files import write_atomically
-from borderpost.ledger.storage.log import TileLog
 from borderpost.ledger.tlog.checkpoint import Checkpoint
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.note import parse_note
@@ -34,10 +41,10 @@ LATEST = "bulletin"
 ARCHIVE = "bulletins"
 
 
-def _published_leaves(tlog: TileLog) -> list[bytes]:
+def _published_leaves(tlog: PublishedLog) -> list[bytes]:
     note = tlog.published_checkpoint_note
     if note is None:
-        raise LedgerError(f"{tlog.origin} has no published checkpoint yet")
+        raise LedgerError("the log has no published checkpoint yet")
     size = Checkpoint.parse(parse_note(note)[0]).size
     return [tlog.entry(i) for i in range(size)]
 
@@ -103,10 +110,10 @@ def _check_status(home: Path, code: str, note: bytes) -> BulletinStatus:
     shown: bulletin.Bulletin | None = None
     try:
         shown = bulletin.parse_text(parse_note(note)[0])
-        held = open_log(home, code, create=False)
-        if held is None:
+        found = read_log(home, code)
+        if found is None:
             raise LedgerError(f"post {code} has no log on this node")
-        bulletin.check(note, load_verifiers(vkeys(home, code)), _published_leaves(held.log))
+        bulletin.check(note, load_verifiers(vkeys(home, code)), _published_leaves(found))
     except LedgerError as exc:
         return BulletinStatus(code, shown, False, str(exc))
     return BulletinStatus(code, shown, True, None)

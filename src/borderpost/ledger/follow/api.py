@@ -1,0 +1,63 @@
+"""Headquarters' view of the posts' logs as JSON, and the follower in the server's lifespan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Query
+from starlette.concurrency import run_in_threadpool
+
+from borderpost.accounts.authz import require
+from borderpost.accounts.bodies import SignInFirst
+from borderpost.accounts.permissions import Permission
+from borderpost.api_support import Uow
+from borderpost.election import elected
+from borderpost.ledger.follow import services
+from borderpost.ledger.follow.schemas import FollowAlertRead, FollowedLogRead, FollowedLogsRead
+
+router = APIRouter(prefix="/sync/ledgers", tags=["sync"], route_class=SignInFirst)
+FOLLOWER_JOB = "ledger-follower"
+
+
+@router.get("", response_model=FollowedLogsRead, dependencies=[require(Permission.WATCH_LEDGERS)])
+def followed_logs(
+    uow: Uow,
+    post: str | None = Query(None, max_length=32, description="One post's alerts only"),
+    limit: int = Query(100, ge=1, le=1000, description="Alerts, newest first"),
+) -> FollowedLogsRead:
+    """Each followed post's log as last checked (size, state, when), and the latest alerts."""
+    session = uow.session
+    return FollowedLogsRead(
+        logs=[FollowedLogRead.model_validate(f) for f in services.followed(session)],
+        alerts=[
+            FollowAlertRead.model_validate(a) for a in services.open_alerts(session, post, limit)
+        ],
+    )
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Follows the posts' logs named in ``ledger_follow``, in the one process holding the
+    ``ledger-follower`` lock, when the app owns its database."""
+    settings = app.state.settings
+    job = None
+    if settings.ledger_follow and getattr(app.state, "owns_database", False):
+        job = elected(
+            settings.resolved_database_url,
+            settings.home,
+            FOLLOWER_JOB,
+            lambda: services.Follower(
+                app.state.session_factory,
+                settings.ledger_follow,
+                settings.ledger_follow_interval_seconds,
+                dt.timedelta(seconds=settings.ledger_follow_grace_seconds),
+            ),
+            settings.election_retry_seconds,
+        )
+    try:
+        yield
+    finally:
+        if job is not None:
+            await run_in_threadpool(job.close)
