@@ -169,6 +169,11 @@ class ElectedJob:
         self._thread = threading.Thread(target=self._loop, name=f"elect-{lease.name}", daemon=True)
 
     def begin(self) -> None:
+        """Try once now (a lone process starts its job before it serves), then keep trying."""
+        try:
+            self._round()
+        except Exception:  # the thread tries again
+            log.exception("election of %s failed", self.lease.name)
         self._thread.start()
 
     def _round(self) -> None:
@@ -192,12 +197,11 @@ class ElectedJob:
         self.lease.release()
 
     def _loop(self) -> None:
-        while not self._closing.is_set():
+        while not self._closing.wait(self.retry):
             try:
                 self._round()
             except Exception:  # the next round tries again
                 log.exception("election of %s failed", self.lease.name)
-            self._closing.wait(self.retry)
 
     def close(self) -> None:
         """Stop trying; stop the job if it runs here and release its lease."""
