@@ -92,6 +92,14 @@ def _day(node: PostNode, n: int, start: int = 0) -> None:
         _record(node.factory, make("P-A", when))
 
 
+def _followed_day(hq: Factory, node: PostNode, n: int) -> None:
+    """``n`` crossings recorded, appended, shipped, and followed without an alert."""
+    _day(node, n)
+    node.append()
+    node.ship(hq)
+    assert _follow(hq, node).alerts == []
+
+
 def _follow(
     hq: Factory, node: PostNode, fetch: Fetch | None = None, grace: dt.timedelta = NO_GRACE
 ) -> services.RoundResult:
@@ -150,10 +158,7 @@ def fork(node: PostNode, tmp_path: Path) -> Iterator[Callable[[int, int], Fetch]
 def test_a_fork_of_the_same_size_is_a_split_view(
     hq: Factory, node: PostNode, fork: Callable[[int, int], Fetch]
 ) -> None:
-    _day(node, 4)
-    node.append()
-    node.ship(hq)
-    assert _follow(hq, node).alerts == []
+    _followed_day(hq, node, 4)
 
     forked = fork(3, 4)  # size 4, the last leaf another
     found = _follow(hq, node, forked)
@@ -176,10 +181,7 @@ def test_a_fork_of_the_same_size_is_a_split_view(
 def test_a_larger_tree_that_does_not_extend_the_one_held_is_a_split_view(
     hq: Factory, node: PostNode, fork: Callable[[int, int], Fetch]
 ) -> None:
-    _day(node, 4)
-    node.append()
-    node.ship(hq)
-    assert _follow(hq, node).alerts == []
+    _followed_day(hq, node, 4)
     forked = fork(2, 5)  # size 5, leaves 2.. differ
     found = _follow(hq, node, forked)
     [alert] = _alerts(hq)
@@ -245,10 +247,7 @@ def test_a_replica_that_differs_from_the_leaves_is_found_after_the_grace(
 def test_alerts_in_the_api_and_on_the_page_for_observers_and_admins(
     hq: Factory, node: PostNode, fork: Callable[[int, int], Fetch]
 ) -> None:
-    _day(node, 4)
-    node.append()
-    node.ship(hq)
-    _follow(hq, node)
+    _followed_day(hq, node, 4)
     _follow(hq, node, fork(3, 4))
     observer = add_user(hq, "monitor", "observer")
     officer = add_user(hq, "officer9", "officer", ["P-A"])
