@@ -52,6 +52,24 @@ def hold_for_transaction(conn: Connection, name: str) -> None:
         )
 
 
+# The lock's connection is watched both ways, so a holder whose machine vanishes (no FIN
+# sent) loses its lock within about 25 s instead of the operating system's two hours: the
+# server's keepalives for this session, and the client's own.
+_SERVER_KEEPALIVES = (
+    "SET tcp_keepalives_idle = 10",
+    "SET tcp_keepalives_interval = 5",
+    "SET tcp_keepalives_count = 3",
+    "SET tcp_user_timeout = 25000",
+)
+_CLIENT_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "connect_timeout": 10,
+}
+
+
 class Lease:
     """The lock of one named job: taken without waiting, held until released or the holder dies."""
 
@@ -60,12 +78,15 @@ class Lease:
         self._postgres = database_url.startswith("postgresql")
         self._url = database_url
         self._path = home / LOCKS_DIR / f"{name}.lock"
+        # PostgreSQL: one connection of the lease's own, outside every pool, kept between
+        # tries (no new server process every few seconds); the lock lives exactly as long.
         self._conn: Connection | None = None
+        self._holding = False
         self._fd = -1
 
     @property
     def held(self) -> bool:
-        return self._conn is not None or self._fd >= 0
+        return self._holding or self._fd >= 0
 
     def try_acquire(self) -> bool:
         """Take the lock if free; True if this lease holds it now."""
@@ -85,11 +106,19 @@ class Lease:
         self._fd = fd
         return True
 
-    def _try_advisory(self) -> bool:
-        # A connection of its own, outside every pool: the lock lives exactly as long as it.
-        engine = make_engine(self._url, poolclass=NullPool)
-        try:
+    def _connect(self) -> Connection:
+        if self._conn is None:
+            engine = make_engine(self._url, poolclass=NullPool, connect_args=_CLIENT_KEEPALIVES)
             conn = engine.connect()
+            for statement in _SERVER_KEEPALIVES:
+                conn.execute(text(statement))
+            conn.commit()
+            self._conn = conn
+        return self._conn
+
+    def _try_advisory(self) -> bool:
+        try:
+            conn = self._connect()
             got = conn.execute(
                 text("SELECT pg_try_advisory_lock(:cls, :key)"),
                 {"cls": _KEY_CLASS, "key": lock_key(self.name)},
@@ -97,20 +126,16 @@ class Lease:
             conn.commit()
         except SQLAlchemyError as exc:
             log.warning("lock %s: database unreachable: %s", self.name, exc)
-            engine.dispose()
+            self._drop_connection()
             return False
-        if not got:
-            conn.close()
-            engine.dispose()
-            return False
-        self._conn = conn
-        return True
+        self._holding = bool(got)
+        return self._holding
 
     def still_held(self) -> bool:
         """Whether the lock is still this lease's (on PostgreSQL: its connection is alive)."""
         if self._fd >= 0:
             return True
-        if self._conn is None:
+        if not self._holding or self._conn is None:
             return False
         try:
             self._conn.execute(text("SELECT 1")).scalar_one()
@@ -122,21 +147,21 @@ class Lease:
         return True
 
     def release(self) -> None:
+        """Give the lock up (and, on PostgreSQL, the lease's connection)."""
         if self._fd >= 0:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = -1
-        if self._conn is not None:
-            try:
+        if self._conn is not None and self._holding:
+            with contextlib.suppress(SQLAlchemyError):  # gone: the lock went with it
                 self._conn.execute(
                     text("SELECT pg_advisory_unlock(:cls, :key)"),
                     {"cls": _KEY_CLASS, "key": lock_key(self.name)},
                 )
                 self._conn.commit()
-            except SQLAlchemyError:
-                pass  # the connection is gone, and the lock with it
-            self._drop_connection()
+        self._drop_connection()
 
     def _drop_connection(self) -> None:
+        self._holding = False
         conn, self._conn = self._conn, None
         if conn is not None:
             engine = conn.engine

@@ -338,11 +338,14 @@ class Follower:
         self._thread = threading.Thread(target=self._loop, name="ledger-follower", daemon=True)
 
     def _loop(self) -> None:
+        # One HTTP client per post for the life of the thread: its connections are reused.
+        fetches = {s.post: http_fetch(_log_url(s)) for s in self.logs}
         while not self._stop.is_set():
-            try:
-                follow_once(self.session_factory, self.logs, self.grace)
-            except Exception:  # the next round tries again
-                log.exception("ledger follow round failed")
+            for setting in self.logs:
+                try:
+                    follow_log(self.session_factory, setting, fetches[setting.post], self.grace)
+                except Exception:  # the database: the next round tries again
+                    log.exception("ledger follow round of %s failed", setting.post)
             self._stop.wait(self.interval)
 
     def start(self) -> None:
