@@ -133,6 +133,10 @@ def test_normal_growth_raises_nothing(hq: Factory, node: PostNode) -> None:
         held = session.get(FollowedLog, "P-A")
         assert held is not None
         assert held.counted_equal_at is not None
+        # The database's count of the stored facts is the public recount of the leaves.
+        counted = services.recount(session, "P-A")
+        assert counted == services.recount_from_leaves(session, "P-A")
+        assert sum(counted.values()) == 9
 
 
 @pytest.fixture

@@ -60,13 +60,21 @@ class FollowedLog(Base):
 
 
 class FollowedLeaf(Base):
-    """A leaf of a followed log, as served and checked against its signed tree."""
+    """A leaf of a followed log, as served and checked against its signed tree, with the
+    facts the recount groups by read out of it once, when it was taken in."""
 
     __tablename__ = "ledger_followed_leaves"
 
     post: Mapped[str] = mapped_column(String(POST_LENGTH), primary_key=True)
     log_index: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     leaf: Mapped[bytes] = mapped_column(LargeBinary)
+    record_type: Mapped[str] = mapped_column(String(16), comment="crossing, closure, ...")
+    kind: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(32))
+    direction: Mapped[str | None] = mapped_column(String(8))
+    decision: Mapped[str | None] = mapped_column(String(32))
+    organisation_type: Mapped[str | None] = mapped_column(String(32))
+    corrects: Mapped[int | None] = mapped_column(BigInteger, comment="The leaf it replaces")
 
 
 class FollowAlert(Base):

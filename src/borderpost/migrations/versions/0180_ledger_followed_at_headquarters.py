@@ -85,6 +85,15 @@ def upgrade() -> None:
         sa.Column("post", sa.String(length=32), nullable=False),
         sa.Column("log_index", sa.BigInteger(), nullable=False),
         sa.Column("leaf", sa.LargeBinary(), nullable=False),
+        sa.Column(
+            "record_type", sa.String(length=16), nullable=False, comment="crossing, closure, ..."
+        ),
+        sa.Column("kind", sa.String(length=32), nullable=True),
+        sa.Column("category", sa.String(length=32), nullable=True),
+        sa.Column("direction", sa.String(length=8), nullable=True),
+        sa.Column("decision", sa.String(length=32), nullable=True),
+        sa.Column("organisation_type", sa.String(length=32), nullable=True),
+        sa.Column("corrects", sa.BigInteger(), nullable=True, comment="The leaf it replaces"),
         sa.PrimaryKeyConstraint("post", "log_index", name=op.f("pk_ledger_followed_leaves")),
     )
 
