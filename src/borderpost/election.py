@@ -19,7 +19,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -68,6 +68,37 @@ _CLIENT_KEEPALIVES = {
     "keepalives_count": 3,
     "connect_timeout": 10,
 }
+
+
+@contextlib.contextmanager
+def exclusive(database_url: str, home: Path, name: str) -> Iterator[None]:
+    """Hold the lock of ``name`` for the block, waiting for it: work that any process may do,
+    but one at a time (on PostgreSQL a session advisory lock on a connection of its own, on
+    SQLite a blocking ``flock``; both freed if the process dies)."""
+    if database_url.startswith("postgresql"):
+        engine = make_engine(database_url, poolclass=NullPool, connect_args=_CLIENT_KEEPALIVES)
+        params = {"cls": _KEY_CLASS, "key": lock_key(name)}
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:cls, :key)"), params)
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    with contextlib.suppress(SQLAlchemyError):
+                        conn.execute(text("SELECT pg_advisory_unlock(:cls, :key)"), params)
+                        conn.commit()
+        finally:
+            engine.dispose()
+        return
+    path = home / LOCKS_DIR / f"{name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 class Lease:

@@ -16,12 +16,13 @@ builds the versions a list import made active. Meanwhile (``screener.for_session
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import or_, select
@@ -29,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 
 from borderpost import clock
 from borderpost.db import SessionFactory
+from borderpost.election import exclusive
 from borderpost.errors import NotFound
 from borderpost.reference import ReferenceState
 from borderpost.screening import screener as screeners
@@ -38,6 +40,7 @@ from borderpost.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+RESCREEN_LOCK = "screening-rescreen"
 # Crossings recorded a little before the import's time are re-screened too: the clocks of the
 # importing and the recording processes may differ; a hit is never raised twice.
 CLOCK_MARGIN = dt.timedelta(minutes=2)
@@ -48,9 +51,16 @@ class Warmer:
     """Keeps this process's screening indexes built; ``refresh_once`` does one round."""
 
     def __init__(
-        self, session_factory: SessionFactory, interval: float = 5.0, rescreen_days: int = 0
+        self,
+        session_factory: SessionFactory,
+        interval: float = 5.0,
+        rescreen_days: int = 0,
+        one_at_a_time: Callable[[], AbstractContextManager[None]] = contextlib.nullcontext,
     ) -> None:
         self.session_factory = session_factory
+        # Every process builds its own indexes, but re-screens one at a time: a hit is looked
+        # for before it is raised, so two processes re-screening together could raise it twice.
+        self.one_at_a_time = one_at_a_time
         self.interval = interval
         # the catch-up of a new version also screens the crossings of the last days (what an
         # import through the API leaves to this thread instead of doing in the request)
@@ -118,13 +128,14 @@ class Warmer:
             if version_id in pending:
                 name, at = pending[version_id]
                 try:
-                    report = rescreen(
-                        self.session_factory,
-                        name,
-                        0 if version_id in self._rescreened else self.rescreen_days,
-                        actor="system:warmup",
-                        recorded_since=at - CLOCK_MARGIN,
-                    )
+                    with self.one_at_a_time():
+                        report = rescreen(
+                            self.session_factory,
+                            name,
+                            0 if version_id in self._rescreened else self.rescreen_days,
+                            actor="system:warmup",
+                            recorded_since=at - CLOCK_MARGIN,
+                        )
                 except NotFound:  # the list is no longer active: nothing to screen against
                     pass
                 else:
@@ -162,6 +173,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             app.state.session_factory,
             settings.screening_refresh_seconds,
             rescreen_days=settings.rescreen_days,
+            one_at_a_time=lambda: exclusive(
+                settings.resolved_database_url, settings.home, RESCREEN_LOCK
+            ),
         )
         warmer.start()
     app.state.screening_warmer = warmer

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from borderpost.db import make_engine
-from borderpost.election import ElectedJob, Lease, elected, lock_key
+from borderpost.election import ElectedJob, Lease, elected, exclusive, lock_key
 
 CEILING = 30.0
 
@@ -117,3 +117,31 @@ def test_a_job_that_fails_to_start_is_tried_again(tmp_path: Path) -> None:
         assert job.running
     finally:
         job.close()
+
+
+def test_exclusive_work_runs_one_block_at_a_time(url: str, tmp_path: Path) -> None:
+    inside: list[str] = []
+    entered = threading.Event()
+    leave = threading.Event()
+
+    def first() -> None:
+        with exclusive(url, tmp_path, "work"):
+            inside.append("first in")
+            entered.set()
+            leave.wait(CEILING)
+            inside.append("first out")
+
+    def second() -> None:
+        with exclusive(url, tmp_path, "work"):
+            inside.append("second in")
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert entered.wait(CEILING)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.3)  # it waits for the first block (a bound, not an assertion of timing)
+    leave.set()
+    one.join(CEILING)
+    two.join(CEILING)
+    assert inside == ["first in", "first out", "second in"]
