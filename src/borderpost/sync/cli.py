@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
-from borderpost.ledger.follow import services as follow_services
+from borderpost.ledger.follow import repository as followed_logs
 from borderpost.sync import inbox, shipper
 from borderpost.sync import ingest as ingest_mod
 
@@ -46,7 +46,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     oldest = backlog.oldest.isoformat() if backlog.oldest else None
     state = shipper.read_state(shipper.state_path(settings.home))
     parked = inbox.count_parked(factory)
-    ledgers = follow_services.status(factory)
+    ledgers = followed_logs.status(factory)
     if as_json:
         console.print_json(
             json.dumps(

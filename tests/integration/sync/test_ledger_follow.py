@@ -28,7 +28,7 @@ from borderpost.crossings.model import Crossing
 from borderpost.ledger import leaves
 from borderpost.ledger.appending import append_pending
 from borderpost.ledger.client.verify import Fetch
-from borderpost.ledger.follow import services
+from borderpost.ledger.follow import repository, services
 from borderpost.ledger.follow.model import AlertKind, FollowAlert, FollowedLog
 from borderpost.ledger.keys import generate_log_key
 from borderpost.ledger.services import close_logs, ensure_log_key, origin_for
@@ -191,6 +191,7 @@ def test_a_larger_tree_that_does_not_extend_the_one_held_is_a_split_view(
     [alert] = _alerts(hq)
     assert (found.state, alert.kind) == ("alert", AlertKind.SPLIT_VIEW)
     assert "not consistent with 4" in alert.detail
+    assert alert.size == 5  # the checkpoint shown, not the one held
 
 
 def test_a_leaf_not_served_is_a_missing_leaf(hq: Factory, node: PostNode) -> None:
@@ -272,7 +273,7 @@ def test_alerts_in_the_api_and_on_the_page_for_observers_and_admins(
     assert "split_view" in page.text
     assert "P-A" in page.text
 
-    [status] = services.status(hq)
+    [status] = repository.status(hq)
     assert (status["checked_size"], status["state"], status["alerts"]) == (4, "alert", 1)
 
 

@@ -14,7 +14,7 @@ from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.election import elected
-from borderpost.ledger.follow import services
+from borderpost.ledger.follow import repository, services
 from borderpost.ledger.follow.schemas import FollowAlertRead, FollowedLogRead, FollowedLogsRead
 
 router = APIRouter(prefix="/sync/ledgers", tags=["sync"], route_class=SignInFirst)
@@ -30,9 +30,9 @@ def followed_logs(
     """Each followed post's log as last checked (size, state, when), and the latest alerts."""
     session = uow.session
     return FollowedLogsRead(
-        logs=[FollowedLogRead.model_validate(f) for f in services.followed(session)],
+        logs=[FollowedLogRead.model_validate(f) for f in repository.followed(session)],
         alerts=[
-            FollowAlertRead.model_validate(a) for a in services.open_alerts(session, post, limit)
+            FollowAlertRead.model_validate(a) for a in repository.open_alerts(session, post, limit)
         ],
     )
 

@@ -11,13 +11,14 @@ from rich.console import Console
 
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
-from borderpost.ledger.follow import services
 
 console = Console(soft_wrap=True)
 
 
 def follow_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Read and check every followed post's log now (as the server does in the background)."""
+    from borderpost.ledger.follow import services  # not at import: every command loads this
+
     settings = Settings()
     if not settings.ledger_follow:
         console.print("ledger_follow: no post's log is followed here")
@@ -40,6 +41,8 @@ def alerts_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The latest alerts raised on the followed logs, newest first."""
+    from borderpost.ledger.follow import repository
+
     factory = node_session_factory(Settings())
     with factory() as session:
         rows = [
@@ -50,7 +53,7 @@ def alerts_command(
                 "size": a.size,
                 "detail": a.detail,
             }
-            for a in services.open_alerts(session, post, limit)
+            for a in repository.open_alerts(session, post, limit)
         ]
     if as_json:
         console.print_json(json.dumps(rows))

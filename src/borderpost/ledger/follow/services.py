@@ -49,9 +49,7 @@ from borderpost.ledger.leaves import CROSSING, LeafError, counts_from_leaves, pa
 from borderpost.ledger.rotation import follow as follow_rotations
 from borderpost.ledger.services import origin_for
 from borderpost.ledger.tlog import merkle
-from borderpost.ledger.tlog.checkpoint import Checkpoint
 from borderpost.ledger.tlog.errors import LedgerError
-from borderpost.ledger.tlog.note import parse_note
 from borderpost.ledger.tlog.tiles import TILE_WIDTH, bundles_for_size, decode_bundle, split_hashes
 from borderpost.posts.model import Post
 from borderpost.reports.summary import Shape
@@ -78,9 +76,11 @@ class RoundResult:
 class _Found(Exception):
     """An alert: what kind, the detail, and the signed notes that disagree."""
 
-    def __init__(self, kind: AlertKind, detail: str, evidence: str | None = None) -> None:
+    def __init__(
+        self, kind: AlertKind, detail: str, evidence: str | None = None, size: int | None = None
+    ) -> None:
         super().__init__(detail)
-        self.kind, self.detail, self.evidence = kind, detail, evidence
+        self.kind, self.detail, self.evidence, self.size = kind, detail, evidence, size
 
 
 def _log_url(setting: FollowedLogSetting) -> str:
@@ -156,7 +156,7 @@ def _alert(session: Session, held: FollowedLog, found: _Found, now: dt.datetime)
                 post=held.post,
                 kind=found.kind,
                 detail=detail,
-                size=held.size,
+                size=held.size if found.size is None else found.size,
                 evidence=found.evidence,
                 raised_at=now,
             )
@@ -176,28 +176,30 @@ def _advance(
         verifiers = load_verifiers(follow_rotations(fetch, origin, [setting.vkey]))
         checkpoint = open_checkpoint(note, origin, verifiers)
     except LedgerError as exc:
-        raise _Found(AlertKind.BAD_CHECKPOINT, f"{exc}", note.decode("utf-8", "replace")) from exc
+        shown = note.decode("utf-8", "replace")
+        raise _Found(AlertKind.BAD_CHECKPOINT, f"{exc}", shown) from exc
     evidence = f"{held.note or ''}\n{note.decode('utf-8', 'replace')}"
     size, old = checkpoint.size, held.size
     if held.root is not None:
         if size == old and checkpoint.root != held.root:
             raise _Found(AlertKind.SPLIT_VIEW, f"two checkpoints of size {size}", evidence)
         if size < old:
-            raise _Found(AlertKind.SPLIT_VIEW, f"the log shrank from {old} to {size}", evidence)
+            detail = f"the log shrank from {old} to {size}"
+            raise _Found(AlertKind.SPLIT_VIEW, detail, evidence, size)
     if size == old and held.root is not None:
         return
     try:
         tiles = fetch_tiles(fetch, size)
         reader = check_tiles(tiles, size, checkpoint.root)
     except LedgerError as exc:
-        raise _Found(AlertKind.MISSING_LEAF, f"at size {size}: {exc}") from exc
+        raise _Found(AlertKind.MISSING_LEAF, f"at size {size}: {exc}", None, size) from exc
     if held.root is not None:
         try:
             proof = merkle.consistency_proof(old, size, reader.node)
             merkle.verify_consistency(old, size, held.root, checkpoint.root, proof)
         except LedgerError as exc:
             detail = f"checkpoint {size} is not consistent with {old}: {exc}"
-            raise _Found(AlertKind.SPLIT_VIEW, detail, evidence) from exc
+            raise _Found(AlertKind.SPLIT_VIEW, detail, evidence, size) from exc
     rows = [
         {
             "post": held.post,
@@ -223,22 +225,25 @@ def _new_leaves(
             continue
         data = fetch(bundle.path())
         if data is None:
-            raise _Found(AlertKind.MISSING_LEAF, f"the log does not serve {bundle.path()}")
+            detail = f"the log does not serve {bundle.path()}"
+            raise _Found(AlertKind.MISSING_LEAF, detail, None, size)
         try:
             entries = decode_bundle(data, bundle.width)
         except LedgerError as exc:
-            raise _Found(AlertKind.MISSING_LEAF, f"{bundle.path()}: {exc}") from exc
+            raise _Found(AlertKind.MISSING_LEAF, f"{bundle.path()}: {exc}", None, size) from exc
         hashes = split_hashes(tiles[(0, bundle.index)])
         for i, entry in enumerate(entries):
             index = bundle.index * TILE_WIDTH + i
             if index < old:
                 continue
             if merkle.leaf_hash(entry) != hashes[i]:
-                raise _Found(AlertKind.MISSING_LEAF, f"entry {index} is not the leaf signed")
+                detail = f"entry {index} is not the leaf signed"
+                raise _Found(AlertKind.MISSING_LEAF, detail, None, size)
             try:
                 out.append((entry, parse_leaf(entry)))
             except LeafError as exc:
-                raise _Found(AlertKind.MISSING_LEAF, f"entry {index} is not a leaf: {exc}") from exc
+                detail = f"entry {index} is not a leaf: {exc}"
+                raise _Found(AlertKind.MISSING_LEAF, detail, None, size) from exc
     return out
 
 
@@ -313,48 +318,6 @@ def _recount(session: Session, held: FollowedLog, grace: dt.timedelta, now: dt.d
     ]
     total = f"log {sum(leaves.values())}, replica {sum(replica.values())}"
     raise _Found(AlertKind.COUNT_DIFFERS, f"{total}; " + "; ".join(parts[:10]))
-
-
-def open_alerts(session: Session, post: str | None = None, limit: int = 100) -> list[FollowAlert]:
-    """The latest alerts (of one post, or all), newest first."""
-    query = select(FollowAlert).order_by(FollowAlert.raised_at.desc()).limit(limit)
-    if post is not None:
-        query = query.where(FollowAlert.post == post)
-    return list(session.execute(query).scalars())
-
-
-def followed(session: Session) -> list[FollowedLog]:
-    """Every followed log as last checked."""
-    return list(session.execute(select(FollowedLog).order_by(FollowedLog.post)).scalars())
-
-
-def status(session_factory: SessionFactory) -> list[dict[str, object]]:
-    """Per followed post: size checked, state, when, and how many alerts (for ``sync status``)."""
-    with session_factory() as session:
-        counts: dict[str, int] = {
-            post: int(n)
-            for post, n in session.execute(
-                select(FollowAlert.post, func.count()).group_by(FollowAlert.post)
-            )
-        }
-        return [
-            {
-                "post": f.post,
-                "checked_size": f.size,
-                "state": f.state,
-                "checked_at": f.checked_at.isoformat() if f.checked_at else None,
-                "problem": f.problem,
-                "alerts": counts.get(f.post, 0),
-            }
-            for f in followed(session)
-        ]
-
-
-def checkpoint_of(held: FollowedLog) -> Checkpoint | None:
-    """The checkpoint held for a post (verified when it was taken in)."""
-    if held.note is None:
-        return None
-    return Checkpoint.parse(parse_note(held.note.encode("utf-8"))[0])
 
 
 class Follower:

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from borderpost.accounts.authz import require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
-from borderpost.ledger.follow import services
+from borderpost.ledger.follow import repository
 from borderpost.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -19,8 +19,8 @@ PAGE = 100
 def followed_page(request: Request, uow: Uow) -> Response:
     """Each followed log's size, state and last check; the latest alerts, newest first."""
     context = {
-        "logs": services.followed(uow.session),
-        "alerts": services.open_alerts(uow.session, None, PAGE),
+        "logs": repository.followed(uow.session),
+        "alerts": repository.open_alerts(uow.session, None, PAGE),
         "page": PAGE,
     }
     return render(request, "ledger/followed.html", context)
