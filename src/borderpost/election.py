@@ -13,19 +13,21 @@ another takes over within that time when the holder dies.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Connection, NullPool, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from borderpost.config import Settings
 from borderpost.db import make_engine
 
 log = logging.getLogger("borderpost.election")
@@ -300,3 +302,20 @@ def elected(
     job = ElectedJob(Lease(database_url, home, name), start, stop, retry)
     job.begin()
     return job
+
+
+@contextlib.asynccontextmanager
+async def elected_while(
+    settings: Settings, name: str, make: Callable[[], Worker] | None
+) -> AsyncIterator[ElectedJob | None]:
+    """For a server's lifespan: the worker ``make`` makes runs, elected among the processes
+    sharing the database, while the block runs (``make`` None: nothing runs)."""
+    job = None
+    if make is not None:
+        url, home = settings.resolved_database_url, settings.home
+        job = elected(url, home, name, make, settings.election_retry_seconds)
+    try:
+        yield job
+    finally:
+        if job is not None:
+            await asyncio.to_thread(job.close)

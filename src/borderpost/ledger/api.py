@@ -13,11 +13,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import public
 from borderpost.accounts.bodies import SignInFirst
-from borderpost.election import elected
+from borderpost.election import elected_while
 from borderpost.ledger import appending, services
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.tiles import Tile
@@ -141,22 +140,10 @@ def install(app: FastAPI, *, appender: bool) -> None:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Runs the appender (every ``checkpoint_interval_seconds``) when the app owns its DB, in
     the one process of those sharing the database that holds the ``ledger-appender`` lock."""
-    job = None
-    if getattr(app.state, "ledger_appender", False):
-        settings = app.state.settings
-        job = elected(
-            settings.resolved_database_url,
-            settings.home,
-            APPENDER_JOB,
-            lambda: _Term(app),
-            settings.election_retry_seconds,
-        )
-    app.state.ledger_appender_job = job
-    try:
+    make = (lambda: _Term(app)) if getattr(app.state, "ledger_appender", False) else None
+    async with elected_while(app.state.settings, APPENDER_JOB, make) as job:
+        app.state.ledger_appender_job = job
         yield
-    finally:
-        if job is not None:
-            await run_in_threadpool(job.close)
 
 
 APPENDER_JOB = "ledger-appender"

@@ -27,7 +27,7 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
-from borderpost.election import elected
+from borderpost.election import elected_while
 from borderpost.outbox import OutboxEvent
 from borderpost.posts.model import Post
 from borderpost.sync import link
@@ -256,28 +256,21 @@ class Shipper:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Ships the outbox in the background when ``sync_url`` is set and the app owns its DB."""
     settings = app.state.settings
-    job = None
+    make = None
     if settings.sync_url and getattr(app.state, "owns_database", False):
         # One shipper among the processes sharing the database: the holder of its lock.
-        job = elected(
-            settings.resolved_database_url,
-            settings.home,
-            SHIPPER_JOB,
-            lambda: Shipper(
+        def make() -> Shipper:
+            return Shipper(
                 app.state.session_factory,
                 settings.sync_url,
                 settings.sync_stream,
                 settings.sync_interval_seconds,
                 state_file=state_path(settings.home),
-            ),
-            settings.election_retry_seconds,
-        )
-    app.state.shipper_job = job
-    try:
+            )
+
+    async with elected_while(settings, SHIPPER_JOB, make) as job:
+        app.state.shipper_job = job
         yield
-    finally:
-        if job is not None:
-            await asyncio.to_thread(job.close)
 
 
 SHIPPER_JOB = "outbox-shipper"

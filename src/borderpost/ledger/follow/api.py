@@ -7,13 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Query
-from starlette.concurrency import run_in_threadpool
 
 from borderpost.accounts.authz import require
 from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
-from borderpost.election import elected
+from borderpost.election import elected_while
 from borderpost.ledger.follow import repository, services
 from borderpost.ledger.follow.schemas import FollowAlertRead, FollowedLogRead, FollowedLogsRead
 
@@ -42,22 +41,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Follows the posts' logs named in ``ledger_follow``, in the one process holding the
     ``ledger-follower`` lock, when the app owns its database."""
     settings = app.state.settings
-    job = None
+    make = None
     if settings.ledger_follow and getattr(app.state, "owns_database", False):
-        job = elected(
-            settings.resolved_database_url,
-            settings.home,
-            FOLLOWER_JOB,
-            lambda: services.Follower(
+
+        def make() -> services.Follower:
+            return services.Follower(
                 app.state.session_factory,
                 settings.ledger_follow,
                 settings.ledger_follow_interval_seconds,
                 dt.timedelta(seconds=settings.ledger_follow_grace_seconds),
-            ),
-            settings.election_retry_seconds,
-        )
-    try:
+            )
+
+    async with elected_while(settings, FOLLOWER_JOB, make):
         yield
-    finally:
-        if job is not None:
-            await run_in_threadpool(job.close)
