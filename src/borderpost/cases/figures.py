@@ -33,9 +33,9 @@ def nearest_rank(values: list[int], share: float) -> int | None:
 
 
 def case_figures(facts: Iterable[CaseFacts], first: dt.date, last: dt.date) -> dict[str, Any]:
-    """Figures of ``first``..``last``: cases received and decided in the period, overdue at its
-    end (received, not decided by then, past the deadline), and the days from receipt to the
-    decisions of the period, per post and kind and in total."""
+    """Figures of ``first``..``last``: cases received and decided in the period, overdue at the
+    end of its last day (received, not decided by then, due that day or before), and the days
+    from receipt to the decisions of the period, per post and kind and in total."""
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     everything: dict[str, Any] = {"received": 0, "decided": 0, "overdue": 0, "days": []}
     outcomes: dict[str, int] = {}
@@ -53,7 +53,7 @@ def case_figures(facts: Iterable[CaseFacts], first: dt.date, last: dt.date) -> d
             if fact.outcome is not None:
                 outcomes[fact.outcome] = outcomes.get(fact.outcome, 0) + 1
         open_at_end = fact.decided is None or fact.decided > last
-        if fact.received <= last and open_at_end and fact.due < last:
+        if fact.received <= last and open_at_end and fact.due <= last:
             counted.append("overdue")
         for name in counted:
             group[name] += 1

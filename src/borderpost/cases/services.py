@@ -15,15 +15,17 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from borderpost import clock
 from borderpost.cases import ledger
+from borderpost.cases.figures import CaseFacts
 from borderpost.cases.model import (
     DEADLINE_DAYS,
     OPEN_STATUSES,
@@ -382,6 +384,38 @@ def public_status(uow: UnitOfWork, reference: str, secret: str) -> Case:
     if case is None or not hmac.compare_digest(case.secret_hash, given):
         raise NotFound("reference", "no case with this reference and secret")
     return case
+
+
+# -- the public figures ------------------------------------------------------------------------
+
+
+def case_facts(session: Session, posts: Sequence[Post], last: dt.date) -> list[CaseFacts]:
+    """The public facts of the cases received at ``posts`` up to ``last`` (local days), as
+    their ledger leaves state them: what the access report counts (``cases.figures``)."""
+    by_id = {p.id: p for p in posts}
+    if not by_id:
+        return []
+    newest = max(p.local_day_bounds(last, last)[1] for p in posts)
+    rows = session.execute(
+        select(
+            Case.post_id, Case.kind, Case.received_at, Case.due_at, Case.decided_at, Case.outcome
+        ).where(Case.post_id.in_(list(by_id)), Case.received_at < newest)
+    )
+    facts = []
+    for post_id, kind, received, due, decided, outcome in rows:
+        post = by_id[post_id]
+        zone = ZoneInfo(post.timezone)
+        facts.append(
+            CaseFacts(
+                post=post.code,
+                kind=kind,
+                received=received.astimezone(zone).date(),
+                due=due.astimezone(zone).date(),
+                decided=decided.astimezone(zone).date() if decided is not None else None,
+                outcome=outcome if decided is not None else None,
+            )
+        )
+    return facts
 
 
 # -- for retention and subject access ---------------------------------------------------------
