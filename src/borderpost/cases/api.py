@@ -16,7 +16,6 @@ from borderpost.api_support import Uow
 from borderpost.cases import services
 from borderpost.cases.model import Case
 from borderpost.cases.schemas import (
-    AttachmentRead,
     CaseAssign,
     CaseCreate,
     CaseDecide,
@@ -26,6 +25,7 @@ from borderpost.cases.schemas import (
     NoteRead,
     RecordLink,
 )
+from borderpost.inspections.schemas import EvidenceRead
 from borderpost.inspections.services import MAX_EVIDENCE_BYTES, evidence_delivery
 
 router = APIRouter(prefix="/cases", tags=["cases"], route_class=SignInFirst)
@@ -136,21 +136,21 @@ def add_note(case_id: uuid.UUID, data: NoteCreate, uow: Uow) -> NoteRead:
 
 @router.post(
     "/{case_id}/attachments",
-    response_model=AttachmentRead,
+    response_model=EvidenceRead,
     status_code=201,
     dependencies=[HANDLE],
 )
 async def add_attachment(
     case_id: uuid.UUID, uow: Uow, file: Annotated[UploadFile, File()]
-) -> AttachmentRead:
+) -> EvidenceRead:
     content = await file.read(MAX_EVIDENCE_BYTES + 1)
 
-    def work() -> AttachmentRead:
+    def work() -> EvidenceRead:
         attachment = services.add_attachment(
             uow, case_id, file.filename or "", file.content_type or "", content
         )
         uow.commit()
-        return AttachmentRead.model_validate(attachment)
+        return EvidenceRead.model_validate(attachment)
 
     return await run_in_threadpool(work)
 

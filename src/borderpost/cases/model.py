@@ -11,12 +11,13 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from borderpost.db import Base, UTCDateTime
 from borderpost.errors import Conflict
 from borderpost.ids import new_id
+from borderpost.inspections.model import KeptFile
 from borderpost.messages import Message
 from borderpost.posts.model import Post
 
@@ -196,16 +197,10 @@ class CaseNote(Base):
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-class CaseAttachment(Base):
+class CaseAttachment(KeptFile, Base):
     """A file kept by its SHA-256 with the inspections' evidence; the row names it."""
 
     __tablename__ = "case_attachments"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    media_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    added_by: Mapped[str] = mapped_column(String(100))
-    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

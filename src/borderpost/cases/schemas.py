@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from borderpost.accounts.model import LANGUAGES
 from borderpost.cases.model import CaseKind, Channel, Outcome, RecordType
 from borderpost.crossings.schemas import DocumentNumber
+from borderpost.inspections.schemas import EvidenceRead
 from borderpost.schemas import (
     MAX_LIST,
     BoundedText,
@@ -123,17 +124,6 @@ class NoteRead(BaseModel):
     added_at: dt.datetime
 
 
-class AttachmentRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    sha256: str
-    filename: str
-    media_type: str
-    size: int
-    added_by: str
-    added_at: dt.datetime
-
-
 class CaseRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -163,7 +153,7 @@ class CaseRead(BaseModel):
     closed_at: dt.datetime | None
     records: list[CaseRecordRead]
     notes: list[NoteRead]
-    attachments: list[AttachmentRead]
+    attachments: list[EvidenceRead]
 
 
 class StatusQuery(BaseModel):
