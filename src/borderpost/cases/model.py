@@ -186,6 +186,8 @@ class CaseRecord(Base):
     linked_by: Mapped[str] = mapped_column(String(100))
     linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
+    post: Mapped[Post] = relationship()
+
 
 class CaseNote(Base):
     __tablename__ = "case_notes"

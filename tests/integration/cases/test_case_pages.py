@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
-from tests.factories import make_post
+from tests.factories import command, make_post, person_crossing
 from tests.web_support import add_user, bearer, csrf_of, sign_in
 
 from borderpost.accounts.model import Role
+from borderpost.crossings.services import record_crossing
 from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
@@ -180,3 +181,27 @@ def test_a_supervisor_approves_a_granted_appeal(
     assert approved.json()["approved_by"] == "chief.a"
     headers = bearer("nonsense")
     assert chief.get(f"/api/v1/cases/{case_id}", headers=headers).status_code == 401
+
+
+def test_linking_records_on_the_case_page(session_factory: Factory, client_for: ClientFor) -> None:
+    _posts(session_factory)
+    with UnitOfWork(session_factory) as uow:
+        here = record_crossing(uow, command(person_crossing("P-A"))).crossing
+        there = record_crossing(uow, command(person_crossing("P-B"))).crossing
+        uow.commit()
+    add_user(session_factory, "cases.a", Role.CASE_OFFICER, ["P-A"])
+    officer = client_for()
+    csrf = sign_in(officer, "cases.a")
+    body = {"kind": "appeal", "post": "P-A", "contact_name": "X", "summary": "Refused."}
+    received = officer.post("/cases/new", data={"csrf_token": csrf, "channel": "letter", **body})
+    case_url = re.search(r'href="(/cases/[0-9a-f-]+)" id="open-case"', received.text)
+    assert case_url is not None
+    url = case_url.group(1)
+    link = {"csrf_token": csrf, "record_type": "crossing"}
+    refused = officer.post(f"{url}/records", data={**link, "record_id": str(there.id)})
+    assert refused.status_code == 422
+    assert 'id="record_id-problem"' in refused.text
+    linked = officer.post(f"{url}/records", data={**link, "record_id": str(here.id)})
+    assert linked.status_code == 200
+    assert f'href="/posts/P-A/crossings/{here.id}"' in linked.text
+    assert str(there.id) not in linked.text
