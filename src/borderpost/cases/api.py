@@ -59,7 +59,9 @@ def list_cases(uow: Uow, me: Me, post: str | None = None, overdue: bool = False)
     code = post or me.only_post
     posts = frozenset({code}) if code else None
     found = (
-        services.overdue_cases(uow, posts) if overdue else services.work_list(uow, me.name, posts)
+        services.overdue_cases(uow.session, posts)
+        if overdue
+        else services.work_list(uow.session, me.name, posts)
     )
     return [_read(c) for c in found]
 

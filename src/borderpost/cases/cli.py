@@ -29,7 +29,7 @@ def overdue(
     """The open cases past their deadline, the longest overdue first."""
     factory = node_session_factory(Settings())
     with UnitOfWork(factory, actor="system:cli:case", client="cli") as uow:
-        found = services.overdue_cases(uow, frozenset(post) if post else None)
+        found = services.overdue_cases(uow.session, frozenset(post) if post else None)
         rows = [
             {
                 "reference": c.reference,

@@ -15,20 +15,16 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from borderpost import clock
-from borderpost.cases import ledger
-from borderpost.cases.figures import CaseFacts
+from borderpost.cases import ledger, repository
 from borderpost.cases.model import (
     DEADLINE_DAYS,
-    OPEN_STATUSES,
     Case,
     CaseAttachment,
     CaseKind,
@@ -36,7 +32,6 @@ from borderpost.cases.model import (
     CaseRecord,
     CaseStatus,
     Channel,
-    RecordType,
     needs_approval,
 )
 from borderpost.cases.schemas import (
@@ -48,15 +43,11 @@ from borderpost.cases.schemas import (
     PublicCaseCreate,
     RecordLink,
 )
-from borderpost.crossings.model import Crossing
 from borderpost.errors import Conflict, NotFound
 from borderpost.inspections import services as files
-from borderpost.inspections.model import Inspection, Seizure
 from borderpost.messages import Message
-from borderpost.people.model import TravelDocument
-from borderpost.posts.model import Closure, Post
+from borderpost.posts.model import Post
 from borderpost.posts.services import get_post
-from borderpost.screening.model import ScreeningHit
 from borderpost.unit_of_work import UnitOfWork
 
 # Letters and digits no one mistakes for one another when read out on the telephone.
@@ -141,31 +132,12 @@ def post_of_case(uow: UnitOfWork, path: Mapping[str, Any]) -> str | None:
     )
 
 
-def _record_post(session: Session, record_type: RecordType, record_id: uuid.UUID) -> Post | None:
-    query = {
-        RecordType.CROSSING: select(Post)
-        .join(Crossing, Crossing.post_id == Post.id)
-        .where(Crossing.id == record_id),
-        RecordType.HIT: select(Post)
-        .join(ScreeningHit, ScreeningHit.post_id == Post.id)
-        .where(ScreeningHit.id == record_id),
-        RecordType.SEIZURE: select(Post)
-        .join(Inspection, Inspection.post_id == Post.id)
-        .join(Seizure, Seizure.inspection_id == Inspection.id)
-        .where(Seizure.id == record_id),
-        RecordType.CLOSURE: select(Post)
-        .join(Closure, Closure.post_id == Post.id)
-        .where(Closure.id == record_id),
-    }[record_type]
-    return session.scalar(query)
-
-
 def link_record(
     uow: UnitOfWork, case_id: uuid.UUID, link: RecordLink, covers: Covers
 ) -> CaseRecord:
     """Link a record the case concerns (by id, not copied): only one the user may see."""
     case = get_case(uow, case_id)
-    post = _record_post(uow.session, link.record_type, link.record_id)
+    post = repository.record_post(uow.session, link.record_type, link.record_id)
     # A record outside the user's posts is answered exactly as one that does not exist.
     if post is None or not covers(post.code):
         raise NotFound(
@@ -333,49 +305,6 @@ def attachment_file(
     return attachment, files.kept_file(uow.home, sha256)
 
 
-# -- the work lists ---------------------------------------------------------------------------
-
-
-def _in_posts(posts: frozenset[str] | None) -> Any:
-    if posts is None:
-        return True
-    return Case.post_id.in_(select(Post.id).where(Post.code.in_(sorted(posts))))
-
-
-def work_list(uow: UnitOfWork, user: str, posts: frozenset[str] | None) -> list[Case]:
-    """Open cases assigned to ``user``, or to nobody yet, at ``posts`` (None: every post);
-    the nearest deadline first."""
-    query = (
-        select(Case)
-        .where(
-            Case.status.in_([s.value for s in OPEN_STATUSES]),
-            or_(Case.assigned_to == user, Case.assigned_to.is_(None)),
-            _in_posts(posts),
-        )
-        .order_by(Case.due_at, Case.id)
-        .limit(500)
-    )
-    return list(uow.session.scalars(query))
-
-
-def overdue_cases(uow: UnitOfWork, posts: frozenset[str] | None) -> list[Case]:
-    """Open cases past their deadline at ``posts``, the longest overdue first."""
-    query = (
-        select(Case)
-        .where(
-            Case.status.in_([s.value for s in OPEN_STATUSES]),
-            Case.due_at < clock.now(),
-            _in_posts(posts),
-        )
-        .order_by(Case.due_at, Case.id)
-        .limit(500)
-    )
-    return list(uow.session.scalars(query))
-
-
-# -- the person's view ------------------------------------------------------------------------
-
-
 def public_status(uow: UnitOfWork, reference: str, secret: str) -> Case:
     """The case of ``reference`` if ``secret`` is its own; the same NotFound otherwise, so a
     wrong secret tells nothing about the reference."""
@@ -386,74 +315,9 @@ def public_status(uow: UnitOfWork, reference: str, secret: str) -> Case:
     return case
 
 
-# -- the public figures ------------------------------------------------------------------------
-
-
-def case_facts(session: Session, posts: Sequence[Post], last: dt.date) -> list[CaseFacts]:
-    """The public facts of the cases received at ``posts`` up to ``last`` (local days), as
-    their ledger leaves state them: what the access report counts (``cases.figures``)."""
-    by_id = {p.id: p for p in posts}
-    if not by_id:
-        return []
-    newest = max(p.local_day_bounds(last, last)[1] for p in posts)
-    rows = session.execute(
-        select(
-            Case.post_id, Case.kind, Case.received_at, Case.due_at, Case.decided_at, Case.outcome
-        ).where(Case.post_id.in_(list(by_id)), Case.received_at < newest)
-    )
-    facts = []
-    for post_id, kind, received, due, decided, outcome in rows:
-        post = by_id[post_id]
-        zone = ZoneInfo(post.timezone)
-        facts.append(
-            CaseFacts(
-                post=post.code,
-                kind=kind,
-                received=received.astimezone(zone).date(),
-                due=due.astimezone(zone).date(),
-                decided=decided.astimezone(zone).date() if decided is not None else None,
-                outcome=outcome if decided is not None else None,
-            )
-        )
-    return facts
-
-
-# -- for retention and subject access ---------------------------------------------------------
-
-
-def records_held_by_open_cases(session: Session) -> set[tuple[str, uuid.UUID]]:
-    """(record type, record id) of every record an open case concerns: a legal hold.
-
-    Record types are ``RecordType`` values: crossing, hit, seizure, closure."""
-    rows = session.execute(
-        select(CaseRecord.record_type, CaseRecord.record_id)
-        .join(Case, Case.id == CaseRecord.case_id)
-        .where(Case.status.in_([s.value for s in OPEN_STATUSES]))
-        .distinct()
-    )
-    return {(kind, record_id) for kind, record_id in rows}
-
-
-def cases_of_person(session: Session, document_number: str, issuer: str) -> list[Case]:
-    """Every case brought with this travel document, or concerning a crossing made with it,
-    oldest first (with their records, notes and attachments)."""
-    number, country = document_number.strip().upper(), issuer.strip().upper()
-    crossings = (
-        select(Crossing.id)
-        .join(TravelDocument, TravelDocument.id == Crossing.document_id)
-        .where(TravelDocument.number == number, TravelDocument.issuer == country)
-    )
-    linked = select(CaseRecord.case_id).where(
-        CaseRecord.record_type == RecordType.CROSSING.value, CaseRecord.record_id.in_(crossings)
-    )
-    query = (
-        select(Case)
-        .where(
-            or_(
-                (Case.document_number == number) & (Case.issuer == country),
-                Case.id.in_(linked),
-            )
-        )
-        .order_by(Case.received_at, Case.id)
-    )
-    return list(session.scalars(query))
+# Queries other features call here: the work lists, the public facts, retention's.
+work_list = repository.work_list
+overdue_cases = repository.overdue_cases
+case_facts = repository.case_facts
+records_held_by_open_cases = repository.records_held_by_open_cases
+cases_of_person = repository.cases_of_person

@@ -98,8 +98,8 @@ def work_list_page(request: Request, uow: Uow, me: Me, post: str | None = None) 
     posts = _posts_of(me, post)
     context = {
         "post": post or me.only_post,
-        "mine": services.work_list(uow, me.name, posts),
-        "overdue": services.overdue_cases(uow, posts),
+        "mine": services.work_list(uow.session, me.name, posts),
+        "overdue": services.overdue_cases(uow.session, posts),
         "now": clock.now(),
     }
     return render(request, "cases/list.html", context)

@@ -94,7 +94,7 @@ def test_figures_recount_from_the_leaves(
     _at(monkeypatch, 9)
     _decide(session_factory, second, "answered")
     with UnitOfWork(session_factory, actor="officer") as uow:
-        overdue = [c.reference for c in services.overdue_cases(uow, None)]
+        overdue = [c.reference for c in services.overdue_cases(uow.session, None)]
         assert overdue == [urgent]
     assert appending.append_pending(session_factory, home) == 5  # 3 received, 2 decided
 

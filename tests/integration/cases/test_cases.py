@@ -221,12 +221,12 @@ def test_the_overdue_list_and_the_work_list(
         services.assign_case(uow, slow.id, CaseAssign(assigned_to="someone.else"))
         uow.commit()
         assert urgent.due_at == start + dt.timedelta(days=2)
-        assert [c.id for c in services.work_list(uow, "officer", None)] == [urgent.id]
-        assert services.overdue_cases(uow, None) == []
+        assert [c.id for c in services.work_list(uow.session, "officer", None)] == [urgent.id]
+        assert services.overdue_cases(uow.session, None) == []
         later = start + dt.timedelta(days=3)
         monkeypatch.setattr(clock, "now", lambda: later)
-        assert [c.id for c in services.overdue_cases(uow, None)] == [urgent.id]
-        assert services.overdue_cases(uow, frozenset({"P-B"})) == []
+        assert [c.id for c in services.overdue_cases(uow.session, None)] == [urgent.id]
+        assert services.overdue_cases(uow.session, frozenset({"P-B"})) == []
 
 
 def test_leaves_carry_public_facts_only(session_factory: Factory, monkeypatch: Any) -> None:
