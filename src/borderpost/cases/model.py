@@ -107,6 +107,7 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_post_status_due", "post_id", "status", "due_at"),
         Index("ix_cases_assigned_status", "assigned_to", "status"),
+        Index("ix_cases_post_received", "post_id", "received_at"),  # the figures of a period
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)

@@ -84,25 +84,35 @@ def overdue_cases(session: Session, posts: frozenset[str] | None) -> list[Case]:
 # -- the public figures ------------------------------------------------------------------------
 
 
-def case_facts(session: Session, posts: Sequence[Post], last: dt.date) -> list[CaseFacts]:
-    """The public facts of the cases received at ``posts`` up to ``last`` (local days), as
-    their ledger leaves state them: what the access report counts (``cases.figures``)."""
+def case_facts(
+    session: Session, posts: Sequence[Post], first: dt.date, last: dt.date
+) -> list[CaseFacts]:
+    """The public facts, as their ledger leaves state them, of the cases at ``posts`` that can
+    count in ``first``..``last`` (local days): received by its end and not decided before its
+    start. What the access report counts (``cases.figures``)."""
     by_id = {p.id: p for p in posts}
     if not by_id:
         return []
-    newest = max(p.local_day_bounds(last, last)[1] for p in posts)
+    bounds = [p.local_day_bounds(first, last) for p in posts]
+    # A day's margin either side covers every post's time zone; figures read local days.
+    earliest = min(b[0] for b in bounds) - dt.timedelta(days=1)
+    newest = max(b[1] for b in bounds) + dt.timedelta(days=1)
     rows = session.execute(
         select(
             Case.post_id, Case.kind, Case.received_at, Case.due_at, Case.decided_at, Case.outcome
-        ).where(Case.post_id.in_(list(by_id)), Case.received_at < newest)
+        ).where(
+            Case.post_id.in_(list(by_id)),
+            Case.received_at < newest,
+            or_(Case.decided_at.is_(None), Case.decided_at >= earliest),
+        )
     )
+    zones = {p.id: (p.code, ZoneInfo(p.timezone)) for p in posts}
     facts = []
     for post_id, kind, received, due, decided, outcome in rows:
-        post = by_id[post_id]
-        zone = ZoneInfo(post.timezone)
+        code, zone = zones[post_id]
         facts.append(
             CaseFacts(
-                post=post.code,
+                post=code,
                 kind=kind,
                 received=received.astimezone(zone).date(),
                 due=due.astimezone(zone).date(),

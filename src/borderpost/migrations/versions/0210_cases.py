@@ -90,6 +90,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_cases_post_status_due", ["post_id", "status", "due_at"], unique=False
         )
+        batch_op.create_index("ix_cases_post_received", ["post_id", "received_at"], unique=False)
 
     op.create_table(
         "case_attachments",
@@ -166,6 +167,7 @@ def downgrade() -> None:
 
     op.drop_table("case_attachments")
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_post_received")
         batch_op.drop_index("ix_cases_post_status_due")
         batch_op.drop_index("ix_cases_assigned_status")
 

@@ -318,5 +318,5 @@ def access(
         },
         "by_post": by_post,
         # Cases received, decided and overdue by post and kind; days to a decision.
-        "cases": case_figures(case_facts(uow.session, posts, last), first, last),
+        "cases": case_figures(case_facts(uow.session, posts, first, last), first, last),
     }
