@@ -29,6 +29,8 @@ Reference = Annotated[
     StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=16),
 ]
 Secret = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# A user's login name or a team's name: as long as a user name (accounts.model.User.name).
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 
 
 class RecordLink(BaseModel):
@@ -83,8 +85,8 @@ class CaseAssign(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    assigned_to: ShortText | None = None
-    team: ShortText | None = None
+    assigned_to: Name | None = None
+    team: Name | None = None
 
     @model_validator(mode="after")
     def _someone(self) -> CaseAssign:

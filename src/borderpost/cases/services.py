@@ -22,6 +22,8 @@ from typing import Any
 from sqlalchemy import select
 
 from borderpost import clock
+from borderpost.accounts import services as accounts
+from borderpost.accounts.permissions import Permission
 from borderpost.cases import ledger, repository
 from borderpost.cases.model import (
     DEADLINE_DAYS,
@@ -43,7 +45,7 @@ from borderpost.cases.schemas import (
     PublicCaseCreate,
     RecordLink,
 )
-from borderpost.errors import Conflict, NotFound
+from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.inspections import services as files
 from borderpost.messages import Message
 from borderpost.posts.model import Post
@@ -182,10 +184,27 @@ def assign_case(uow: UnitOfWork, case_id: uuid.UUID, data: CaseAssign) -> Case:
             "status",
             Message("a case {status} is not assigned", status=Message.of(status.value)),
         )
+    if data.assigned_to:
+        _check_assignee(uow, case, data.assigned_to)
     case.assigned_to = data.assigned_to or None
     case.team = data.team or None
     uow.session.flush()
     return case
+
+
+def _check_assignee(uow: UnitOfWork, case: Case, name: str) -> None:
+    # A case given to someone who cannot see it would drop off every work list.
+    user = accounts.user_by_name(uow, name)
+    who = accounts.principal_of(user, "token") if user is not None and user.active else None
+    if who is None or not who.can(Permission.HANDLE_CASES) or not who.covers(case.post.code):
+        raise invalid(
+            "assigned_to",
+            Message(
+                "{name} is not a user who handles cases at post {post}",
+                name=name,
+                post=case.post.code,
+            ),
+        )
 
 
 def start_review(uow: UnitOfWork, case_id: uuid.UUID) -> Case:

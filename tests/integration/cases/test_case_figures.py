@@ -12,8 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import make_post
+from tests.web_support import add_user
 
 from borderpost import clock
+from borderpost.accounts.model import Role
 from borderpost.app import create_app
 from borderpost.cases import services
 from borderpost.cases.model import Case
@@ -85,6 +87,7 @@ def test_figures_recount_from_the_leaves(
     with UnitOfWork(session_factory) as uow:
         make_post(uow, "P-A")
         uow.commit()
+    add_user(session_factory, "officer", Role.CASE_OFFICER, ["P-A"])
     _at(monkeypatch, 0)
     first = _receive(session_factory, "complaint")
     second = _receive(session_factory, "complaint")
@@ -157,6 +160,7 @@ def test_a_reopened_case_counts_as_open_again(
     with UnitOfWork(session_factory) as uow:
         make_post(uow, "P-A")
         uow.commit()
+    add_user(session_factory, "officer", Role.CASE_OFFICER, ["P-A"])
     _at(monkeypatch, 0)
     reference = _receive(session_factory, "inquiry")
     _at(monkeypatch, 1)

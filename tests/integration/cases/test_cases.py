@@ -9,17 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing, traveller
+from tests.web_support import add_user
 
 from borderpost import clock
+from borderpost.accounts.model import Role
 from borderpost.audit.model import AuditEntry
 from borderpost.cases import services
 from borderpost.cases.model import CaseStatus, RecordType
 from borderpost.cases.schemas import CaseAssign, CaseCreate, CaseDecide, NoteCreate, RecordLink
 from borderpost.crossings.services import record_crossing
-from borderpost.errors import Conflict, NotFound
+from borderpost.errors import Conflict, InvalidInput, NotFound
 from borderpost.ledger import leaves
 from borderpost.ledger.caseleaf import facts_from_leaves
 from borderpost.ledger.model import LedgerLeaf
@@ -54,6 +57,9 @@ def _setup(factory: Factory) -> None:
         make_post(uow, "P-A")
         make_post(uow, "P-B")
         uow.commit()
+    add_user(factory, "officer", Role.CASE_OFFICER, network=True)
+    add_user(factory, "someone.else", Role.CASE_OFFICER, network=True)
+    add_user(factory, "officer.b", Role.CASE_OFFICER, ["P-B"])
 
 
 def _as(factory: Factory, actor: str) -> UnitOfWork:
@@ -110,6 +116,10 @@ def test_only_allowed_steps(session_factory: Factory) -> None:
             services.close_case(uow, case.id)
         with pytest.raises(Conflict):
             services.start_review(uow, case.id)
+        for nobody in ("nobody", "officer.b"):  # unknown; not at the case's post
+            with pytest.raises(InvalidInput) as refused:
+                services.assign_case(uow, case.id, CaseAssign(assigned_to=nobody))
+            assert refused.value.problems[0].field == "assigned_to"
         services.assign_case(uow, case.id, CaseAssign(team="appeals"))
         services.start_review(uow, case.id)
         services.decide_case(uow, case.id, decision)
@@ -277,3 +287,9 @@ def test_attachments_are_kept_once_by_hash(session_factory: Factory, home: Path)
         _, path = services.attachment_file(uow, case.id, first.sha256)
         assert path.read_bytes() == b"%PDF"
         uow.commit()
+
+
+def test_a_name_longer_than_its_column_is_refused_by_its_field() -> None:
+    with pytest.raises(ValidationError) as refused:
+        CaseAssign(assigned_to="x" * 101)
+    assert refused.value.errors()[0]["loc"] == ("assigned_to",)
