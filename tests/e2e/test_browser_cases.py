@@ -55,7 +55,7 @@ def test_a_hotline_call_to_a_decision_the_person_reads(
     officer.click("text=Cases")
     expect(officer.locator("h1")).to_contain_text("Cases", timeout=WAIT)
     officer.click("#new-case")
-    # The form by keyboard: the kind has the focus, Tab goes on through the fields.
+    # The form opens with the focus on its first field, the kind: typing can start at once.
     expect(officer.locator("#case-kind")).to_be_focused(timeout=WAIT)
     officer.select_option("#case-kind", "complaint")
     officer.select_option("#case-language", "ru")
