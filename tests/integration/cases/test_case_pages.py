@@ -205,3 +205,18 @@ def test_linking_records_on_the_case_page(session_factory: Factory, client_for: 
     assert linked.status_code == 200
     assert f'href="/posts/P-A/crossings/{here.id}"' in linked.text
     assert str(there.id) not in linked.text
+
+
+def test_a_user_of_several_posts_works_one_post_at_a_time(
+    session_factory: Factory, client_for: ClientFor
+) -> None:
+    _posts(session_factory)
+    add_user(session_factory, "cases.ab", Role.CASE_OFFICER, ["P-A", "P-B"])
+    officer = client_for()
+    sign_in(officer, "cases.ab")
+    start = officer.get("/posts")
+    assert 'href="/cases?post=P-A"' in start.text
+    page = officer.get("/cases?post=P-B")
+    assert page.status_code == 200
+    assert 'href="/cases?post=P-A"' in page.text
+    assert officer.get("/cases").status_code == 403  # every post: only with network scope
