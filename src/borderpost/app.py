@@ -18,6 +18,9 @@ from borderpost.audit.api import router as audit_router
 from borderpost.audit.web import router as audit_pages
 from borderpost.cargo.api import router as cargo_router
 from borderpost.cargo.api import rules_router
+from borderpost.cases.api import router as cases_router
+from borderpost.cases.web import public_router as case_public_pages
+from borderpost.cases.web import router as case_pages
 from borderpost.config import Settings
 from borderpost.crossings.api import router as crossings_router
 from borderpost.crossings.web import router as booth_pages
@@ -103,6 +106,7 @@ def create_app(
         documents_router,
         transit_router,
         ledger_follow_router,
+        cases_router,
     ):
         api.include_router(router)
     app.include_router(api)
@@ -124,6 +128,8 @@ def create_app(
         ledger_pages,
         sync_pages,
         ledger_follow_pages,
+        case_pages,
+        case_public_pages,
     ):
         app.include_router(router)
     return app

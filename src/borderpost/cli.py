@@ -15,6 +15,7 @@ from rich.table import Table
 
 from borderpost.accounts.cli import app as user_app
 from borderpost.cargo.cli import cargo_app, rules_app
+from borderpost.cases.cli import case_app
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.db import make_engine
@@ -42,6 +43,7 @@ app.add_typer(sync_app, name="sync")
 app.add_typer(witness_app, name="witness")
 app.add_typer(corridor_app, name="corridor")
 app.add_typer(transit_app, name="transit")
+app.add_typer(case_app, name="case")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     search_limit: str = Field(
         default="60/minute", description="Searches of personal data allowed per user"
     )
+    case_limit: str = Field(
+        default="10/minute;60/hour",
+        description="Public case forms and status look-ups allowed per client address",
+    )
     forwarded_allow_ips: str = Field(
         default="",
         description="Proxies whose X-Forwarded-For/-Proto `borderpost serve` believes, "
@@ -109,7 +113,7 @@ class Settings(BaseSettings):
         default=30, ge=0, description="After a list import, re-screen crossings of this many days"
     )
 
-    @field_validator("sign_in_limit", "search_limit")
+    @field_validator("sign_in_limit", "search_limit", "case_limit")
     @classmethod
     def _a_rate(cls, value: str) -> str:
         try:

@@ -3,6 +3,7 @@
 from borderpost.accounts.model import ApiToken, User, WebSession
 from borderpost.audit.model import AuditEntry
 from borderpost.cargo.model import Consignment, GoodsItem
+from borderpost.cases.model import Case, CaseAttachment, CaseNote, CaseRecord
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.inspections.model import Evidence, Finding, Inspection, Seizure
 from borderpost.ledger.follow.model import FollowAlert, FollowedLeaf, FollowedLog
@@ -22,6 +23,10 @@ __all__ = [
     "ApiToken",
     "AppliedKey",
     "AuditEntry",
+    "Case",
+    "CaseAttachment",
+    "CaseNote",
+    "CaseRecord",
     "Closure",
     "Consignment",
     "Convoy",

@@ -61,6 +61,8 @@ KNOWN: dict[str, list[str]] = {
     "closure_id": [],  # made by the seed, filled in then
     "hit_id": [],
     "seizure_id": [],
+    "case_id": [],
+    "record_id": CROSSINGS[:2],
     "sha256": [hashlib.sha256(PHOTO).hexdigest()],
     "goods_item": [],
     "finding": [],
@@ -122,6 +124,10 @@ def _seed(client: TestClient, admin: dict[str, str]) -> None:
     seizure |= {"legal_basis": "Arms law, art. 5", "seals": ["SZ-1"]}
     KNOWN["seizure_id"] = [made(f"{inspected}/inspection/seizures", seizure)["id"]]
     made(f"{inspected}/inspection/evidence", files={"file": ("load.png", PHOTO, "image/png")})
+    call = {"kind": "complaint", "post": "P-A", "contact_name": "A caller", "summary": "Waited."}
+    case = made("/api/v1/cases", call)["case"]
+    KNOWN["case_id"] = [case["id"]]
+    made(f"/api/v1/cases/{case['id']}/attachments", files={"file": ("l.png", PHOTO, "image/png")})
 
 
 def _config() -> schemathesis.Config:

@@ -23,6 +23,7 @@ class Role(StrEnum):
     INSPECTOR = "inspector"
     SUPERVISOR = "supervisor"
     ANALYST = "analyst"
+    CASE_OFFICER = "case_officer"  # appeals, complaints, hotline calls: cases
     OBSERVER = "observer"
     ADMIN = "admin"
 

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     MANAGE_WATCHLISTS = "manage_watchlists"
     MANAGE_SYNC = "manage_sync"  # headquarters' parked events: see why, replay
     WATCH_LEDGERS = "watch_ledgers"  # headquarters' checks of the posts' logs and their alerts
+    HANDLE_CASES = "handle_cases"  # cases: receive, link records, assign, decide, close
+    APPROVE_CASES = "approve_cases"  # a decision that grants an appeal or a passage
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -47,9 +49,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CORRECT_CROSSING,
             Permission.INSPECT_CARGO,
             Permission.RESOLVE_HITS,
+            Permission.HANDLE_CASES,
+            Permission.APPROVE_CASES,
         }
     ),
     Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),
+    # Works cases to a decision; reads the records a case concerns, records no crossing.
+    Role.CASE_OFFICER: frozenset(
+        _PUBLIC_FACTS | {Permission.READ_CROSSINGS, Permission.HANDLE_CASES}
+    ),
     # International monitors: aggregates only, never a name, document, plate or birth date.
     Role.OBSERVER: frozenset(_PUBLIC_FACTS | {Permission.WATCH_LEDGERS}),
     Role.ADMIN: frozenset(Permission),

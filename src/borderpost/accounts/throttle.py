@@ -31,6 +31,7 @@ from borderpost.errors import DomainError, FieldProblem
 class Action(StrEnum):
     SIGN_IN = "sign-in"  # failed sign-ins, per client address
     SEARCH = "search"  # searches of personal data, per user
+    CASE = "case"  # the public case form and status page, per client address
 
 
 class TooManyRequests(DomainError):
@@ -53,6 +54,7 @@ class Throttle:
         self._limits: dict[Action, list[RateLimitItem]] = {
             Action.SIGN_IN: parse_many(settings.sign_in_limit),
             Action.SEARCH: parse_many(settings.search_limit),
+            Action.CASE: parse_many(settings.case_limit),
         }
 
     def check(self, action: Action, key: str) -> None:

@@ -23,7 +23,7 @@ from borderpost.ids import new_id
 _TABLE = cast(Table, AuditEntry.__table__)
 _INSERT = insert(_TABLE)
 # Never copied into the trail: a password hash or token hash there would be a second leak.
-SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "secret_hash"})
 # Bookkeeping, not business records: the reference token and the outbox (it mirrors crossings);
 # headquarters' sync bookkeeping (parking and replaying write their own entries, without the
 # payload, which holds personal data).
@@ -128,8 +128,10 @@ def _values(obj: object) -> dict[str, Any]:
 
 
 def _identity(obj: object) -> str:
-    identity = inspect(obj).identity
-    return ",".join(str(part) for part in identity) if identity else "?"
+    state = inspect(obj)
+    # A new object has no identity key until the flush ends; its primary key is set already.
+    identity = state.identity or tuple(state.mapper.primary_key_from_instance(obj))
+    return ",".join(str(part) for part in identity) if any(identity) else "?"
 
 
 def _post_of(obj: object, table: str) -> uuid.UUID | None:

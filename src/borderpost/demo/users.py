@@ -14,6 +14,7 @@ DEMO_USERS: list[tuple[str, Role, list[str]]] = [
     ("officer.east", Role.OFFICER, ["AST-E"]),
     ("inspector.west", Role.INSPECTOR, ["AST-W"]),
     ("supervisor.west", Role.SUPERVISOR, ["AST-W"]),
+    ("cases.west", Role.CASE_OFFICER, ["AST-W"]),
     ("analyst", Role.ANALYST, []),
     ("observer", Role.OBSERVER, []),
     ("admin", Role.ADMIN, []),
@@ -37,5 +38,5 @@ def create_demo_users(session_factory: SessionFactory) -> list[tuple[str, str, s
 
 def login_help(rows: list[tuple[str, str, str]]) -> str:
     lines = [f"Demo users (password for each: {DEMO_PASSWORD}):"]
-    lines += [f"  {name:<16} {role:<11} {scope}" for name, role, scope in rows]
+    lines += [f"  {name:<16} {role:<12} {scope}" for name, role, scope in rows]
     return "\n".join(lines)

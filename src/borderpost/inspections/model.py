@@ -105,16 +105,22 @@ class Seizure(Base):
     disposed_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class Evidence(Base):
-    """A file kept by its SHA-256 under ``$BORDERPOST_HOME/evidence/``; the row names it."""
+class KeptFile:
+    """The columns of a file kept by its SHA-256 under ``$BORDERPOST_HOME/evidence/``: an
+    inspection's evidence, a case's attachment."""
 
-    __tablename__ = "inspection_evidence"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
-    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     added_by: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Evidence(KeptFile, Base):
+    """A file kept by its SHA-256 under ``$BORDERPOST_HOME/evidence/``; the row names it."""
+
+    __tablename__ = "inspection_evidence"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"), index=True)

@@ -13,6 +13,7 @@ import os
 import re
 import uuid
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -248,15 +249,14 @@ def dispose_seizure(
     return seizure
 
 
-def _evidence_path(home: Path, sha256: str) -> Path:
+def evidence_path(home: Path, sha256: str) -> Path:
+    """Where the file of this SHA-256 is kept (inspections' evidence, cases' attachments)."""
     return home / EVIDENCE_DIR / sha256[:2] / sha256
 
 
-def add_evidence(
-    uow: UnitOfWork, crossing_id: uuid.UUID, filename: str, media_type: str, content: bytes
-) -> Evidence:
-    """Keep a file by its SHA-256 (once, whoever sends it again) and attach it."""
-    if uow.home is None:
+def keep_file(home: Path | None, content: bytes) -> str:
+    """Keep ``content`` once under its SHA-256 (checked: not empty, not too large); the hex."""
+    if home is None:
         raise Conflict("file", "this node has no home folder to keep evidence files in")
     if not content:
         raise invalid("file", "is empty")
@@ -265,24 +265,38 @@ def add_evidence(
             "file",
             Message("is larger than {megabytes} MB", megabytes=MAX_EVIDENCE_BYTES // (1024 * 1024)),
         )
-    inspection = _open(uow, crossing_id)
     digest = hashlib.sha256(content).hexdigest()
-    known = next((e for e in inspection.evidence if e.sha256 == digest), None)
-    if known is not None:
-        return known
-    path = _evidence_path(uow.home, digest)
+    path = evidence_path(home, digest)
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written aside, then renamed: a crash never leaves a half file under the hash's name.
         partial = path.with_suffix(".part")
         partial.write_bytes(content)
         os.replace(partial, path)
+    return digest
+
+
+def safe_filename(filename: str, media_type: str) -> tuple[str, str]:
+    """The file's name as kept (no path, no odd characters) and its media type, bounded."""
     name = _SAFE_NAME.sub("_", Path(filename or "evidence").name)[:200] or "evidence"
+    return name, (media_type or "application/octet-stream")[:100]
+
+
+def add_evidence(
+    uow: UnitOfWork, crossing_id: uuid.UUID, filename: str, media_type: str, content: bytes
+) -> Evidence:
+    """Keep a file by its SHA-256 (once, whoever sends it again) and attach it."""
+    inspection = _open(uow, crossing_id)
+    digest = keep_file(uow.home, content)
+    known = next((e for e in inspection.evidence if e.sha256 == digest), None)
+    if known is not None:
+        return known
+    name, kind = safe_filename(filename, media_type)
     evidence = Evidence(
         inspection_id=inspection.id,
         sha256=digest,
         filename=name,
-        media_type=(media_type or "application/octet-stream")[:100],
+        media_type=kind,
         size=len(content),
         added_by=uow.actor,
         added_at=clock.now(),
@@ -292,18 +306,25 @@ def add_evidence(
     return evidence
 
 
+def kept_file(home: Path | None, sha256: str) -> Path:
+    """The path of a kept file named by a row of this node; NotFound when it is missing."""
+    if home is None:
+        raise NotFound("sha256", "no such evidence file in this inspection")
+    path = evidence_path(home, sha256)
+    if not path.is_file():
+        raise NotFound("sha256", "the evidence file is missing from this node")
+    return path
+
+
 def evidence_file(uow: UnitOfWork, crossing_id: uuid.UUID, sha256: str) -> tuple[Evidence, Path]:
     """An evidence file attached to this crossing's inspection, and where it is kept."""
     if not _SHA256.fullmatch(sha256):
         raise NotFound("sha256", "not a SHA-256 in hexadecimal")
     inspection = get_inspection(uow, crossing_id)
     evidence = next((e for e in inspection.evidence if e.sha256 == sha256), None)
-    if evidence is None or uow.home is None:
+    if evidence is None:
         raise NotFound("sha256", "no such evidence file in this inspection")
-    path = _evidence_path(uow.home, sha256)
-    if not path.is_file():
-        raise NotFound("sha256", "the evidence file is missing from this node")
-    return evidence, path
+    return evidence, kept_file(uow.home, sha256)
 
 
 # Evidence a browser may show as what it is; anything else (a page, a script, an SVG, a type
@@ -313,8 +334,14 @@ INLINE_MEDIA_TYPES = frozenset(
 )
 
 
-def evidence_delivery(evidence: Evidence) -> tuple[str, str]:
-    """The media type and Content-Disposition type an evidence file is served with."""
+class _Typed(Protocol):
+    @property
+    def media_type(self) -> str: ...
+
+
+def evidence_delivery(evidence: _Typed) -> tuple[str, str]:
+    """The media type and Content-Disposition type an evidence file (or a case's attachment)
+    is served with."""
     kind = evidence.media_type.split(";")[0].strip().lower()
     if kind in INLINE_MEDIA_TYPES:
         return kind, "inline"

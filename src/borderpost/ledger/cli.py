@@ -12,13 +12,13 @@ import base64
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
 from borderpost import clock
-from borderpost.ledger.client.recount import recount
+from borderpost.ledger.client.recount import recount, recount_cases
 from borderpost.ledger.client.verify import Fetch, http_fetch, verify
 from borderpost.ledger.keys import load_verifiers
 from borderpost.ledger.storage.errors import StoreLockedError
@@ -114,16 +114,24 @@ def recount_command(
     to: Annotated[dt.datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
     vkey: VkeyOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    cases: Annotated[
+        bool, typer.Option("--cases", help="The case figures instead of the crossings")
+    ] = False,
 ) -> None:
-    """Recount the summary report from the served leaves alone (verified first)."""
+    """Recount the summary report (or the case figures) from the served leaves alone
+    (verified first)."""
     try:
         logs = []
         for url in urls:
             fetch = http_fetch(url)
             logs.append((fetch, _vkeys_for(url, vkey, fetch)))
-        result = recount(logs, from_.date(), to.date())
+        counted = recount_cases if cases else recount
+        result = counted(logs, from_.date(), to.date())
     except (LedgerError, OSError) as exc:
         raise _fail(str(exc)) from exc
+    if cases and not as_json:
+        _echo_cases(result)
+        return
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
@@ -135,6 +143,16 @@ def recount_command(
             for key, count in block[group].items():
                 if count:
                     typer.echo(f"  {group.removeprefix('by_')} {key}: {count}")
+
+
+def _echo_cases(result: dict[str, Any]) -> None:
+    typer.echo(f"Cases {result['from']} to {result['to']}")
+    for row in [*result["rows"], {"post": "total", "kind": "", **result["total"]}]:
+        typer.echo(
+            f"  {row['post']} {row['kind']}: received {row['received']}, decided "
+            f"{row['decided']}, overdue {row['overdue']}, days to decision median "
+            f"{row['median_days']}, p90 {row['p90_days']}"
+        )
 
 
 @app.command("receipt")

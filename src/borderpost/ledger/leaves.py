@@ -51,7 +51,8 @@ WEIGHT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
 SALT_BYTES = 16
 CROSSING = "crossing"
 CLOSURE = "closure"
-RECORD_TYPES = (CROSSING, CLOSURE)
+CASE = "case"  # its fields: ledger/caseleaf.py
+RECORD_TYPES = (CROSSING, CLOSURE, CASE)
 
 
 class LeafError(ValueError):

@@ -145,13 +145,6 @@ class _ClosureFacts(Protocol):
 
 def add_closure(session: Session, post: _PostFacts, closure: _ClosureFacts, by: str) -> None:
     """Write the leaf of a closure; for a closure already in the ledger, a correction."""
-    conn = session.connection()
-    previous = conn.execute(
-        select(_LEAVES.c.id)
-        .where(_LEAVES.c.record_id == closure.id)
-        .order_by(_LEAVES.c.id.desc())
-        .limit(1)
-    ).scalar()
     salt = leaves.new_salt()
     leaf = leaves.closure_leaf(
         post=post.code,
@@ -164,13 +157,33 @@ def add_closure(session: Session, post: _PostFacts, closure: _ClosureFacts, by: 
             salt, leaves.personal_bytes(closure.id, {"recorded_by": by})
         ),
     )
+    add_record_leaf(session, post.id, leaves.CLOSURE, closure.id, salt, leaf)
+
+
+def add_record_leaf(
+    session: Session,
+    post_id: uuid.UUID,
+    record_type: str,
+    record_id: uuid.UUID,
+    salt: bytes,
+    leaf: bytes,
+) -> None:
+    """Write a record's leaf now (a Core insert: the salt never enters the audit trail); a
+    record already in the ledger gets a correction of its last leaf."""
+    conn = session.connection()
+    previous = conn.execute(
+        select(_LEAVES.c.id)
+        .where(_LEAVES.c.record_id == record_id)
+        .order_by(_LEAVES.c.id.desc())
+        .limit(1)
+    ).scalar()
     conn.execute(
         _INSERT,
         {
             "id": new_id(),
-            "post_id": post.id,
-            "record_type": leaves.CLOSURE,
-            "record_id": closure.id,
+            "post_id": post_id,
+            "record_type": record_type,
+            "record_id": record_id,
             "salt": salt,
             "leaf": leaf,
             "corrects_id": previous,

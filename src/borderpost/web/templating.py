@@ -65,10 +65,12 @@ def render(
     *,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> HTMLResponse:
-    """Render ``template`` in the language of the signed-in user (or of the browser)."""
+    """Render ``template`` in ``language``, else that of the signed-in user (or of the
+    browser)."""
     principal: Principal | None = getattr(request.state, "principal", None)
-    lang = language_of(request, principal)
+    lang = pick_language(language) if language else language_of(request, principal)
     # A page asked for again without its bad query parameters (borderpost.web.errors) shows
     # their problems at the fields; the route's own problems come first.
     again: dict[str, str] | None = request.scope.get(PROBLEMS)

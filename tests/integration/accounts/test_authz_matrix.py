@@ -22,6 +22,8 @@ from tests.web_support import make_app as _app
 from borderpost.accounts.authz import Rule
 from borderpost.accounts.model import Role
 from borderpost.accounts.permissions import role_allows
+from borderpost.cases.schemas import CaseCreate
+from borderpost.cases.services import receive_case
 from borderpost.crossings.services import record_crossing
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
@@ -118,8 +120,18 @@ def test_role_by_route_matrix(session_factory: Factory) -> None:
                 authority="test",
             ),
         )
+        case, _ = receive_case(
+            uow,
+            CaseCreate(kind="inquiry", post="P-A", contact_name="matrix", summary="matrix"),
+            lambda _post: True,
+        )
         uow.commit()
-    ids = {"code": "P-A", "crossing_id": str(crossing.id), "closure_id": str(closure.id)}
+    ids = {
+        "code": "P-A",
+        "crossing_id": str(crossing.id),
+        "closure_id": str(closure.id),
+        "case_id": str(case.id),
+    }
     subjects = []
     for role in Role:
         for scope, posts in (("in", ["P-A"]), ("out", ["P-B"]), ("network", [])):

@@ -31,6 +31,8 @@ from tests.web_support import make_app as _app
 from borderpost.accounts.authz import Rule
 from borderpost.accounts.model import ApiToken, Role, User
 from borderpost.accounts.permissions import role_allows
+from borderpost.cases.schemas import CaseCreate
+from borderpost.cases.services import receive_case
 from borderpost.crossings.services import record_crossing
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
@@ -134,6 +136,11 @@ def seeded(session_factory: Factory) -> dict[str, str]:
             uow,
             CorridorCreate(code="AB", name="A to B", post_a="P-A", post_b="P-B", deadline_hours=48),
         )
+        case, _ = receive_case(
+            uow,
+            CaseCreate(kind="appeal", post="P-A", contact_name="walk", summary="walk"),
+            lambda _post: True,
+        )
         uow.commit()
     for role in Role:
         add_user(session_factory, f"walk.{role.value}", role, network=True)
@@ -151,6 +158,7 @@ def seeded(session_factory: Factory) -> dict[str, str]:
         "closure_id": str(closure.id),
         "hit_id": str(uuid.uuid4()),
         "seizure_id": str(uuid.uuid4()),
+        "case_id": str(case.id),
     }
 
 

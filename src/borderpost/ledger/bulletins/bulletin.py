@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from borderpost.cases.figures import case_figures
+from borderpost.ledger.caseleaf import facts_from_leaves
 from borderpost.ledger.leaves import CLOSURE, counts_from_leaves, parse_leaf, parse_minute
 from borderpost.ledger.tlog.errors import LedgerError, VerificationError
 from borderpost.ledger.tlog.merkle import MemoryTree
@@ -49,6 +51,9 @@ from borderpost.reports.summary import build_summary
 HEADER = "borderpost-bulletin/v1"
 BLOCKS = ("persons", "vehicles")
 GROUPS = ("by_category", "by_direction", "by_decision", "by_organisation_type")
+# The case figures a bulletin states, per kind (lines only for a period with cases, so a
+# bulletin of a log without case leaves reads as before).
+CASE_FIGURES = ("received", "decided", "overdue", "median_days", "p90_days")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class Bulletin:
     minutes_open: int
     minutes_closed: int
     summary: dict[str, Any]
+    # {kind: {figure: value}}, the figures of CASE_FIGURES that are not None
+    cases: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def text(self) -> str:
         """The bulletin's note text (what is signed)."""
@@ -85,6 +92,10 @@ class Bulletin:
             for group in GROUPS:
                 for key, count in sorted(self.summary[block][group].items()):
                     lines.append(f"{block} {group} {key} {count}")
+        for kind, figures in sorted(self.cases.items()):
+            for name in CASE_FIGURES:
+                if name in figures:
+                    lines.append(f"cases {kind} {name} {figures[name]}")
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> dict[str, Any]:
@@ -102,6 +113,7 @@ class Bulletin:
             "hours_closed": round(self.minutes_closed / 60, 2),
             "persons": self.summary["persons"],
             "vehicles": self.summary["vehicles"],
+            "cases": self.cases,
         }
 
 
@@ -146,8 +158,11 @@ def compute(
     total = int((end - start).total_seconds() // 60)
     summary = build_summary(counts_from_leaves(leaves, first, last), first, last, [post])
     root = MemoryTree(leaves).root()
+    facts = [f for f in facts_from_leaves(leaves) if f.post == post]
+    rows = case_figures(facts, first, last)["rows"]
+    cases = {row["kind"]: {k: row[k] for k in CASE_FIGURES if row[k] is not None} for row in rows}
     return Bulletin(
-        origin, len(leaves), root, post, zone, first, last, total - closed, closed, summary
+        origin, len(leaves), root, post, zone, first, last, total - closed, closed, summary, cases
     )
 
 
@@ -176,6 +191,7 @@ def parse_text(text: str) -> Bulletin:
     header = read_header(text)
     summary: dict[str, Any] = {"from": header["from"], "to": header["to"], "posts": []}
     minutes: dict[str, int] = {}
+    cases: dict[str, dict[str, int]] = {}
     try:
         summary["posts"] = [header["post"]]
         for line in text.split("\n")[8:]:
@@ -187,6 +203,8 @@ def parse_text(text: str) -> Bulletin:
             elif words[0] in BLOCKS and len(words) == 4:
                 block = summary.setdefault(words[0], {})
                 block.setdefault(words[1], {})[words[2]] = int(words[3])
+            elif words[0] == "cases" and len(words) == 4:
+                cases.setdefault(words[1], {})[words[2]] = int(words[3])
         return Bulletin(
             header["log"],
             int(header["size"]),
@@ -198,6 +216,7 @@ def parse_text(text: str) -> Bulletin:
             minutes["open"],
             minutes["closed"],
             summary,
+            cases,
         )
     except (KeyError, ValueError, LedgerError) as exc:
         raise VerificationError(f"bulletin unreadable: {exc}") from exc

@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from borderpost.cases.figures import CaseFacts, case_figures
+from borderpost.ledger.caseleaf import facts_from_leaves
 from borderpost.ledger.client.verify import Fetch, verify
 from borderpost.ledger.leaves import counts_from_leaves
 from borderpost.reports.summary import Shape, build_summary
@@ -32,3 +34,14 @@ def recount(
         codes.append(verified.checkpoint.origin.removeprefix(KEY_PREFIX))
         total.update(counts_from_leaves(verified.entries or (), first, last))
     return build_summary(total, first, last, sorted(codes))
+
+
+def recount_cases(
+    logs: Sequence[tuple[Fetch, Sequence[str]]], first: dt.date, last: dt.date
+) -> dict[str, Any]:
+    """The case figures of ``first``..``last`` from the case leaves of verified logs alone:
+    received, decided, overdue by post and kind, days to a decision (``cases.figures``)."""
+    facts: list[CaseFacts] = []
+    for fetch, vkeys in logs:
+        facts.extend(facts_from_leaves(verify(fetch, vkeys).entries or ()))
+    return case_figures(facts, first, last)

@@ -15,6 +15,9 @@ Aggregates only: closures carry their reason and authority, never who recorded t
   crossings that have one; median and 90th percentile are nearest-rank (the value at rank
   ceil(p * n) of the day's sorted waits; for an even count the median is the lower middle).
   Crossings without an arrival time are counted as ``unknown``, never as a zero wait.
+- **Cases** (``cases.figures``): received and decided in the period, overdue at its end, and
+  the days from receipt to decision (median, 90th percentile), by post and kind: the figures
+  an observer recounts from the case leaves.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from borderpost.cases.figures import case_figures
+from borderpost.cases.services import case_facts
 from borderpost.crossings.model import Crossing
 from borderpost.db import UTCDateTime
 from borderpost.errors import invalid
@@ -312,4 +317,6 @@ def access(
             },
         },
         "by_post": by_post,
+        # Cases received, decided and overdue by post and kind; days to a decision.
+        "cases": case_figures(case_facts(uow.session, posts, first, last), first, last),
     }
