@@ -21,7 +21,7 @@ from tests.factories import make_organisation, make_post
 
 from borderpost.crossings.model import Crossing
 from borderpost.db import make_engine
-from borderpost.outbox import OutboxEvent
+from borderpost.outbox import OutboxEvent, Topic
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Post
 from borderpost.sync.events import Event
@@ -84,14 +84,18 @@ def fresh_headquarters(
         connection.close()
 
 
-def outbox_events(factory: Factory) -> list[Event]:
-    """The post's outbox as headquarters receives it, in the order the post wrote it."""
+def outbox_events(factory: Factory, *, trail: bool = False) -> list[Event]:
+    """The post's outbox as headquarters receives it, in the order the post wrote it; the
+    entries of its audit trail only with ``trail``."""
+    query = (
+        select(OutboxEvent.id, Post.code, OutboxEvent.topic, OutboxEvent.payload)
+        .join(Post, Post.id == OutboxEvent.post_id)
+        .order_by(OutboxEvent.id)
+    )
+    if not trail:
+        query = query.where(OutboxEvent.topic != Topic.AUDIT_RECORDED)
     with factory() as session:
-        rows = session.execute(
-            select(OutboxEvent.id, Post.code, OutboxEvent.topic, OutboxEvent.payload)
-            .join(Post, Post.id == OutboxEvent.post_id)
-            .order_by(OutboxEvent.id)
-        ).all()
+        rows = session.execute(query).all()
     return [Event(i, code, topic, json.dumps(payload)) for i, code, topic, payload in rows]
 
 

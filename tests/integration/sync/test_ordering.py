@@ -103,7 +103,7 @@ def test_an_inspection_outcome_older_than_a_correction_changes_nothing(
         close_inspection(uow, truck, InspectionClose(outcome="admitted", reason="as declared"))
         uow.commit()
     _correct(post, truck, decision="refused", reasons=["permit withdrawn"])
-    recorded, inspected, corrected = outbox_events(post)
+    recorded, _opened, inspected, _closed, corrected = outbox_events(post)
     assert inspected.topic == "crossing.inspected"
     with fresh_headquarters(request, backend, tmp_path) as hq:
         assert _deliver(hq, [recorded, corrected, inspected]) == ["created", "updated", "stale"]
