@@ -62,7 +62,18 @@ class Inspection(Base):
     evidence: Mapped[list[Evidence]] = relationship(order_by="Evidence.added_at")
 
 
-class Finding(Base):
+class _OfInspection:
+    """A record of an inspection: its post is the inspection's (the audit trail's scope, and
+    the post its entries reach headquarters as)."""
+
+    inspection: Mapped[Inspection]
+
+    @property
+    def post_id(self) -> uuid.UUID:
+        return self.inspection.post_id
+
+
+class Finding(_OfInspection, Base):
     """What was found for a declared goods item, or goods that were not declared at all."""
 
     __tablename__ = "inspection_findings"
@@ -81,8 +92,10 @@ class Finding(Base):
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
+    inspection: Mapped[Inspection] = relationship(viewonly=True)
 
-class Seizure(Base):
+
+class Seizure(_OfInspection, Base):
     """Goods taken from the vehicle, held until released or confiscated."""
 
     __tablename__ = "seizures"
@@ -104,8 +117,10 @@ class Seizure(Base):
     disposed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     disposed_reason: Mapped[str | None] = mapped_column(Text)
 
+    inspection: Mapped[Inspection] = relationship(viewonly=True)
 
-class Evidence(Base):
+
+class Evidence(_OfInspection, Base):
     """A file kept by its SHA-256 under ``$BORDERPOST_HOME/evidence/``; the row names it."""
 
     __tablename__ = "inspection_evidence"
@@ -118,3 +133,5 @@ class Evidence(Base):
     size: Mapped[int] = mapped_column(Integer)
     added_by: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    inspection: Mapped[Inspection] = relationship(viewonly=True)

@@ -39,7 +39,8 @@ _LIST_AND_VERSION = (
 
 def shipped_hit(session: Session, row: dict[str, Any]) -> dict[str, Any]:
     """A hit's row (as written, or ``outbox.row_of`` a record) as headquarters receives it."""
-    found = session.connection().execute(_LIST_AND_VERSION, {"version_id": row["version_id"]})
+    version_id = uuid.UUID(str(row["version_id"]))  # a written row's, or a shipped one's text
+    found = session.connection().execute(_LIST_AND_VERSION, {"version_id": version_id})
     listed = found.one()
     data = {k: outbox.plain(v) for k, v in row.items() if k != "post_id"}
     data["watchlist"] = outbox.plain(

@@ -15,15 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import make_organisation, make_post
 
+from borderpost.audit.model import AuditEntry
+from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.crossings.model import Crossing
 from borderpost.db import make_engine
+from borderpost.inspections.model import Evidence, Finding, Inspection, Seizure
 from borderpost.outbox import OutboxEvent, Topic
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Post
+from borderpost.screening.model import ScreeningHit
 from borderpost.sync.events import Event
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vehicles.model import Vehicle
@@ -99,6 +103,14 @@ def outbox_events(factory: Factory, *, trail: bool = False) -> list[Event]:
     return [Event(i, code, topic, json.dumps(payload)) for i, code, topic, payload in rows]
 
 
+def trail_events(factory: Factory) -> int:
+    """How many entries of its audit trail the post has queued for headquarters (each an
+    event of its own, besides those of its records)."""
+    with factory() as session:
+        query = select(func.count()).where(OutboxEvent.topic == Topic.AUDIT_RECORDED)
+        return int(session.scalar(query) or 0)
+
+
 def records(factory: Factory) -> dict[str, Any]:
     """Every record sync carries, field by field, by the post's ids; reference data by code
     (each node gives its posts and organisations ids of its own)."""
@@ -142,10 +154,46 @@ def records(factory: Factory) -> dict[str, Any]:
             c.id: (codes[c.post_id], c.starts_at, c.ends_at, c.reason, c.authority)
             for c in session.scalars(select(Closure))
         }
+        around = {name: _whole(session, model, codes) for name, model in AROUND.items()}
     return {
         "crossings": crossings,
         "travellers": travellers,
         "documents": documents,
         "vehicles": vehicles,
         "closures": closures,
+        **around,
     }
+
+
+# What a post records around its crossings, compared column by column.
+AROUND: dict[str, type[Any]] = {
+    "consignments": Consignment,
+    "goods_items": GoodsItem,
+    "inspections": Inspection,
+    "findings": Finding,
+    "seizures": Seizure,
+    "evidence": Evidence,
+    "hits": ScreeningHit,
+}
+
+
+def _whole(session: Session, model: type[Any], codes: dict[uuid.UUID, str]) -> dict[Any, Any]:
+    """Every row of ``model`` by id, every column, the post by its code."""
+    columns = [c.key for c in model.__table__.columns]
+    return {
+        row.id: tuple(
+            codes.get(getattr(row, c)) if c == "post_id" else getattr(row, c) for c in columns
+        )
+        for row in session.scalars(select(model))
+    }
+
+
+def trail(factory: Factory, post: str | None = None) -> dict[uuid.UUID, tuple[Any, ...]]:
+    """Audit entries by id (of one post, by its code), every column, the post by its code."""
+    with factory() as session:
+        codes = {i: c for i, c in session.execute(select(Post.id, Post.code))}
+        entries = _whole(session, AuditEntry, codes)
+    if post is None:
+        return entries
+    position = [c.key for c in AuditEntry.__table__.columns].index("post_id")
+    return {i: e for i, e in entries.items() if e[position] == post}
