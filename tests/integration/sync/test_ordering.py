@@ -6,6 +6,7 @@ SQLite and on PostgreSQL, the post on its own SQLite file.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import uuid
 from pathlib import Path
@@ -15,19 +16,41 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.cargo_factories import declared, goods
 from tests.factories import command, person_crossing, traveller, vehicle_crossing
-from tests.integration.sync.conftest import fresh_headquarters, outbox_events, records
+from tests.integration.sync.conftest import (
+    AROUND,
+    fresh_headquarters,
+    outbox_events,
+    records,
+    trail,
+)
 
 from borderpost.crossings.corrections import correct_crossing
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
 from borderpost.crossings.schemas import CrossingCorrection
-from borderpost.inspections.schemas import InspectionClose
-from borderpost.inspections.services import close_inspection, open_inspection
+from borderpost.inspections.schemas import (
+    FindingCreate,
+    InspectionClose,
+    SeizureCreate,
+    SeizureDispose,
+)
+from borderpost.inspections.services import (
+    add_evidence,
+    close_inspection,
+    dispose_seizure,
+    open_inspection,
+    record_finding,
+    record_seizure,
+)
 from borderpost.people.model import Traveller
 from borderpost.posts.schemas import ClosureCreate, ClosureEnd
 from borderpost.posts.services import close_post, reopen_post
 from borderpost.reports.access.services import access
+from borderpost.screening import review
+from borderpost.screening.importing import ListFormat, import_version
+from borderpost.screening.model import HitState
 from borderpost.sync.events import Event
 from borderpost.sync.inbox import apply_batch, parked, receive
 from borderpost.sync.model import InboxEntry
@@ -193,8 +216,56 @@ def test_travellers_documents_and_vehicles_are_stored_as_the_post_recorded_them(
         assert surnames == ["ERIKSON", "ERIKSSON"]
 
 
-def _post_story(post: Factory) -> list[Event]:
-    """A post's day with every kind of change sync carries, some of them to the same record."""
+def _inspected_cargo(post: Factory, home: Path) -> None:
+    """A truck whose cargo goes to the red lane, inspected: a finding, a seizure confiscated
+    later, a photo kept."""
+    cargo = [declared(goods(), goods("2616.90", "gold concentrate"))]
+    truck = _record(post, vehicle_crossing(direction="out", consignments=cargo))
+    with UnitOfWork(post, actor="inspector.a", home=home) as uow:
+        open_inspection(uow, truck)
+        found = {"kind": "undeclared", "hs_code": "9306.30", "description": "cartridges",
+                 "quantity": 400, "unit": "pcs"}  # fmt: skip
+        finding = record_finding(uow, truck, FindingCreate.model_validate(found))
+        seized = {"finding": str(finding.id), "quantity": 400, "unit": "pcs",
+                  "legal_basis": "Arms law, art. 5", "seals": ["SZ-1"]}  # fmt: skip
+        seizure = record_seizure(uow, truck, SeizureCreate.model_validate(seized))
+        add_evidence(uow, truck, "photo.jpg", "image/jpeg", b"\xff\xd8photo")
+        close_inspection(
+            uow, truck, InspectionClose(outcome="admitted_after_seizure", reason="seized")
+        )
+        uow.commit()
+    with UnitOfWork(post, actor="supervisor.a") as uow:
+        dispose_seizure(
+            uow, truck, seizure.id, SeizureDispose(status="confiscated", reason="court order")
+        )
+        uow.commit()
+
+
+def _listed_and_resolved(post: Factory) -> None:
+    """A listed person (a hit) resolved as a false match; the same person again (a hit
+    carrying that resolution), then resolved as a true match after all."""
+    with UnitOfWork(post, actor="admin") as uow:
+        text = json.dumps(
+            {"id": "os-1", "schema": "Person", "properties": {"name": ["Rashad Aliyev"]}}
+        )
+        import_version(
+            uow, "wanted", io.BytesIO(text.encode()), ListFormat.FTM, source="t", label="1"
+        )
+        uow.commit()
+    person = traveller(surname="ALIYEV", given_names="RASHAD")
+    for verdict in (HitState.FALSE_MATCH, HitState.TRUE_MATCH):
+        listed = _record(post, person_crossing(traveller=person))
+        with UnitOfWork(post, actor="supervisor.a") as uow:
+            (hit,) = review.hits_of_crossing(uow, listed)
+            review.resolve_hit(uow, "P-A", hit.id, verdict, "checked with the list")
+            uow.commit()
+
+
+def _post_story(post: Factory, home: Path) -> list[Event]:
+    """A post's day with every kind of change sync carries, some of them to the same record,
+    and the post's audit trail of it."""
+    _inspected_cargo(post, home)
+    _listed_and_resolved(post)
     truck = _referred_truck(post)
     _record(post, person_crossing(carried_by=str(truck)))
     first = traveller()
@@ -213,7 +284,7 @@ def _post_story(post: Factory) -> list[Event]:
         uow.commit()
     _correct(post, truck, decision="refused", reasons=["permit withdrawn"])
     _closure_shortened(post)
-    return outbox_events(post)
+    return outbox_events(post, trail=True)
 
 
 @st.composite
@@ -243,8 +314,9 @@ def test_any_order_of_a_posts_events_gives_headquarters_exactly_the_posts_record
     backend: str,
     data: st.DataObject,
 ) -> None:
-    events = _story_cache(post)
+    events = _story_cache(post, tmp_path)
     expected = records(post)
+    assert all(expected[kind] for kind in AROUND)  # every kind is in the story
     deliveries = data.draw(_deliveries(len(events)))
     # Delivered one by one, or in fetched batches applied in one transaction each.
     batch = data.draw(st.integers(1, 6))
@@ -255,6 +327,8 @@ def test_any_order_of_a_posts_events_gives_headquarters_exactly_the_posts_record
             outcomes += apply_batch(hq, chunk) if batch > 1 else [receive(hq, chunk[0])]
         assert parked(hq) == [], outcomes
         assert records(hq) == expected
+        at_hq = trail(hq)
+        assert all(at_hq.get(i) == entry for i, entry in trail(post, "P-A").items())
         with hq() as session:
             assert session.scalar(select(InboxEntry).limit(1)) is not None
             seen = set(session.scalars(select(InboxEntry.event_id)))
@@ -264,12 +338,12 @@ def test_any_order_of_a_posts_events_gives_headquarters_exactly_the_posts_record
 _STORIES: dict[int, list[Event]] = {}
 
 
-def _story_cache(post: Factory) -> list[Event]:
+def _story_cache(post: Factory, home: Path) -> list[Event]:
     # The post is the same across a test's examples: its day is recorded once.
     key = id(post)
     if key not in _STORIES:
         _STORIES.clear()
-        _STORIES[key] = _post_story(post)
+        _STORIES[key] = _post_story(post, home)
     return _STORIES[key]
 
 
