@@ -73,8 +73,9 @@ Str500 = Annotated[str, StringConstraints(max_length=500)]
 Text = Annotated[str, StringConstraints(max_length=4 * LONG_TEXT)]
 Quantity = Annotated[Decimal, Field(max_digits=18, decimal_places=3)]
 Money = Annotated[Decimal, Field(max_digits=18, decimal_places=2)]
-# The cargo rules' reader bounded these at the post (parties, permits, rules that matched).
-Json = dict[str, Any]
+# What the post wrote as JSON (parties, permits, rules that matched, an audit entry's before
+# and after): bounded in size there, by the cargo rules' reader and the post's own schemas.
+Json = Annotated[dict[Str100, Any], Field(max_length=MAX_LIST)]
 JsonList = Annotated[list[Json], Field(max_length=MAX_LIST)]
 
 
@@ -204,7 +205,7 @@ class _SeizureRow(_Row):
 
 class _EvidenceRow(_Row):
     inspection_id: uuid.UUID
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    sha256: Annotated[str, StringConstraints(max_length=64, pattern=r"^[0-9a-f]{64}$")]
     filename: Str200
     media_type: Str100
     size: Annotated[int, Field(ge=0)]
