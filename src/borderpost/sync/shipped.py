@@ -40,6 +40,7 @@ from borderpost.inspections.model import (
     SeizureStatus,
 )
 from borderpost.inspections.schemas import InspectionOutcome
+from borderpost.posts.model import Post
 from borderpost.schemas import LONG_TEXT, MAX_LIST
 from borderpost.screening.model import (
     HitOrigin,
@@ -225,6 +226,7 @@ class _AuditRow(_Row):
 
 
 _CROSSINGS = cast(Table, Crossing.__table__)
+_POSTS = cast(Table, Post.__table__)
 _CONSIGNMENTS = cast(Table, Consignment.__table__)
 _ITEMS = cast(Table, GoodsItem.__table__)
 _HITS = cast(Table, ScreeningHit.__table__)
@@ -296,27 +298,23 @@ def apply_consignment(
     return "created", consignment.id
 
 
-def _list_of(uow: UnitOfWork, hit: HitRow) -> None:
+def _list_of(uow: UnitOfWork, hit: HitRow, post_id: uuid.UUID) -> None:
     """The list and version a hit names, kept as the post's when headquarters lacks them: by
-    the post's ids, without entries, screening nothing (no active version)."""
+    the post's ids, without entries, screening nothing (no active version). A name that
+    headquarters already gives another list is followed by the post's code."""
     conn = uow.session.connection()
     if _get(uow, _VERSIONS, hit.version_id) is not None:
         return
     if hit.watchlist.id != hit.watchlist_id or hit.version.id != hit.version_id:
         raise invalid("watchlist", "is not the list the hit names")
     if _get(uow, _LISTS, hit.watchlist_id) is None:
-        name = hit.watchlist.name
-        taken = conn.execute(select(_LISTS.c.id).where(_LISTS.c.name == name)).first()
-        if taken is not None:  # headquarters has a list of its own by that name
-            name = f"{name[:40]} ({hit.watchlist_id.hex[:12]})"
-        conn.execute(
-            insert(_LISTS),
-            {
-                **hit.watchlist.model_dump(mode="python"),
-                "name": name,
-                "active_version_id": None,
-            },
-        )
+        code = _get(uow, _POSTS, post_id, "code")
+        given = hit.watchlist.name
+        for name in (given, f"{given[:30]} ({code})", f"{given[:28]} ({hit.watchlist_id.hex})"):
+            if conn.execute(select(_LISTS.c.id).where(_LISTS.c.name == name)).first() is None:
+                break
+        values = hit.watchlist.model_dump(mode="python")
+        conn.execute(insert(_LISTS), {**values, "name": name, "active_version_id": None})
     version = hit.version.model_dump(mode="python")
     conn.execute(
         insert(_VERSIONS), {**version, "watchlist_id": hit.watchlist_id, "caught_up_at": None}
@@ -334,7 +332,7 @@ def store_hits(
     for hit in hits:
         if hit.crossing_id != crossing_id:
             raise invalid("stored.hits.crossing_id", "is not the crossing of the event")
-        _list_of(uow, hit)
+        _list_of(uow, hit, post_id)
         _put(uow, _HITS, key, _hit_values(hit, post_id))
 
 
@@ -344,7 +342,7 @@ def apply_hit(
     """A hit found by a later screening, or resolved (true or false match)."""
     hit = HitRow.model_validate(payload)
     post_id = _crossing_post(uow, hit.crossing_id)
-    _list_of(uow, hit)
+    _list_of(uow, hit, post_id)
     return _put(uow, _HITS, key, _hit_values(hit, post_id))
 
 
