@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Annotated, Any, cast
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Select, Table, bindparam, insert, select, update
 
 from borderpost import reference
 from borderpost.audit.model import AuditEntry
@@ -29,6 +29,7 @@ from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.cargo.rules.declaration import MAX_GOODS_ITEMS, MAX_PERMITS, MAX_SEALS
 from borderpost.cargo.rules.enums import LaneColour
 from borderpost.crossings.model import Crossing
+from borderpost.db import insert_at_commit
 from borderpost.errors import NotFound, invalid
 from borderpost.inspections.model import (
     Evidence,
@@ -239,10 +240,18 @@ _EVIDENCE = cast(Table, Evidence.__table__)
 _AUDIT = cast(Table, AuditEntry.__table__)
 
 
+# Statements built once (building one per event costs more than running it).
+_SELECTS: dict[tuple[str, str], Select[Any]] = {}
+_INSERT_AUDIT = insert(_AUDIT)
+
+
 def _get(uow: UnitOfWork, table: Table, record_id: uuid.UUID, column: str = "id") -> Any:
     """The value of ``column`` of the record, or None when headquarters does not hold it."""
-    query = select(table.c[column]).where(table.c.id == record_id)
-    row = uow.session.connection().execute(query).first()
+    query = _SELECTS.get((table.name, column))
+    if query is None:
+        query = select(table.c[column]).where(table.c.id == bindparam("id"))
+        _SELECTS[(table.name, column)] = query
+    row = uow.session.connection().execute(query, {"id": record_id}).first()
     return None if row is None else (row[0] if column != "id" else record_id)
 
 
@@ -394,6 +403,8 @@ def apply_audit(uow: UnitOfWork, post: str, payload: dict[str, Any]) -> str:
         raise NotFound("post", f"no post with code {post[:64]!r}")
     if _get(uow, _AUDIT, row.id) is not None:
         return "duplicate"
-    values = {**row.model_dump(mode="python"), "post_id": known.id}
-    uow.session.connection().execute(insert(_AUDIT), values)
+    # With the batch's other entries, in one statement when it commits (nothing reads it back).
+    insert_at_commit(
+        uow.session, _INSERT_AUDIT, {**row.model_dump(mode="python"), "post_id": known.id}
+    )
     return "created"
