@@ -31,6 +31,7 @@ from tests.integration.sync.conftest import (
 )
 from tests.web_support import add_user, bearer
 
+from borderpost import clock
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.crossings.recording import record_crossing
@@ -58,6 +59,7 @@ from borderpost.screening import review
 from borderpost.screening.alerts import open_alerts
 from borderpost.screening.importing import ListFormat, import_version
 from borderpost.screening.model import HitOrigin, HitState, Watchlist
+from borderpost.screening.rescreen import rescreen
 from borderpost.sync.events import Event
 from borderpost.sync.inbox import apply_batch, parked, receive
 from borderpost.unit_of_work import UnitOfWork
@@ -384,3 +386,43 @@ def test_headquarters_answers_a_posts_cargo_inspection_and_hits_as_the_post_does
             assert at_hq.get(day, headers=hq_auth).json() == _added(
                 _summary(posts["P-A"]), _summary(posts["P-B"])
             ) | {"from": DAY.isoformat(), "to": DAY.isoformat()}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_hit_found_later_and_resolved_reaches_headquarters_in_any_order(
+    request: pytest.FixtureRequest, post: Factory, tmp_path: Path, backend: str
+) -> None:
+    """A past crossing screened against a new list version (an alert), then resolved: its
+    resolution arriving first waits for the crossing, and its first state arriving last is
+    stale."""
+    yesterday = (clock.now() - dt.timedelta(days=1)).isoformat()
+    person = traveller(surname="PETROSYAN", given_names="ARMEN", birth_date="1980-01-01")
+    _record(post, person_crossing(traveller=person, time=yesterday))
+    listed = {
+        "id": "os-petrosyan",
+        "schema": "Person",
+        "properties": {"name": ["Петросян Армен"], "birthDate": ["1980-01-01"]},
+    }
+    with _uow(post, "admin") as uow:
+        text = (json.dumps(listed) + "\n").encode()
+        import_version(uow, "wanted", io.BytesIO(text), ListFormat.FTM, source="t", label="1")
+        uow.commit()
+    assert rescreen(post, "wanted", 30).alerts == 1
+    with _uow(post, "supervisor.a") as uow:
+        (alert,) = review.hits_at_post(uow, "P-A", origin=HitOrigin.RESCREEN)
+        review.resolve_hit(uow, "P-A", alert.id, HitState.TRUE_MATCH, "the same man")
+        uow.commit()
+    crossing, found, resolved = outbox_events(post)
+    assert (found.topic, resolved.topic) == ("hit.recorded", "hit.recorded")
+    with fresh_headquarters(request, backend, tmp_path) as hq:
+        assert [receive(hq, e) for e in (resolved, crossing, found)] == [
+            "parked",
+            "created",
+            "stale",
+        ]
+        assert parked(hq) == []
+        held = records(hq)["hits"]
+        assert held == records(post)["hits"]
+        with UnitOfWork(hq) as uow:
+            (at_hq,) = review.hits_at_post(uow, "P-A", origin=HitOrigin.RESCREEN)
+            assert (at_hq.state, at_hq.resolved_by) == ("true_match", "supervisor.a")
