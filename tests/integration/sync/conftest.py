@@ -17,13 +17,29 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.factories import make_organisation, make_post
+from tests.cargo_factories import declared, goods
+from tests.factories import command, make_organisation, make_post, vehicle_crossing
 
 from borderpost.audit.model import AuditEntry
 from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.crossings.model import Crossing
+from borderpost.crossings.recording import record_crossing
 from borderpost.db import make_engine
 from borderpost.inspections.model import Evidence, Finding, Inspection, Seizure
+from borderpost.inspections.schemas import (
+    FindingCreate,
+    InspectionClose,
+    SeizureCreate,
+    SeizureDispose,
+)
+from borderpost.inspections.services import (
+    add_evidence,
+    close_inspection,
+    dispose_seizure,
+    open_inspection,
+    record_finding,
+    record_seizure,
+)
 from borderpost.outbox import OutboxEvent, Topic
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Post
@@ -86,6 +102,41 @@ def fresh_headquarters(
     finally:
         outer.rollback()
         connection.close()
+
+
+def truck_with_cargo(factory: Factory, post: str = "P-A") -> uuid.UUID:
+    """A truck whose cargo goes to the red lane: referred to inspection."""
+    cargo = [declared(goods(), goods("2616.90", "gold concentrate"))]
+    data = vehicle_crossing(post=post, direction="out", consignments=cargo)
+    with UnitOfWork(factory, actor="officer.a") as uow:
+        recorded = record_crossing(uow, command(data))
+        uow.commit()
+    return recorded.crossing.id
+
+
+def inspected_cargo(factory: Factory, home: Path, post: str = "P-A") -> uuid.UUID:
+    """A truck with cargo inspected: a finding of undeclared goods, a seizure of them
+    confiscated later, a photo kept; the truck's crossing id."""
+    truck = truck_with_cargo(factory, post)
+    with UnitOfWork(factory, actor="inspector.a", home=home) as uow:
+        open_inspection(uow, truck)
+        found = {"kind": "undeclared", "hs_code": "9306.30", "description": "cartridges",
+                 "quantity": 400, "unit": "pcs"}  # fmt: skip
+        finding = record_finding(uow, truck, FindingCreate.model_validate(found))
+        seized = {"finding": str(finding.id), "quantity": 400, "unit": "pcs",
+                  "legal_basis": "Arms law, art. 5", "seals": ["SZ-1"]}  # fmt: skip
+        seizure = record_seizure(uow, truck, SeizureCreate.model_validate(seized))
+        add_evidence(uow, truck, "photo.jpg", "image/jpeg", b"\xff\xd8" + post.encode())
+        close_inspection(
+            uow, truck, InspectionClose(outcome="admitted_after_seizure", reason="seized")
+        )
+        uow.commit()
+    with UnitOfWork(factory, actor="supervisor.a") as uow:
+        dispose_seizure(
+            uow, truck, seizure.id, SeizureDispose(status="confiscated", reason="court order")
+        )
+        uow.commit()
+    return truck
 
 
 def outbox_events(factory: Factory, *, trail: bool = False) -> list[Event]:

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.cargo_factories import declared, goods
 from tests.factories import command, person_crossing, traveller, vehicle_crossing
 from tests.integration.sync.conftest import (
     AROUND,
     fresh_headquarters,
+    inspected_cargo,
     outbox_events,
     records,
     trail,
@@ -31,18 +31,11 @@ from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
 from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.inspections.schemas import (
-    FindingCreate,
     InspectionClose,
-    SeizureCreate,
-    SeizureDispose,
 )
 from borderpost.inspections.services import (
-    add_evidence,
     close_inspection,
-    dispose_seizure,
     open_inspection,
-    record_finding,
-    record_seizure,
 )
 from borderpost.people.model import Traveller
 from borderpost.posts.schemas import ClosureCreate, ClosureEnd
@@ -216,31 +209,6 @@ def test_travellers_documents_and_vehicles_are_stored_as_the_post_recorded_them(
         assert surnames == ["ERIKSON", "ERIKSSON"]
 
 
-def _inspected_cargo(post: Factory, home: Path) -> None:
-    """A truck whose cargo goes to the red lane, inspected: a finding, a seizure confiscated
-    later, a photo kept."""
-    cargo = [declared(goods(), goods("2616.90", "gold concentrate"))]
-    truck = _record(post, vehicle_crossing(direction="out", consignments=cargo))
-    with UnitOfWork(post, actor="inspector.a", home=home) as uow:
-        open_inspection(uow, truck)
-        found = {"kind": "undeclared", "hs_code": "9306.30", "description": "cartridges",
-                 "quantity": 400, "unit": "pcs"}  # fmt: skip
-        finding = record_finding(uow, truck, FindingCreate.model_validate(found))
-        seized = {"finding": str(finding.id), "quantity": 400, "unit": "pcs",
-                  "legal_basis": "Arms law, art. 5", "seals": ["SZ-1"]}  # fmt: skip
-        seizure = record_seizure(uow, truck, SeizureCreate.model_validate(seized))
-        add_evidence(uow, truck, "photo.jpg", "image/jpeg", b"\xff\xd8photo")
-        close_inspection(
-            uow, truck, InspectionClose(outcome="admitted_after_seizure", reason="seized")
-        )
-        uow.commit()
-    with UnitOfWork(post, actor="supervisor.a") as uow:
-        dispose_seizure(
-            uow, truck, seizure.id, SeizureDispose(status="confiscated", reason="court order")
-        )
-        uow.commit()
-
-
 def _listed_and_resolved(post: Factory) -> None:
     """A listed person (a hit) resolved as a false match; the same person again (a hit
     carrying that resolution), then resolved as a true match after all."""
@@ -264,7 +232,7 @@ def _listed_and_resolved(post: Factory) -> None:
 def _post_story(post: Factory, home: Path) -> list[Event]:
     """A post's day with every kind of change sync carries, some of them to the same record,
     and the post's audit trail of it."""
-    _inspected_cargo(post, home)
+    inspected_cargo(post, home)
     _listed_and_resolved(post)
     truck = _referred_truck(post)
     _record(post, person_crossing(carried_by=str(truck)))

@@ -20,14 +20,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.cargo_factories import declared, goods
-from tests.factories import command, make_post, person_crossing, traveller, vehicle_crossing
+from tests.factories import command, make_post, person_crossing, traveller
 from tests.integration.sync.conftest import (
     add_reference,
     fresh_headquarters,
+    inspected_cargo,
     outbox_events,
     records,
     trail,
+    truck_with_cargo,
 )
 from tests.web_support import add_user, bearer
 
@@ -38,20 +39,8 @@ from borderpost.crossings.recording import record_crossing
 from borderpost.db import make_engine
 from borderpost.inspections import queue as work_list
 from borderpost.inspections.model import Inspection, Seizure
-from borderpost.inspections.schemas import (
-    FindingCreate,
-    InspectionClose,
-    SeizureCreate,
-    SeizureDispose,
-)
 from borderpost.inspections.services import (
-    add_evidence,
-    close_inspection,
-    dispose_seizure,
     get_inspection,
-    open_inspection,
-    record_finding,
-    record_seizure,
 )
 from borderpost.posts import repository as posts_repository
 from borderpost.reports.services import summary
@@ -109,12 +98,6 @@ def _record(factory: Factory, data: dict[str, Any]) -> uuid.UUID:
     return recorded.crossing.id
 
 
-def _truck_with_cargo(factory: Factory, post: str) -> uuid.UUID:
-    """A truck whose cargo goes to the red lane: referred to inspection."""
-    cargo = [declared(goods(), goods("2616.90", "gold concentrate"))]
-    return _record(factory, vehicle_crossing(post=post, direction="out", consignments=cargo))
-
-
 def _post_day(factory: Factory, post: str, home: Path) -> None:
     """A post's day: a listed person (a hit), a truck inspected with a seizure confiscated
     after and a photo kept, a truck still waiting, a crossing without anything."""
@@ -125,46 +108,8 @@ def _post_day(factory: Factory, post: str, home: Path) -> None:
     person = traveller(surname="ALIYEV", given_names="RASHAD", birth_date="1979-02-14")
     listed = _record(factory, person_crossing(post=post, traveller=person))
     _record(factory, person_crossing(post=post))
-    truck = _truck_with_cargo(factory, post)
-    _truck_with_cargo(factory, post)  # left waiting in the work list
-    with _uow(factory, "inspector.a", home) as uow:
-        open_inspection(uow, truck)
-        finding = record_finding(
-            uow,
-            truck,
-            FindingCreate.model_validate(
-                {
-                    "kind": "undeclared",
-                    "hs_code": "9306.30",
-                    "description": "cartridges",
-                    "quantity": 400,
-                    "unit": "pcs",
-                }
-            ),
-        )
-        seizure = record_seizure(
-            uow,
-            truck,
-            SeizureCreate.model_validate(
-                {
-                    "finding": str(finding.id),
-                    "quantity": 400,
-                    "unit": "pcs",
-                    "legal_basis": "Arms law, art. 5",
-                    "seals": ["SZ-1"],
-                }
-            ),
-        )
-        add_evidence(uow, truck, "photo.jpg", "image/jpeg", b"\xff\xd8" + post.encode())
-        close_inspection(
-            uow, truck, InspectionClose(outcome="admitted_after_seizure", reason="seized")
-        )
-        uow.commit()
-    with _uow(factory, "supervisor.a") as uow:
-        dispose_seizure(
-            uow, truck, seizure.id, SeizureDispose(status="confiscated", reason="court order")
-        )
-        uow.commit()
+    inspected_cargo(factory, home, post)
+    truck_with_cargo(factory, post)  # left waiting in the work list
     if post == "P-A":  # P-B's hit stays open, in its alerts
         with _uow(factory, "supervisor.a") as uow:
             (hit,) = review.hits_of_crossing(uow, listed)
