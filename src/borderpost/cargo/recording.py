@@ -15,7 +15,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -51,6 +51,9 @@ _INSERT_ITEM = insert(_ITEMS)
 SEED_FILE = Path("keys") / "selectivity.seed"
 RANDOM_REASON = "cargo selected at random for inspection"
 # Decisions from mildest to strictest: cargo may make a decision stricter, never milder.
+# The columns' scales (cargo.model), rounded here: the value written is the value shipped, and
+# every backend stores it alike (SQLite would round a float, PostgreSQL the decimal).
+_GRAM, _CENT = Decimal("0.001"), Decimal("0.01")
 _STRICTNESS = {Decision.ADMITTED: 0, Decision.REFERRED: 1, Decision.REFUSED: 2}
 _SEEDS: dict[Path, bytes] = {}
 
@@ -166,11 +169,11 @@ class Assessed:
                         "position": result.index,
                         "hs_code": item.hs_code,
                         "description": item.description,
-                        "quantity": item.quantity,
+                        "quantity": item.quantity.quantize(_GRAM, ROUND_HALF_UP),
                         "unit": item.unit,
-                        "gross_kg": item.gross_kg,
-                        "net_kg": item.net_kg,
-                        "value": item.value,
+                        "gross_kg": item.gross_kg.quantize(_GRAM, ROUND_HALF_UP),
+                        "net_kg": item.net_kg.quantize(_GRAM, ROUND_HALF_UP),
+                        "value": item.value.quantize(_CENT, ROUND_HALF_UP),
                         "currency": item.currency,
                         "origin": item.origin,
                         "outcome": result.outcome.value,

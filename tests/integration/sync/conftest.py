@@ -106,7 +106,9 @@ def fresh_headquarters(
 
 def truck_with_cargo(factory: Factory, post: str = "P-A") -> uuid.UUID:
     """A truck whose cargo goes to the red lane: referred to inspection."""
-    cargo = [declared(goods(), goods("2616.90", "gold concentrate"))]
+    # Amounts finer than their columns keep: headquarters holds them as the post rounded them.
+    laptops = goods(quantity=10.1235, value=4999.995)
+    cargo = [declared(laptops, goods("2616.90", "gold concentrate"))]
     data = vehicle_crossing(post=post, direction="out", consignments=cargo)
     with UnitOfWork(factory, actor="officer.a") as uow:
         recorded = record_crossing(uow, command(data))
