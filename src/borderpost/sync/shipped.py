@@ -41,6 +41,7 @@ from borderpost.inspections.model import (
     SeizureStatus,
 )
 from borderpost.inspections.schemas import InspectionOutcome
+from borderpost.messages import Message
 from borderpost.posts.model import Post
 from borderpost.schemas import LONG_TEXT, MAX_LIST
 from borderpost.screening.model import (
@@ -400,7 +401,7 @@ def apply_audit(uow: UnitOfWork, post: str, payload: dict[str, Any]) -> str:
     row = _AuditRow.model_validate(payload)
     known = reference.for_session(uow.session).posts.get(post)
     if known is None:
-        raise NotFound("post", f"no post with code {post[:64]!r}")
+        raise NotFound("post", Message("no post with code {code!r}", code=post[:64]))
     if _get(uow, _AUDIT, row.id) is not None:
         return "duplicate"
     # With the batch's other entries, in one statement when it commits (nothing reads it back).
