@@ -20,6 +20,9 @@ from borderpost.outbox import plain
 
 _TABLE = cast(Table, AuditEntry.__table__)
 _INSERT = insert(_TABLE)
+# Headquarters' reference data, as a node holds it (imported, or edited for any post): its
+# entries are that node's, not the post's trail, so they are not shipped under the post's name.
+REFERENCE = frozenset({"posts", "lanes"})
 # Never copied into the trail: a password hash or token hash there would be a second leak.
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 # Bookkeeping, not business records: the reference token and the outbox (it mirrors crossings);
@@ -78,7 +81,7 @@ def record(
         insert_at_commit(session, _INSERT, row)
     else:
         session.connection().execute(_INSERT, row)
-    if post_id is not None and not outbox.replicating(session):
+    if post_id is not None and entity not in REFERENCE and not outbox.replicating(session):
         # The post's trail reaches headquarters with the record, in the same transaction.
         shipped = {k: plain(v) for k, v in row.items() if k != "post_id"}
         topic = outbox.Topic.AUDIT_RECORDED

@@ -54,8 +54,7 @@ def test_a_crossing_is_recorded_with_its_outbox_event(session_factory: Factory) 
         assert crossing.officer == "officer1"
         assert crossing.time == dt.datetime(2026, 3, 10, 5, 30, tzinfo=UTC)
         # The crossing's event, and its audit entry for headquarters' copy of the trail.
-        # (The events before them are the post's and organisation's creation, in its trail.)
-        *_setup, event, trail = session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))
+        event, trail = session.scalars(select(OutboxEvent).order_by(OutboxEvent.id)).all()
         assert event.topic == "crossing.recorded"
         assert trail.topic == "audit.recorded"
         assert trail.payload["entity_id"] == str(crossing.id)
@@ -76,7 +75,7 @@ def test_the_same_id_twice_writes_nothing_new(session_factory: Factory) -> None:
     assert _count(session_factory, Crossing) == 1
     with session_factory() as session:
         topics = session.scalars(select(OutboxEvent.topic).order_by(OutboxEvent.id)).all()
-    assert topics[-3:] == ["audit.recorded", "crossing.recorded", "audit.recorded"]
+    assert topics == ["crossing.recorded", "audit.recorded"]
 
 
 @pytest.mark.usefixtures("post")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.cargo_factories import declared, goods
 from tests.factories import command, make_organisation, make_post, vehicle_crossing
 
+from borderpost.audit.hook import REFERENCE
 from borderpost.audit.model import AuditEntry
 from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.crossings.model import Crossing
@@ -242,11 +243,13 @@ def _whole(session: Session, model: type[Any], codes: dict[uuid.UUID, str]) -> d
 
 
 def trail(factory: Factory, post: str | None = None) -> dict[uuid.UUID, tuple[Any, ...]]:
-    """Audit entries by id (of one post, by its code), every column, the post by its code."""
+    """Audit entries by id, every column, the post by its code; with ``post``, that post's
+    trail as it ships (not the entries of reference data, which are the node's)."""
     with factory() as session:
         codes = {i: c for i, c in session.execute(select(Post.id, Post.code))}
         entries = _whole(session, AuditEntry, codes)
     if post is None:
         return entries
-    position = [c.key for c in AuditEntry.__table__.columns].index("post_id")
-    return {i: e for i, e in entries.items() if e[position] == post}
+    columns = [c.key for c in AuditEntry.__table__.columns]
+    at, entity = columns.index("post_id"), columns.index("entity")
+    return {i: e for i, e in entries.items() if e[at] == post and e[entity] not in REFERENCE}
