@@ -6,22 +6,23 @@ call ``record`` themselves, in the same transaction.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import enum
 import uuid
 from typing import Any, cast
 
 from sqlalchemy import Table, event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
-from borderpost import clock
+from borderpost import clock, outbox
 from borderpost.audit.model import AuditEntry
 from borderpost.db import insert_at_commit
 from borderpost.ids import new_id
+from borderpost.outbox import plain
 
 _TABLE = cast(Table, AuditEntry.__table__)
 _INSERT = insert(_TABLE)
+# Headquarters' reference data, as a node holds it (imported, or edited for any post): its
+# entries are that node's, not the post's trail, so they are not shipped under the post's name.
+REFERENCE = frozenset({"posts", "lanes"})
 # Never copied into the trail: a password hash or token hash there would be a second leak.
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "secret_hash"})
 # Bookkeeping, not business records: the reference token and the outbox (it mirrors crossings);
@@ -41,22 +42,6 @@ NOT_AUDITED = frozenset(
         "ledger_followed_leaves",
     }
 )
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID | decimal.Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
-    return str(value)
 
 
 def _actor(session: Session) -> tuple[str, str | None]:
@@ -82,9 +67,10 @@ def record(
     ``defer`` queues it for the commit (``db.insert_at_commit``): for the crossing hot path.
     """
     actor, client = _actor(session)
+    now = clock.now()
     row = {
         "id": new_id(),
-        "at": clock.now(),
+        "at": now,
         "actor": actor,
         "client": client,
         "action": action,
@@ -98,6 +84,13 @@ def record(
         insert_at_commit(session, _INSERT, row)
     else:
         session.connection().execute(_INSERT, row)
+    if post_id is not None and entity not in REFERENCE and not outbox.replicating(session):
+        # The post's trail reaches headquarters with the record, in the same transaction.
+        shipped = {k: plain(v) for k, v in row.items() if k != "post_id"}
+        topic = outbox.Topic.AUDIT_RECORDED
+        outbox.queue(
+            session, topic, shipped, post_id=post_id, at=now, defer=defer, at_once=not defer
+        )
 
 
 def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -113,15 +106,15 @@ def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
         if key in SECRET_COLUMNS:
             before[key] = after[key] = "(changed)"
             continue
-        before[key] = _plain(history.deleted[0]) if history.deleted else None
-        after[key] = _plain(history.added[0]) if history.added else None
+        before[key] = plain(history.deleted[0]) if history.deleted else None
+        after[key] = plain(history.added[0]) if history.added else None
     return before, after
 
 
 def _values(obj: object) -> dict[str, Any]:
     state = inspect(obj)
     return {
-        attr.key: _plain(getattr(obj, attr.key))
+        attr.key: plain(getattr(obj, attr.key))
         for attr in state.mapper.column_attrs
         if attr.key not in SECRET_COLUMNS
     }

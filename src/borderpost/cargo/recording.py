@@ -15,14 +15,14 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from borderpost import clock, reference
+from borderpost import clock, outbox, reference
 from borderpost.audit import hook as audit
 from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.cargo.rules.declaration import (
@@ -51,6 +51,9 @@ _INSERT_ITEM = insert(_ITEMS)
 SEED_FILE = Path("keys") / "selectivity.seed"
 RANDOM_REASON = "cargo selected at random for inspection"
 # Decisions from mildest to strictest: cargo may make a decision stricter, never milder.
+# The columns' scales (cargo.model), rounded here: the value written is the value shipped, and
+# every backend stores it alike (SQLite would round a float, PostgreSQL the decimal).
+_GRAM, _CENT = Decimal("0.001"), Decimal("0.01")
 _STRICTNESS = {Decision.ADMITTED: 0, Decision.REFERRED: 1, Decision.REFUSED: 2}
 _SEEDS: dict[Path, bytes] = {}
 
@@ -123,59 +126,69 @@ class Assessed:
 
     def write(
         self, session: Session, crossing_id: uuid.UUID, post_id: uuid.UUID, now: dt.datetime
-    ) -> None:
-        """Queue the consignment and goods item rows, and their audit entries, for the commit."""
+    ) -> list[dict[str, Any]]:
+        """Queue the consignment and goods item rows, and their audit entries, for the commit.
+
+        Returns the rows as headquarters receives them with the crossing (each consignment
+        with its ``items``; ids, amounts and times as text; without the post's own id).
+        """
+        shipped: list[dict[str, Any]] = []
         for position, (cid, declared, assessment) in enumerate(self.consignments):
             data = declared.to_dict()
             rules = [r.to_dict() for r in assessment.rules]
             random = assessment.random.to_dict()
-            insert_at_commit(
-                session,
-                _INSERT_CONSIGNMENT,
-                {
-                    "id": cid,
-                    "crossing_id": crossing_id,
-                    "post_id": post_id,
-                    "position": position,
-                    "declared_id": declared.id,
-                    "carrier": data["carrier"],
-                    "consignor": data["consignor"],
-                    "consignee": data["consignee"],
-                    "seals": data["seals"],
-                    "permits": data["permits"],
-                    "humanitarian": declared.humanitarian,
-                    "sending_organisation": data.get("sending_organisation"),
-                    "lane_colour": assessment.lane.value,
-                    "refused": assessment.refused,
-                    "rules": rules,
-                    "random_draw": assessment.random.draw,
-                    "random": random,
-                    "ruleset_id": assessment.ruleset_id,
-                    "ruleset_version": assessment.ruleset_version,
-                    "created_at": now,
-                },
-            )
+            consignment: dict[str, Any] = {
+                "id": cid,
+                "crossing_id": crossing_id,
+                "post_id": post_id,
+                "position": position,
+                "declared_id": declared.id,
+                "carrier": data["carrier"],
+                "consignor": data["consignor"],
+                "consignee": data["consignee"],
+                "seals": data["seals"],
+                "permits": data["permits"],
+                "humanitarian": declared.humanitarian,
+                "sending_organisation": data.get("sending_organisation"),
+                "lane_colour": assessment.lane.value,
+                "refused": assessment.refused,
+                "rules": rules,
+                "random_draw": assessment.random.draw,
+                "random": random,
+                "ruleset_id": assessment.ruleset_id,
+                "ruleset_version": assessment.ruleset_version,
+                "created_at": now,
+            }
+            insert_at_commit(session, _INSERT_CONSIGNMENT, consignment)
+            items: list[dict[str, Any]] = []
             for item, result in zip(declared.items, assessment.items, strict=True):
-                insert_at_commit(
-                    session,
-                    _INSERT_ITEM,
+                items.append(
                     {
                         "id": new_id(),
                         "consignment_id": cid,
                         "position": result.index,
                         "hs_code": item.hs_code,
                         "description": item.description,
-                        "quantity": item.quantity,
+                        "quantity": item.quantity.quantize(_GRAM, ROUND_HALF_UP),
                         "unit": item.unit,
-                        "gross_kg": item.gross_kg,
-                        "net_kg": item.net_kg,
-                        "value": item.value,
+                        "gross_kg": item.gross_kg.quantize(_GRAM, ROUND_HALF_UP),
+                        "net_kg": item.net_kg.quantize(_GRAM, ROUND_HALF_UP),
+                        "value": item.value.quantize(_CENT, ROUND_HALF_UP),
                         "currency": item.currency,
                         "origin": item.origin,
                         "outcome": result.outcome.value,
                         "reasons": [r.to_dict() for r in result.reasons],
-                    },
+                    }
                 )
+                insert_at_commit(session, _INSERT_ITEM, items[-1])
+            shipped.append(
+                outbox.plain(
+                    {
+                        **{k: v for k, v in consignment.items() if k != "post_id"},
+                        "items": items,
+                    }
+                )
+            )
             # No party names, seals or permit numbers in the trail: the lane colour and its
             # grounds. The trail's field keeps the name "lane" that earlier entries carry.
             audit.record(
@@ -195,6 +208,7 @@ class Assessed:
                 post_id,
                 defer=True,
             )
+        return shipped
 
 
 def headings_and_weights(items: Any) -> list[dict[str, str]]:

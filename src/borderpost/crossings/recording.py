@@ -351,10 +351,13 @@ def record_crossing(
         flags=flags,
         recorded_at=recorded_at,
     )
+    consignments: list[dict[str, Any]] = []
     if cargo is not None:
-        cargo.write(session, crossing.id, post.id, now)
+        consignments = cargo.write(session, crossing.id, post.id, now)
         read.cargo = cargo.to_read()
     if replica is None:  # headquarters does not ship again what it received
+        if screened.rows:
+            stored["hits"] = screened.shipped(session)
         outbox.queue(
             session,
             outbox.Topic.CROSSING_RECORDED,
@@ -363,6 +366,10 @@ def record_crossing(
             at=now,
             defer=True,
         )
+        # After the crossing's event, one each: the largest declaration fits no one message.
+        for consignment in consignments:
+            topic = outbox.Topic.CONSIGNMENT_RECORDED
+            outbox.queue(session, topic, consignment, post_id=post.id, at=now, defer=True)
     # Core inserts bypass the flush hook: the crossing's audit entry is written here, with the
     # facts of the decision (the personal data stay in the crossing's own rows).
     audit.record(

@@ -62,7 +62,18 @@ class Inspection(Base):
     evidence: Mapped[list[Evidence]] = relationship(order_by="Evidence.added_at")
 
 
-class Finding(Base):
+class _OfInspection:
+    """A record of an inspection: its post is the inspection's (the audit trail's scope, and
+    the post its entries reach headquarters as)."""
+
+    inspection: Mapped[Inspection]
+
+    @property
+    def post_id(self) -> uuid.UUID:
+        return self.inspection.post_id
+
+
+class Finding(_OfInspection, Base):
     """What was found for a declared goods item, or goods that were not declared at all."""
 
     __tablename__ = "inspection_findings"
@@ -81,8 +92,10 @@ class Finding(Base):
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
+    inspection: Mapped[Inspection] = relationship(viewonly=True)
 
-class Seizure(Base):
+
+class Seizure(_OfInspection, Base):
     """Goods taken from the vehicle, held until released or confiscated."""
 
     __tablename__ = "seizures"
@@ -104,6 +117,8 @@ class Seizure(Base):
     disposed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     disposed_reason: Mapped[str | None] = mapped_column(Text)
 
+    inspection: Mapped[Inspection] = relationship(viewonly=True)
+
 
 class KeptFile:
     """The columns of a file kept by its SHA-256 under ``$BORDERPOST_HOME/evidence/``: an
@@ -117,10 +132,12 @@ class KeptFile:
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-class Evidence(KeptFile, Base):
+class Evidence(_OfInspection, KeptFile, Base):
     """A file kept by its SHA-256 under ``$BORDERPOST_HOME/evidence/``; the row names it."""
 
     __tablename__ = "inspection_evidence"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"), index=True)
+
+    inspection: Mapped[Inspection] = relationship(viewonly=True)

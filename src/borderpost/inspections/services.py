@@ -40,7 +40,7 @@ from borderpost.inspections.schemas import (
 )
 from borderpost.ledger.corrections import add_crossing_correction
 from borderpost.messages import Message
-from borderpost.outbox import Topic, queue
+from borderpost.outbox import Topic, queue, queue_record
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision, Kind
 
@@ -109,6 +109,7 @@ def open_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
     )
     uow.session.add(inspection)
     uow.session.flush()
+    queue_record(uow.session, Topic.INSPECTION_RECORDED, inspection, post_id=inspection.post_id)
     return inspection
 
 
@@ -149,6 +150,7 @@ def record_finding(uow: UnitOfWork, crossing_id: uuid.UUID, data: FindingCreate)
     )
     uow.session.add(finding)
     uow.session.flush()
+    queue_record(uow.session, Topic.FINDING_RECORDED, finding, post_id=inspection.post_id)
     return finding
 
 
@@ -181,6 +183,7 @@ def record_seizure(uow: UnitOfWork, crossing_id: uuid.UUID, data: SeizureCreate)
     )
     uow.session.add(seizure)
     uow.session.flush()
+    queue_record(uow.session, Topic.SEIZURE_RECORDED, seizure, post_id=inspection.post_id)
     return seizure
 
 
@@ -223,6 +226,7 @@ def close_inspection(uow: UnitOfWork, crossing_id: uuid.UUID, data: InspectionCl
         at=now,
     )
     uow.session.flush()
+    queue_record(uow.session, Topic.INSPECTION_RECORDED, inspection, post_id=inspection.post_id)
     return inspection
 
 
@@ -246,6 +250,7 @@ def dispose_seizure(
     seizure.disposed_at = clock.now()
     seizure.disposed_reason = data.reason
     uow.session.flush()
+    queue_record(uow.session, Topic.SEIZURE_RECORDED, seizure, post_id=inspection.post_id)
     return seizure
 
 
@@ -303,6 +308,8 @@ def add_evidence(
     )
     uow.session.add(evidence)
     uow.session.flush()
+    # Its metadata for headquarters (hash, type, size); the file itself stays here.
+    queue_record(uow.session, Topic.EVIDENCE_RECORDED, evidence, post_id=inspection.post_id)
     return evidence
 
 

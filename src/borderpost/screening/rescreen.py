@@ -21,7 +21,7 @@ from borderpost.errors import NotFound
 from borderpost.messages import Message
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.screening import screener as screeners
-from borderpost.screening import services
+from borderpost.screening import services, shipping
 from borderpost.screening.model import HitOrigin, ScreeningHit
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vehicles.model import Vehicle
@@ -127,6 +127,7 @@ def rescreen(
                 hit = services.hit_row(new, row.id, row.post_id, HitOrigin.RESCREEN, subjects)
                 insert_at_commit(session, services.INSERT_HIT, hit)
                 services.audit_hit(session, hit, name)
+                shipping.queue_hit(session, hit, row.post_id, defer=True)
                 report.alerts += 1
             if report.crossings % BATCH == 0:
                 uow.commit()

@@ -14,6 +14,7 @@ from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.messages import Message
 from borderpost.posts import repository as posts_repository
 from borderpost.screening import screener as screeners
+from borderpost.screening import shipping
 from borderpost.screening.model import (
     EntryKind,
     HitOrigin,
@@ -219,6 +220,8 @@ def resolve_hit(
         each.resolution_reason = reason
         each.prior_hit_id = None  # resolved here and now, no longer carried over
     uow.session.flush()  # the audit hook records each change
+    for each in same:
+        shipping.queue_hit_record(uow.session, each)
     return hit
 
 

@@ -23,6 +23,7 @@ from borderpost.crossings.schemas import CrossingCreate
 from borderpost.db import insert_at_commit
 from borderpost.ids import new_id
 from borderpost.screening import screener as screeners
+from borderpost.screening import shipping
 from borderpost.screening.matcher.scoring import THRESHOLD
 from borderpost.screening.model import EntryKind, HitOrigin, HitState, ScreeningHit
 from borderpost.screening.review import HitView
@@ -87,6 +88,10 @@ class Screened:
             self.rows.append(row)
             insert_at_commit(session, INSERT_HIT, row)
             audit_hit(session, row, new.found.list.name)
+
+    def shipped(self, session: Session) -> list[dict[str, Any]]:
+        """The written hits as headquarters receives them, with the crossing's event."""
+        return [shipping.shipped_hit(session, row) for row in self.rows]
 
     def shown(self) -> list[HitView]:
         """The written hits, for the booth's result (read from the rows queued for the commit)."""

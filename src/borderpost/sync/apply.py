@@ -32,7 +32,7 @@ from borderpost.errors import NotFound, invalid
 from borderpost.outbox import Topic
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.schemas import LONG_TEXT, MAX_LIST, Code, CountryCode
-from borderpost.sync import closures
+from borderpost.sync import closures, shipped
 from borderpost.sync.events import Event, Waiting, as_object
 from borderpost.sync.ordering import ROW, claim
 from borderpost.unit_of_work import UnitOfWork
@@ -119,6 +119,8 @@ class _Stored(BaseModel):
     traveller: _TravellerRow | None = None
     document: _DocumentRow | None = None
     vehicle: _VehicleRow | None = None
+    # The hits screening found for it (its consignments come in events of their own).
+    hits: Annotated[list[shipped.HitRow], Field(max_length=MAX_LIST)] = []
 
 
 class _Recorded(BaseModel):
@@ -163,6 +165,20 @@ def apply_event(uow: UnitOfWork, event: Event) -> tuple[str, uuid.UUID | None]:
         return closures.apply_opened(uow, payload)
     if topic is Topic.CLOSURE_ENDED:
         return closures.apply_ended(uow, event.id, payload), None
+    if topic is Topic.CONSIGNMENT_RECORDED:
+        return shipped.apply_consignment(uow, event.id, payload)
+    if topic is Topic.INSPECTION_RECORDED:
+        return shipped.apply_inspection(uow, event.id, payload)
+    if topic is Topic.FINDING_RECORDED:
+        return shipped.apply_finding(uow, event.id, payload)
+    if topic is Topic.SEIZURE_RECORDED:
+        return shipped.apply_seizure(uow, event.id, payload)
+    if topic is Topic.EVIDENCE_RECORDED:
+        return shipped.apply_evidence(uow, event.id, payload)
+    if topic is Topic.HIT_RECORDED:
+        return shipped.apply_hit(uow, event.id, payload)
+    if topic is Topic.AUDIT_RECORDED:
+        return shipped.apply_audit(uow, event.post, payload), None
     raise invalid("topic", f"headquarters does not know the event {event.topic[:64]!r}")
 
 
@@ -270,4 +286,9 @@ def _record_replica(
         vehicle_id=vehicle_id,
     )
     recorded = record_crossing(uow, command, replica)
-    return ("created", recorded.crossing.id) if recorded.created else ("duplicate", None)
+    if not recorded.created:
+        return "duplicate", None
+    crossing_id = recorded.crossing.id
+    if stored is not None:
+        shipped.store_hits(uow, key, crossing_id, post.id, stored.hits)
+    return "created", crossing_id

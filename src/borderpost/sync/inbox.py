@@ -25,7 +25,7 @@ from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from borderpost import clock
+from borderpost import clock, outbox
 from borderpost.audit import hook as audit
 from borderpost.sync import apply, ordering
 from borderpost.sync.events import Event, Waiting, reason
@@ -53,6 +53,7 @@ _PARKED = cast(Table, ParkedEvent.__table__)
 def _apply_all(uow: UnitOfWork, events: list[Event]) -> list[tuple[str, uuid.UUID | None]]:
     """Dedupe, apply, remember, in the caller's transaction: the outcome of each event and
     the record it created, if any. A few statements for the whole batch, not per event."""
+    uow.session.info[outbox.REPLICATING] = True  # nothing stored here is shipped again
     conn = uow.session.connection()
     ids = [e.id for e in events]
     seen = set(conn.execute(select(_INBOX.c.event_id).where(_INBOX.c.event_id.in_(ids))).scalars())

@@ -53,8 +53,11 @@ def test_a_crossing_is_recorded_with_its_outbox_event(session_factory: Factory) 
         assert crossing.decision == "admitted"
         assert crossing.officer == "officer1"
         assert crossing.time == dt.datetime(2026, 3, 10, 5, 30, tzinfo=UTC)
-        event = session.scalars(select(OutboxEvent)).one()
+        # The crossing's event, and its audit entry for headquarters' copy of the trail.
+        event, trail = session.scalars(select(OutboxEvent).order_by(OutboxEvent.id)).all()
         assert event.topic == "crossing.recorded"
+        assert trail.topic == "audit.recorded"
+        assert trail.payload["entity_id"] == str(crossing.id)
         assert event.payload["id"] == str(crossing.id)
         assert event.post_id == crossing.post_id
     assert recorded.crossing.id.version == 7
@@ -70,7 +73,9 @@ def test_the_same_id_twice_writes_nothing_new(session_factory: Factory) -> None:
         assert not record_crossing(uow, command(data)).created
         uow.commit()
     assert _count(session_factory, Crossing) == 1
-    assert _count(session_factory, OutboxEvent) == 1
+    with session_factory() as session:
+        topics = session.scalars(select(OutboxEvent.topic).order_by(OutboxEvent.id)).all()
+    assert topics == ["crossing.recorded", "audit.recorded"]
 
 
 @pytest.mark.usefixtures("post")

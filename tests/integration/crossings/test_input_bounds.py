@@ -166,11 +166,19 @@ def test_the_largest_crossing_admitted_fits_one_nats_message(
     response = admin.post("/api/v1/crossings", json=_largest_vehicle_crossing(each))
     assert response.status_code == 201, response.text[:500]
     with session_factory() as session:
-        payload = session.scalars(select(OutboxEvent.payload)).one()
+        payload = session.scalars(
+            select(OutboxEvent.payload).where(OutboxEvent.topic == "crossing.recorded")
+        ).one()
+        # Each consignment goes to headquarters in an event of its own.
+        consignments = session.scalars(
+            select(OutboxEvent.payload).where(OutboxEvent.topic == "consignment.recorded")
+        ).all()
         audit = session.scalars(
             select(AuditEntry.after).where(AuditEntry.entity == "crossings")
         ).one()
     assert len(json.dumps(payload)) < NATS_MAX_PAYLOAD // 2
+    assert len(consignments) == MAX_CONSIGNMENTS
+    assert max(len(json.dumps(c)) for c in consignments) < NATS_MAX_PAYLOAD // 20
     assert len(json.dumps(audit)) < NATS_MAX_PAYLOAD // 50
 
 

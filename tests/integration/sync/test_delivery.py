@@ -22,7 +22,7 @@ from nats.js.api import ConsumerConfig
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing, vehicle_crossing
-from tests.integration.sync.conftest import add_reference, records
+from tests.integration.sync.conftest import add_reference, records, trail_events
 from typer.testing import CliRunner
 
 from borderpost.crossings.recording import record_crossing
@@ -97,7 +97,9 @@ def test_malformed_events_are_parked_and_the_good_ones_behind_them_applied(
     add_reference(hq)
     _record_some(post)
     with post() as session:
-        good: dict[str, Any] = session.scalars(select(OutboxEvent.payload)).first()  # type: ignore[assignment]
+        good: dict[str, Any] = session.scalars(  # type: ignore[assignment]
+            select(OutboxEvent.payload).where(OutboxEvent.topic == "crossing.recorded")
+        ).first()
     asyncio.run(
         _publish_raw(
             stream,
@@ -118,7 +120,7 @@ def test_malformed_events_are_parked_and_the_good_ones_behind_them_applied(
 
     report = asyncio.run(ingest_once(hq, NATS_URL, stream, wait=0.5))
     assert report.stopped is None
-    assert report.outcomes == {"parked": 6, "created": 2}
+    assert report.outcomes == {"parked": 6, "created": 2 + trail_events(post)}
     assert records(hq)["crossings"] == records(post)["crossings"]
 
     from borderpost.sync.inbox import parked
@@ -183,7 +185,8 @@ def test_events_of_a_post_headquarters_does_not_know_hold_back_no_other_post(
     asyncio.run(ship_once(post, NATS_URL, stream))
 
     report = asyncio.run(ingest_once(hq, NATS_URL, stream, wait=0.5))
-    assert report.outcomes == {"parked": 8, "created": 3}
+    p_q, p_a = 8 + trail_events(unknown), 3 + trail_events(post)  # with their trails
+    assert report.outcomes == {"parked": p_q, "created": p_a}
     assert asyncio.run(_consumer_pending(stream)) == (0, 0)  # nothing held against the limit
     assert records(hq)["crossings"] == records(post)["crossings"]
 
@@ -193,7 +196,7 @@ def test_events_of_a_post_headquarters_does_not_know_hold_back_no_other_post(
     with UnitOfWork(hq) as uow:  # the cause fixed: headquarters learns the post
         make_post(uow, "P-Q")
         uow.commit()
-    assert replay(hq) == {"created": 8}
+    assert replay(hq) == {"created": p_q}
     assert parked(hq) == []
 
 
@@ -229,7 +232,8 @@ def test_the_shipper_survives_a_locked_database_says_so_and_ships_once_it_is_fre
         _wait_for(lambda: shipper.state.failures >= 2)
         assert shipper.alive()
         assert "database is locked" in (shipper.last_error or "")
-        assert backlog(factory).unsent == 3  # published, but not marked sent: sent again later
+        # Published, but not marked sent: sent again later.
+        assert backlog(factory).unsent == 3 + trail_events(factory)
         stored = read_state(state_path(home))
         assert stored is not None
         assert stored.state == "backing_off"

@@ -6,6 +6,7 @@ SQLite and on PostgreSQL, the post on its own SQLite file.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import uuid
 from pathlib import Path
@@ -16,18 +17,33 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, person_crossing, traveller, vehicle_crossing
-from tests.integration.sync.conftest import fresh_headquarters, outbox_events, records
+from tests.integration.sync.conftest import (
+    AROUND,
+    fresh_headquarters,
+    inspected_cargo,
+    outbox_events,
+    records,
+    trail,
+)
 
 from borderpost.crossings.corrections import correct_crossing
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
 from borderpost.crossings.schemas import CrossingCorrection
-from borderpost.inspections.schemas import InspectionClose
-from borderpost.inspections.services import close_inspection, open_inspection
+from borderpost.inspections.schemas import (
+    InspectionClose,
+)
+from borderpost.inspections.services import (
+    close_inspection,
+    open_inspection,
+)
 from borderpost.people.model import Traveller
 from borderpost.posts.schemas import ClosureCreate, ClosureEnd
 from borderpost.posts.services import close_post, reopen_post
 from borderpost.reports.access.services import access
+from borderpost.screening import review
+from borderpost.screening.importing import ListFormat, import_version
+from borderpost.screening.model import HitState
 from borderpost.sync.events import Event
 from borderpost.sync.inbox import apply_batch, parked, receive
 from borderpost.sync.model import InboxEntry
@@ -103,7 +119,7 @@ def test_an_inspection_outcome_older_than_a_correction_changes_nothing(
         close_inspection(uow, truck, InspectionClose(outcome="admitted", reason="as declared"))
         uow.commit()
     _correct(post, truck, decision="refused", reasons=["permit withdrawn"])
-    recorded, inspected, corrected = outbox_events(post)
+    recorded, _opened, inspected, _closed, corrected = outbox_events(post)
     assert inspected.topic == "crossing.inspected"
     with fresh_headquarters(request, backend, tmp_path) as hq:
         assert _deliver(hq, [recorded, corrected, inspected]) == ["created", "updated", "stale"]
@@ -193,8 +209,31 @@ def test_travellers_documents_and_vehicles_are_stored_as_the_post_recorded_them(
         assert surnames == ["ERIKSON", "ERIKSSON"]
 
 
-def _post_story(post: Factory) -> list[Event]:
-    """A post's day with every kind of change sync carries, some of them to the same record."""
+def _listed_and_resolved(post: Factory) -> None:
+    """A listed person (a hit) resolved as a false match; the same person again (a hit
+    carrying that resolution), then resolved as a true match after all."""
+    with UnitOfWork(post, actor="admin") as uow:
+        text = json.dumps(
+            {"id": "os-1", "schema": "Person", "properties": {"name": ["Rashad Aliyev"]}}
+        )
+        import_version(
+            uow, "wanted", io.BytesIO(text.encode()), ListFormat.FTM, source="t", label="1"
+        )
+        uow.commit()
+    person = traveller(surname="ALIYEV", given_names="RASHAD")
+    for verdict in (HitState.FALSE_MATCH, HitState.TRUE_MATCH):
+        listed = _record(post, person_crossing(traveller=person))
+        with UnitOfWork(post, actor="supervisor.a") as uow:
+            (hit,) = review.hits_of_crossing(uow, listed)
+            review.resolve_hit(uow, "P-A", hit.id, verdict, "checked with the list")
+            uow.commit()
+
+
+def _post_story(post: Factory, home: Path) -> list[Event]:
+    """A post's day with every kind of change sync carries, some of them to the same record,
+    and the post's audit trail of it."""
+    inspected_cargo(post, home)
+    _listed_and_resolved(post)
     truck = _referred_truck(post)
     _record(post, person_crossing(carried_by=str(truck)))
     first = traveller()
@@ -213,7 +252,7 @@ def _post_story(post: Factory) -> list[Event]:
         uow.commit()
     _correct(post, truck, decision="refused", reasons=["permit withdrawn"])
     _closure_shortened(post)
-    return outbox_events(post)
+    return outbox_events(post, trail=True)
 
 
 @st.composite
@@ -243,8 +282,9 @@ def test_any_order_of_a_posts_events_gives_headquarters_exactly_the_posts_record
     backend: str,
     data: st.DataObject,
 ) -> None:
-    events = _story_cache(post)
+    events = _story_cache(post, tmp_path)
     expected = records(post)
+    assert all(expected[kind] for kind in AROUND)  # every kind is in the story
     deliveries = data.draw(_deliveries(len(events)))
     # Delivered one by one, or in fetched batches applied in one transaction each.
     batch = data.draw(st.integers(1, 6))
@@ -255,6 +295,8 @@ def test_any_order_of_a_posts_events_gives_headquarters_exactly_the_posts_record
             outcomes += apply_batch(hq, chunk) if batch > 1 else [receive(hq, chunk[0])]
         assert parked(hq) == [], outcomes
         assert records(hq) == expected
+        at_hq = trail(hq)
+        assert all(at_hq.get(i) == entry for i, entry in trail(post, "P-A").items())
         with hq() as session:
             assert session.scalar(select(InboxEntry).limit(1)) is not None
             seen = set(session.scalars(select(InboxEntry.event_id)))
@@ -264,12 +306,12 @@ def test_any_order_of_a_posts_events_gives_headquarters_exactly_the_posts_record
 _STORIES: dict[int, list[Event]] = {}
 
 
-def _story_cache(post: Factory) -> list[Event]:
+def _story_cache(post: Factory, home: Path) -> list[Event]:
     # The post is the same across a test's examples: its day is recorded once.
     key = id(post)
     if key not in _STORIES:
         _STORIES.clear()
-        _STORIES[key] = _post_story(post)
+        _STORIES[key] = _post_story(post, home)
     return _STORIES[key]
 
 

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_organisation, make_post, person_crossing, vehicle_crossing
+from tests.integration.sync.conftest import trail_events
 
 from borderpost.audit.model import AuditEntry
 from borderpost.crossings.corrections import correct_crossing
@@ -112,10 +113,11 @@ def test_a_post_with_its_link_down_keeps_every_event(session_factory: Factory, s
     ids = _record_day(session_factory)
     with pytest.raises(LINK_ERRORS):
         asyncio.run(ship_once(session_factory, NOBODY, stream))
-    assert backlog(session_factory).unsent == len(ids)
+    events = len(ids) + trail_events(session_factory)  # each crossing's, and the trail's
+    assert backlog(session_factory).unsent == events
 
     report = asyncio.run(ship_once(session_factory, NATS_URL, stream))
-    assert (report.sent, report.duplicates) == (len(ids), 0)
+    assert (report.sent, report.duplicates) == (events, 0)
     assert backlog(session_factory).unsent == 0
     again = asyncio.run(ship_once(session_factory, NATS_URL, stream))
     assert (again.sent, again.duplicates) == (0, 0)
@@ -129,7 +131,8 @@ def test_headquarters_stores_each_crossing_once_with_the_posts_decision(
     _record_day(session_factory)
     asyncio.run(ship_once(session_factory, NATS_URL, stream))
     report = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5))
-    assert report.outcomes == {"created": 4}
+    trail = trail_events(session_factory)  # the post's audit entries, stored as given
+    assert report.outcomes == {"created": 4 + trail}
     assert _facts(headquarters) == _facts(session_factory)
     with headquarters() as session:  # ingest is a write: audited, as the sync actor
         actors = set(session.scalars(select(AuditEntry.actor)))
@@ -140,7 +143,7 @@ def test_headquarters_stores_each_crossing_once_with_the_posts_decision(
     with session_factory() as session, session.begin():
         session.execute(update(OutboxEvent).values(sent_at=None))
     resend = asyncio.run(ship_once(session_factory, NATS_URL, stream))
-    assert (resend.sent, resend.duplicates) == (0, 4)
+    assert (resend.sent, resend.duplicates) == (0, 4 + trail)
     assert asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5)).outcomes == {}
     assert len(_facts(headquarters)) == 4
 
@@ -165,7 +168,7 @@ def test_an_event_headquarters_cannot_apply_yet_is_parked_and_replayed_after_the
             await nc.close()
 
     report = asyncio.run(first_pass())
-    assert report.outcomes == {"created": 3, "parked": 1}
+    assert report.outcomes == {"created": 3 + trail_events(session_factory), "parked": 1}
     assert report.problems == [
         f"{link.subject(stream, 'P-A', 'crossing.recorded')}: "
         "organisation: no organisation with code 'AID'"
@@ -202,7 +205,7 @@ def test_the_servers_shipper_retries_until_the_link_is_back(
     finally:
         down.stop()
     assert down.last_error is not None
-    assert backlog(factory).unsent == 4
+    assert backlog(factory).unsent == 4 + trail_events(factory)
 
     up = Shipper(factory, NATS_URL, stream, interval=0.05)
     up.start()
@@ -235,7 +238,7 @@ def test_corrections_reach_headquarters_after_the_crossing(
         uow.commit()
     asyncio.run(ship_once(session_factory, NATS_URL, stream))
     report = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5))
-    assert report.outcomes == {"created": 4, "updated": 2}
+    assert report.outcomes == {"created": 4 + trail_events(session_factory), "updated": 2}
     assert _facts(headquarters) == _facts(session_factory)
     with UnitOfWork(headquarters) as uow:  # the counts follow the corrected facts
         day = summary(uow, dt.date(2026, 3, 10), dt.date(2026, 3, 10), "P-A")
@@ -285,19 +288,21 @@ def test_closures_reach_headquarters_once_and_its_access_report_equals_the_posts
     _close_and_reopen(session_factory)
     with session_factory() as session:  # written with the closure, in its transaction
         topics = [e.topic for e in session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))]
-    assert topics[-3:] == ["closure.opened", "crossing.recorded", "closure.ended"]
+    shown = [t for t in topics if t != "audit.recorded"]  # the trail's entries besides
+    assert shown[-3:] == ["closure.opened", "crossing.recorded", "closure.ended"]
 
     asyncio.run(ship_once(session_factory, NATS_URL, stream))
     report = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5))
-    assert report.outcomes == {"created": 6, "updated": 1}
+    trail = trail_events(session_factory)
+    assert report.outcomes == {"created": 6 + trail, "updated": 1}
     assert _access(headquarters) == _access(session_factory)
     assert _access(headquarters)["network"]["closure_hours"] == 5
     with headquarters() as session:  # audited at headquarters, as the sync actor
         audited = session.scalars(
             select(AuditEntry.actor).where(AuditEntry.entity == "closures")
         ).all()
-    assert set(audited) == {"sync"}
-    assert len(audited) == 2  # created, then ended
+    # Created, then ended: by the sync actor here, and in the post's trail as it wrote it.
+    assert sorted(audited) == ["supervisor.a", "supervisor.a", "sync", "sync"]
     ending = ("end_reason", "end_authority", "ended_by")
     with session_factory() as post, headquarters() as hq:
         at_post = [getattr(c, f) for c in post.scalars(select(Closure)) for f in ending]
@@ -314,7 +319,7 @@ def test_closures_reach_headquarters_once_and_its_access_report_equals_the_posts
         again = asyncio.run(ingest_once(headquarters, NATS_URL, again_stream, wait=0.5))
     finally:
         asyncio.run(_delete_stream(again_stream))
-    assert again.outcomes == {"duplicate": 7}
+    assert again.outcomes == {"duplicate": 7 + trail}
     assert _access(headquarters) == _access(session_factory)
 
 
@@ -328,6 +333,7 @@ def test_an_ending_before_its_closure_waits_for_it_and_follows_it(
         session.execute(
             update(OutboxEvent).where(OutboxEvent.topic != "closure.ended").values(sent_at=NOW)
         )
+    trail = trail_events(session_factory)
     asyncio.run(ship_once(session_factory, NATS_URL, stream))
 
     async def first_pass() -> Any:
@@ -350,6 +356,7 @@ def test_an_ending_before_its_closure_waits_for_it_and_follows_it(
         )
     asyncio.run(ship_once(session_factory, NATS_URL, stream))
     later = asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5))
-    assert later.outcomes == {"created": 2}  # the parked ending followed its closure
+    # The parked ending followed its closure (and the post's trail arrived).
+    assert later.outcomes == {"created": 2 + trail}
     assert parked(headquarters) == []
     assert _access(headquarters) == _access(session_factory)
