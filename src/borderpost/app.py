@@ -30,6 +30,7 @@ from borderpost.ledger.api import install as install_ledger
 from borderpost.ledger.api import lifespan as ledger_lifespan
 from borderpost.ledger.web import router as ledger_pages
 from borderpost.organisations.api import router as organisations_router
+from borderpost.parties.api import router as parties_router
 from borderpost.posts.api import router as posts_router
 from borderpost.posts.web import router as posts_pages
 from borderpost.reports.access.web import router as access_pages
@@ -94,6 +95,7 @@ def create_app(
         screening_router,
         documents_router,
         transit_router,
+        parties_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -19,8 +19,10 @@ from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.db import make_engine
 from borderpost.documents.cli import document_app
+from borderpost.ledger.attestations.cli import attest as attest_command
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness.cli import app as witness_app
+from borderpost.parties.cli import app as party_app
 from borderpost.screening.cli import screening_app, watchlist_app
 from borderpost.sync.cli import app as sync_app
 from borderpost.transit.cli import corridor_app, transit_app
@@ -42,6 +44,8 @@ app.add_typer(sync_app, name="sync")
 app.add_typer(witness_app, name="witness")
 app.add_typer(corridor_app, name="corridor")
 app.add_typer(transit_app, name="transit")
+app.add_typer(party_app, name="party")
+app.command("attest")(attest_command)
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)

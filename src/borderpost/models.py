@@ -8,6 +8,7 @@ from borderpost.inspections.model import Evidence, Finding, Inspection, Seizure
 from borderpost.ledger.model import LedgerLeaf
 from borderpost.organisations.model import Organisation
 from borderpost.outbox import OutboxEvent
+from borderpost.parties.model import Party
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.reference import ReferenceState
@@ -37,6 +38,7 @@ __all__ = [
     "Organisation",
     "OutboxEvent",
     "ParkedEvent",
+    "Party",
     "Post",
     "ReferenceState",
     "ScreeningHit",

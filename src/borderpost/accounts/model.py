@@ -25,6 +25,8 @@ class Role(StrEnum):
     ANALYST = "analyst"
     OBSERVER = "observer"
     ADMIN = "admin"
+    # An organisation's account: its own crossings' receipts, and its signed statements.
+    PARTY = "party"
 
 
 class User(Base):

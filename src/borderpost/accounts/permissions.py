@@ -24,6 +24,7 @@ class Permission(StrEnum):
     RESOLVE_HITS = "resolve_hits"  # screening hits and alerts: true or false match
     MANAGE_WATCHLISTS = "manage_watchlists"
     MANAGE_SYNC = "manage_sync"  # headquarters' parked events: see why, replay
+    ATTEST = "attest"  # a party's own receipts (with openings) and its signed statements
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -51,6 +52,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),
     # International monitors: aggregates only, never a name, document, plate or birth date.
     Role.OBSERVER: frozenset(_PUBLIC_FACTS),
+    # A party: post names, and its own organisation's receipts; no figures, no other record.
+    Role.PARTY: frozenset({Permission.VIEW_POSTS, Permission.ATTEST}),
     Role.ADMIN: frozenset(Permission),
 }
 

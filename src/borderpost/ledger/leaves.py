@@ -51,7 +51,8 @@ WEIGHT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
 SALT_BYTES = 16
 CROSSING = "crossing"
 CLOSURE = "closure"
-RECORD_TYPES = (CROSSING, CLOSURE)
+# Leaf kinds with their own module: an attestation (ledger.attestations.leaf).
+RECORD_TYPES = (CROSSING, CLOSURE, "attestation")
 
 
 class LeafError(ValueError):
