@@ -114,6 +114,9 @@ def recount_command(
     to: Annotated[dt.datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
     vkey: VkeyOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    attested: Annotated[
+        bool, typer.Option("--attested", help="With each figure's attestations, per party")
+    ] = False,
 ) -> None:
     """Recount the summary report from the served leaves alone (verified first)."""
     try:
@@ -121,7 +124,7 @@ def recount_command(
         for url in urls:
             fetch = http_fetch(url)
             logs.append((fetch, _vkeys_for(url, vkey, fetch)))
-        result = recount(logs, from_.date(), to.date())
+        result = recount(logs, from_.date(), to.date(), attested=attested)
     except (LedgerError, OSError) as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -135,6 +138,12 @@ def recount_command(
             for key, count in block[group].items():
                 if count:
                     typer.echo(f"  {group.removeprefix('by_')} {key}: {count}")
+    if attested:
+        from borderpost.ledger.attestations.figures import sentence
+
+        typer.echo("attested:")
+        for figure in result["attestations"]:
+            typer.echo(f"  {sentence(figure)}")
 
 
 @app.command("receipt")

@@ -36,7 +36,7 @@ import re
 import secrets
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -240,9 +240,21 @@ def counts_from_leaves(leaves: Sequence[bytes], first: dt.date, last: dt.date) -
     The counts the summary report is built from (``reports.summary.build_summary``), read from
     leaves alone. A correction (``corrects``) replaces the leaf it names.
     """
-    parsed = [parse_leaf(leaf) for leaf in leaves]
-    replaced = {f["corrects"] for f in parsed if "corrects" in f}
     counts: Counter[Shape] = Counter()
+    for _, f in counted_crossings([parse_leaf(leaf) for leaf in leaves], first, last):
+        key = (f["kind"], f["category"], f["direction"], f["decision"])
+        counts[(*key, f["organisation_type"])] += 1
+    return counts
+
+
+def counted_crossings(
+    parsed: Sequence[Mapping[str, Any]], first: dt.date, last: dt.date
+) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """(log index, fields) of the crossings a summary of ``first``..``last`` counts.
+
+    Crossing leaves of those days (local to the post) that no later correction replaces.
+    """
+    replaced = {f["corrects"] for f in parsed if "corrects" in f}
     zones: dict[str, ZoneInfo] = {}
     for index, f in enumerate(parsed):
         if f["type"] != CROSSING or index in replaced:
@@ -250,6 +262,4 @@ def counts_from_leaves(leaves: Sequence[bytes], first: dt.date, last: dt.date) -
         zone = zones.setdefault(f["zone"], ZoneInfo(f["zone"]))
         day = parse_minute(f["time"]).astimezone(zone).date()
         if first <= day <= last:
-            key = (f["kind"], f["category"], f["direction"], f["decision"])
-            counts[(*key, f["organisation_type"])] += 1
-    return counts
+            yield index, f

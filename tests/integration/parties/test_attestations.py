@@ -16,7 +16,9 @@ from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.ledger import appending, services
 from borderpost.ledger.attestations import tool
+from borderpost.ledger.attestations.figures import sentence
 from borderpost.ledger.attestations.logbook import read_logbook
+from borderpost.ledger.client.recount import recount
 from borderpost.ledger.keys import load_verifiers
 from borderpost.ledger.tlog.note import Ed25519Signer, sign_note
 from borderpost.parties.services import add_party
@@ -194,3 +196,24 @@ def test_a_statement_is_checked_appended_and_served(world: World) -> None:
     assert served.content == note
     parties = world.client.get("/ledger/P-A/attestations/parties").text
     assert f"IFOR international_force {world.keys['IFOR'].vkey()}\n" in parties
+
+    # The recount from the public log alone says what the statement says.
+    def fetch(path: str) -> bytes | None:
+        answer = world.client.get(f"/ledger/P-A/{path}")
+        return answer.content if answer.status_code == 200 else None
+
+    vkeys = services.vkeys(world.home, "P-A")
+    result = recount([(fetch, vkeys)], _day(DAY), _day(DAY), attested=True)
+    figures = {(f["kind"], f["organisation_type"]): f for f in result["attestations"]}
+    force = figures[("vehicle", "international_force")]
+    assert force["total"] == 3
+    assert force["parties"] == [
+        {"party": "IFOR", "confirmed": 2, "disputed": 1, "not_attested": 0, "missing": 1}
+    ]
+    aid = figures[("vehicle", "humanitarian")]
+    assert aid["total"] == 1
+    assert aid["parties"] == []
+    assert sentence(force) == (
+        "3 international_force vehicles: 2 confirmed by IFOR, 0 not yet attested, "
+        "1 disputed, 1 missing"
+    )

@@ -1,6 +1,7 @@
 """The attestation leaf: a party's signed statement, appended to the post's log as it was sent.
 
-Fields (with the common ``type`` = ``attestation``, ``v`` and ``post`` of ``ledger.leaves``):
+Fields (with the common ``type`` = ``attestation``, ``v``, ``post`` and ``zone`` of
+``ledger.leaves``):
 
 =============  ===========================================================================
 ``party``      the party's code, as registered at the post
@@ -48,11 +49,12 @@ def open_statement(note: bytes, vkey: str) -> Statement:
     return parse(opened.text)
 
 
-def attestation_leaf(post: str, party: str, vkey: str, note: bytes) -> bytes:
+def attestation_leaf(post: str, zone: str, party: str, vkey: str, note: bytes) -> bytes:
     """The leaf bytes of a statement already checked with ``vkey``."""
     fields = {
         "type": ATTESTATION,
         "post": post,
+        "zone": zone,
         "party": party,
         "vkey": vkey,
         "statement": note.decode("utf-8"),

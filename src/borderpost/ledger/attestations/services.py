@@ -81,7 +81,7 @@ def submit(
     if statement.log != origin_for(post_code):
         raise _refuse(Message("it is about log {log}, not this post's", log=statement.log))
     _check_checkpoint(home, post_code, statement)
-    leaf = attestation_leaf(post_code, party.code, party.vkey, note)
+    leaf = attestation_leaf(post_code, post.timezone, party.code, party.vkey, note)
     if len(leaf) > MAX_ENTRY_SIZE:
         raise _refuse("its leaf would be over 65,535 bytes: attest a shorter period")
     record_id = new_id()

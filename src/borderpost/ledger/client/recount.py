@@ -19,16 +19,31 @@ KEY_PREFIX = "borderpost/"
 
 
 def recount(
-    logs: Sequence[tuple[Fetch, Sequence[str]]], first: dt.date, last: dt.date
+    logs: Sequence[tuple[Fetch, Sequence[str]]],
+    first: dt.date,
+    last: dt.date,
+    *,
+    attested: bool = False,
 ) -> dict[str, Any]:
     """The summary report of ``first``..``last`` from verified leaves alone.
 
     ``logs``: one (fetch, vkeys) per post; the shape is ``reports.summary.build_summary``'s.
+    ``attested``: with ``attestations``, each figure's confirmed, disputed, not yet attested
+    and missing per party, from the attestation leaves of the same logs
+    (``ledger.attestations.figures``).
     """
+    from borderpost.ledger.attestations.figures import Tally
+
     total: Counter[Shape] = Counter()
     codes: list[str] = []
+    tally = Tally()
     for fetch, vkeys in logs:
         verified = verify(fetch, vkeys)
         codes.append(verified.checkpoint.origin.removeprefix(KEY_PREFIX))
         total.update(counts_from_leaves(verified.entries or (), first, last))
-    return build_summary(total, first, last, sorted(codes))
+        if attested:
+            tally.add_log(verified.checkpoint.origin, verified.entries or (), first, last)
+    summary = build_summary(total, first, last, sorted(codes))
+    if attested:
+        summary["attestations"] = tally.figures_json()
+    return summary
