@@ -314,8 +314,15 @@ def demo(
         f"Demo ready: {counts['posts']} posts, {counts['organisations']} organisations, "
         f"{counts['crossings']} crossings, {counts['closures']} closures."
     )
+    from borderpost.demo.attestations import attest_demo
     from borderpost.demo.users import create_demo_users, login_help
 
+    attested = attest_demo(factory, settings.home)
+    console.print(
+        f"Attested by the force and a humanitarian organisation: {attested['statements']} "
+        f"statements, {attested['confirmed']} leaves confirmed, {attested['disputed']} "
+        f"disputed, {attested['missing']} movements claimed missing."
+    )
     console.print(login_help(create_demo_users(factory)), highlight=False)
 
 

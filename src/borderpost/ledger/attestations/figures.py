@@ -1,9 +1,12 @@
 """The figures with their attestations, from the leaves of a log alone (no post, no account).
 
 For every figure ``(kind, organisation type)`` of the summary (e.g. international-force
-vehicles) and every party of that organisation type that attested in the log: how many of the
-figure's leaves the party **confirmed**, **disputed**, has **not yet attested**, and how many
-movements of the period (days local to the post) it says are **missing**.
+vehicles): how many of its leaves no party has attested yet (**not yet attested**), and for
+every party of that organisation type that attested in the log, how many of the figure's leaves
+it **confirmed** and **disputed**, and how many movements of the period (days local to the
+post) it says are **missing**. Leaves carry the organisation's type, not its name: where two
+organisations of one type cross, each party's counts are of its own leaves (those it was given)
+and "not yet attested" is the rest.
 
 Each attestation leaf's signature is checked with the vkey it carries (which the post checked
 against its register of parties when it accepted it). Where statements of one party disagree
@@ -76,25 +79,26 @@ class Tally:
                     tally.missing.add((origin, m))
 
     def figures_json(self) -> list[dict[str, Any]]:
-        """One entry per figure with its total and, per party of its type, the four counts."""
+        """One entry per figure: its total, how many no party attested, and per party of its
+        organisation type, confirmed, disputed and missing."""
         out = []
         for kind, org_type in sorted(self.figures):
             leaves = self.figures[(kind, org_type)]
+            attested: set[tuple[str, int]] = set()
             parties = []
             for code in sorted(self.parties):
                 tally = self.parties[code]
                 if tally.organisation_type != org_type:
                     continue
-                confirmed = sum(1 for key in leaves if tally.state.get(key) == "confirmed")
-                disputed = sum(1 for key in leaves if tally.state.get(key) == "disputed")
-                missing = sum(1 for _, m in tally.missing if m.kind == kind)
+                mine = {key: tally.state[key] for key in leaves if key in tally.state}
+                attested.update(mine)
+                verdicts = list(mine.values())
                 parties.append(
                     {
                         "party": code,
-                        "confirmed": confirmed,
-                        "disputed": disputed,
-                        "not_attested": len(leaves) - confirmed - disputed,
-                        "missing": missing,
+                        "confirmed": verdicts.count("confirmed"),
+                        "disputed": verdicts.count("disputed"),
+                        "missing": sum(1 for _, m in tally.missing if m.kind == kind),
                     }
                 )
             out.append(
@@ -102,6 +106,7 @@ class Tally:
                     "kind": kind,
                     "organisation_type": org_type,
                     "total": len(leaves),
+                    "not_attested": len(leaves) - len(attested),
                     "parties": parties,
                 }
             )
@@ -109,15 +114,14 @@ class Tally:
 
 
 def sentence(figure: dict[str, Any]) -> str:
-    """``850 international_force vehicles: 846 confirmed by IFOR, 4 not yet attested, ...``."""
+    """``850 international_force vehicles: 846 confirmed by IFOR, 0 disputed, 0 missing;
+    4 not yet attested``."""
     kinds = {"vehicle": "vehicles", "person": "persons"}
     kind = kinds.get(figure["kind"], figure["kind"])
     head = f"{figure['total']} {figure['organisation_type']} {kind}"
-    if not figure["parties"]:
-        return f"{head}: no party attests them"
     parts = [
-        f"{p['confirmed']} confirmed by {p['party']}, {p['not_attested']} not yet attested, "
-        f"{p['disputed']} disputed, {p['missing']} missing"
+        f"{p['confirmed']} confirmed by {p['party']}, {p['disputed']} disputed, "
+        f"{p['missing']} missing"
         for p in figure["parties"]
     ]
-    return f"{head}: " + "; ".join(parts)
+    return f"{head}: " + "; ".join([*parts, f"{figure['not_attested']} not yet attested"])

@@ -1,0 +1,52 @@
+"""The demo's parties: a few days attested, one disputed leaf, one movement claimed missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from borderpost import clock
+from borderpost.app import create_app
+from borderpost.config import Settings
+from borderpost.demo.attestations import attest_demo
+from borderpost.demo.services import build_demo
+from borderpost.ledger import services
+from borderpost.ledger.client.recount import recount
+
+Factory = sessionmaker[Session]
+
+
+def test_the_demo_parties_attest(session_factory: Factory, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    build_demo(session_factory, days=4)
+    counts = attest_demo(session_factory, home)
+    assert counts["statements"] == 4
+    assert counts["disputed"] == 1
+    assert counts["missing"] == 1
+    assert counts["confirmed"] > 10
+    assert attest_demo(session_factory, home)["statements"] == 0  # once only
+
+    settings = Settings(home=home, database_url="sqlite://", secret_key="attest-demo")
+    with TestClient(create_app(settings, session_factory=session_factory)) as client:
+
+        def fetch(path: str) -> bytes | None:
+            answer = client.get(f"/ledger/AST-W/{path}")
+            return answer.content if answer.status_code == 200 else None
+
+        today = clock.now().date()
+        first, last = today - dt.timedelta(days=3), today - dt.timedelta(days=1)
+        result = recount([(fetch, services.vkeys(home, "AST-W"))], first, last, attested=True)
+    by_party = {(f["kind"], p["party"]): p for f in result["attestations"] for p in f["parties"]}
+    assert sum(p["disputed"] for (_, party), p in by_party.items() if party == "IMF") == 1
+    assert sum(p["missing"] for (_, party), p in by_party.items() if party == "LANTERN") == 1
+    # The force is the one organisation of its type: every one of its leaves is attested.
+    force = [f for f in result["attestations"] if f["organisation_type"] == "international_force"]
+    assert force
+    for figure in force:
+        assert figure["not_attested"] == 0
+        (imf,) = figure["parties"]
+        assert imf["confirmed"] + imf["disputed"] == figure["total"]
+    services.close_logs(home)
