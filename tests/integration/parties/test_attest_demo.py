@@ -14,7 +14,11 @@ from borderpost.config import Settings
 from borderpost.demo.attestations import attest_demo
 from borderpost.demo.services import build_demo
 from borderpost.ledger import services
+from borderpost.ledger.bulletins.bulletin import check
+from borderpost.ledger.bulletins.services import issue_bulletin
 from borderpost.ledger.client.recount import recount
+from borderpost.ledger.client.verify import verify
+from borderpost.ledger.keys import load_verifiers
 
 Factory = sessionmaker[Session]
 
@@ -39,6 +43,19 @@ def test_the_demo_parties_attest(session_factory: Factory, tmp_path: Path) -> No
         today = clock.now().date()
         first, last = today - dt.timedelta(days=3), today - dt.timedelta(days=1)
         result = recount([(fetch, services.vkeys(home, "AST-W"))], first, last, attested=True)
+        # The bulletin carries the same figures, and checks against the log; the page shows it.
+        note = issue_bulletin(home, "AST-W", "Asia/Baku", first, last)
+        entries = verify(fetch, services.vkeys(home, "AST-W")).entries or ()
+        made = check(note, load_verifiers(services.vkeys(home, "AST-W")), entries)
+        assert made.summary["attestations"] == result["attestations"]
+        assert "\nattested vehicle international_force total " in note.decode()
+        page = client.get("/ledger/AST-W/")
+        assert page.status_code == 200
+        assert 'id="attested"' in page.text
+        assert 'id="statements"' in page.text
+        assert "<code>LANTERN</code>" in page.text
+        as_json = client.get("/ledger/AST-W/bulletin/latest.json").json()
+        assert as_json["attestations"] == result["attestations"]
     by_party = {(f["kind"], p["party"]): p for f in result["attestations"] for p in f["parties"]}
     assert sum(p["disputed"] for (_, party), p in by_party.items() if party == "IMF") == 1
     assert sum(p["missing"] for (_, party), p in by_party.items() if party == "LANTERN") == 1

@@ -18,8 +18,15 @@ from borderpost import clock
 from borderpost.audit.hook import record
 from borderpost.errors import FieldProblem, InvalidInput, NotFound
 from borderpost.ids import new_id
-from borderpost.ledger.attestations.leaf import ATTESTATION, attestation_leaf, open_statement
+from borderpost.ledger.attestations.leaf import (
+    ATTESTATION,
+    Attestation,
+    attestation_leaf,
+    open_statement,
+    read_attestation,
+)
 from borderpost.ledger.attestations.statement import Statement, StatementError
+from borderpost.ledger.leaves import LeafError, parse_leaf
 from borderpost.ledger.model import LedgerLeaf
 from borderpost.ledger.services import origin_for
 from borderpost.ledger.tlog.tiles import MAX_ENTRY_SIZE
@@ -124,3 +131,14 @@ def published(uow: UnitOfWork, post_code: str) -> list[tuple[int, bytes]]:
         .order_by(_LEAVES.c.log_index)
     ).all()
     return [(int(index), bytes(leaf)) for index, leaf in rows]
+
+
+def statements(uow: UnitOfWork, post_code: str) -> list[tuple[int, Attestation]]:
+    """The post's attestations in its log that verify, (log index, attestation), in log order."""
+    out = []
+    for log_index, leaf in published(uow, post_code):
+        try:
+            out.append((log_index, read_attestation(parse_leaf(leaf))))
+        except (StatementError, LeafError):
+            continue  # the post checked it when sent; a reader checks again from the log
+    return out

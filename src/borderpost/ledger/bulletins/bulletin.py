@@ -19,6 +19,13 @@ the log recomputes it from the leaves and compares the text byte for byte. Forma
     persons total 812
     persons by_category civilian 790
     ...
+    attested vehicle international_force total 850 not_attested 4
+    attested vehicle international_force party IFOR confirmed 846 disputed 0 missing 0
+    ...
+
+The ``attested`` lines (only when the leaves hold attestations) give each figure of an
+organisation type with how many of its leaves no party attested yet, and per party its
+confirmed, disputed and missing counts (``ledger.attestations.figures``).
 
 It is signed as a signed note by the post's log key. One key for the log and its bulletins
 means one key to pin and to rotate; a bulletin cannot pass for a checkpoint, because a
@@ -33,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from borderpost.ledger.attestations.figures import Tally
 from borderpost.ledger.leaves import CLOSURE, counts_from_leaves, parse_leaf, parse_minute
 from borderpost.ledger.tlog.errors import LedgerError, VerificationError
 from borderpost.ledger.tlog.merkle import MemoryTree
@@ -85,6 +93,14 @@ class Bulletin:
             for group in GROUPS:
                 for key, count in sorted(self.summary[block][group].items()):
                     lines.append(f"{block} {group} {key} {count}")
+        for figure in self.summary.get("attestations", ()):
+            head = f"attested {figure['kind']} {figure['organisation_type']}"
+            lines.append(f"{head} total {figure['total']} not_attested {figure['not_attested']}")
+            lines += [
+                f"{head} party {p['party']} confirmed {p['confirmed']} disputed {p['disputed']} "
+                f"missing {p['missing']}"
+                for p in figure["parties"]
+            ]
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> dict[str, Any]:
@@ -102,6 +118,7 @@ class Bulletin:
             "hours_closed": round(self.minutes_closed / 60, 2),
             "persons": self.summary["persons"],
             "vehicles": self.summary["vehicles"],
+            "attestations": self.summary.get("attestations", []),
         }
 
 
@@ -145,6 +162,10 @@ def compute(
     closed = closed_minutes([parse_leaf(leaf) for leaf in leaves], post, start, end)
     total = int((end - start).total_seconds() // 60)
     summary = build_summary(counts_from_leaves(leaves, first, last), first, last, [post])
+    tally = Tally()
+    tally.add_log(origin, leaves, first, last)
+    if tally.statements:  # a log without attestations keeps the bulletin it always had
+        summary["attestations"] = tally.figures_json()
     root = MemoryTree(leaves).root()
     return Bulletin(
         origin, len(leaves), root, post, zone, first, last, total - closed, closed, summary
@@ -187,6 +208,16 @@ def parse_text(text: str) -> Bulletin:
             elif words[0] in BLOCKS and len(words) == 4:
                 block = summary.setdefault(words[0], {})
                 block.setdefault(words[1], {})[words[2]] = int(words[3])
+            elif words[0] == "attested" and len(words) == 7:
+                summary.setdefault("attestations", []).append(
+                    {"kind": words[1], "organisation_type": words[2], "total": int(words[4]),
+                     "not_attested": int(words[6]), "parties": []}
+                )  # fmt: skip
+            elif words[0] == "attested" and len(words) == 11:
+                summary["attestations"][-1]["parties"].append(
+                    {"party": words[4], "confirmed": int(words[6]), "disputed": int(words[8]),
+                     "missing": int(words[10])}
+                )  # fmt: skip
         return Bulletin(
             header["log"],
             int(header["size"]),
