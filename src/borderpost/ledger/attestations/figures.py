@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from borderpost.ledger.attestations.leaf import ATTESTATION, read_attestation
 from borderpost.ledger.attestations.statement import Missing, StatementError
-from borderpost.ledger.leaves import counted_crossings, parse_leaf, parse_minute
+from borderpost.ledger.leaves import counted_crossings, parse_minute
 from borderpost.ledger.tlog.errors import VerificationError
 
 Figure = tuple[str, str]  # (kind, organisation type)
@@ -48,9 +48,10 @@ class Tally:
     parties: dict[str, PartyTally] = field(default_factory=dict)
     statements: int = 0
 
-    def add_log(self, origin: str, entries: Sequence[bytes], first: dt.date, last: dt.date) -> None:
-        """Read one verified log's leaves."""
-        parsed = [parse_leaf(e) for e in entries]
+    def add_log(
+        self, origin: str, parsed: Sequence[Mapping[str, Any]], first: dt.date, last: dt.date
+    ) -> None:
+        """Read one verified log's leaves, parsed (``leaves.parse_leaf``), in log order."""
         for index, f in counted_crossings(parsed, first, last):
             if f["organisation_type"] is not None:
                 self.figures[(f["kind"], f["organisation_type"])].add((origin, index))

@@ -41,7 +41,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from borderpost.ledger.attestations.figures import Tally
-from borderpost.ledger.leaves import CLOSURE, counts_from_leaves, parse_leaf, parse_minute
+from borderpost.ledger.leaves import CLOSURE, counts_from_facts, parse_leaf, parse_minute
 from borderpost.ledger.tlog.errors import LedgerError, VerificationError
 from borderpost.ledger.tlog.merkle import MemoryTree
 from borderpost.ledger.tlog.note import (
@@ -159,11 +159,12 @@ def compute(
     if last < first:
         raise LedgerError(f"the period ends ({last}) before it starts ({first})")
     start, end = period_bounds(zone, first, last)
-    closed = closed_minutes([parse_leaf(leaf) for leaf in leaves], post, start, end)
+    parsed = [parse_leaf(leaf) for leaf in leaves]
+    closed = closed_minutes(parsed, post, start, end)
     total = int((end - start).total_seconds() // 60)
-    summary = build_summary(counts_from_leaves(leaves, first, last), first, last, [post])
+    summary = build_summary(counts_from_facts(parsed, first, last), first, last, [post])
     tally = Tally()
-    tally.add_log(origin, leaves, first, last)
+    tally.add_log(origin, parsed, first, last)
     if tally.statements:  # a log without attestations keeps the bulletin it always had
         summary["attestations"] = tally.figures_json()
     root = MemoryTree(leaves).root()

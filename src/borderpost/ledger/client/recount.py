@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from borderpost.ledger.client.verify import Fetch, verify
-from borderpost.ledger.leaves import counts_from_leaves
+from borderpost.ledger.leaves import counts_from_facts
 from borderpost.reports.summary import Shape, build_summary
 
 KEY_PREFIX = "borderpost/"
@@ -40,9 +40,10 @@ def recount(
     for fetch, vkeys in logs:
         verified = verify(fetch, vkeys)
         codes.append(verified.checkpoint.origin.removeprefix(KEY_PREFIX))
-        total.update(counts_from_leaves(verified.entries or (), first, last))
+        facts = verified.facts or ()
+        total.update(counts_from_facts(facts, first, last))
         if attested:
-            tally.add_log(verified.checkpoint.origin, verified.entries or (), first, last)
+            tally.add_log(verified.checkpoint.origin, facts, first, last)
     summary = build_summary(total, first, last, sorted(codes))
     if attested:
         summary["attestations"] = tally.figures_json()
