@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,11 @@ def test_a_logbook_line_without_a_zone_or_a_name_is_refused() -> None:
         read_logbook("ref,time,direction,kind,plate\nA,2026-03-10T09:31,in,vehicle,X\n")
     with pytest.raises(StatementError, match="line 2"):
         read_logbook("ref,time,direction,kind,plate\nA,2026-03-10T09:31Z,in,vehicle,\n")
+
+
+def test_the_signed_example_of_the_docs() -> None:
+    signer = Ed25519Signer.from_seed("IMF", bytes(range(32)))
+    assert signer.vkey() == "IMF+ef5c162f+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4"
+    note = sign_note(EXAMPLE, [signer]).decode()
+    docs = (Path(__file__).parents[3] / "docs" / "attestations.md").read_text("utf-8")
+    assert note in docs

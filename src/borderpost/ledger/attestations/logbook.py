@@ -25,7 +25,7 @@ from borderpost.ledger.attestations.statement import (
     Missing,
     StatementError,
 )
-from borderpost.ledger.leaves import minute
+from borderpost.ledger.leaves import minute, parse_minute
 from borderpost.plates import normalise_plate
 
 MAX_ROWS = 200_000
@@ -109,7 +109,7 @@ class Leaf:
 
     @property
     def time(self) -> dt.datetime:
-        return dt.datetime.strptime(self.facts["time"], "%Y-%m-%dT%H:%MZ").replace(tzinfo=dt.UTC)
+        return parse_minute(self.facts["time"])
 
 
 def parse_opening(text: str | None) -> dict[str, Any] | None:
@@ -161,16 +161,17 @@ def compare(
         candidates = sorted(
             {n for name in leaf.names() for n in by_name.get(name, ())} - used,
         )
+        at = leaf.time
         same_kind = [n for n in candidates if logbook[n].kind == leaf.facts["kind"]]
         same_way = [n for n in same_kind if logbook[n].direction == leaf.facts["direction"]]
-        close = [n for n in same_way if abs(logbook[n].time - leaf.time) <= tolerance]
+        close = [n for n in same_way if abs(logbook[n].time - at) <= tolerance]
         if close:
-            best = min(close, key=lambda n: abs(logbook[n].time - leaf.time))
+            best = min(close, key=lambda n: abs(logbook[n].time - at))
             used.add(best)
             result.confirmed.add(leaf.index)
         elif same_way or same_kind:
             # The movement the leaf stands for, recorded otherwise: disputed, not also missing.
-            nearest = min(same_way or same_kind, key=lambda n: abs(logbook[n].time - leaf.time))
+            nearest = min(same_way or same_kind, key=lambda n: abs(logbook[n].time - at))
             used.add(nearest)
             result.disputed[leaf.index] = "time" if same_way else "direction"
         else:

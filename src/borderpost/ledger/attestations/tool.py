@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import orjson
 
 from borderpost.ledger.attestations.logbook import (
     Comparison,
@@ -80,7 +81,7 @@ def fetch_receipts(
     )
     if response.status_code != 200:
         raise VerificationError(f"receipts: HTTP {response.status_code}: {response.text[:300]}")
-    body: dict[str, Any] = response.json()
+    body: dict[str, Any] = orjson.loads(response.content)
     return body
 
 
