@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
+from tests.web_support import add_user, bearer
 
 from borderpost import clock
 from borderpost.app import create_app
@@ -56,6 +57,16 @@ def test_the_demo_parties_attest(session_factory: Factory, tmp_path: Path) -> No
         assert "<code>LANTERN</code>" in page.text
         as_json = client.get("/ledger/AST-W/bulletin/latest.json").json()
         assert as_json["attestations"] == result["attestations"]
+        # The access report and the observer's page show the same figures.
+        token = bearer(add_user(session_factory, "watcher", "observer", network=True))
+        period = {"post": "AST-W", "from": first.isoformat(), "to": last.isoformat()}
+        report = client.get("/reports/access", params=period, headers=token)
+        assert report.status_code == 200
+        assert 'class="attested-AST-W"' in report.text
+        assert "<code>IMF</code>" in report.text
+        observer = client.get("/observer", headers=token)
+        assert observer.status_code == 200
+        assert "<code>LANTERN</code>" in observer.text
     by_party = {(f["kind"], p["party"]): p for f in result["attestations"] for p in f["parties"]}
     assert sum(p["disputed"] for (_, party), p in by_party.items() if party == "IMF") == 1
     assert sum(p["missing"] for (_, party), p in by_party.items() if party == "LANTERN") == 1

@@ -9,6 +9,8 @@ appended within seconds; from then on it can no more be removed than a crossing.
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,6 +20,7 @@ from borderpost import clock
 from borderpost.audit.hook import record
 from borderpost.errors import FieldProblem, InvalidInput, NotFound
 from borderpost.ids import new_id
+from borderpost.ledger.attestations.figures import Tally
 from borderpost.ledger.attestations.leaf import (
     ATTESTATION,
     Attestation,
@@ -28,7 +31,10 @@ from borderpost.ledger.attestations.leaf import (
 from borderpost.ledger.attestations.statement import Statement, StatementError
 from borderpost.ledger.leaves import LeafError, parse_leaf
 from borderpost.ledger.model import LedgerLeaf
-from borderpost.ledger.services import origin_for
+from borderpost.ledger.services import open_log, origin_for
+from borderpost.ledger.tlog.checkpoint import Checkpoint
+from borderpost.ledger.tlog.errors import LedgerError
+from borderpost.ledger.tlog.note import parse_note
 from borderpost.ledger.tlog.tiles import MAX_ENTRY_SIZE
 from borderpost.messages import Message
 from borderpost.parties.model import Party
@@ -142,3 +148,38 @@ def statements(uow: UnitOfWork, post_code: str) -> list[tuple[int, Attestation]]
         except (StatementError, LeafError):
             continue  # the post checked it when sent; a reader checks again from the log
     return out
+
+
+_FIGURES: dict[tuple[str, str, int, dt.date, dt.date], list[dict[str, Any]]] = {}
+_FIGURES_LOCK = threading.Lock()
+
+
+def attested_figures(home: Path, code: str, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """The attested figures of ``first``..``last`` from the post's published log on this node,
+    as ``ledger recount --attested`` computes them (empty without a log or an attestation).
+
+    Reading a whole log is the cost: the answer is kept per published size and period.
+    """
+    try:
+        held = open_log(home, code, create=False)
+    except LedgerError:
+        return []
+    note = held.log.published_checkpoint_note if held is not None else None
+    if held is None or note is None:
+        return []
+    size = Checkpoint.parse(parse_note(note)[0]).size
+    key = (str(home), code, size, first, last)
+    with _FIGURES_LOCK:
+        found = _FIGURES.get(key)
+    if found is not None:
+        return found
+    with held.lock:
+        entries = [held.log.entry(i) for i in range(size)]
+    tally = Tally()
+    tally.add_log(origin_for(code), [parse_leaf(e) for e in entries], first, last)
+    figures = tally.figures_json() if tally.statements else []
+    with _FIGURES_LOCK:
+        if len(_FIGURES) > 256:
+            _FIGURES.clear()
+        _FIGURES[key] = figures
+    return figures
