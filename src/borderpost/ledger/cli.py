@@ -41,6 +41,12 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+WitnessOpt = Annotated[
+    list[str] | None, typer.Option("--witness", help="A witness vkey whose cosignature counts")
+]
+QuorumOpt = Annotated[
+    int | None, typer.Option(help="Cosignatures required of the --witness keys; default all")
+]
 PostOpt = Annotated[str | None, typer.Option("--post", help="Post code; every post if absent")]
 
 
@@ -177,12 +183,8 @@ def receipt_command(
 def check_receipt_command(
     file: Annotated[Path, typer.Argument(help="The receipt (C2SP tlog-proof)", exists=True)],
     vkey: Annotated[list[str], typer.Option("--vkey", help="The log's vkey, or a file of them")],
-    witness: Annotated[
-        list[str] | None, typer.Option("--witness", help="A witness vkey whose cosignature counts")
-    ] = None,
-    quorum: Annotated[
-        int | None, typer.Option(help="Cosignatures required of the --witness keys; default all")
-    ] = None,
+    witness: WitnessOpt = None,
+    quorum: QuorumOpt = None,
 ) -> None:
     """Verify a receipt offline and print the public facts it proves are in the log."""
     from borderpost.ledger.client.receipts import check_receipt

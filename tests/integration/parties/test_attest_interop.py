@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import uvicorn
 from tests.factories import command, make_organisation, make_post, vehicle_crossing
+from tests.live_node import node_home, node_server
 from tests.web_support import add_user
 from typer.testing import CliRunner
 
-from borderpost.app import create_app
 from borderpost.cli import app as cli_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
@@ -34,32 +29,8 @@ GO_NOTE = Path(__file__).with_name("note_open.go")
 DAY = "2026-03-10"
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "home"
-    monkeypatch.setenv("BORDERPOST_HOME", str(path))
-    monkeypatch.setenv("BORDERPOST_DATABASE_URL", f"sqlite:///{path / 'bp.db'}")
-    monkeypatch.setenv("BORDERPOST_NODE_POST", "P-A")
-    monkeypatch.setenv("BORDERPOST_SECRET_KEY", "attest-interop-test")
-    yield path
-    services.close_logs(path)
-
-
-@pytest.fixture
-def server(home: Path) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(Settings()), log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}/ledger/P-A/"
-    uv.should_exit = True
-    thread.join()
-    sock.close()
+# The served node (tests/live_node.py): fixtures used by name.
+__all__ = ["node_home", "node_server"]
 
 
 def _own_process(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -86,8 +57,9 @@ def _go_open(vkey: str, note: Path, cache: Path) -> subprocess.CompletedProcess[
 
 
 def test_a_party_tool_signs_a_statement_that_go_verifies(
-    home: Path, server: str, tmp_path: Path
+    node_home: Path, node_server: str, tmp_path: Path
 ) -> None:
+    home, server = node_home, node_server
     runner = CliRunner()
     assert runner.invoke(cli_app, ["init"]).exit_code == 0
     factory = make_session_factory(make_engine(Settings().resolved_database_url))

@@ -13,6 +13,7 @@ from borderpost import clock
 from borderpost.ledger.attestations import tool
 from borderpost.ledger.attestations.logbook import Movement, read_logbook
 from borderpost.ledger.attestations.statement import Statement, StatementError
+from borderpost.ledger.cli import QuorumOpt, WitnessOpt, read_vkeys
 from borderpost.ledger.keys import load_verifiers, read_private_key
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.note import parse_skey, sign_note
@@ -26,8 +27,6 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _keys(values: list[str] | None) -> list[str]:
-    from borderpost.ledger.cli import read_vkeys
-
     return [k for v in values or () for k in read_vkeys(v)]
 
 
@@ -41,12 +40,8 @@ def attest(
         list[str] | None,
         typer.Option("--vkey", help="The log's vkey (or a file); default: the one it serves"),
     ] = None,
-    witness: Annotated[
-        list[str] | None, typer.Option("--witness", help="A witness vkey whose cosignature counts")
-    ] = None,
-    quorum: Annotated[
-        int | None, typer.Option(help="Cosignatures required of the --witness keys; default all")
-    ] = None,
+    witness: WitnessOpt = None,
+    quorum: QuorumOpt = None,
     logbook: Annotated[
         Path | None, typer.Option("--logbook", help="The party's logbook (CSV)", exists=True)
     ] = None,
