@@ -131,10 +131,30 @@ def test_a_party_tool_signs_a_statement_that_go_verifies(
     tampered.write_bytes(note.replace(b"confirm 0,2\n", b"confirm 0-2\n"))
     assert _go_open(vkey, tampered, tmp_path).returncode == 1
 
+    # Following: a new crossing is stated alone; what the log already holds is not stated again.
+    with UnitOfWork(factory) as uow:
+        data = vehicle_crossing("P-A", time=f"{DAY}T12:00:00+04:00")
+        data |= {"organisation": "IFOR", "category": "civilian"}
+        data["vehicle"]["plate"] = "IF-005"
+        record_crossing(uow, command(data))
+        uow.commit()
+    assert runner.invoke(cli_app, ["ledger", "append"]).exit_code == 0
+    with logbook.open("a") as more:
+        more.write(f"C-5,{DAY}T12:00:00+04:00,in,vehicle,IF-005\n")
+    follow = ["attest", server, "--skey", str(party_home / "IFOR.key"), "--token", token,
+              "--from", DAY, "--to", DAY, "--vkey", log_vkey, "--logbook", str(logbook),
+              "--json", "--follow", "--rounds", "1"]  # fmt: skip
+    followed = runner.invoke(cli_app, follow)
+    assert followed.exit_code == 0, followed.output
+    stated = json.loads(followed.stdout)
+    assert (stated["confirmed"], stated["disputed"], stated["missing"]) == (1, {}, [])
+    assert "confirm 5\n" in stated["statement"]
+    assert runner.invoke(cli_app, ["ledger", "append"]).exit_code == 0
+
     recount = ["ledger", "recount", server, "--from", DAY, "--to", DAY, "--vkey", log_vkey]
     shown = runner.invoke(cli_app, [*recount, "--attested"])
     assert shown.exit_code == 0, shown.output
     assert (
-        "3 international_force vehicles: 2 confirmed by IFOR, 1 disputed, 1 missing; "
+        "4 international_force vehicles: 3 confirmed by IFOR, 1 disputed, 1 missing; "
         "0 not yet attested"
     ) in shown.output

@@ -90,6 +90,8 @@ def attest(
             checked, stated, note = tool.attest_once(
                 client, target, token, signer, log_keys, first, last, movements, witnesses, need
             )
+            if follow and count == 1:
+                done, reported = tool.stated_before(client, target, checked.party)
             if follow:
                 # Each round states what is new: leaves not stated before, and movements
                 # missing for longer than a crossing takes to reach a checkpoint.

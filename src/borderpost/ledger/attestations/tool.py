@@ -243,3 +243,28 @@ def only_new(
     if not (confirmed or disputed or missing):
         return None
     return replace(statement, confirmed=confirmed, disputed=disputed, missing=missing)
+
+
+def stated_before(client: httpx.Client, target: Target, party: str) -> tuple[set[int], set[str]]:
+    """What ``party``'s statements already in the log state: leaf indexes, missing lines.
+
+    Read from the public log's attestations (``/ledger/<POST>/attestations/``), so ``--follow``
+    started again does not state a leaf twice.
+    """
+    from borderpost.ledger.attestations.statement import parse
+    from borderpost.ledger.tlog.note import parse_note
+
+    listing = client.get(target.log_url + "attestations/")
+    if listing.status_code != 200:
+        raise VerificationError(f"attestations: HTTP {listing.status_code}")
+    indexes: set[int] = set()
+    missing: set[str] = set()
+    for line in listing.text.splitlines():
+        index, code = line.split(" ")[:2]
+        if code != party:
+            continue
+        note = client.get(target.log_url + f"attestations/{index}")
+        statement = parse(parse_note(note.content)[0])
+        indexes.update(statement.confirmed, statement.disputed)
+        missing.update(m.line() for m in statement.missing)
+    return indexes, missing
