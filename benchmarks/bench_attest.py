@@ -36,13 +36,15 @@ DAY = dt.date(2026, 3, 10)
 ZONE = "Asia/Baku"
 
 
-def _timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    times, result = [], None
+def _timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], list[float], Any]:
+    """Wall-clock and CPU seconds of each run: on a shared machine they differ."""
+    times, cpu, result = [], [], None
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - start)
-    return times, result
+        cpu.append(time.process_time() - start_cpu)
+    return times, cpu, result
 
 
 def party_attests(n: int, runs: int) -> None:
@@ -121,6 +123,7 @@ def party_attests(n: int, runs: int) -> None:
 
         def once() -> tuple[dict[str, float], Any]:
             marks = {}
+            cpu = time.process_time()
             t0 = time.perf_counter()
             body = tool.fetch_receipts(client, target, token, DAY, last_day)
             marks["fetch"] = time.perf_counter() - t0
@@ -135,11 +138,12 @@ def party_attests(n: int, runs: int) -> None:
             statement = tool.statement_of(checked, compared, DAY, last_day)
             note = tool.sign_note(statement.encode(), [signer])
             marks["sign"] = time.perf_counter() - t3
+            marks["cpu"] = time.process_time() - cpu  # the party's and the post's, one process
             return marks, (statement, note)
 
         results = [once() for _ in range(runs)]
         statement, note = results[-1][1]
-        totals = [sum(m.values()) for m, _ in results]
+        totals = [sum(v for k, v in m.items() if k != "cpu") for m, _ in results]
         print(f"\n1. A party attests {n:,} crossings ({recorded:,} at the post), {runs} runs")
         print("| stage | median s | worst s |\n|---|---|---|")
         for stage in ("fetch", "verify", "compare", "sign"):
@@ -147,6 +151,8 @@ def party_attests(n: int, runs: int) -> None:
             print(f"| {stage} | {statistics.median(values):.2f} | {max(values):.2f} |")
         print(f"| **total** (aim < 5 s) | **{statistics.median(totals):.2f}** | "
               f"{max(totals):.2f} |")  # fmt: skip
+        cpu = statistics.median(m["cpu"] for m, _ in results)
+        print(f"| CPU, post and party together | {cpu:.2f} | |")
         print(f"statement: {len(statement.confirmed)} confirmed, {len(statement.disputed)} "
               f"disputed, {len(statement.missing)} missing, {len(note):,} bytes")  # fmt: skip
         services.close_logs(home)
@@ -205,14 +211,17 @@ def recount_attested(n: int, runs: int) -> None:
               f"{time.perf_counter() - building:.0f} s", file=sys.stderr)  # fmt: skip
         logs = [(tlog.read_path, [log_signer.vkey()])]
         last = DAY + dt.timedelta(days=days)
-        plain, _ = _timed(lambda: recount(logs, DAY, last), runs)
-        attested, result = _timed(lambda: recount(logs, DAY, last, attested=True), runs)
+        plain, plain_cpu, _ = _timed(lambda: recount(logs, DAY, last), runs)
+        attested, attested_cpu, result = _timed(
+            lambda: recount(logs, DAY, last, attested=True), runs
+        )
         force = next(f for f in result["attestations"] if f["kind"] == "vehicle")
         print(f"\n2. The recount over {tlog.size:,} leaves, {runs} runs")
-        print("| recount | median s | worst s |\n|---|---|---|")
-        print(f"| without attestations | {statistics.median(plain):.2f} | {max(plain):.2f} |")
+        print("| recount | median s | worst s | CPU s, median |\n|---|---|---|---|")
+        print(f"| without attestations | {statistics.median(plain):.2f} | {max(plain):.2f} | "
+              f"{statistics.median(plain_cpu):.2f} |")  # fmt: skip
         print(f"| **with attestations** (aim < 10 s) | **{statistics.median(attested):.2f}** | "
-              f"{max(attested):.2f} |")  # fmt: skip
+              f"{max(attested):.2f} | {statistics.median(attested_cpu):.2f} |")  # fmt: skip
         print(f"figure: {force['total']:,} international_force vehicles, "
               f"{force['parties'][0]['confirmed']:,} confirmed, "
               f"{force['parties'][0]['disputed']} disputed")  # fmt: skip
@@ -220,13 +229,15 @@ def recount_attested(n: int, runs: int) -> None:
 
 
 def main() -> None:
+    import os
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--crossings", type=int, default=10_000)
     parser.add_argument("--leaves", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=["party", "recount"])
     args = parser.parse_args()
-    print(machine())
+    print(machine(), f"load average {os.getloadavg()[0]:.1f}")
     if args.only != "recount":
         party_attests(args.crossings, args.runs)
     if args.only != "party":
