@@ -18,8 +18,6 @@ from borderpost.ledger.keys import load_verifiers, read_private_key
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.ledger.tlog.note import parse_skey, sign_note
 
-Day = Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"])]
-
 
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
@@ -86,6 +84,8 @@ def attest(
     while True:
         count += 1
         try:
+            if follow and logbook is not None and count > 1:  # a liaison's logbook grows
+                movements = read_logbook(logbook.read_text("utf-8"))
             stated: Statement | None
             checked, stated, note = tool.attest_once(
                 client, target, token, signer, log_keys, first, last, movements, witnesses, need
