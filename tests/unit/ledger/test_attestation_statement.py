@@ -11,6 +11,7 @@ from borderpost.ledger.attestations.leaf import attestation_leaf, open_statement
 from borderpost.ledger.attestations.logbook import Leaf, compare, read_logbook
 from borderpost.ledger.attestations.statement import Missing, Statement, StatementError, parse
 from borderpost.ledger.leaves import parse_leaf
+from borderpost.ledger.tlog.errors import VerificationError
 from borderpost.ledger.tlog.note import Ed25519Signer, sign_note
 
 DAY = dt.date(2026, 3, 10)
@@ -122,3 +123,27 @@ def test_the_signed_example_of_the_docs() -> None:
     note = sign_note(EXAMPLE, [signer]).decode()
     docs = (Path(__file__).parents[3] / "docs" / "attestations.md").read_text("utf-8")
     assert note in docs
+
+
+def test_the_tool_finds_the_post_from_the_log_url() -> None:
+    from borderpost.ledger.attestations.tool import Target
+
+    target = Target.of("https://host.example:8443/bp/ledger/AST-W/")
+    assert (target.base, target.post) == ("https://host.example:8443/bp", "AST-W")
+    assert target.log_url == "https://host.example:8443/bp/ledger/AST-W/"
+    with pytest.raises(VerificationError, match="log.s URL"):
+        Target.of("https://host.example/AST-W/")
+
+
+def test_following_states_only_what_is_new() -> None:
+    from borderpost.ledger.attestations.tool import only_new
+
+    before = dt.datetime(2026, 3, 11, tzinfo=dt.UTC)
+    fresh = only_new(_statement(), {3, 4, 8}, set(), before)
+    assert fresh is not None
+    assert fresh.confirmed == {5, 7, 9, 11}
+    assert fresh.disputed == {}
+    assert [m.reference for m in fresh.missing] == ["C-4"]
+    # Too recent to be called missing yet, and nothing else new: nothing to state.
+    early = dt.datetime(2026, 3, 10, 6, tzinfo=dt.UTC)
+    assert only_new(_statement(), {3, 4, 5, 7, 8, 9, 11}, set(), early) is None
