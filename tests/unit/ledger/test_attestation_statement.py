@@ -131,7 +131,7 @@ def test_the_tool_finds_the_post_from_the_log_url() -> None:
     target = Target.of("https://host.example:8443/bp/ledger/AST-W/")
     assert (target.base, target.post) == ("https://host.example:8443/bp", "AST-W")
     assert target.log_url == "https://host.example:8443/bp/ledger/AST-W/"
-    with pytest.raises(VerificationError, match="log.s URL"):
+    with pytest.raises(VerificationError, match="give the log"):
         Target.of("https://host.example/AST-W/")
 
 
