@@ -1,6 +1,7 @@
 """A node served by a real uvicorn on 127.0.0.1 over a SQLite file in a tmp home.
 
-The fixtures ``node_home`` (the environment the commands read their settings from) and
+``ledger_home`` is a home folder whose logs are closed after the test. The fixtures
+``node_home`` (the environment the commands read their settings from) and
 ``node_server`` (the URL of post P-A's log) for tests that run commands against a served log.
 The socket is bound by the test, so there is no waiting for a port.
 """
@@ -18,6 +19,15 @@ import uvicorn
 from borderpost.app import create_app
 from borderpost.config import Settings
 from borderpost.ledger import services
+
+
+@pytest.fixture
+def ledger_home(tmp_path: Path) -> Iterator[Path]:
+    """A node's home folder for tests that build an app on it; its logs closed afterwards."""
+    path = tmp_path / "home"
+    path.mkdir()
+    yield path
+    services.close_logs(path)
 
 
 @pytest.fixture

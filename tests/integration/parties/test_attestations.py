@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import post_data, vehicle_crossing
+from tests.live_node import ledger_home
 from tests.web_support import add_user, bearer
 
 from borderpost.app import create_app
@@ -28,12 +28,8 @@ Factory = sessionmaker[Session]
 DAY = "2026-03-10"
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "home"
-    path.mkdir()
-    yield path
-    services.close_logs(path)
+# A home folder whose logs are closed afterwards (tests/live_node.py), used by name.
+__all__ = ["ledger_home"]
 
 
 class World:
@@ -83,7 +79,8 @@ def _day(text: str) -> dt.date:
 
 
 @pytest.fixture
-def world(session_factory: Factory, home: Path) -> World:
+def world(session_factory: Factory, ledger_home: Path) -> World:
+    home = ledger_home
     settings = Settings(home=home, database_url="sqlite://", secret_key="attest-test")
     client = TestClient(create_app(settings, session_factory=session_factory))
     w = World(client, session_factory, home)
