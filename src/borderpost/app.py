@@ -36,6 +36,7 @@ from borderpost.ledger.follow.api import router as ledger_follow_router
 from borderpost.ledger.follow.web import router as ledger_follow_pages
 from borderpost.ledger.web import router as ledger_pages
 from borderpost.organisations.api import router as organisations_router
+from borderpost.parties.api import router as parties_router
 from borderpost.posts.api import router as posts_router
 from borderpost.posts.web import router as posts_pages
 from borderpost.reports.access.web import router as access_pages
@@ -107,6 +108,7 @@ def create_app(
         transit_router,
         ledger_follow_router,
         cases_router,
+        parties_router,
     ):
         api.include_router(router)
     app.include_router(api)

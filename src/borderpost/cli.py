@@ -20,8 +20,10 @@ from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.db import make_engine
 from borderpost.documents.cli import document_app
+from borderpost.ledger.attestations.cli import attest as attest_command
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness.cli import app as witness_app
+from borderpost.parties.cli import app as party_app
 from borderpost.screening.cli import screening_app, watchlist_app
 from borderpost.sync.cli import app as sync_app
 from borderpost.transit.cli import corridor_app, transit_app
@@ -44,6 +46,8 @@ app.add_typer(witness_app, name="witness")
 app.add_typer(corridor_app, name="corridor")
 app.add_typer(transit_app, name="transit")
 app.add_typer(case_app, name="case")
+app.add_typer(party_app, name="party")
+app.command("attest")(attest_command)
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
@@ -326,8 +330,15 @@ def demo(
         f"Demo ready: {counts['posts']} posts, {counts['organisations']} organisations, "
         f"{counts['crossings']} crossings, {counts['closures']} closures."
     )
+    from borderpost.demo.attestations import attest_demo
     from borderpost.demo.users import create_demo_users, login_help
 
+    attested = attest_demo(factory, settings.home)
+    console.print(
+        f"Attested by the force and a humanitarian organisation: {attested['statements']} "
+        f"statements, {attested['confirmed']} leaves confirmed, {attested['disputed']} "
+        f"disputed, {attested['missing']} movements claimed missing."
+    )
     console.print(login_help(create_demo_users(factory)), highlight=False)
 
 

@@ -10,6 +10,7 @@ from borderpost.ledger.follow.model import FollowAlert, FollowedLeaf, FollowedLo
 from borderpost.ledger.model import LedgerLeaf
 from borderpost.organisations.model import Organisation
 from borderpost.outbox import OutboxEvent
+from borderpost.parties.model import Party
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.reference import ReferenceState
@@ -46,6 +47,7 @@ __all__ = [
     "Organisation",
     "OutboxEvent",
     "ParkedEvent",
+    "Party",
     "Post",
     "ReferenceState",
     "ScreeningHit",

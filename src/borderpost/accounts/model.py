@@ -26,6 +26,8 @@ class Role(StrEnum):
     CASE_OFFICER = "case_officer"  # appeals, complaints, hotline calls: cases
     OBSERVER = "observer"
     ADMIN = "admin"
+    # An organisation's account: its own crossings' receipts, and its signed statements.
+    PARTY = "party"
 
 
 class User(Base):

@@ -27,6 +27,7 @@ class Permission(StrEnum):
     WATCH_LEDGERS = "watch_ledgers"  # headquarters' checks of the posts' logs and their alerts
     HANDLE_CASES = "handle_cases"  # cases: receive, link records, assign, decide, close
     APPROVE_CASES = "approve_cases"  # a decision that grants an appeal or a passage
+    ATTEST = "attest"  # a party's own receipts (with openings) and its signed statements
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -60,6 +61,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     # International monitors: aggregates only, never a name, document, plate or birth date.
     Role.OBSERVER: frozenset(_PUBLIC_FACTS | {Permission.WATCH_LEDGERS}),
+    # A party: post names, and its own organisation's receipts; no figures, no other record.
+    Role.PARTY: frozenset({Permission.VIEW_POSTS, Permission.ATTEST}),
     Role.ADMIN: frozenset(Permission),
 }
 

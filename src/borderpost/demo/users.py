@@ -18,6 +18,9 @@ DEMO_USERS: list[tuple[str, Role, list[str]]] = [
     ("analyst", Role.ANALYST, []),
     ("observer", Role.OBSERVER, []),
     ("admin", Role.ADMIN, []),
+    # The parties' accounts are made with the parties (demo.attestations).
+    ("liaison.force", Role.PARTY, ["AST-W", "AST-E"]),
+    ("liaison.lantern", Role.PARTY, ["AST-W", "AST-E"]),
 ]
 
 

@@ -132,8 +132,11 @@ def bulletin_latest_json(code: str, request: Request) -> Response:
 
 def install(app: FastAPI, *, appender: bool) -> None:
     """Mount the routes; ``appender``: run the background appender in the app's lifespan."""
+    from borderpost.ledger.attestations.api import router as attestations
+
     app.state.ledger_appender = appender
     app.include_router(router)
+    app.include_router(attestations)
 
 
 @asynccontextmanager

@@ -41,6 +41,12 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+WitnessOpt = Annotated[
+    list[str] | None, typer.Option("--witness", help="A witness vkey whose cosignature counts")
+]
+QuorumOpt = Annotated[
+    int | None, typer.Option(help="Cosignatures required of the --witness keys; default all")
+]
 PostOpt = Annotated[str | None, typer.Option("--post", help="Post code; every post if absent")]
 
 
@@ -117,6 +123,9 @@ def recount_command(
     cases: Annotated[
         bool, typer.Option("--cases", help="The case figures instead of the crossings")
     ] = False,
+    attested: Annotated[
+        bool, typer.Option("--attested", help="With each figure's attestations, per party")
+    ] = False,
 ) -> None:
     """Recount the summary report (or the case figures) from the served leaves alone
     (verified first)."""
@@ -125,8 +134,10 @@ def recount_command(
         for url in urls:
             fetch = http_fetch(url)
             logs.append((fetch, _vkeys_for(url, vkey, fetch)))
-        counted = recount_cases if cases else recount
-        result = counted(logs, from_.date(), to.date())
+        if cases:
+            result = recount_cases(logs, from_.date(), to.date())
+        else:
+            result = recount(logs, from_.date(), to.date(), attested=attested)
     except (LedgerError, OSError) as exc:
         raise _fail(str(exc)) from exc
     if cases and not as_json:
@@ -143,6 +154,12 @@ def recount_command(
             for key, count in block[group].items():
                 if count:
                     typer.echo(f"  {group.removeprefix('by_')} {key}: {count}")
+    if attested:
+        from borderpost.ledger.attestations.figures import sentence
+
+        typer.echo("attested:")
+        for figure in result["attestations"]:
+            typer.echo(f"  {sentence(figure)}")
 
 
 def _echo_cases(result: dict[str, Any]) -> None:
@@ -186,12 +203,8 @@ def receipt_command(
 def check_receipt_command(
     file: Annotated[Path, typer.Argument(help="The receipt (C2SP tlog-proof)", exists=True)],
     vkey: Annotated[list[str], typer.Option("--vkey", help="The log's vkey, or a file of them")],
-    witness: Annotated[
-        list[str] | None, typer.Option("--witness", help="A witness vkey whose cosignature counts")
-    ] = None,
-    quorum: Annotated[
-        int | None, typer.Option(help="Cosignatures required of the --witness keys; default all")
-    ] = None,
+    witness: WitnessOpt = None,
+    quorum: QuorumOpt = None,
 ) -> None:
     """Verify a receipt offline and print the public facts it proves are in the log."""
     from borderpost.ledger.client.receipts import check_receipt

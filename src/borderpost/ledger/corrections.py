@@ -28,7 +28,7 @@ def add_crossing_correction(
     """
     conn = session.connection()
     latest = conn.execute(
-        select(_LEAVES.c.id, _LEAVES.c.post_id, _LEAVES.c.salt, _LEAVES.c.leaf)
+        select(_LEAVES.c.id, _LEAVES.c.post_id, _LEAVES.c.salt, _LEAVES.c.opening, _LEAVES.c.leaf)
         .where(
             _LEAVES.c.record_id == crossing_id,
             _LEAVES.c.record_type == leaves.CROSSING,
@@ -46,6 +46,7 @@ def add_crossing_correction(
             "record_type": leaves.CROSSING,
             "record_id": crossing_id,
             "salt": latest.salt,
+            "opening": latest.opening,
             "leaf": leaves.corrected_leaf(bytes(latest.leaf), changes),
             "corrects_id": latest.id,
             "log_index": None,

@@ -35,6 +35,11 @@ class LedgerLeaf(Base):
     record_type: Mapped[str] = mapped_column(String(16), comment="crossing or closure")
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid, comment="The crossing or closure")
     salt: Mapped[bytes] = mapped_column(LargeBinary(32), comment="Salt of the commitment")
+    opening: Mapped[bytes | None] = mapped_column(
+        LargeBinary,
+        comment="The committed personal fields (canonical JSON): with the salt, the opening a "
+        "party is given for its own crossings; NULL for other leaves",
+    )
     leaf: Mapped[bytes] = mapped_column(
         LargeBinary, comment="Leaf bytes; a correction gets its corrects index when appended"
     )

@@ -99,6 +99,7 @@ def add_crossing(
         "vehicle": vehicle.model_dump(mode="json") if vehicle is not None else None,
     }
     salt = leaves.new_salt()
+    opening = leaves.personal_bytes(crossing.id, personal)
     leaf = leaves.crossing_leaf(
         post=post.code,
         zone=post.timezone,
@@ -110,7 +111,7 @@ def add_crossing(
         vehicle_type=crossing.vehicle_type,
         decision=crossing.decision,
         cargo=cargo,
-        commitment_hex=leaves.commitment(salt, leaves.personal_bytes(crossing.id, personal)),
+        commitment_hex=leaves.commitment(salt, opening),
     )
     # Queued for the commit: nothing reads a leaf back before the appender, after commit.
     insert_at_commit(
@@ -122,6 +123,7 @@ def add_crossing(
             "record_type": leaves.CROSSING,
             "record_id": crossing.id,
             "salt": salt,
+            "opening": opening,
             "leaf": leaf,
             "corrects_id": None,
             "log_index": None,

@@ -43,8 +43,11 @@ def ledger_page(code: str, request: Request, uow: Uow) -> Response:
         return render(request, "ledger/missing.html", {"code": code}, status_code=404)
     witnesses = _witness_vkeys(request)
     base = str(request.base_url).rstrip("/")
+    from borderpost.ledger.attestations.services import statements
+
     context = {
         "post": post,
+        "statements": statements(uow, post.code),
         "log": log_overview(home, code, witnesses),
         "url": f"{base}/ledger/{post.code}/",
         "witness_vkeys": witnesses,

@@ -44,6 +44,7 @@ LABELS = (
     N_("analyst"),
     N_("observer"),
     N_("admin"),
+    N_("party"),
     # flags
     N_("document_expired"),
     N_("post_closed"),

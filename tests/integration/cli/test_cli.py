@@ -106,6 +106,7 @@ def test_demo_builds_a_corridor(home: Path) -> None:
     result = runner.invoke(app, ["demo", "--days", "2"])
     assert result.exit_code == 0, result.output
     assert "Demo ready: 2 posts, 6 organisations" in result.output
+    assert "Attested by the force and a humanitarian organisation: 4 statements" in result.output
 
 
 def test_the_access_report_imported_arrival_times_and_unknown_waits(home: Path) -> None:

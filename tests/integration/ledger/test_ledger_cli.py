@@ -8,54 +8,24 @@ do not run on the shared PostgreSQL test database.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import uvicorn
 from tests.factories import command, make_post, person_crossing, vehicle_crossing
+from tests.live_node import node_home, node_server
 from typer.testing import CliRunner
 
-from borderpost.app import create_app
 from borderpost.cli import app as cli_app
 from borderpost.config import Settings
 from borderpost.crossings.services import record_crossing
 from borderpost.db import make_engine, make_session_factory
-from borderpost.ledger import services
 from borderpost.unit_of_work import UnitOfWork
 
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "home"
-    monkeypatch.setenv("BORDERPOST_HOME", str(path))
-    monkeypatch.setenv("BORDERPOST_DATABASE_URL", f"sqlite:///{path / 'bp.db'}")
-    monkeypatch.setenv("BORDERPOST_NODE_POST", "P-A")
-    monkeypatch.setenv("BORDERPOST_SECRET_KEY", "ledger-cli-test")
-    yield path
-    services.close_logs(path)
+# The served node (tests/live_node.py): fixtures used by name.
+__all__ = ["node_home", "node_server"]
 
 
-@pytest.fixture
-def server(home: Path) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(Settings()), log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}/ledger/P-A/"
-    uv.should_exit = True
-    thread.join()
-    sock.close()
-
-
-def test_init_append_verify_recount(home: Path, server: str, tmp_path: Path) -> None:
+def test_init_append_verify_recount(node_home: Path, node_server: str, tmp_path: Path) -> None:
+    home, server = node_home, node_server
     runner = CliRunner()
     result = runner.invoke(cli_app, ["init"])
     assert result.exit_code == 0, result.output

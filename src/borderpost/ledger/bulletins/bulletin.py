@@ -19,6 +19,13 @@ the log recomputes it from the leaves and compares the text byte for byte. Forma
     persons total 812
     persons by_category civilian 790
     ...
+    attested vehicle international_force total 850 not_attested 4
+    attested vehicle international_force party IFOR confirmed 846 disputed 0 missing 0
+    ...
+
+The ``attested`` lines (only when the leaves hold attestations) give each figure of an
+organisation type with how many of its leaves no party attested yet, and per party its
+confirmed, disputed and missing counts (``ledger.attestations.figures``).
 
 It is signed as a signed note by the post's log key. One key for the log and its bulletins
 means one key to pin and to rotate; a bulletin cannot pass for a checkpoint, because a
@@ -34,8 +41,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from borderpost.cases.figures import case_figures
+from borderpost.ledger.attestations.figures import Tally
 from borderpost.ledger.caseleaf import facts_from_leaves
-from borderpost.ledger.leaves import CLOSURE, counts_from_leaves, parse_leaf, parse_minute
+from borderpost.ledger.leaves import CLOSURE, counts_from_facts, parse_leaf, parse_minute
 from borderpost.ledger.tlog.errors import LedgerError, VerificationError
 from borderpost.ledger.tlog.merkle import MemoryTree
 from borderpost.ledger.tlog.note import (
@@ -96,6 +104,14 @@ class Bulletin:
             for name in CASE_FIGURES:
                 if name in figures:
                     lines.append(f"cases {kind} {name} {figures[name]}")
+        for figure in self.summary.get("attestations", ()):
+            head = f"attested {figure['kind']} {figure['organisation_type']}"
+            lines.append(f"{head} total {figure['total']} not_attested {figure['not_attested']}")
+            lines += [
+                f"{head} party {p['party']} confirmed {p['confirmed']} disputed {p['disputed']} "
+                f"missing {p['missing']}"
+                for p in figure["parties"]
+            ]
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> dict[str, Any]:
@@ -114,6 +130,7 @@ class Bulletin:
             "persons": self.summary["persons"],
             "vehicles": self.summary["vehicles"],
             "cases": self.cases,
+            "attestations": self.summary.get("attestations", []),
         }
 
 
@@ -154,9 +171,14 @@ def compute(
     if last < first:
         raise LedgerError(f"the period ends ({last}) before it starts ({first})")
     start, end = period_bounds(zone, first, last)
-    closed = closed_minutes([parse_leaf(leaf) for leaf in leaves], post, start, end)
+    parsed = [parse_leaf(leaf) for leaf in leaves]
+    closed = closed_minutes(parsed, post, start, end)
     total = int((end - start).total_seconds() // 60)
-    summary = build_summary(counts_from_leaves(leaves, first, last), first, last, [post])
+    summary = build_summary(counts_from_facts(parsed, first, last), first, last, [post])
+    tally = Tally()
+    tally.add_log(origin, parsed, first, last)
+    if tally.statements:  # a log without attestations keeps the bulletin it always had
+        summary["attestations"] = tally.figures_json()
     root = MemoryTree(leaves).root()
     facts = [f for f in facts_from_leaves(leaves) if f.post == post]
     rows = case_figures(facts, first, last)["rows"]
@@ -205,6 +227,16 @@ def parse_text(text: str) -> Bulletin:
                 block.setdefault(words[1], {})[words[2]] = int(words[3])
             elif words[0] == "cases" and len(words) == 4:
                 cases.setdefault(words[1], {})[words[2]] = int(words[3])
+            elif words[0] == "attested" and len(words) == 7:
+                summary.setdefault("attestations", []).append(
+                    {"kind": words[1], "organisation_type": words[2], "total": int(words[4]),
+                     "not_attested": int(words[6]), "parties": []}
+                )  # fmt: skip
+            elif words[0] == "attested" and len(words) == 11:
+                summary["attestations"][-1]["parties"].append(
+                    {"party": words[4], "confirmed": int(words[6]), "disputed": int(words[8]),
+                     "missing": int(words[10])}
+                )  # fmt: skip
         return Bulletin(
             header["log"],
             int(header["size"]),

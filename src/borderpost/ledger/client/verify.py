@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,8 @@ class VerifiedLog:
     checkpoint: Checkpoint
     note: bytes
     entries: tuple[bytes, ...] | None
+    # The parsed leaves (``leaves.parse_leaf``), when ``verify`` read them: parsed once.
+    facts: tuple[dict[str, Any], ...] | None = None
 
 
 def _get(fetch: Fetch, path: str) -> bytes:
@@ -243,11 +245,13 @@ def verify(
     verified = verify_log(fetch, origin=origin, log_keys=verifiers, previous=previous)
     if witnesses:
         _check_cosigned(verified.note, witnesses, len(witnesses) if quorum is None else quorum)
+    facts = []
     for index, leaf in enumerate(verified.entries or ()):
         try:
-            parse_leaf(leaf)
+            facts.append(parse_leaf(leaf))
         except LeafError as exc:
             raise VerificationError(f"entry {index} is not a leaf: {exc}") from exc
+    verified = replace(verified, facts=tuple(facts))
     if state is not None:
         _save_state(state, verified, [k for k in trusted if k not in vkeys])
     return verified

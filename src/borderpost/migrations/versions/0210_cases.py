@@ -1,7 +1,7 @@
 """cases: appeals, complaints, inquiries and reports, their linked records, notes, attachments
 
 Revision ID: 0210
-Revises: 0180
+Revises: 0201
 Create Date: 2026-12-05 01:00:00
 
 A case is followed by the person with its reference and a secret, kept only as its SHA-256.
@@ -17,7 +17,7 @@ from alembic import op
 import borderpost.db
 
 revision: str = "0210"
-down_revision: str | None = "0180"
+down_revision: str | None = "0201"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -73,12 +73,22 @@ def _day_names(report: dict[str, Any]) -> list[str]:
 
 
 def _context(
-    uow: Uow, first: dt.date, last: dt.date, post: str | None, choices: list[Post]
+    request: Request,
+    uow: Uow,
+    first: dt.date,
+    last: dt.date,
+    post: str | None,
+    choices: list[Post],
 ) -> dict[str, Any]:
     """What the access report's page and its PDF show."""
+    from borderpost.ledger.attestations.services import attested_figures
+
     report = access(uow, first, last, post)
+    home = request.app.state.settings.home
     return {
         "report": report,
+        # Each post's figures as its parties attested them in its log (docs/attestations.md).
+        "attested": {code: attested_figures(home, code, first, last) for code in report["posts"]},
         "charts": _charts(report),
         "post": post,
         "posts": choices,
@@ -98,7 +108,7 @@ def access_page(
 ) -> Response:
     first, last = date_range(from_, to, local_today(uow.session, post))
     choices = [p for p in posts_repository.all_posts(uow.session) if me.covers(p.code)]
-    context = _context(uow, first, last, post, choices)
+    context = _context(request, uow, first, last, post, choices)
     return render(request, "reports/access.html", context)
 
 
@@ -112,7 +122,7 @@ def access_pdf(
 ) -> Response:
     """The access report with its charts, in the print layout."""
     first, last = date_range(from_, to, local_today(uow.session, post))
-    context = _context(uow, first, last, post, [])  # the print layout shows no post choice
+    context = _context(request, uow, first, last, post, [])  # the print layout shows no post choice
     name = f"borderpost-access-{first.isoformat()}-{last.isoformat()}.pdf"
     return pdf_download(request, "reports/access.html", context, name)
 
