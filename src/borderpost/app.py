@@ -29,6 +29,7 @@ from borderpost.inspections.web import router as inspection_pages
 from borderpost.ledger.api import install as install_ledger
 from borderpost.ledger.api import lifespan as ledger_lifespan
 from borderpost.ledger.web import router as ledger_pages
+from borderpost.network.running import lifespan as network_lifespan
 from borderpost.organisations.api import router as organisations_router
 from borderpost.posts.api import router as posts_router
 from borderpost.posts.web import router as posts_pages
@@ -51,7 +52,12 @@ API_PREFIX = "/api/v1"
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The background work of a node that owns its database: the ledger, the outbox, the
     screening indexes."""
-    async with ledger_lifespan(app), sync_lifespan(app), screening_lifespan(app):
+    async with (
+        ledger_lifespan(app),
+        sync_lifespan(app),
+        screening_lifespan(app),
+        network_lifespan(app),
+    ):
         yield
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
+from borderpost.network import running
+from borderpost.network.status import versions
 from borderpost.sync import inbox, shipper
 from borderpost.sync import ingest as ingest_mod
 
@@ -45,6 +47,9 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     oldest = backlog.oldest.isoformat() if backlog.oldest else None
     state = shipper.read_state(shipper.state_path(settings.home))
     parked = inbox.count_parked(factory)
+    with factory() as session:
+        lines = versions(session, settings.watchlist_stale_hours)
+    follower = running.read_state(settings.home, "follower")
     if as_json:
         console.print_json(
             json.dumps(
@@ -53,6 +58,8 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                     "oldest": oldest,
                     "shipper": asdict(state) if state else None,
                     "parked": parked,
+                    "versions": [v.as_dict() for v in lines],
+                    "follower": asdict(follower) if follower else None,
                 }
             )
         )
@@ -66,6 +73,19 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             line += f"; {state.failures} failed rounds, last error: {state.last_error}"
         console.print(line)
     console.print(f"{parked} events parked (borderpost sync parked)")
+    if follower is not None:
+        line = (
+            f"following headquarters: {follower.state}, last read {follower.last_round_at or '-'}"
+        )
+        if follower.last_error:
+            line += f"; {follower.failures} failed rounds, last error: {follower.last_error}"
+        console.print(line)
+    for v in lines:
+        age = "-" if v.age_hours is None else f"{v.age_hours:.1f} h old"
+        stale = " STALE" if v.stale else ""
+        console.print(f"runs {v.kind} version {v.version} ({age}){stale}")
+        if v.refused_reason:
+            console.print(f"  refused version {v.refused_version or '?'}: {v.refused_reason}")
 
 
 @app.command()

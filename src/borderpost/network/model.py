@@ -1,0 +1,38 @@
+"""What a post runs of what headquarters publishes: one row per kind of reference data.
+
+``kind`` is ``posts``, ``organisations``, ``corridors``, ``users``, ``rules`` or
+``list:<watchlist name>``; ``version`` is headquarters' number for it, which only grows. A
+version that was refused (its signature, its checksum) is kept with the reason, next to the
+version in force, so the post's sync page and ``borderpost sync status`` can say why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from borderpost.db import Base, UTCDateTime
+
+KIND_LENGTH = 80
+REASON_LENGTH = 500
+
+
+class NetworkVersion(Base):
+    __tablename__ = "network_versions"
+
+    kind: Mapped[str] = mapped_column(String(KIND_LENGTH), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, comment="0: none applied yet")
+    checksum: Mapped[str] = mapped_column(String(64), default="", comment="SHA-256 of content")
+    published_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime, comment="When headquarters published the version in force"
+    )
+    applied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    keys: Mapped[list[Any]] = mapped_column(
+        JSON, default=list, comment="What the version held (user names): to drop what leaves"
+    )
+    refused_version: Mapped[int | None] = mapped_column(Integer)
+    refused_reason: Mapped[str | None] = mapped_column(String(REASON_LENGTH))
+    refused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
