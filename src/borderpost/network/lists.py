@@ -286,7 +286,8 @@ async def follow_lists(
 ) -> FollowReport:  # fmt: skip
     report = FollowReport()
     try:
-        keys = await kv.keys(filters=["list.>"])
+        # Filtered here: the client's own filter is a substring match.
+        keys = [k for k in await kv.keys() if k.startswith("list.")]
     except NoKeysError:
         return report
     verifier: NoteVerifier = verifier_of(enrolment.vkey)
