@@ -6,7 +6,7 @@ from borderpost.cargo.model import Consignment, GoodsItem
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.inspections.model import Evidence, Finding, Inspection, Seizure
 from borderpost.ledger.model import LedgerLeaf
-from borderpost.network.model import NetworkVersion
+from borderpost.network.model import NetworkCommand, NetworkVersion
 from borderpost.organisations.model import Organisation
 from borderpost.outbox import OutboxEvent
 from borderpost.people.model import TravelDocument, Traveller
@@ -35,6 +35,7 @@ __all__ = [
     "Inspection",
     "Lane",
     "LedgerLeaf",
+    "NetworkCommand",
     "NetworkVersion",
     "Organisation",
     "OutboxEvent",

@@ -28,11 +28,11 @@ from borderpost.accounts.schemas import UserCreate
 from borderpost.accounts.services import add_user
 from borderpost.db import make_engine
 from borderpost.ledger.tlog.note import Ed25519Signer
-from borderpost.network import buckets, lists
+from borderpost.network import buckets
 from borderpost.network.enrolment import Enrolment
 from borderpost.network.following import follow_once
-from borderpost.network.publishing import publish_reference
 from borderpost.network.records import FollowReport
+from borderpost.network.running import publish_all
 from borderpost.network.signing import network_signer
 from borderpost.sync import link
 from borderpost.unit_of_work import UnitOfWork
@@ -107,11 +107,7 @@ class Network:
     def publish(self) -> list[str]:
         async def run() -> list[str]:
             async with link.jetstream(NATS_URL, self.stream) as js:
-                done = await publish_reference(self.hq, self.hq_home, js, self.stream, self.signer)
-                more = await lists.publish_lists(
-                    self.hq, self.hq_home, js, self.stream, self.signer
-                )
-            return done.published + more.published
+                return await publish_all(self.hq, self.hq_home, js, self.stream, self.signer)
 
         return asyncio.run(run())
 

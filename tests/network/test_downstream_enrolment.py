@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,11 @@ def test_enrol_join_publish_follow_with_the_commands(
     monkeypatch.setenv("BORDERPOST_SYNC_URL", NATS_URL)
     published = runner.invoke(cli, ["network", "publish"])
     assert "P-A users 1" in published.output, published.output
+    order = ["network", "correct", "--reason", "wrong decision", "--by", "chief"]
+    assert runner.invoke(cli, [*order, "not-an-id", "--decision", "admitted"]).exit_code == 2
+    unknown = runner.invoke(cli, [*order, str(uuid.uuid4()), "--decision", "admitted"])
+    assert unknown.exit_code == 1
+    assert "no crossing" in unknown.output
 
     monkeypatch.setenv("BORDERPOST_HOME", str(post_home))
     for name in ("BORDERPOST_SYNC_STREAM", "BORDERPOST_SYNC_URL"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Annotated
 
 import typer
@@ -11,14 +12,17 @@ from sqlalchemy import select
 
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
+from borderpost.crossings.schemas import CrossingCorrection
+from borderpost.errors import DomainError
 from borderpost.network import enrolment as enrolments
-from borderpost.network import lists
+from borderpost.network.commands import request_correction
 from borderpost.network.following import follow_once
-from borderpost.network.publishing import publish_reference
+from borderpost.network.running import publish_all
 from borderpost.network.signing import network_signer
 from borderpost.posts.model import Post
 from borderpost.sync import link
 from borderpost.sync.shipper import LINK_ERRORS
+from borderpost.unit_of_work import UnitOfWork
 
 app = typer.Typer(help="The network: headquarters publishes, posts follow.", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -89,11 +93,7 @@ def publish() -> None:
 
     async def run() -> list[str]:
         async with link.jetstream(settings.sync_url, settings.sync_stream) as js:
-            done = await publish_reference(factory, settings.home, js, settings.sync_stream, signer)
-            more = await lists.publish_lists(
-                factory, settings.home, js, settings.sync_stream, signer
-            )
-        return done.published + more.published
+            return await publish_all(factory, settings.home, js, settings.sync_stream, signer)
 
     try:
         published = asyncio.run(run())
@@ -131,3 +131,46 @@ def follow() -> None:
         errors.print(f"refused {line}")
     if refused:
         raise typer.Exit(1)
+
+
+@app.command()
+def correct(
+    crossing: Annotated[str, typer.Argument(help="The crossing's id (as the post made it)")],
+    reason: Annotated[str, typer.Option(help="Why the record is corrected")],
+    by: Annotated[str, typer.Option(help="The headquarters user who orders the correction")],
+    decision: Annotated[str | None, typer.Option(help="admitted, referred or refused")] = None,
+    category: Annotated[str | None, typer.Option(help="The corrected category")] = None,
+    direction: Annotated[str | None, typer.Option(help="in or out")] = None,
+    because: Annotated[
+        list[str] | None, typer.Option(help="A reason of the new decision (repeat)")
+    ] = None,
+) -> None:
+    """Headquarters: correct a post's crossing; the post applies it as its own correction."""
+    settings = Settings()
+    try:
+        crossing_id = uuid.UUID(crossing)
+        data = CrossingCorrection.model_validate(
+            {
+                k: v
+                for k, v in {
+                    "decision": decision,
+                    "category": category,
+                    "direction": direction,
+                    "reasons": because,
+                    "reason": reason,
+                }.items()
+                if v is not None
+            }
+        )
+    except ValueError as exc:  # a pydantic ValidationError is a ValueError
+        errors.print(f"correction: {str(exc)[:300]}")
+        raise typer.Exit(2) from exc
+    factory = node_session_factory(settings)
+    with UnitOfWork(factory, actor=by[:100]) as uow:
+        try:
+            sent = request_correction(uow, crossing_id, data)
+        except DomainError as exc:
+            errors.print(f"crossing: {exc.message}")
+            raise typer.Exit(1) from exc
+        uow.commit()
+    console.print(f"correction {sent.id} for post {sent.post}: sent with the next publication")

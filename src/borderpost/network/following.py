@@ -19,7 +19,7 @@ from nats.js.kv import KeyValue
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.ledger.tlog.note import NoteVerifier
-from borderpost.network import applying, buckets, lists
+from borderpost.network import applying, buckets, commands, lists
 from borderpost.network.enrolment import Enrolment
 from borderpost.network.records import ACTOR, FollowReport, number_in, record, refuse, row_of
 from borderpost.network.signing import RefusedVersion, open_version, verifier_of
@@ -102,4 +102,7 @@ async def follow_once(
     more = await lists.follow_lists(session_factory, enrolment, js, kv)
     report.applied += more.applied
     report.refused += more.refused
+    done = await commands.follow_commands(session_factory, enrolment, js)
+    report.applied += done.applied
+    report.refused += done.refused
     return report

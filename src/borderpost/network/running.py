@@ -18,11 +18,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
+from nats.js import JetStreamContext
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
+from borderpost.ledger.tlog.note import Ed25519Signer
+from borderpost.network import commands, lists
 from borderpost.network import enrolment as enrolments
-from borderpost.network import lists
 from borderpost.network.following import follow_once
 from borderpost.network.publishing import publish_reference
 from borderpost.network.signing import key_path, network_signer
@@ -106,6 +108,20 @@ class Loop:
             log.warning("network state not written: %s", exc)
 
 
+async def publish_all(
+    session_factory: sessionmaker[Session],
+    home: Path,
+    js: JetStreamContext,
+    stream: str,
+    signer: Ed25519Signer,
+) -> list[str]:
+    """Headquarters: every kind of reference data, every watchlist, every command waiting."""
+    done = await publish_reference(session_factory, home, js, stream, signer)
+    more = await lists.publish_lists(session_factory, home, js, stream, signer)
+    sent = await commands.publish_commands(session_factory, js, stream, signer)
+    return done.published + more.published + sent
+
+
 def publisher(
     session_factory: sessionmaker[Session], home: Path, url: str, stream: str, interval: float
 ) -> Loop:
@@ -114,9 +130,7 @@ def publisher(
 
     async def round_() -> str:
         async with link.jetstream(url, stream) as js:
-            done = await publish_reference(session_factory, home, js, stream, signer)
-            more = await lists.publish_lists(session_factory, home, js, stream, signer)
-        return "; ".join(done.published + more.published)
+            return "; ".join(await publish_all(session_factory, home, js, stream, signer))
 
     return Loop("publisher", home, round_, interval)
 
