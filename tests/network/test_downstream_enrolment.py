@@ -4,25 +4,30 @@ follow; what the post runs shown by ``borderpost sync status``, its post page an
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import uuid
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import sessionmaker
 from tests.factories import make_post
-from tests.network.downstream_support import NATS_URL, Network, network, stream
+from tests.network.downstream_support import NATS_URL, Network, network, stream, user, wait_until
 from tests.network.test_downstream_lists import ALIYEV, import_at
 from tests.web_support import add_user, bearer
 from typer.testing import CliRunner
 
 from borderpost import clock
+from borderpost.accounts.model import Role
+from borderpost.accounts.services import disable_user, issue_token
 from borderpost.app import create_app
 from borderpost.cli import app as cli
 from borderpost.config import Settings
 from borderpost.db import make_engine
-from borderpost.network.enrolment import BadEnrolment, decode, joined
+from borderpost.network.enrolment import BadEnrolment, decode, joined, store
+from borderpost.network.state import LoopState, state_path
 from borderpost.unit_of_work import UnitOfWork
 
 __all__ = ["network", "stream"]  # fixtures
@@ -100,6 +105,36 @@ def test_the_post_page_and_the_booth_show_versions_and_a_stale_list(network: Net
         clock.pin(start + dt.timedelta(days=3))  # three days without news from headquarters
         try:
             banner = http.get("/posts/P-A/status").text
+            # The post read headquarters a minute ago: the list is old, and still the latest.
+            heard = LoopState("working", last_round_at=clock.now().isoformat())
+            state_path(home, "follower").parent.mkdir(exist_ok=True)
+            state_path(home, "follower").write_text(json.dumps(asdict(heard)))
+            current = http.get("/posts/P-A/status").text
         finally:
             clock.pin(start)
     assert "Watchlist wanted is stale: published 72 hours ago" in banner
+    assert "is stale" not in current
+
+
+def test_a_joined_post_server_follows_headquarters_by_itself(network: Network) -> None:
+    user(network.hq, "officer.a", Role.OFFICER, ["P-A"])
+    with UnitOfWork(network.hq, actor="admin") as uow:
+        token = issue_token(uow, "officer.a")
+        uow.commit()
+    network.add_post("P-A")
+    _, home = network.posts["P-A"]
+    store(home, network.enrolment("P-A"))
+    network.publish()
+    settings = Settings(
+        database_url=f"sqlite:///{home / 'borderpost.db'}",
+        secret_key="t",
+        home=home,
+        network_interval_seconds=0.1,
+    )
+    with TestClient(create_app(settings), headers=bearer(token)) as http:
+        wait_until(lambda: http.get("/api/v1/posts").status_code == 200)
+        with UnitOfWork(network.hq, actor="admin") as uow:
+            disable_user(uow, "officer.a")
+            uow.commit()
+        network.publish()
+        wait_until(lambda: http.get("/api/v1/posts").status_code == 401)

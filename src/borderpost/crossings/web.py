@@ -31,10 +31,9 @@ STICKY = ("kind", "direction", "category", "lane")
 def _context(
     request: Request, uow: Uow, post: Post, form: dict[str, str], **extra: object
 ) -> dict[str, object]:
-    hours = request.app.state.settings.watchlist_stale_hours
     return {
         "post": post,
-        "network_versions": network_status.versions(uow.session, hours),
+        "network_versions": network_status.for_node(uow.session, request.app.state.settings),
         "closure": posts.current_closure(uow, post.code),
         "form": form,
         "directions": list(Direction),

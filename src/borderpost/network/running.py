@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -28,29 +28,10 @@ from borderpost.network import enrolment as enrolments
 from borderpost.network.following import follow_once
 from borderpost.network.publishing import publish_reference
 from borderpost.network.signing import key_path, network_signer
+from borderpost.network.state import LoopState, state_path
 from borderpost.sync import link
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class LoopState:
-    state: str = "starting"  # working, backing_off, stopped
-    last_error: str | None = None
-    failures: int = 0
-    last_round_at: str | None = None  # the last round that worked, ISO 8601
-    last_change: str | None = None  # what the last round that changed anything did
-
-
-def state_path(home: Path, name: str) -> Path:
-    return home / "network" / f"{name}.json"
-
-
-def read_state(home: Path, name: str) -> LoopState | None:
-    try:
-        return LoopState(**json.loads(state_path(home, name).read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return None
 
 
 class Loop:

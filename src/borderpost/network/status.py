@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from borderpost import clock
+from borderpost.config import Settings
 from borderpost.network.model import NetworkVersion
+from borderpost.network.state import read_state
 
 
 @dataclass(frozen=True)
@@ -32,12 +35,20 @@ class VersionLine:
         }
 
 
-def versions(session: Session, stale_hours: float) -> list[VersionLine]:
+def versions(
+    session: Session, stale_hours: float, confirmed_at: dt.datetime | None = None
+) -> list[VersionLine]:
+    """Every kind the post runs. A watchlist is stale when it was published more than
+    ``stale_hours`` ago and the post has not confirmed since (``confirmed_at``, its follower's
+    last round that read headquarters) that it is still the latest: a list headquarters did not
+    change is not stale while the link works."""
     now = clock.now()
+    heard = confirmed_at is not None and (now - confirmed_at).total_seconds() / 3600 <= stale_hours
     out = []
     for row in session.scalars(select(NetworkVersion).order_by(NetworkVersion.kind)):
         age = (now - row.published_at).total_seconds() / 3600 if row.published_at else None
-        stale = row.kind.startswith("list:") and (age is None or age > stale_hours)
+        old = age is None or age > stale_hours
+        stale = row.kind.startswith("list:") and old and not heard
         out.append(
             VersionLine(
                 row.kind,
@@ -54,6 +65,17 @@ def versions(session: Session, stale_hours: float) -> list[VersionLine]:
     return out
 
 
-def stale_lists(session: Session, stale_hours: float) -> list[VersionLine]:
-    """The watchlists this post runs that are older than ``stale_hours`` (the booth's notice)."""
-    return [v for v in versions(session, stale_hours) if v.stale]
+def confirmed_at(home: Path) -> dt.datetime | None:
+    """When the post's follower last read headquarters (None: never, or not a post)."""
+    state = read_state(home, "follower")
+    if state is None or state.last_round_at is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(state.last_round_at)
+    except ValueError:
+        return None
+
+
+def for_node(session: Session, settings: Settings) -> list[VersionLine]:
+    """What the node runs, for its pages and ``borderpost sync status``."""
+    return versions(session, settings.watchlist_stale_hours, confirmed_at(settings.home))

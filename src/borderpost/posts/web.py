@@ -37,10 +37,9 @@ def posts_page(request: Request, me: Me, uow: Uow) -> Response:
 
 def _post_context(request: Request, uow: Uow, code: str) -> dict[str, object]:
     post = services.get_post(uow, code)
-    hours = request.app.state.settings.watchlist_stale_hours
     return {
         "post": post,
-        "network_versions": network_status.versions(uow.session, hours),
+        "network_versions": network_status.for_node(uow.session, request.app.state.settings),
         "closure": services.current_closure(uow, code),
         "closures": repository.closures_of(uow.session, post, limit=20),
     }

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
-from borderpost.network import running
-from borderpost.network.status import versions
+from borderpost.network.state import read_state
+from borderpost.network.status import for_node
 from borderpost.sync import inbox, shipper
 from borderpost.sync import ingest as ingest_mod
 
@@ -48,8 +48,8 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     state = shipper.read_state(shipper.state_path(settings.home))
     parked = inbox.count_parked(factory)
     with factory() as session:
-        lines = versions(session, settings.watchlist_stale_hours)
-    follower = running.read_state(settings.home, "follower")
+        lines = for_node(session, settings)
+    follower = read_state(settings.home, "follower")
     if as_json:
         console.print_json(
             json.dumps(
