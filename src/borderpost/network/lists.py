@@ -25,7 +25,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NoKeysError
 from nats.js.kv import KeyValue
 from nats.js.object_store import ObjectStore
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, CursorResult, Table, bindparam, delete, func, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock, reference
@@ -53,6 +53,8 @@ from borderpost.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 _ENTRIES = cast(Table, WatchlistEntry.__table__)
+# Entries written or removed per transaction at a post: a fraction of a second each.
+STEP = 20_000
 
 
 def kind_of(name: str) -> str:
@@ -195,88 +197,152 @@ _WHOLE_NEXT: set[str] = set()
 
 
 def _new_version(
-    session: Session, manifest: dict[str, Any], version: Version
-) -> tuple[Watchlist, WatchlistVersion, uuid.UUID | None]:
+    session_factory: sessionmaker[Session], manifest: dict[str, Any], version: Version
+) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID | None]:
+    """The list (made if new) and a new version of it, not active yet: (list, version, old)."""
     name = manifest["name"]
-    watchlist = session.scalars(select(Watchlist).where(Watchlist.name == name)).one_or_none()
-    if watchlist is None:
-        watchlist = Watchlist(id=new_id(), name=name, kind=manifest["kind"], created_at=clock.now())
-        session.add(watchlist)
-        session.flush()
-    new = WatchlistVersion(
-        id=new_id(),
-        watchlist_id=watchlist.id,
-        source=f"network version {version.number}"[:200],
-        label=str(manifest["label"])[:100],
-        # Crossings recorded since headquarters published it are re-screened against it.
-        imported_at=version.published_at,
-        imported_by=f"hq:{manifest['imported_by']}"[:100],
-        entry_count=int(manifest["entries"]),
-    )
-    session.add(new)
-    session.flush()
-    return watchlist, new, watchlist.active_version_id
-
-
-def _insert(conn: Connection, version_id: uuid.UUID, rows: list[Row]) -> None:
-    for start in range(0, len(rows), BATCH):
-        write_entries(
-            conn,
-            [
-                {"version_id": version_id, **dict(zip(COLUMNS, r, strict=True))}
-                for r in rows[start : start + BATCH]
-            ],
+    with UnitOfWork(session_factory, actor=ACTOR) as uow:
+        session = uow.session
+        watchlist = session.scalars(select(Watchlist).where(Watchlist.name == name)).one_or_none()
+        if watchlist is None:
+            watchlist = Watchlist(
+                id=new_id(), name=name, kind=manifest["kind"], created_at=clock.now()
+            )
+            session.add(watchlist)
+            session.flush()
+        new = WatchlistVersion(
+            id=new_id(),
+            watchlist_id=watchlist.id,
+            source=f"network version {version.number}"[:200],
+            label=str(manifest["label"])[:100],
+            # Crossings recorded since headquarters published it are re-screened against it.
+            imported_at=version.published_at,
+            imported_by=f"hq:{manifest['imported_by']}"[:100],
+            entry_count=int(manifest["entries"]),
         )
+        session.add(new)
+        uow.commit()
+        return watchlist.id, new.id, watchlist.active_version_id
+
+
+def _in_steps(session_factory: sessionmaker[Session], work: list[Any]) -> None:
+    """Each step in a transaction of its own: a post's booths never wait long for the
+    database while a million entries are written (the version is not active meanwhile)."""
+    for step in work:
+        with session_factory() as session, session.begin():
+            step(session.connection())
+
+
+def _insert_steps(version_id: uuid.UUID, rows: list[Row]) -> list[Any]:
+    def step(chunk: list[Row]) -> Any:
+        return lambda conn: write_entries(
+            conn,
+            [{"version_id": version_id, **dict(zip(COLUMNS, r, strict=True))} for r in chunk],
+        )
+
+    return [step(rows[i : i + STEP]) for i in range(0, len(rows), STEP)]
+
+
+def _copy_steps(
+    session_factory: sessionmaker[Session], old: uuid.UUID, new: uuid.UUID
+) -> list[Any]:
+    """Copy the version in force, by ranges of row ids."""
+    with session_factory() as session:
+        low, high = session.execute(
+            select(func.min(_ENTRIES.c.id), func.max(_ENTRIES.c.id)).where(
+                _ENTRIES.c.version_id == old
+            )
+        ).one()
+    if low is None:
+        return []
+    columns = list(COLUMNS)
+    copy = _ENTRIES.insert().from_select(
+        ["version_id", *columns],
+        select(literal(new, _ENTRIES.c.version_id.type), *[_ENTRIES.c[c] for c in columns]).where(
+            _ENTRIES.c.version_id == old,
+            _ENTRIES.c.id.between(bindparam("low"), bindparam("high")),
+        ),
+    )
+
+    def step(a: int) -> Any:
+        return lambda conn: conn.execute(copy, {"low": a, "high": a + STEP - 1})
+
+    return [step(a) for a in range(low, high + 1, STEP)]
+
+
+def _drop_entries(session_factory: sessionmaker[Session], watchlist_id: uuid.UUID) -> None:
+    """The entries of the list's versions not in force (the one replaced, one left by a
+    refused or interrupted version), a step at a time."""
+    with session_factory() as session:
+        active = session.get(Watchlist, watchlist_id)
+        keep = active.active_version_id if active is not None else None
+    others = select(WatchlistVersion.id).where(
+        WatchlistVersion.watchlist_id == watchlist_id, WatchlistVersion.id != keep
+    )
+    batch = (
+        select(_ENTRIES.c.id).where(_ENTRIES.c.version_id.in_(others)).limit(STEP).scalar_subquery()
+    )
+    while True:
+        with session_factory() as session, session.begin():
+            done = session.execute(delete(_ENTRIES).where(_ENTRIES.c.id.in_(batch)))
+            if cast(CursorResult[Any], done).rowcount == 0:
+                return
 
 
 def apply_list(
     session_factory: sessionmaker[Session], version: Version, blobs: list[bytes], whole: bool
 ) -> str:
     """Build the list's new version from the whole file and deltas (or the deltas alone, over
-    the version in force), check its checksum, make it active: all in one transaction."""
+    the version in force), check its checksum, then make it active in one short transaction.
+
+    The entries are written in steps before (the version is not active, so no booth sees
+    half of it); the replaced version's entries are removed in steps after.
+    """
     manifest = version.payload
     kind = kind_of(manifest["name"])
+    watchlist_id, new, old = _new_version(session_factory, manifest, version)
+    _drop_entries(session_factory, watchlist_id)  # what an interrupted version left
+    if whole or old is None:
+        rows = read_whole_file(blobs[0])
+        for blob in blobs[1:]:
+            apply_delta(rows, Delta.decode(blob))
+        _in_steps(session_factory, _insert_steps(new, list(rows.values())))
+    else:
+        delta = Delta()
+        for blob in blobs:
+            delta = delta.then(Delta.decode(blob))
+        gone = list(delta.removed) + [r[0] for r in delta.put]
+
+        def drop(chunk: list[str]) -> Any:
+            return lambda conn: conn.execute(
+                delete(_ENTRIES).where(
+                    _ENTRIES.c.version_id == new, _ENTRIES.c.entry_key.in_(chunk)
+                )
+            )
+
+        _in_steps(
+            session_factory,
+            _copy_steps(session_factory, old, new)
+            + [drop(gone[i : i + BATCH]) for i in range(0, len(gone), BATCH)]
+            + _insert_steps(new, delta.put),
+        )
+    with session_factory() as session:
+        got = checksum(content(session.connection(), new))
+    if got != manifest["checksum"]:
+        _WHOLE_NEXT.add(kind)
+        _drop_entries(session_factory, watchlist_id)
+        raise RefusedVersion(f"checksum: the list built here is {got[:12]}…, not headquarters'")
+    _WHOLE_NEXT.discard(kind)
     with UnitOfWork(session_factory, actor=ACTOR) as uow:
         session = uow.session
-        conn = session.connection()
-        watchlist, new, old = _new_version(session, manifest, version)
-        if whole:
-            rows = read_whole_file(blobs[0])
-            for blob in blobs[1:]:
-                apply_delta(rows, Delta.decode(blob))
-            _insert(conn, new.id, list(rows.values()))
-            if old is not None:
-                conn.execute(delete(_ENTRIES).where(_ENTRIES.c.version_id == old))
-        else:
-            assert old is not None
-            delta = Delta()
-            for blob in blobs:
-                delta = delta.then(Delta.decode(blob))
-            gone = list(delta.removed) + [r[0] for r in delta.put]
-            for start in range(0, len(gone), BATCH):
-                conn.execute(
-                    delete(_ENTRIES).where(
-                        _ENTRIES.c.version_id == old,
-                        _ENTRIES.c.entry_key.in_(gone[start : start + BATCH]),
-                    )
-                )
-            conn.execute(
-                update(_ENTRIES)
-                .where(_ENTRIES.c.version_id == bindparam("old"))
-                .values(version_id=bindparam("new")),
-                {"old": old, "new": new.id},
-            )
-            _insert(conn, new.id, delta.put)
-        got = checksum(content(conn, new.id))
-        if got != manifest["checksum"]:
-            _WHOLE_NEXT.add(kind)
-            raise RefusedVersion(f"checksum: the list built here is {got[:12]}…, not headquarters'")
-        _WHOLE_NEXT.discard(kind)
-        watchlist.active_version_id = new.id
+        watchlist = session.get(Watchlist, watchlist_id)
+        assert watchlist is not None
+        watchlist.active_version_id = new
         reference.touch(session)
         session.info.pop("screener", None)
         record(row_of(session, kind), version, [], manifest["checksum"])
         uow.commit()
+    _drop_entries(session_factory, watchlist_id)
     return f"{kind} {version.number}"
 
 
