@@ -5,6 +5,7 @@ headquarters user), and back at headquarters by the post's outbox, as any correc
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 from sqlalchemy import func, select
 from tests.factories import command, person_crossing
@@ -34,6 +35,18 @@ def _ship_and_ingest(network: Network, post: Factory) -> None:
     asyncio.run(run())
 
 
+def _a_crossing_at_both(network: Network) -> tuple[Factory, uuid.UUID]:
+    """Post P-A joined, one crossing recorded there, and headquarters holding its replica."""
+    post = network.add_post("P-A")
+    network.publish()
+    network.follow("P-A")
+    with UnitOfWork(post, actor="officer.a") as uow:
+        crossing_id = record_crossing(uow, command(person_crossing())).crossing.id
+        uow.commit()
+    _ship_and_ingest(network, post)
+    return post, crossing_id
+
+
 def _leaves(factory: Factory) -> int:
     with factory() as session:
         return int(session.scalar(select(func.count()).select_from(LedgerLeaf)) or 0)
@@ -42,13 +55,7 @@ def _leaves(factory: Factory) -> int:
 def test_a_correction_at_headquarters_is_applied_at_the_post_and_comes_back(
     network: Network,
 ) -> None:
-    post = network.add_post("P-A")
-    network.publish()
-    network.follow("P-A")
-    with UnitOfWork(post, actor="officer.a") as uow:
-        crossing_id = record_crossing(uow, command(person_crossing())).crossing.id
-        uow.commit()
-    _ship_and_ingest(network, post)  # headquarters holds its replica
+    post, crossing_id = _a_crossing_at_both(network)
     leaves = _leaves(post)
 
     correction = CrossingCorrection(
@@ -82,13 +89,7 @@ def test_a_correction_at_headquarters_is_applied_at_the_post_and_comes_back(
 
 
 def test_a_command_the_post_cannot_apply_is_kept_with_the_reason(network: Network) -> None:
-    post = network.add_post("P-A")
-    network.publish()
-    network.follow("P-A")
-    with UnitOfWork(post, actor="officer.a") as uow:
-        crossing_id = record_crossing(uow, command(person_crossing())).crossing.id
-        uow.commit()
-    _ship_and_ingest(network, post)
+    post, crossing_id = _a_crossing_at_both(network)
     same = CrossingCorrection(decision=Decision.ADMITTED, reason="nothing to change")
     with UnitOfWork(network.hq, actor="chief") as uow:
         request_correction(uow, crossing_id, same)
