@@ -110,8 +110,13 @@ async def publish_list(
     prefix = f"{buckets.token(name)}/{number}"
     full: dict[str, Any] | None = None
     deltas: list[dict[str, Any]] = []
-    if last is not None and cache.is_file():
-        old = read_whole_file(cache.read_bytes())
+    old = read_whole_file(cache.read_bytes()) if last is not None and cache.is_file() else None
+    # A cache that is not the last version published (a publication cut short) gives no delta.
+    if (
+        old is not None
+        and last is not None
+        and checksum(sorted(old.values())) == last.payload["checksum"]
+    ):
         delta = delta_between(old, rows)
         one = await _put(files, f"{prefix}.delta", delta.encode())
         deltas = [*last.payload["deltas"], {"to": number, **one}]
