@@ -5,8 +5,9 @@ its content, the whole file of some version (the object store) and the deltas fr
 to the latest. Headquarters writes the whole file the first time and again only when the
 deltas since the last one have grown past half its size; otherwise a version costs a delta.
 A post that runs version N takes the deltas after N when they are smaller than the whole file,
-else the whole file and every delta after it. Either way it rebuilds the list as a new version
-in one transaction and compares its content's checksum with headquarters' before committing;
+else the whole file and every delta after it. Either way it writes the list as a new version
+(in steps, not active yet), compares its content's checksum with headquarters' and only then
+makes it active, in one short transaction;
 the screening warm-up then indexes it in the background and re-screens the crossings recorded
 since headquarters published it (its ``imported_at``).
 """
