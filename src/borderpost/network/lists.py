@@ -107,41 +107,48 @@ async def publish_list(
         label, imported_by = active.label, active.imported_by
     number = last.number + 1 if last is not None else 1
     cache = _cache(home, name)
-    whole = whole_file(rows)
     prefix = f"{buckets.token(name)}/{number}"
     full: dict[str, Any] | None = None
     deltas: list[dict[str, Any]] = []
-    old = read_whole_file(cache.read_bytes()) if last is not None and cache.is_file() else None
-    # A cache that is not the last version published (a publication cut short) gives no delta.
+    # The cache holds the content last published, with its checksum beside it; one that is not
+    # the last version's (a publication cut short) gives no delta.
+    cached = cache.with_suffix(".sha256")
     if (
-        old is not None
-        and last is not None
-        and checksum(sorted(old.values())) == last.payload["checksum"]
+        last is not None
+        and cache.is_file()
+        and cached.is_file()
+        and cached.read_text(encoding="ascii").strip() == last.payload["checksum"]
     ):
-        delta = delta_between(old, rows)
+        delta = delta_between(read_whole_file(cache.read_bytes()), rows)
         one = await _put(files, f"{prefix}.delta", delta.encode())
         deltas = [*last.payload["deltas"], {"to": number, **one}]
         full = last.payload["full"]
         if sum(d["size"] for d in deltas) > full["size"] // 2:
             full, deltas = None, []
-    if full is None:
+    whole = whole_file(rows) if full is None else None
+    if whole is not None:
         full = {"number": number, **await _put(files, f"{prefix}.full", whole)}
+    assert full is not None
+    content_checksum = checksum(rows)
     payload = {
         "name": name,
         "kind": list_kind,
         "label": label,
         "imported_by": imported_by,
         "hq_version": str(active.id),
-        "checksum": checksum(rows),
+        "checksum": content_checksum,
         "entries": len(rows),
         "full": full,
         "deltas": deltas,
     }
     await kv.put(key, seal(signer, Version(kind, "*", number, clock.now(), payload)))
+    # After the manifest: the posts need none of this, the next publication does.
     cache.parent.mkdir(parents=True, exist_ok=True)
+    cached.unlink(missing_ok=True)
     partial = cache.with_suffix(".tmp")
-    partial.write_bytes(whole)
+    partial.write_bytes(whole if whole is not None else whole_file(rows))
     partial.replace(cache)
+    cached.write_text(content_checksum, encoding="ascii")
     how = "whole file" if full["number"] == number else f"{len(deltas)} deltas"
     log.info("published list %s version %d (%s)", name, number, how)
     return f"{name} {number}"
