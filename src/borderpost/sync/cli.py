@@ -50,6 +50,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     with factory() as session:
         lines = for_node(session, settings)
     follower = read_state(settings.home, "follower")
+    publisher = read_state(settings.home, "publisher")
     if as_json:
         console.print_json(
             json.dumps(
@@ -60,6 +61,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                     "parked": parked,
                     "versions": [v.as_dict() for v in lines],
                     "follower": asdict(follower) if follower else None,
+                    "publisher": asdict(publisher) if publisher else None,
                 }
             )
         )
@@ -73,13 +75,12 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             line += f"; {state.failures} failed rounds, last error: {state.last_error}"
         console.print(line)
     console.print(f"{parked} events parked (borderpost sync parked)")
-    if follower is not None:
-        line = (
-            f"following headquarters: {follower.state}, last read {follower.last_round_at or '-'}"
-        )
-        if follower.last_error:
-            line += f"; {follower.failures} failed rounds, last error: {follower.last_error}"
-        console.print(line)
+    for label, loop in (("following headquarters", follower), ("publishing", publisher)):
+        if loop is not None:
+            line = f"{label}: {loop.state}, last round {loop.last_round_at or '-'}"
+            if loop.last_error:
+                line += f"; {loop.failures} failed rounds, last error: {loop.last_error}"
+            console.print(line)
     for v in lines:
         age = "-" if v.age_hours is None else f"{v.age_hours:.1f} h old"
         stale = " STALE" if v.stale else ""
