@@ -13,7 +13,12 @@ from tests.network.downstream_support import Network, network, stream, user, wai
 
 from borderpost import clock
 from borderpost.accounts.model import Role, User
-from borderpost.accounts.services import disable_user, issue_token, principal_for_token
+from borderpost.accounts.services import (
+    disable_user,
+    issue_token,
+    principal_for_token,
+    revoke_token,
+)
 from borderpost.cargo.rules.declaration import parse_consignment
 from borderpost.cargo.rules.selectivity import evaluate
 from borderpost.cargo.services import ruleset_for
@@ -192,3 +197,21 @@ def test_a_version_that_does_not_check_is_refused_with_its_reason(network: Netwo
     assert (line.version, line.refused_version) == (1, 2)
     assert line.refused_reason is not None
     assert "checksum" in line.refused_reason
+
+
+def test_a_token_revoked_at_headquarters_is_refused_at_the_post(network: Network) -> None:
+    user(network.hq, "officer.a", Role.OFFICER, ["P-A"])
+    with UnitOfWork(network.hq, actor="admin") as uow:
+        kept, revoked = issue_token(uow, "officer.a"), issue_token(uow, "officer.a")
+        uow.commit()
+    post = network.add_post("P-A")
+    network.publish()
+    network.follow("P-A")
+    with UnitOfWork(network.hq, actor="admin") as uow:
+        assert revoke_token(uow, revoked)
+        uow.commit()
+    assert "P-A users 2" in network.publish()
+    network.follow("P-A")
+    with UnitOfWork(post) as uow:
+        assert principal_for_token(uow, revoked) is None
+        assert principal_for_token(uow, kept) is not None  # the user and the other token stay
