@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from tests.e2e.test_browser import _cli, _home, _login, _served, browser  # noqa: F401 - fixture
+from tests.e2e.test_browser_screening import _record
 from tests.network.downstream_support import NATS_URL
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -78,12 +79,7 @@ def test_a_name_added_at_headquarters_is_a_hit_at_the_post(
         time.sleep(0.5)
 
     officer.goto(f"{url}/posts/AST-W/booth")
-    officer.fill("#surname", "ПЕТРОСЯН")
-    officer.fill("#given_names", "АРМЕН")
-    officer.fill("#birth_date", "1981-03-04")
-    officer.fill("#doc_number", "NETE0001")
-    officer.fill("#doc_issuer", "ARM")
-    officer.keyboard.press("Alt+A")
+    _record(officer, "ПЕТРОСЯН", "АРМЕН", "NETE0001")
     result = officer.locator("#result")
     expect(result).to_contain_text("REFERRED", timeout=WAIT)
     expect(officer.locator("article.hit", has_text="added-at-hq").first).to_contain_text(
