@@ -35,6 +35,7 @@ from borderpost.ledger.follow.api import lifespan as ledger_follow_lifespan
 from borderpost.ledger.follow.api import router as ledger_follow_router
 from borderpost.ledger.follow.web import router as ledger_follow_pages
 from borderpost.ledger.web import router as ledger_pages
+from borderpost.network.running import lifespan as network_lifespan
 from borderpost.organisations.api import router as organisations_router
 from borderpost.parties.api import router as parties_router
 from borderpost.posts.api import router as posts_router
@@ -63,6 +64,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         sync_lifespan(app),
         screening_lifespan(app),
         ledger_follow_lifespan(app),
+        network_lifespan(app),
     ):
         yield
 

@@ -23,6 +23,7 @@ from borderpost.documents.cli import document_app
 from borderpost.ledger.attestations.cli import attest as attest_command
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness.cli import app as witness_app
+from borderpost.network.cli import app as network_app
 from borderpost.parties.cli import app as party_app
 from borderpost.screening.cli import screening_app, watchlist_app
 from borderpost.sync.cli import app as sync_app
@@ -42,6 +43,7 @@ app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(sync_app, name="sync")
+app.add_typer(network_app, name="network")
 app.add_typer(witness_app, name="witness")
 app.add_typer(corridor_app, name="corridor")
 app.add_typer(transit_app, name="transit")

@@ -85,6 +85,16 @@ class Settings(BaseSettings):
     )
     sync_stream: str = Field(default="BORDERPOST", description="JetStream stream of the network")
     sync_interval_seconds: float = Field(default=2.0, description="How often the outbox ships")
+    network_interval_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often headquarters publishes what changed and a post reads it",
+    )
+    watchlist_stale_hours: float = Field(
+        default=48.0,
+        gt=0,
+        description="A post's watchlist published longer ago than this is shown as stale",
+    )
     cargo_random_share: float = Field(
         default=0.0, ge=0.0, le=1.0, description="Share of consignments sent to red at random"
     )

@@ -8,6 +8,7 @@ from borderpost.crossings.model import Convoy, Crossing
 from borderpost.inspections.model import Evidence, Finding, Inspection, Seizure
 from borderpost.ledger.follow.model import FollowAlert, FollowedLeaf, FollowedLog
 from borderpost.ledger.model import LedgerLeaf
+from borderpost.network.model import NetworkCommand, NetworkVersion
 from borderpost.organisations.model import Organisation
 from borderpost.outbox import OutboxEvent
 from borderpost.parties.model import Party
@@ -44,6 +45,8 @@ __all__ = [
     "Inspection",
     "Lane",
     "LedgerLeaf",
+    "NetworkCommand",
+    "NetworkVersion",
     "Organisation",
     "OutboxEvent",
     "ParkedEvent",

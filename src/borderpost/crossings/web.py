@@ -15,6 +15,7 @@ from borderpost.crossings.cargo_form import rows as cargo_rows
 from borderpost.documents.booth import form_from_scan
 from borderpost.documents.services import check_scan
 from borderpost.errors import DomainError
+from borderpost.network import status as network_status
 from borderpost.posts import services as posts
 from borderpost.posts.model import Post
 from borderpost.vocab import Category, Direction, VehicleType
@@ -27,9 +28,12 @@ RECORD = require(Permission.RECORD_CROSSING, post_from="path", field="code")
 STICKY = ("kind", "direction", "category", "lane")
 
 
-def _context(uow: Uow, post: Post, form: dict[str, str], **extra: object) -> dict[str, object]:
+def _context(
+    request: Request, uow: Uow, post: Post, form: dict[str, str], **extra: object
+) -> dict[str, object]:
     return {
         "post": post,
+        "network_versions": network_status.for_node(uow.session, request.app.state.settings),
         "closure": posts.current_closure(uow, post.code),
         "form": form,
         "directions": list(Direction),
@@ -46,7 +50,9 @@ def _context(uow: Uow, post: Post, form: dict[str, str], **extra: object) -> dic
 @router.get("/{code}/booth", dependencies=[RECORD])
 def booth_page(request: Request, code: str, uow: Uow, kind: str = "person") -> Response:
     form = {"kind": "vehicle" if kind == "vehicle" else "person", "direction": "in"}
-    return render(request, "crossings/booth.html", _context(uow, posts.get_post(uow, code), form))
+    return render(
+        request, "crossings/booth.html", _context(request, uow, posts.get_post(uow, code), form)
+    )
 
 
 @router.post("/{code}/booth", dependencies=[RECORD])
@@ -62,11 +68,11 @@ async def record(request: Request, code: str, uow: Uow) -> Response:
             problems = field_problems(request, exc.problems)
             if not problems:
                 problems["form"] = exc.message
-            context = _context(uow, posts.get_post(uow, code), form, problems=problems)
+            context = _context(request, uow, posts.get_post(uow, code), form, problems=problems)
             template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
             return render(request, template, context, status_code=422)
         kept = {k: form[k] for k in STICKY if k in form}
-        context = _context(uow, posts.get_post(uow, code), kept, result=result)
+        context = _context(request, uow, posts.get_post(uow, code), kept, result=result)
         template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
         return render(request, template, context)
 
@@ -85,7 +91,7 @@ async def scan(request: Request, code: str, uow: Uow) -> Response:
         post = posts.get_post(uow, code)
         result = check_scan(form.get("mrz", "")[:600], clock.now().astimezone(post.zone).date())
         filled, found = form_from_scan(result, form)
-        context = _context(uow, post, filled, problems=found.problems, scan=found)
+        context = _context(request, uow, post, filled, problems=found.problems, scan=found)
         template = "crossings/_form.html" if _htmx(request) else "crossings/booth.html"
         return render(request, template, context)
 

@@ -15,6 +15,7 @@ from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
 from borderpost.crossings import services as crossings
 from borderpost.errors import DomainError
+from borderpost.network import status as network_status
 from borderpost.posts import repository, services
 from borderpost.posts.schemas import ClosureCreate, ClosureEnd
 from borderpost.schemas import problems_from
@@ -34,10 +35,11 @@ def posts_page(request: Request, me: Me, uow: Uow) -> Response:
     return render(request, "posts/list.html", {"posts": posts, "status": status})
 
 
-def _post_context(uow: Uow, code: str) -> dict[str, object]:
+def _post_context(request: Request, uow: Uow, code: str) -> dict[str, object]:
     post = services.get_post(uow, code)
     return {
         "post": post,
+        "network_versions": network_status.for_node(uow.session, request.app.state.settings),
         "closure": services.current_closure(uow, code),
         "closures": repository.closures_of(uow.session, post, limit=20),
     }
@@ -45,14 +47,14 @@ def _post_context(uow: Uow, code: str) -> dict[str, object]:
 
 @router.get("/{code}", dependencies=[VIEW])
 def post_page(request: Request, code: str, uow: Uow) -> Response:
-    context = {**_post_context(uow, code), "problems": {}, "form": {}}
+    context = {**_post_context(request, uow, code), "problems": {}, "form": {}}
     return render(request, "posts/post.html", context)
 
 
 @router.get("/{code}/status", dependencies=[VIEW])
 def post_status(request: Request, code: str, uow: Uow) -> Response:
     """The open/closed banner, polled by the booth."""
-    return render(request, "posts/_status.html", _post_context(uow, code))
+    return render(request, "posts/_status.html", _post_context(request, uow, code))
 
 
 @router.post("/{code}/close", dependencies=[CLOSE])
@@ -78,7 +80,7 @@ def close_post(
             problems.setdefault(p.field if p.field in form else "reason", p.reason)
         if not problems:
             problems = {"reason": exc.message if isinstance(exc, DomainError) else str(exc)}
-    context = {**_post_context(uow, code), "problems": problems, "form": form}
+    context = {**_post_context(request, uow, code), "problems": problems, "form": form}
     status = 422 if problems else 200
     return render(request, "posts/_closures.html", context, status_code=status)
 
@@ -104,7 +106,7 @@ def reopen_post(
     except DomainError as exc:
         found = {f"end_{p.field}": p.reason for p in exc.problems}
         problems = found or {"end_reason": exc.message}
-    context = {**_post_context(uow, code), "problems": problems, "form": form}
+    context = {**_post_context(request, uow, code), "problems": problems, "form": form}
     return render(request, "posts/_closures.html", context, status_code=422 if problems else 200)
 
 

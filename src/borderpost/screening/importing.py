@@ -94,7 +94,7 @@ _COLUMNS = (
 _COPY = f"COPY {_ENTRIES.name} ({', '.join(_COLUMNS)}) FROM STDIN"
 
 
-def _write(conn: Connection, rows: list[dict[str, object]]) -> None:
+def write_entries(conn: Connection, rows: list[dict[str, object]]) -> None:
     """One batch of entries: COPY on PostgreSQL, executemany elsewhere.
 
     Measured at a million entries: executemany reached 10,000 rows/s on PostgreSQL, too slow
@@ -183,7 +183,7 @@ def import_version(
             continue  # nothing will be written: only look for more problems
         batch.append({"version_id": version.id, **parsed})
         if len(batch) >= BATCH:
-            _write(conn, batch)
+            write_entries(conn, batch)
             report.written += len(batch)
             batch.clear()
     if report.problems and not skip_bad:
@@ -191,7 +191,7 @@ def import_version(
             [FieldProblem(f"line {p.line}", f"{p.field}: {p.reason}") for p in report.problems]
         )
     if batch:
-        _write(conn, batch)
+        write_entries(conn, batch)
         report.written += len(batch)
     old = watchlist.active_version_id
     if old is not None:

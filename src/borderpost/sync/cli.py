@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.ledger.follow import repository as followed_logs
+from borderpost.network.state import read_state
+from borderpost.network.status import for_node
 from borderpost.sync import inbox, shipper
 from borderpost.sync import ingest as ingest_mod
 
@@ -47,6 +49,10 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     state = shipper.read_state(shipper.state_path(settings.home))
     parked = inbox.count_parked(factory)
     ledgers = followed_logs.status(factory)
+    with factory() as session:
+        lines = for_node(session, settings)
+    follower = read_state(settings.home, "follower")
+    publisher = read_state(settings.home, "publisher")
     if as_json:
         console.print_json(
             json.dumps(
@@ -56,6 +62,9 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                     "shipper": asdict(state) if state else None,
                     "parked": parked,
                     "ledgers": ledgers,
+                    "versions": [v.as_dict() for v in lines],
+                    "follower": asdict(follower) if follower else None,
+                    "publisher": asdict(publisher) if publisher else None,
                 }
             )
         )
@@ -69,6 +78,18 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             line += f"; {state.failures} failed rounds, last error: {state.last_error}"
         console.print(line)
     console.print(f"{parked} events parked (borderpost sync parked)")
+    for label, loop in (("following headquarters", follower), ("publishing", publisher)):
+        if loop is not None:
+            line = f"{label}: {loop.state}, last round {loop.last_round_at or '-'}"
+            if loop.last_error:
+                line += f"; {loop.failures} failed rounds, last error: {loop.last_error}"
+            console.print(line)
+    for v in lines:
+        age = "-" if v.age_hours is None else f"{v.age_hours:.1f} h old"
+        stale = " STALE" if v.stale else ""
+        console.print(f"runs {v.kind} version {v.version} ({age}){stale}")
+        if v.refused_reason:
+            console.print(f"  refused version {v.refused_version or '?'}: {v.refused_reason}")
     _print_ledgers(ledgers)
 
 

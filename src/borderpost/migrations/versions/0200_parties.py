@@ -1,7 +1,7 @@
 """parties: organisations registered with their own signed-note key
 
 Revision ID: 0200
-Revises: 0180
+Revises: 0191
 Create Date: 2026-12-05 01:00:00
 
 A party attests its organisation's crossings with statements signed by its own key; the post
@@ -18,7 +18,7 @@ from alembic import op
 import borderpost.db
 
 revision: str = "0200"
-down_revision: str | None = "0180"
+down_revision: str | None = "0191"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,176 @@
+"""``borderpost network``: enrol a post at headquarters, join at the post, publish, follow."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import select
+
+from borderpost.cli_support import node_session_factory
+from borderpost.config import Settings
+from borderpost.crossings.schemas import CrossingCorrection
+from borderpost.errors import DomainError
+from borderpost.network import enrolment as enrolments
+from borderpost.network.commands import request_correction
+from borderpost.network.following import follow_once
+from borderpost.network.running import publish_all
+from borderpost.network.signing import network_signer
+from borderpost.posts.model import Post
+from borderpost.sync import link
+from borderpost.sync.shipper import LINK_ERRORS
+from borderpost.unit_of_work import UnitOfWork
+
+app = typer.Typer(help="The network: headquarters publishes, posts follow.", no_args_is_help=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
+
+
+@app.command()
+def enrol(
+    post: Annotated[str, typer.Argument(help="The post's code, as headquarters knows it")],
+    url: Annotated[str, typer.Option(help="NATS URL the post reaches; default: sync_url")] = "",
+) -> None:
+    """Headquarters: print the string a new post joins with (its code, the network's URL and
+    stream, headquarters' public key). The network key is made on first use."""
+    settings = Settings()
+    chosen = url or settings.sync_url
+    if not chosen:
+        errors.print("url: not set; pass --url or set BORDERPOST_SYNC_URL")
+        raise typer.Exit(2)
+    factory = node_session_factory(settings)
+    with factory() as session:
+        if session.scalars(select(Post.id).where(Post.code == post)).first() is None:
+            errors.print(f"post: no post {post[:32]!r} here; create it first")
+            raise typer.Exit(1)
+    signer = network_signer(settings.home)
+    enrolment = enrolments.Enrolment(post, chosen, settings.sync_stream, signer.vkey())
+    console.print(enrolment.encode())
+
+
+@app.command()
+def join(
+    text: Annotated[str, typer.Argument(help="What `borderpost network enrol` printed")],
+) -> None:
+    """A post: keep the enrolment; the server then follows headquarters and ships to it."""
+    settings = Settings()
+    try:
+        enrolment = enrolments.decode(text)
+    except enrolments.BadEnrolment as exc:
+        errors.print(f"enrolment: {exc}")
+        raise typer.Exit(2) from exc
+    path = enrolments.store(settings.home, enrolment)
+    console.print(f"joined as post {enrolment.post} of {enrolment.url} ({path})")
+    config = settings.home / "borderpost.toml"
+    if not config.exists():
+        config.write_text(
+            "[borderpost]\n"
+            f'node_post = "{enrolment.post}"\n'
+            f'sync_url = "{enrolment.url}"\n'
+            f'sync_stream = "{enrolment.stream}"\n',
+            encoding="utf-8",
+        )
+        console.print(f"wrote node_post, sync_url and sync_stream to {config}")
+    elif (settings.node_post, settings.sync_url) != (enrolment.post, enrolment.url):
+        console.print(
+            f"set node_post = {enrolment.post!r} and sync_url = {enrolment.url!r} in {config}"
+        )
+
+
+@app.command()
+def publish() -> None:
+    """Headquarters: publish once what changed since the last version (the server does it
+    every few seconds by itself)."""
+    settings = Settings()
+    if not settings.sync_url:
+        errors.print("sync_url: not set; set BORDERPOST_SYNC_URL")
+        raise typer.Exit(2)
+    factory = node_session_factory(settings)
+    signer = network_signer(settings.home)
+
+    async def run() -> list[str]:
+        async with link.jetstream(settings.sync_url, settings.sync_stream) as js:
+            return await publish_all(factory, settings.home, js, settings.sync_stream, signer)
+
+    try:
+        published = asyncio.run(run())
+    except LINK_ERRORS as exc:
+        errors.print(f"link: {type(exc).__name__}: {exc}")
+        raise typer.Exit(1) from exc
+    for line in published:
+        console.print(f"published {line}")
+    console.print(f"{len(published)} new versions")
+
+
+@app.command()
+def follow() -> None:
+    """A post: apply once what headquarters published (the server does it by itself)."""
+    settings = Settings()
+    joined = enrolments.joined(settings.home)
+    if joined is None:
+        errors.print("enrolment: this node has not joined a network (borderpost network join)")
+        raise typer.Exit(2)
+    factory = node_session_factory(settings)
+
+    async def run() -> tuple[list[str], list[str]]:
+        async with link.jetstream(joined.url, joined.stream) as js:
+            report = await follow_once(factory, settings.home, joined, js)
+        return report.applied, report.refused
+
+    try:
+        applied, refused = asyncio.run(run())
+    except LINK_ERRORS as exc:
+        errors.print(f"link: {type(exc).__name__}: {exc}; the post keeps what it runs")
+        raise typer.Exit(1) from exc
+    for line in applied:
+        console.print(f"applied {line}")
+    for line in refused:
+        errors.print(f"refused {line}")
+    if refused:
+        raise typer.Exit(1)
+
+
+@app.command()
+def correct(
+    crossing: Annotated[str, typer.Argument(help="The crossing's id (as the post made it)")],
+    reason: Annotated[str, typer.Option(help="Why the record is corrected")],
+    by: Annotated[str, typer.Option(help="The headquarters user who orders the correction")],
+    decision: Annotated[str | None, typer.Option(help="admitted, referred or refused")] = None,
+    category: Annotated[str | None, typer.Option(help="The corrected category")] = None,
+    direction: Annotated[str | None, typer.Option(help="in or out")] = None,
+    because: Annotated[
+        list[str] | None, typer.Option(help="A reason of the new decision (repeat)")
+    ] = None,
+) -> None:
+    """Headquarters: correct a post's crossing; the post applies it as its own correction."""
+    settings = Settings()
+    try:
+        crossing_id = uuid.UUID(crossing)
+        data = CrossingCorrection.model_validate(
+            {
+                k: v
+                for k, v in {
+                    "decision": decision,
+                    "category": category,
+                    "direction": direction,
+                    "reasons": because,
+                    "reason": reason,
+                }.items()
+                if v is not None
+            }
+        )
+    except ValueError as exc:  # a pydantic ValidationError is a ValueError
+        errors.print(f"correction: {str(exc)[:300]}")
+        raise typer.Exit(2) from exc
+    factory = node_session_factory(settings)
+    with UnitOfWork(factory, actor=by[:100]) as uow:
+        try:
+            sent = request_correction(uow, crossing_id, data)
+        except DomainError as exc:
+            errors.print(f"crossing: {exc.message}")
+            raise typer.Exit(1) from exc
+        uow.commit()
+    console.print(f"correction {sent.id} for post {sent.post}: sent with the next publication")
