@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     )
     sync_stream: str = Field(default="BORDERPOST", description="JetStream stream of the network")
     sync_interval_seconds: float = Field(default=2.0, description="How often the outbox ships")
+    sync_resend_after_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Publish an event again when headquarters has not confirmed it this long "
+        "after (twice as long after each next time, up to 64 times)",
+    )
     cargo_random_share: float = Field(
         default=0.0, ge=0.0, le=1.0, description="Share of consignments sent to red at random"
     )

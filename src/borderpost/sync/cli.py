@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import signal
+import threading
 import uuid
 from dataclasses import asdict
 from typing import Annotated
@@ -14,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
-from borderpost.sync import inbox, shipper
+from borderpost.sync import follow, inbox, shipper
 from borderpost.sync import ingest as ingest_mod
 
 app = typer.Typer(help="Ship the outbox to NATS JetStream; ingest it at headquarters.")
@@ -77,13 +80,22 @@ def ship(
     settings, factory = _node()
     try:
         report = asyncio.run(
-            shipper.ship_once(factory, _url(settings, url), settings.sync_stream, batch)
+            shipper.ship_once(
+                factory,
+                _url(settings, url),
+                settings.sync_stream,
+                batch,
+                settings.sync_resend_after_seconds,
+            )
         )
     except shipper.LINK_ERRORS as exc:
         left = shipper.backlog(factory).unsent
         errors.print(f"link: {type(exc).__name__}: {exc}; {left} events wait in the outbox")
         raise typer.Exit(1) from exc
-    console.print(f"shipped {report.sent}; already held by the server {report.duplicates}")
+    console.print(
+        f"shipped {report.sent}, again {report.resent}; already held by the server "
+        f"{report.duplicates}; confirmed by headquarters {report.confirmed}"
+    )
 
 
 @app.command()
@@ -92,9 +104,27 @@ def ingest(
     wait: Annotated[
         float, typer.Option(help="Stop after this many seconds with nothing new")
     ] = 1.0,
+    keep_on: Annotated[
+        bool, typer.Option("--follow", help="Go on until stopped, through every fault")
+    ] = False,
 ) -> None:
-    """Headquarters: apply every event waiting in the stream, once each."""
+    """Headquarters: apply every event waiting in the stream, once each, and confirm it to
+    its post."""
     settings, factory = _node()
+    if keep_on:
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(
+                follow.follow(
+                    factory,
+                    _url(settings, url),
+                    settings.sync_stream,
+                    stop,
+                    follow.state_path(settings.home),
+                )
+            )
+        return
     report = asyncio.run(
         ingest_mod.ingest_once(factory, _url(settings, url), settings.sync_stream, wait)
     )
