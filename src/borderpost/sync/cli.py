@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import signal
 import threading
@@ -71,13 +70,40 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     console.print(f"{parked} events parked (borderpost sync parked)")
 
 
+def _until_stopped() -> threading.Event:
+    """An event set by SIGTERM or Ctrl-C: a loop in the foreground ends cleanly on either."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    return stop
+
+
 @app.command()
 def ship(
     url: UrlOption = "",
-    batch: Annotated[int, typer.Option(min=1, help="Events per transaction")] = 500,
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="Events per transaction")] = 500,
+    keep_on: Annotated[
+        bool, typer.Option("--follow", help="Go on shipping until stopped, through every fault")
+    ] = False,
 ) -> None:
-    """Ship every unsent outbox event once; exit 1 if the link failed (nothing is lost)."""
+    """Ship every unsent outbox event once, and again what headquarters has not confirmed in
+    time; exit 1 if the link failed (nothing is lost)."""
     settings, factory = _node()
+    if keep_on:
+        loop = shipper.Shipper(
+            factory,
+            _url(settings, url),
+            settings.sync_stream,
+            settings.sync_interval_seconds,
+            state_file=shipper.state_path(settings.home),
+            resend_after=settings.sync_resend_after_seconds,
+            batch=batch,
+        )
+        stop = _until_stopped()
+        loop.start()
+        stop.wait()
+        loop.stop()
+        return
     try:
         report = asyncio.run(
             shipper.ship_once(
@@ -107,26 +133,36 @@ def ingest(
     keep_on: Annotated[
         bool, typer.Option("--follow", help="Go on until stopped, through every fault")
     ] = False,
+    ack_wait: Annotated[
+        float,
+        typer.Option(
+            min=1,
+            max=3600,
+            help="Seconds before a message taken and not acknowledged is delivered again "
+            "(set when a post's consumer is made)",
+        ),
+    ] = ingest_mod.ACK_WAIT_SECONDS,
 ) -> None:
     """Headquarters: apply every event waiting in the stream, once each, and confirm it to
     its post."""
     settings, factory = _node()
     if keep_on:
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(
-                follow.follow(
-                    factory,
-                    _url(settings, url),
-                    settings.sync_stream,
-                    stop,
-                    follow.state_path(settings.home),
-                )
+        stop = _until_stopped()
+        asyncio.run(
+            follow.follow(
+                factory,
+                _url(settings, url),
+                settings.sync_stream,
+                stop,
+                follow.state_path(settings.home),
+                ack_wait=ack_wait,
             )
+        )
         return
     report = asyncio.run(
-        ingest_mod.ingest_once(factory, _url(settings, url), settings.sync_stream, wait)
+        ingest_mod.ingest_once(
+            factory, _url(settings, url), settings.sync_stream, wait, ack_wait=ack_wait
+        )
     )
     done = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())) or "nothing new"
     console.print(f"ingested: {done}")

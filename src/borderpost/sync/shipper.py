@@ -252,9 +252,10 @@ class Shipper:
         max_backoff: float = 60.0,
         state_file: Path | None = None,
         resend_after: float = RESEND_AFTER_SECONDS,
+        batch: int = 500,
     ) -> None:
         self.session_factory = session_factory
-        self.resend_after = resend_after
+        self.resend_after, self.batch = resend_after, batch
         self.url, self.stream = url, stream
         self.interval, self.max_backoff = interval, max_backoff
         self.state_file = state_file
@@ -291,7 +292,7 @@ class Shipper:
         state = self.state
         try:
             report = await ship_once(
-                self.session_factory, self.url, self.stream, resend_after=self.resend_after
+                self.session_factory, self.url, self.stream, self.batch, self.resend_after
             )
         except Exception as exc:  # every error: the thread must live on and say why
             state.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
