@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
 from borderpost.audit import hook as audit
-from borderpost.sync import apply, ordering
+from borderpost.sync import apply, batch, ordering
 from borderpost.sync.events import Event, Waiting, reason
 from borderpost.sync.model import (
     PAYLOAD_LENGTH,
@@ -62,6 +62,7 @@ def _apply_all(uow: UnitOfWork, events: list[Event]) -> list[tuple[str, uuid.UUI
     results: list[tuple[str, uuid.UUID | None]] = []
     rows: list[dict[str, object]] = []
     now = clock.now()
+    batch.begin(uow.session, [e for e in events if e.id not in seen])
     for event in events:
         if event.id in seen:
             results.append(("duplicate", None))
@@ -78,6 +79,7 @@ def _apply_all(uow: UnitOfWork, events: list[Event]) -> list[tuple[str, uuid.UUI
                 "applied_at": now,
             }
         )
+    batch.end(uow.session)
     uow.session.flush()  # the ORM's changes (corrections, closures) before the Core rows
     ordering.write(uow.session)
     if rows:
