@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import signal
 import threading
@@ -18,6 +19,7 @@ from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.sync import follow, inbox, shipper
 from borderpost.sync import ingest as ingest_mod
+from borderpost.sync import status as sync_status
 
 app = typer.Typer(help="Ship the outbox to NATS JetStream; ingest it at headquarters.")
 console = Console(soft_wrap=True)
@@ -39,27 +41,41 @@ def _url(settings: Settings, url: str) -> str:
     return chosen
 
 
+def _at(moment: dt.datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else "-"
+
+
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """What waits to be shipped (and since when), the server's shipper, what is parked."""
+    """At a post: what waits to be shipped or confirmed, and the shipper. At headquarters:
+    per post, what was taken in, the lag, what is parked, and the ingest."""
     settings, factory = _node()
-    backlog = shipper.backlog(factory)
-    oldest = backlog.oldest.isoformat() if backlog.oldest else None
-    state = shipper.read_state(shipper.state_path(settings.home))
-    parked = inbox.count_parked(factory)
+    node = sync_status.node_status(factory, settings.home)
+    backlog = node.outbox
     if as_json:
         console.print_json(
             json.dumps(
                 {
                     "unsent": backlog.unsent,
-                    "oldest": oldest,
-                    "shipper": asdict(state) if state else None,
-                    "parked": parked,
-                }
+                    "unconfirmed": backlog.unconfirmed,
+                    "oldest": backlog.oldest.isoformat() if backlog.oldest else None,
+                    "last_confirmed": _at(backlog.last_confirmed),
+                    "lag_seconds": backlog.lag_seconds,
+                    "shipper": asdict(node.shipper) if node.shipper else None,
+                    "ingest": asdict(node.ingest) if node.ingest else None,
+                    "parked": sum(p.parked for p in node.posts),
+                    "posts": [asdict(p) for p in node.posts],
+                },
+                default=str,
             )
         )
         return
-    console.print(f"{backlog.unsent} events wait to be shipped; oldest {oldest or '-'}")
+    console.print(
+        f"{backlog.unsent} events wait to be shipped, {backlog.unconfirmed} to be confirmed "
+        f"by headquarters; oldest {_at(backlog.oldest)}; last confirmed "
+        f"{_at(backlog.last_confirmed)}; lag {backlog.lag_seconds:.1f} s"
+    )
+    state = node.shipper
     if state is None:
         console.print("shipper: no server has shipped from this node")
     else:
@@ -67,7 +83,19 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         if state.last_error:
             line += f"; {state.failures} failed rounds, last error: {state.last_error}"
         console.print(line)
-    console.print(f"{parked} events parked (borderpost sync parked)")
+    taken = node.ingest
+    if taken is not None:
+        line = f"ingest: {taken.state}, last ingested {taken.last_ingested_at or '-'}"
+        if taken.last_error:
+            line += f"; {taken.failures} failed rounds, last error: {taken.last_error}"
+        console.print(line)
+    for p in node.posts:
+        lag = f"{p.lag_seconds:.1f} s" if p.lag_seconds is not None else "-"
+        console.print(
+            f"post {p.post}: {p.events} events taken in, last committed "
+            f"{_at(p.last_applied_at)}, lag {lag}, {p.parked} parked"
+        )
+    console.print(f"{sum(p.parked for p in node.posts)} events parked (borderpost sync parked)")
 
 
 def _until_stopped() -> threading.Event:
