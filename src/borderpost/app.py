@@ -38,8 +38,8 @@ from borderpost.reports.web import router as reports_pages
 from borderpost.screening.api import router as screening_router
 from borderpost.screening.warmup import lifespan as screening_lifespan
 from borderpost.screening.web import router as screening_pages
-from borderpost.sync.shipper import lifespan as sync_lifespan
 from borderpost.sync.metrics import router as sync_metrics
+from borderpost.sync.shipper import lifespan as sync_lifespan
 from borderpost.sync.web import router as sync_pages
 from borderpost.transit.api import router as transit_router
 from borderpost.transit.web import router as transit_pages
