@@ -97,7 +97,7 @@ async def receive(
     js: JetStreamContext,
     stream: str,
     batch: int = 100,
-    wait: float = 0.2,
+    wait: float = 0.05,
 ) -> int:
     """The post: mark confirmed what headquarters confirmed; returns how many events."""
     done = 0

@@ -9,6 +9,7 @@ Nats-Msg-Id header (the outbox id) makes JetStream keep one copy.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import cast
 
 from fastapi import FastAPI
+from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 from sqlalchemy import Table, bindparam, func, select, update
@@ -198,12 +200,12 @@ async def ship_once(
     batch: int = 500,
     resend_after: float = RESEND_AFTER_SECONDS,
 ) -> ShipReport:
-    """Connect, take headquarters' confirmations, ship everything unsent and everything due
-    again, take the confirmations that came meanwhile, disconnect: ``borderpost sync ship``."""
+    """Connect, ship everything unsent and everything due again, take headquarters'
+    confirmations, disconnect: ``borderpost sync ship``. (A confirmation that comes after
+    its event fell due costs one more shipment, no more: headquarters keeps one copy.)"""
     async with link.jetstream(url, stream) as js:
-        confirmed = await confirm.receive(session_factory, js, stream)
         report = await ship(session_factory, js, stream, batch, resend_after=resend_after)
-        report.confirmed = confirmed + await confirm.receive(session_factory, js, stream)
+        report.confirmed = await confirm.receive(session_factory, js, stream)
         return report
 
 
@@ -262,6 +264,7 @@ class Shipper:
         self.state = ShipperState()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox-shipper", daemon=True)
+        self._nc: Client | None = None
 
     @property
     def last_error(self) -> str | None:
@@ -291,10 +294,9 @@ class Shipper:
         """One round; returns how long to wait before the next."""
         state = self.state
         try:
-            report = await ship_once(
-                self.session_factory, self.url, self.stream, self.batch, self.resend_after
-            )
+            report = await self._ship()
         except Exception as exc:  # every error: the thread must live on and say why
+            await self._disconnect()
             state.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
             state.failures += 1
             state.state = "backing_off"
@@ -320,10 +322,32 @@ class Shipper:
         self._write_state()
         return wait
 
+    async def _ship(self) -> ShipReport:
+        """One round on the connection kept between rounds (made again after a failure)."""
+        if self._nc is None or not self._nc.is_connected:
+            await self._disconnect()
+            self._nc = await link.connect(self.url)
+            await link.ensure_stream(self._nc.jetstream(), self.stream)
+        js = self._nc.jetstream()
+        report = await ship(
+            self.session_factory, js, self.stream, self.batch, resend_after=self.resend_after
+        )
+        report.confirmed = await confirm.receive(self.session_factory, js, self.stream)
+        return report
+
+    async def _disconnect(self) -> None:
+        nc, self._nc = self._nc, None
+        if nc is not None:
+            with contextlib.suppress(Exception):  # it may be gone already
+                await nc.close()
+
     async def _loop(self) -> None:
-        while not self._stop.is_set():
-            wait = await self.ship_round()
-            await asyncio.to_thread(self._stop.wait, wait)
+        try:
+            while not self._stop.is_set():
+                wait = await self.ship_round()
+                await asyncio.to_thread(self._stop.wait, wait)
+        finally:
+            await self._disconnect()
 
     def _write_state(self) -> None:
         if self.state_file is not None:
