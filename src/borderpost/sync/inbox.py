@@ -118,7 +118,8 @@ def apply_batch(
     session_factory: sessionmaker[Session], events: list[Event], actor: str = "sync"
 ) -> list[str]:
     """Outcomes of ``events``, in one transaction when every one applies (the common case);
-    otherwise each on its own through ``receive``, so a bad one is parked alone."""
+    otherwise each half again, in order, down to single events through ``receive``: a bad
+    one is parked alone, and the rest still go in a few transactions."""
     try:
         with UnitOfWork(session_factory, actor=actor) as uow:
             applied = _apply_all(uow, events)
@@ -126,7 +127,12 @@ def apply_batch(
     except TRANSIENT:
         raise
     except Exception:
-        return [receive(session_factory, e, actor) for e in events]
+        if len(events) == 1:
+            return [receive(session_factory, events[0], actor)]
+        half = len(events) // 2
+        return apply_batch(session_factory, events[:half], actor) + apply_batch(
+            session_factory, events[half:], actor
+        )
     release(session_factory, [m for _o, m in applied if m is not None], actor)
     return [o for o, _m in applied]
 
