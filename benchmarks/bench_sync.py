@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import time
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.integration.sync.conftest import outbox_events
 
 from benchmarks.bench_record import commands
 from benchmarks.common import machine, scratch_engine
@@ -28,11 +27,8 @@ from borderpost.crossings.services import record_crossing
 from borderpost.db import make_session_factory
 from borderpost.organisations.schemas import OrganisationCreate
 from borderpost.organisations.services import save_organisation
-from borderpost.outbox import OutboxEvent
-from borderpost.posts.model import Post
 from borderpost.posts.schemas import PostCreate
 from borderpost.posts.services import save_post
-from borderpost.sync.events import Event
 from borderpost.sync.inbox import apply_batch
 from borderpost.sync.ingest import BATCH, ingest_once
 from borderpost.sync.shipper import ship_once
@@ -44,17 +40,6 @@ def _reference(factory: sessionmaker[Session]) -> None:
         save_post(uow, PostCreate(code="B1", name="Bench", timezone="UTC"))
         save_organisation(uow, OrganisationCreate(code="CARR", name="C", type="carrier"))
         uow.commit()
-
-
-def outbox_events(factory: sessionmaker[Session]) -> list[Event]:
-    """The post's outbox as headquarters receives it, in the order it was written."""
-    with factory() as session:
-        rows = session.execute(
-            select(OutboxEvent.id, Post.code, OutboxEvent.topic, OutboxEvent.payload)
-            .join(Post, Post.id == OutboxEvent.post_id)
-            .order_by(OutboxEvent.id)
-        ).all()
-    return [Event(i, code, topic, json.dumps(payload)) for i, code, topic, payload in rows]
 
 
 def main() -> None:

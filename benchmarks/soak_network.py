@@ -39,7 +39,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from tests.integration.sync.conftest import records
-from tests.network.support import STREAM, Broker, Link, wait_for
+from tests.network.support import STREAM, Broker, Link, purge, wait_for
 
 from benchmarks.bench_record import commands
 from benchmarks.common import machine, scratch_engine
@@ -144,14 +144,6 @@ def _record(posts: list[Post], rate: float, stop: threading.Event) -> None:
         n += 1
 
 
-async def _purge(url: str, stream: str) -> None:
-    nc = await link.connect(url)
-    try:
-        await nc.jetstream().purge_stream(stream)
-    finally:
-        await nc.close()
-
-
 def _fault(rng: random.Random, broker: Broker, posts: list[Post], hq: Ingest) -> str:
     kind = rng.choice(["broker", "link", "shipper", "ingest", "resend", "confirmations"])
     post = rng.choice(posts)
@@ -179,7 +171,7 @@ def _fault(rng: random.Random, broker: Broker, posts: list[Post], hq: Ingest) ->
             )
     else:
         try:
-            asyncio.run(_purge(broker.url, link.confirm_stream(STREAM)))
+            asyncio.run(purge(broker.url, link.confirm_stream(STREAM)))
         except Exception as exc:  # the broker may be restarting: the fault is then another
             kind = f"confirmations ({type(exc).__name__})"
     return kind

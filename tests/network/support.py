@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.outbox import OutboxEvent
-from borderpost.sync import shipper
+from borderpost.sync import link, shipper
 from borderpost.sync.ingest import ingest_once
 from borderpost.sync.model import InboxEntry
 
@@ -222,6 +222,15 @@ def ship(factory: Factory, url: str, resend_after: float = 300.0) -> shipper.Shi
         return asyncio.run(shipper.ship_once(factory, url, STREAM, resend_after=resend_after))
     except shipper.LINK_ERRORS:
         return None
+
+
+async def purge(url: str, stream: str) -> None:
+    """Drop every message of ``stream`` (as a broker's power cut may drop the last ones)."""
+    nc = await link.connect(url)
+    try:
+        await nc.jetstream().purge_stream(stream)
+    finally:
+        await nc.close()
 
 
 def ingest(hq: Factory, url: str, ack_wait: float = 2.0) -> None:

@@ -27,6 +27,7 @@ from tests.network.support import (
     ingest,
     later,
     outbox_state,
+    purge,
     ship,
     wait_for,
 )
@@ -139,9 +140,9 @@ def test_every_event_delivered_twice_and_once_more_after_the_window(
         ship(factory, broker.url)
     # Headquarters' confirmations are lost (as a power cut at the broker may take them):
     # the posts send everything again when it is due, under new message ids.
-    asyncio.run(_purge(broker.url, link.confirm_stream(STREAM)))
+    asyncio.run(purge(broker.url, link.confirm_stream(STREAM)))
     ingest(network.hq.factory, broker.url)
-    asyncio.run(_purge(broker.url, link.confirm_stream(STREAM)))
+    asyncio.run(purge(broker.url, link.confirm_stream(STREAM)))
     with later(301):
         reports = [ship(f, broker.url) for f in network.factories()]
     assert all(r is not None and r.resent > 0 for r in reports)
@@ -155,14 +156,6 @@ def test_every_event_delivered_twice_and_once_more_after_the_window(
         assert session.scalar(select(func.count()).select_from(InboxEntry)) == sum(
             outbox_state(f)[0] for f in network.factories()
         )
-
-
-async def _purge(url: str, stream: str) -> None:
-    nc = await link.connect(url)
-    try:
-        await nc.jetstream().purge_stream(stream)
-    finally:
-        await nc.close()
 
 
 async def _publish(url: str, events: list[tuple[str, str, str, str]]) -> None:
