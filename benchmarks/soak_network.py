@@ -7,7 +7,8 @@
 A nats-server of its own (free port, own store, ``sync_interval: always`` when the server
 takes it), ``--posts`` posts on SQLite files, each recording its share of ``--rate``
 crossings per second (one transaction each, as at a booth) and shipping through a relay of
-its own, and headquarters on PostgreSQL ingesting all the time (``sync.follow``).
+its own, and headquarters on PostgreSQL ingesting all the time (``borderpost sync ingest
+--follow``, a process of its own).
 
 Soak: every few seconds one fault, drawn at random: the broker killed with -9 and started
 again, a post's link cut and mended, a post's shipper stopped dead and started again,
@@ -39,7 +40,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from tests.integration.sync.conftest import records
-from tests.network.support import STREAM, Broker, Link, purge, wait_for
+from tests.network.support import STREAM, Broker, Link, Process, purge, wait_for
 
 from benchmarks.bench_record import commands
 from benchmarks.common import machine, scratch_engine
@@ -103,28 +104,23 @@ class Post:
 
 
 class Ingest:
-    def __init__(self, factory: Factory, url: str) -> None:
-        self.factory, self.url = factory, url
-        self.stop_event = threading.Event()
-        self.thread: threading.Thread | None = None
+    """Headquarters' ingest as a process of its own (``borderpost sync ingest --follow``)."""
+
+    def __init__(self, database_url: str, home: Path, url: str) -> None:
+        self.database_url, self.home, self.url = database_url, home, url
+        self.process: Process | None = None
 
     def start(self) -> None:
-        self.stop_event = threading.Event()
-        self.thread = threading.Thread(
-            target=lambda: asyncio.run(
-                follow.follow(
-                    self.factory, self.url, STREAM, self.stop_event, wait=0.05, max_backoff=2.0,
-                    ack_wait=5.0,
-                )
-            ),
-            daemon=True,
-        )  # fmt: skip
-        self.thread.start()
+        args = ["sync", "ingest", "--follow", "--wait", "0.05", "--ack-wait", "5"]
+        self.process = Process(args, self.database_url, self.home, self.url)
 
     def stop(self) -> None:
-        self.stop_event.set()
-        if self.thread is not None:
-            self.thread.join(60)
+        if self.process is not None:
+            self.process.stop()
+
+    def ready(self) -> bool:
+        state = follow.read_state(follow.state_path(self.home))
+        return state is not None and state.state == "ingesting"
 
 
 def _record(posts: list[Post], rate: float, stop: threading.Event) -> None:
@@ -243,8 +239,10 @@ def main() -> None:
             post.link = Link(broker.port)
             post.url = post.link.url
             post.start_shipper()
-        hq = Ingest(hq_factory, broker.url)
+        hq = Ingest(hq_engine.url.render_as_string(hide_password=False), folder / "hq", broker.url)
         hq.start()
+        # The lag is the network's, not the time a process takes to start.
+        wait_for(lambda: hq.ready(), 120, "headquarters' ingest running")
         stop = threading.Event()
         recorder = threading.Thread(target=_record, args=(posts, args.rate, stop), daemon=True)
         recorder.start()

@@ -156,7 +156,13 @@ def ship(
 def ingest(
     url: UrlOption = "",
     wait: Annotated[
-        float, typer.Option(help="Stop after this many seconds with nothing new")
+        float,
+        typer.Option(
+            min=0.01,
+            max=600,
+            help="Stop after this many seconds with nothing new (with --follow: wait this "
+            "long for new events each round, at most 5)",
+        ),
     ] = 1.0,
     keep_on: Annotated[
         bool, typer.Option("--follow", help="Go on until stopped, through every fault")
@@ -183,6 +189,7 @@ def ingest(
                 settings.sync_stream,
                 stop,
                 follow.state_path(settings.home),
+                wait=min(wait, 5.0),
                 ack_wait=ack_wait,
             )
         )

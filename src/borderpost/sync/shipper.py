@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -72,6 +73,7 @@ _MARK_SENT = (
     )
 )
 RESEND_AFTER_SECONDS = 300.0
+CONFIRM_EVERY = 1.0  # seconds between two reads of confirmations while shipping
 # A post whose headquarters is away for days sends its unconfirmed events again at longer
 # and longer intervals, up to 2**6 times the first.
 _MAX_DOUBLINGS = 6
@@ -265,6 +267,7 @@ class Shipper:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox-shipper", daemon=True)
         self._nc: Client | None = None
+        self._confirmed_at = 0.0  # time.monotonic() of the last read of confirmations
 
     @property
     def last_error(self) -> str | None:
@@ -332,7 +335,12 @@ class Shipper:
         report = await ship(
             self.session_factory, js, self.stream, self.batch, resend_after=self.resend_after
         )
-        report.confirmed = await confirm.receive(self.session_factory, js, self.stream)
+        # Confirmations are read when the round had nothing to ship, or a second after the
+        # last read: a busy post spends its rounds shipping, and nothing waits on them.
+        now = time.monotonic()
+        if not (report.sent or report.resent) or now - self._confirmed_at >= CONFIRM_EVERY:
+            report.confirmed = await confirm.receive(self.session_factory, js, self.stream)
+            self._confirmed_at = now
         return report
 
     async def _disconnect(self) -> None:
