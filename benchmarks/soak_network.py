@@ -11,8 +11,8 @@ its own, and headquarters on PostgreSQL ingesting all the time (``borderpost syn
 --follow``, a process of its own).
 
 Soak: every few seconds one fault, drawn at random: the broker killed with -9 and started
-again, a post's link cut and mended, a post's shipper stopped dead and started again,
-headquarters' ingest stopped and started again, every unconfirmed event of a post sent again,
+again, a post's link cut and mended, a post's shipper stopped and started again,
+headquarters' ingest killed with -9 and started again, every unconfirmed event of a post sent again,
 the confirmations lost. Then recording stops, everything is let to be confirmed, and every
 record of every post is compared with headquarters': lost (at a post, not at headquarters),
 duplicated (an event applied twice, or a record headquarters holds that no post has) and
@@ -155,8 +155,9 @@ def _fault(rng: random.Random, broker: Broker, posts: list[Post], hq: Ingest) ->
     elif kind == "shipper":
         post.stop_shipper()
         post.start_shipper()
-    elif kind == "ingest":
-        hq.stop()
+    elif kind == "ingest":  # killed with -9: what it had taken comes back after the wait
+        assert hq.process is not None
+        hq.process.kill9()
         hq.start()
     elif kind == "resend":  # every unconfirmed event due again at once, under a new msg id
         with post.factory() as session, session.begin():
