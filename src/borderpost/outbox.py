@@ -35,6 +35,7 @@ class OutboxEvent(Base):
     __table_args__ = (
         Index("ix_outbox_unsent", "sent_at", "id"),
         Index("ix_outbox_resend_at", "resend_at"),
+        Index("ix_outbox_confirmed_at", "confirmed_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)

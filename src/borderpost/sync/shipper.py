@@ -104,20 +104,25 @@ class Backlog:
 
 
 def backlog(session_factory: sessionmaker[Session]) -> Backlog:
-    """How many events wait to be shipped or confirmed, and since when."""
+    """How many events wait to be shipped or confirmed, and since when.
+
+    Unconfirmed events are the never published (``sent_at`` empty) and the published not yet
+    confirmed (``resend_at`` set): each read through its own index, as the outbox keeps every
+    event ever confirmed."""
     with session_factory() as session:
-        unconfirmed, oldest = session.execute(
+        unsent, oldest_unsent = session.execute(
             select(func.count(), func.min(OutboxEvent.created_at)).where(
-                OutboxEvent.confirmed_at.is_(None)
-            )
-        ).one()
-        unsent = session.scalar(
-            select(func.count()).where(
                 OutboxEvent.sent_at.is_(None), OutboxEvent.confirmed_at.is_(None)
             )
-        )
+        ).one()
+        waiting, oldest_waiting = session.execute(
+            select(func.count(), func.min(OutboxEvent.created_at)).where(
+                OutboxEvent.resend_at.is_not(None)
+            )
+        ).one()
         last = session.scalar(select(func.max(OutboxEvent.confirmed_at)))
-    return Backlog(int(unsent or 0), oldest, int(unconfirmed), last)
+    oldest = min((t for t in (oldest_unsent, oldest_waiting) if t is not None), default=None)
+    return Backlog(int(unsent), oldest, int(unsent) + int(waiting), last)
 
 
 def resend_delay(shipments: int, resend_after: float) -> dt.timedelta:

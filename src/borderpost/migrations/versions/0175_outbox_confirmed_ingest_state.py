@@ -56,6 +56,7 @@ def upgrade() -> None:
             "sent_at", comment="When JetStream last acknowledged it", existing_nullable=True
         )
         batch.create_index("ix_outbox_resend_at", ["resend_at"], unique=False)
+        batch.create_index("ix_outbox_confirmed_at", ["confirmed_at"], unique=False)
     # Shipped before: acknowledged by JetStream, never confirmed; send each again once.
     op.execute("UPDATE outbox SET resend_at = sent_at WHERE sent_at IS NOT NULL")
     op.create_table(
@@ -87,6 +88,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("sync_post_ingest")
     with op.batch_alter_table("outbox") as batch:
+        batch.drop_index("ix_outbox_confirmed_at")
         batch.drop_index("ix_outbox_resend_at")
         batch.drop_column("resend_at")
         batch.drop_column("shipments")
