@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -126,6 +127,8 @@ class Batch:
     absent: set[uuid.UUID]  # crossing ids known not to be recorded yet
     # Crossings a passenger may ride in: (kind, post id, direction), recorded or in this batch.
     carriers: dict[uuid.UUID, Any]
+    # Writes the queued rows now: before rows that refer to the crossing are inserted.
+    flush: Callable[[], None]
 
 
 INSERT_CROSSING = _INSERT[_CROSSINGS.name]
@@ -386,6 +389,8 @@ def record_crossing(
         recorded_at=recorded_at,
     )
     if cargo is not None:
+        if batch is not None:  # the consignments refer to the crossing: it goes in first
+            batch.flush()
         cargo.write(session, crossing.id, post.id, now)
         read.cargo = cargo.to_read()
     if replica is None:  # headquarters does not ship again what it received

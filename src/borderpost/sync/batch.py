@@ -104,7 +104,9 @@ def begin(session: Session, events: list[Event]) -> None:
         session, _CROSSINGS, crossings | carriers, c.id, c.kind, c.post_id, c.direction
     )
     session.info[recording.BATCH] = recording.Batch(
-        absent=crossings - {r.id for r in known}, carriers={r.id: r for r in known}
+        absent=crossings - {r.id for r in known},
+        carriers={r.id: r for r in known},
+        flush=lambda: barrier(session),
     )
     present = {
         t.name: {r.id: dict(r._mapping) for r in _existing(session, t, rows[t.name])}
