@@ -46,6 +46,7 @@ from borderpost.reports.web import router as reports_pages
 from borderpost.screening.api import router as screening_router
 from borderpost.screening.warmup import lifespan as screening_lifespan
 from borderpost.screening.web import router as screening_pages
+from borderpost.sync.metrics import router as sync_metrics
 from borderpost.sync.shipper import lifespan as sync_lifespan
 from borderpost.sync.web import router as sync_pages
 from borderpost.transit.api import router as transit_router
@@ -134,6 +135,7 @@ def create_app(
         ledger_follow_pages,
         case_pages,
         case_public_pages,
+        sync_metrics,
     ):
         app.include_router(router)
     return app

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         gt=0,
         description="A post's watchlist published longer ago than this is shown as stale",
     )
+    sync_resend_after_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Publish an event again when headquarters has not confirmed it this long "
+        "after (twice as long after each next time, up to 64 times)",
+    )
     cargo_random_share: float = Field(
         default=0.0, ge=0.0, le=1.0, description="Share of consignments sent to red at random"
     )

@@ -102,6 +102,19 @@ def insert_at_commit(session: Session, statement: Insert, row: dict[str, Any]) -
     queue.setdefault(statement, []).append(row)
 
 
+def order_deferred(session: Session, statements: list[Insert]) -> None:
+    """Write the rows of ``statements`` first, in this order, when the queue is written (rows
+    that others refer to before the rows that refer to them)."""
+    queue: dict[Insert, list[dict[str, Any]]] = session.info.setdefault("deferred_inserts", {})
+    for statement in statements:
+        queue.setdefault(statement, [])
+
+
+def write_deferred(session: Session) -> None:
+    """Write the queued rows now (before reading them back in the same transaction)."""
+    _write_deferred(session)
+
+
 def _write_deferred(session: Session) -> None:
     queue: dict[Insert, list[dict[str, Any]]] = session.info.get("deferred_inserts") or {}
     if any(queue.values()):

@@ -14,7 +14,7 @@ import uuid
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Table, Uuid, insert, inspect
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Table, Uuid, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from borderpost import clock
@@ -43,14 +43,29 @@ class Topic(StrEnum):
 
 class OutboxEvent(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_unsent", "sent_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_unsent", "sent_at", "id"),
+        Index("ix_outbox_resend_at", "resend_at"),
+        Index("ix_outbox_confirmed_at", "confirmed_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     post_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("posts.id"))
     topic: Mapped[str] = mapped_column(String(64), comment="e.g. crossing.recorded")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime, comment="When JetStream last acknowledged it"
+    )
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime, comment="When headquarters confirmed it committed it: done"
+    )
+    shipments: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", comment="How often it was published"
+    )
+    resend_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime, comment="Published, not confirmed: when to publish it again"
+    )
 
 
 _INSERT = insert(cast(Table, OutboxEvent.__table__))
@@ -120,6 +135,9 @@ def queue(
         "payload": payload,
         "created_at": at if at is not None else clock.now(),
         "sent_at": None,
+        "confirmed_at": None,
+        "shipments": 0,
+        "resend_at": None,
     }
     if defer:
         insert_at_commit(session, _INSERT, row)

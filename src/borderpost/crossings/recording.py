@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -23,6 +24,7 @@ from borderpost.cargo.recording import assess_declared
 from borderpost.crossings import known
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.crossings.schemas import CrossingCreate, CrossingRead
+from borderpost.db import insert_at_commit
 from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
@@ -116,6 +118,31 @@ class Replica:
 
 
 @dataclass
+class Batch:
+    """What headquarters already knows about the crossings of one transaction of many
+    (``sync/apply.py`` fills it before applying a batch of a post's events), so that recording
+    each replica asks the database nothing it was asked for the whole batch, and the crossings
+    are inserted together when the transaction commits (``db.insert_at_commit``)."""
+
+    absent: set[uuid.UUID]  # crossing ids known not to be recorded yet
+    # Crossings a passenger may ride in: (kind, post id, direction), recorded or in this batch.
+    carriers: dict[uuid.UUID, Any]
+    # Writes the queued rows now: before rows that refer to the crossing are inserted.
+    flush: Callable[[], None]
+
+
+INSERT_CROSSING = _INSERT[_CROSSINGS.name]
+BATCH = "crossings.batch"  # session.info: the Batch of the transaction, if any
+
+
+@dataclass(frozen=True)
+class _Carrier:
+    kind: str
+    post_id: uuid.UUID
+    direction: str
+
+
+@dataclass
 class _Resolved:
     """Everything a crossing refers to, looked up before anything is written."""
 
@@ -126,7 +153,9 @@ class _Resolved:
     lane: Lane | None
 
 
-def _resolve(conn: Connection, ref: reference.Reference, command: CrossingCreate) -> _Resolved:
+def _resolve(
+    conn: Connection, ref: reference.Reference, command: CrossingCreate, batch: Batch | None
+) -> _Resolved:
     post = ref.posts.get(command.post)
     if post is None:
         raise NotFound("post", Message("no post with code {code!r}", code=command.post))
@@ -140,7 +169,9 @@ def _resolve(conn: Connection, ref: reference.Reference, command: CrossingCreate
             )
     carrier_id = None
     if command.carried_by is not None:
-        carrier = conn.execute(_CARRIER, {"id": command.carried_by}).one_or_none()
+        carrier = batch.carriers.get(command.carried_by) if batch is not None else None
+        if carrier is None:
+            carrier = conn.execute(_CARRIER, {"id": command.carried_by}).one_or_none()
         if carrier is None:
             raise NotFound("carried_by", Message("no crossing {id}", id=command.carried_by))
         if carrier.kind != Kind.VEHICLE or carrier.post_id != post.id:
@@ -218,12 +249,13 @@ def record_crossing(
     conn = session.connection()
     ref = reference.for_session(session)
     digest = command_digest(command)
-    if command.id is not None:
+    batch: Batch | None = session.info.get(BATCH) if replica is not None else None
+    if command.id is not None and (batch is None or command.id not in batch.absent):
         taken = conn.execute(_CROSSING_KNOWN, {"id": command.id}).one_or_none()
         if taken is not None:
             return _repeated(uow, ref, command, digest, taken)
 
-    resolved = _resolve(conn, ref, command)
+    resolved = _resolve(conn, ref, command, batch)
     post = resolved.post
     decision = command.decision
     reasons = list(command.reasons)
@@ -327,7 +359,12 @@ def record_crossing(
         recorded_at=recorded_at,
         command_digest=digest,
     )
-    conn.execute(_INSERT[_CROSSINGS.name], row)
+    if batch is not None:
+        batch.absent.discard(row["id"])
+        batch.carriers[row["id"]] = _Carrier(row["kind"], row["post_id"], row["direction"])
+        insert_at_commit(session, _INSERT[_CROSSINGS.name], row)
+    else:
+        conn.execute(_INSERT[_CROSSINGS.name], row)
     crossing = RecordedCrossing(**row)
     screened.write(session, crossing.id, post.id)
     read = CrossingRead(
@@ -353,6 +390,8 @@ def record_crossing(
     )
     consignments: list[dict[str, Any]] = []
     if cargo is not None:
+        if batch is not None:  # the consignments refer to the crossing: it goes in first
+            batch.flush()
         consignments = cargo.write(session, crossing.id, post.id, now)
         read.cargo = cargo.to_read()
     if replica is None:  # headquarters does not ship again what it received

@@ -22,21 +22,20 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from borderpost import reference
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import Replica, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
+from borderpost.db import insert_at_commit
 from borderpost.errors import NotFound, invalid
 from borderpost.outbox import Topic
-from borderpost.people.model import TravelDocument, Traveller
 from borderpost.schemas import LONG_TEXT, MAX_LIST, Code, CountryCode
-from borderpost.sync import closures, shipped
+from borderpost.sync import batch, closures, shipped
 from borderpost.sync.events import Event, Waiting, as_object
 from borderpost.sync.ordering import ROW, claim
 from borderpost.unit_of_work import UnitOfWork
-from borderpost.vehicles.model import Vehicle
 from borderpost.vocab import Category, Decision, Direction, VehicleType
 
 _CREATE_FIELDS = set(CrossingCreate.model_fields)
@@ -152,6 +151,10 @@ def apply_event(uow: UnitOfWork, event: Event) -> tuple[str, uuid.UUID | None]:
         raise invalid("event id", "is not a UUID v7 made at a post")
     payload = as_object(event.data)
     topic = Topic(event.topic) if event.topic in _TOPICS else None
+    if topic not in (Topic.CROSSING_RECORDED, Topic.AUDIT_RECORDED):
+        # It may read back a record the batch queued. An audit entry refers to nothing and is
+        # itself queued for the commit, so the batch goes on past the entry every crossing has.
+        batch.barrier(uow.session)
     if topic is Topic.CROSSING_RECORDED:
         return _record_replica(uow, event.id, payload)
     if topic is Topic.CROSSING_CORRECTED:
@@ -202,16 +205,14 @@ def _update_crossing(
     return "stale" if stale else "duplicate"
 
 
-_TRAVELLERS = cast(Table, Traveller.__table__)
-_DOCUMENTS = cast(Table, TravelDocument.__table__)
-_VEHICLES = cast(Table, Vehicle.__table__)
+_TRAVELLERS, _DOCUMENTS, _VEHICLES = batch.STORED
 _CROSSINGS = cast(Table, Crossing.__table__)
 _CROSSING_EXISTS = select(_CROSSINGS.c.id).where(_CROSSINGS.c.id == bindparam("id"))
 # Statements built once (building one per row costs more than running it).
-_STORED = (_TRAVELLERS, _DOCUMENTS, _VEHICLES)
+_STORED = batch.STORED
 _ROW_MODELS: tuple[type[BaseModel], ...] = (_TravellerRow, _DocumentRow, _VehicleRow)
 _EXISTS = {t.name: select(t.c.id).where(t.c.id == bindparam("id")) for t in _STORED}
-_INSERT_ROW = {t.name: insert(t) for t in _STORED}
+_INSERT_ROW = batch.INSERT_ROW
 _UPDATE_ROW = {
     t.name: update(t)
     .where(t.c.id == bindparam("row_id"))
@@ -232,6 +233,23 @@ def _store_row(
     values = row.model_dump(mode="python")
     record_id: uuid.UUID = values.pop("id")
     conn = uow.session.connection()
+    held = batch.rows(uow.session)
+    if held is not None:  # one of a batch: what is stored was read for all of it
+        present = held.present[table.name]
+        stored = present.get(record_id)
+        if stored is None:
+            queued = {"id": record_id, **values, **extra}
+            insert_at_commit(uow.session, _INSERT_ROW[table.name], queued)
+            present[record_id] = queued
+            held.queued.add(record_id)
+            claim(uow.session, record_id, ROW, key, new=True)
+        elif claim(uow.session, record_id, ROW, key) and any(
+            stored.get(k) != v for k, v in values.items()
+        ):
+            if record_id not in held.queued:  # queued: the queue's row is brought up to date
+                conn.execute(_UPDATE_ROW[table.name], {"row_id": record_id, **values})
+            stored.update(values)
+        return record_id
     exists = conn.execute(_EXISTS[table.name], {"id": record_id}).first()
     if exists is None:
         conn.execute(_INSERT_ROW[table.name], {"id": record_id, **values, **extra})
@@ -258,6 +276,7 @@ def _record_replica(
         raise NotFound("post", f"no post with code {event.post!r}")
     if (
         event.carried_by is not None
+        and not batch.has_crossing(session, event.carried_by)
         and conn.execute(_CROSSING_EXISTS, {"id": event.carried_by}).first() is None
     ):
         raise Waiting(event.carried_by, "vehicle crossing")
@@ -289,6 +308,7 @@ def _record_replica(
     if not recorded.created:
         return "duplicate", None
     crossing_id = recorded.crossing.id
-    if stored is not None:
+    if stored is not None and stored.hits:
+        batch.barrier(uow.session)  # the hits refer to the crossing the batch queued
         shipped.store_hits(uow, key, crossing_id, post.id, stored.hits)
     return "created", crossing_id

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
+import signal
+import threading
 import uuid
 from dataclasses import asdict
 from typing import Annotated
@@ -15,10 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.ledger.follow import repository as followed_logs
-from borderpost.network.state import read_state
-from borderpost.network.status import for_node
-from borderpost.sync import inbox, shipper
+from borderpost.network.state import LoopState, read_state
+from borderpost.network.status import VersionLine, for_node
+from borderpost.sync import follow, inbox, shipper
 from borderpost.sync import ingest as ingest_mod
+from borderpost.sync import status as sync_status
 
 app = typer.Typer(help="Ship the outbox to NATS JetStream; ingest it at headquarters.")
 console = Console(soft_wrap=True)
@@ -40,14 +44,18 @@ def _url(settings: Settings, url: str) -> str:
     return chosen
 
 
+def _at(moment: dt.datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else "-"
+
+
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """What waits to be shipped (and since when), the server's shipper, what is parked."""
+    """At a post: what waits to be shipped or confirmed, the shipper, and the versions it runs
+    from headquarters. At headquarters: per post, what was taken in, the lag, what is parked,
+    the ingest, the publisher, and the posts' logs it follows."""
     settings, factory = _node()
-    backlog = shipper.backlog(factory)
-    oldest = backlog.oldest.isoformat() if backlog.oldest else None
-    state = shipper.read_state(shipper.state_path(settings.home))
-    parked = inbox.count_parked(factory)
+    node = sync_status.node_status(factory, settings.home)
+    backlog = node.outbox
     ledgers = followed_logs.status(factory)
     with factory() as session:
         lines = for_node(session, settings)
@@ -58,18 +66,29 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             json.dumps(
                 {
                     "unsent": backlog.unsent,
-                    "oldest": oldest,
-                    "shipper": asdict(state) if state else None,
-                    "parked": parked,
+                    "unconfirmed": backlog.unconfirmed,
+                    "oldest": backlog.oldest.isoformat() if backlog.oldest else None,
+                    "last_confirmed": _at(backlog.last_confirmed),
+                    "lag_seconds": backlog.lag_seconds,
+                    "shipper": asdict(node.shipper) if node.shipper else None,
+                    "ingest": asdict(node.ingest) if node.ingest else None,
+                    "parked": sum(p.parked for p in node.posts),
+                    "posts": [asdict(p) for p in node.posts],
                     "ledgers": ledgers,
                     "versions": [v.as_dict() for v in lines],
                     "follower": asdict(follower) if follower else None,
                     "publisher": asdict(publisher) if publisher else None,
-                }
+                },
+                default=str,
             )
         )
         return
-    console.print(f"{backlog.unsent} events wait to be shipped; oldest {oldest or '-'}")
+    console.print(
+        f"{backlog.unsent} events wait to be shipped, {backlog.unconfirmed} to be confirmed "
+        f"by headquarters; oldest {_at(backlog.oldest)}; last confirmed "
+        f"{_at(backlog.last_confirmed)}; lag {backlog.lag_seconds:.1f} s"
+    )
+    state = node.shipper
     if state is None:
         console.print("shipper: no server has shipped from this node")
     else:
@@ -77,7 +96,27 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         if state.last_error:
             line += f"; {state.failures} failed rounds, last error: {state.last_error}"
         console.print(line)
-    console.print(f"{parked} events parked (borderpost sync parked)")
+    taken = node.ingest
+    if taken is not None:
+        line = f"ingest: {taken.state}, last ingested {taken.last_ingested_at or '-'}"
+        if taken.last_error:
+            line += f"; {taken.failures} failed rounds, last error: {taken.last_error}"
+        console.print(line)
+    for p in node.posts:
+        lag = f"{p.lag_seconds:.1f} s" if p.lag_seconds is not None else "-"
+        console.print(
+            f"post {p.post}: {p.events} events taken in, last committed "
+            f"{_at(p.last_applied_at)}, lag {lag}, {p.parked} parked"
+        )
+    console.print(f"{sum(p.parked for p in node.posts)} events parked (borderpost sync parked)")
+    _print_versions(lines, follower, publisher)
+    _print_ledgers(ledgers)
+
+
+def _print_versions(
+    lines: list[VersionLine], follower: LoopState | None, publisher: LoopState | None
+) -> None:
+    """What a post runs from headquarters (and how old), and the network loops' state."""
     for label, loop in (("following headquarters", follower), ("publishing", publisher)):
         if loop is not None:
             line = f"{label}: {loop.state}, last round {loop.last_round_at or '-'}"
@@ -90,7 +129,6 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         console.print(f"runs {v.kind} version {v.version} ({age}){stale}")
         if v.refused_reason:
             console.print(f"  refused version {v.refused_version or '?'}: {v.refused_reason}")
-    _print_ledgers(ledgers)
 
 
 def _print_ledgers(ledgers: list[dict[str, object]]) -> None:
@@ -108,35 +146,106 @@ def _print_ledgers(ledgers: list[dict[str, object]]) -> None:
         console.print(line)
 
 
+def _until_stopped() -> threading.Event:
+    """An event set by SIGTERM or Ctrl-C: a loop in the foreground ends cleanly on either."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    return stop
+
+
 @app.command()
 def ship(
     url: UrlOption = "",
-    batch: Annotated[int, typer.Option(min=1, help="Events per transaction")] = 500,
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="Events per transaction")] = 500,
+    keep_on: Annotated[
+        bool, typer.Option("--follow", help="Go on shipping until stopped, through every fault")
+    ] = False,
 ) -> None:
-    """Ship every unsent outbox event once; exit 1 if the link failed (nothing is lost)."""
+    """Ship every unsent outbox event once, and again what headquarters has not confirmed in
+    time; exit 1 if the link failed (nothing is lost)."""
     settings, factory = _node()
+    if keep_on:
+        loop = shipper.Shipper(
+            factory,
+            _url(settings, url),
+            settings.sync_stream,
+            settings.sync_interval_seconds,
+            state_file=shipper.state_path(settings.home),
+            resend_after=settings.sync_resend_after_seconds,
+            batch=batch,
+        )
+        stop = _until_stopped()
+        loop.start()
+        stop.wait()
+        loop.stop()
+        return
     try:
         report = asyncio.run(
-            shipper.ship_once(factory, _url(settings, url), settings.sync_stream, batch)
+            shipper.ship_once(
+                factory,
+                _url(settings, url),
+                settings.sync_stream,
+                batch,
+                settings.sync_resend_after_seconds,
+            )
         )
     except shipper.LINK_ERRORS as exc:
         left = shipper.backlog(factory).unsent
         errors.print(f"link: {type(exc).__name__}: {exc}; {left} events wait in the outbox")
         raise typer.Exit(1) from exc
-    console.print(f"shipped {report.sent}; already held by the server {report.duplicates}")
+    console.print(
+        f"shipped {report.sent}, again {report.resent}; already held by the server "
+        f"{report.duplicates}; confirmed by headquarters {report.confirmed}"
+    )
 
 
 @app.command()
 def ingest(
     url: UrlOption = "",
     wait: Annotated[
-        float, typer.Option(help="Stop after this many seconds with nothing new")
+        float,
+        typer.Option(
+            min=0.01,
+            max=600,
+            help="Stop after this many seconds with nothing new (with --follow: wait this "
+            "long for new events each round, at most 5)",
+        ),
     ] = 1.0,
+    keep_on: Annotated[
+        bool, typer.Option("--follow", help="Go on until stopped, through every fault")
+    ] = False,
+    ack_wait: Annotated[
+        float,
+        typer.Option(
+            min=1,
+            max=3600,
+            help="Seconds before a message taken and not acknowledged is delivered again "
+            "(set when a post's consumer is made)",
+        ),
+    ] = ingest_mod.ACK_WAIT_SECONDS,
 ) -> None:
-    """Headquarters: apply every event waiting in the stream, once each."""
+    """Headquarters: apply every event waiting in the stream, once each, and confirm it to
+    its post."""
     settings, factory = _node()
+    if keep_on:
+        stop = _until_stopped()
+        asyncio.run(
+            follow.follow(
+                factory,
+                _url(settings, url),
+                settings.sync_stream,
+                stop,
+                follow.state_path(settings.home),
+                wait=min(wait, 5.0),
+                ack_wait=ack_wait,
+            )
+        )
+        return
     report = asyncio.run(
-        ingest_mod.ingest_once(factory, _url(settings, url), settings.sync_stream, wait)
+        ingest_mod.ingest_once(
+            factory, _url(settings, url), settings.sync_stream, wait, ack_wait=ack_wait
+        )
     )
     done = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())) or "nothing new"
     console.print(f"ingested: {done}")

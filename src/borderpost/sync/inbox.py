@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock, outbox
 from borderpost.audit import hook as audit
-from borderpost.sync import apply, ordering
+from borderpost.sync import apply, batch, ordering
 from borderpost.sync.events import Event, Waiting, reason
 from borderpost.sync.model import (
     PAYLOAD_LENGTH,
@@ -63,6 +63,7 @@ def _apply_all(uow: UnitOfWork, events: list[Event]) -> list[tuple[str, uuid.UUI
     results: list[tuple[str, uuid.UUID | None]] = []
     rows: list[dict[str, object]] = []
     now = clock.now()
+    batch.begin(uow.session, [e for e in events if e.id not in seen])
     for event in events:
         if event.id in seen:
             results.append(("duplicate", None))
@@ -79,6 +80,7 @@ def _apply_all(uow: UnitOfWork, events: list[Event]) -> list[tuple[str, uuid.UUI
                 "applied_at": now,
             }
         )
+    batch.end(uow.session)
     uow.session.flush()  # the ORM's changes (corrections, closures) before the Core rows
     ordering.write(uow.session)
     if rows:
@@ -117,7 +119,8 @@ def apply_batch(
     session_factory: sessionmaker[Session], events: list[Event], actor: str = "sync"
 ) -> list[str]:
     """Outcomes of ``events``, in one transaction when every one applies (the common case);
-    otherwise each on its own through ``receive``, so a bad one is parked alone."""
+    otherwise each half again, in order, down to single events through ``receive``: a bad
+    one is parked alone, and the rest still go in a few transactions."""
     try:
         with UnitOfWork(session_factory, actor=actor) as uow:
             applied = _apply_all(uow, events)
@@ -125,7 +128,12 @@ def apply_batch(
     except TRANSIENT:
         raise
     except Exception:
-        return [receive(session_factory, e, actor) for e in events]
+        if len(events) == 1:
+            return [receive(session_factory, events[0], actor)]
+        half = len(events) // 2
+        return apply_batch(session_factory, events[:half], actor) + apply_batch(
+            session_factory, events[half:], actor
+        )
     release(session_factory, [m for _o, m in applied if m is not None], actor)
     return [o for o, _m in applied]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -29,7 +30,17 @@ def subject_root(stream: str) -> str:
 
 TOPIC_HEADER = "Borderpost-Topic"
 POST_HEADER = "Borderpost-Post"  # the post's code as it is (the subject's token may differ)
+# The event's id: Nats-Msg-Id is the id on the first publication and the id with the number
+# of the publication after it, so that JetStream's duplicate window does not swallow an event
+# sent again because headquarters did not confirm it.
+EVENT_HEADER = "Borderpost-Event"
+CREATED_HEADER = "Borderpost-Created"  # when the post wrote it (ISO 8601): the lag
 _NOT_IN_A_TOKEN = str.maketrans({".": "_", "*": "_", ">": "_"})
+# Consumer names are stricter than subject tokens.
+_NOT_IN_A_NAME = re.compile(r"[^A-Za-z0-9_-]")
+# Confirmations are kept this long: a post offline longer gets none for what it shipped
+# before, sends it again, and headquarters confirms it again (its inbox keeps one copy).
+CONFIRMATIONS_KEPT_SECONDS = 7 * 24 * 3600
 
 
 def subject(stream: str, post_code: str, topic: str) -> str:
@@ -38,7 +49,27 @@ def subject(stream: str, post_code: str, topic: str) -> str:
     A post code may hold characters that NATS reserves in subjects; they become ``_`` here.
     The subject is for filtering only: the topic travels in a header, the post in the event.
     """
-    return f"{subject_root(stream)}.{post_code.translate(_NOT_IN_A_TOKEN)}.{topic}"
+    return f"{subject_root(stream)}.{post_token(post_code)}.{topic}"
+
+
+def post_token(post_code: str) -> str:
+    """The post's code as one subject token."""
+    return post_code.translate(_NOT_IN_A_TOKEN)
+
+
+def consumer_name(prefix: str, token: str) -> str:
+    """A durable consumer's name for one post (``headquarters-P-A``)."""
+    return f"{prefix}-{_NOT_IN_A_NAME.sub('_', token)}"
+
+
+def confirm_stream(stream: str) -> str:
+    """The stream headquarters publishes its confirmations to, beside the posts' stream."""
+    return f"{stream}_CONFIRMED"
+
+
+def confirm_subject(stream: str, token: str) -> str:
+    """One post's confirmations: ``<root>_confirmed.<post>`` (outside ``<root>.>``)."""
+    return f"{subject_root(stream)}_confirmed.{token}"
 
 
 async def _quiet(exc: Exception) -> None:
@@ -62,18 +93,39 @@ async def connect(url: str, timeout: float = 2.0) -> Client:
 
 
 async def ensure_stream(js: JetStreamContext, stream: str) -> None:
-    """Create the stream if it is not there; an existing one is left as it is."""
-    try:
-        await js.stream_info(stream)
-    except nats.js.errors.NotFoundError:
-        await js.add_stream(
-            StreamConfig(
-                name=stream,
-                subjects=[f"{subject_root(stream)}.>"],
-                storage=StorageType.FILE,
-                duplicate_window=DUPLICATE_WINDOW_SECONDS,
-            )
-        )
+    """Create the posts' stream and the confirmations' stream if they are not there; an
+    existing one is left as it is.
+
+    Both are file streams. That JetStream writes each message to the disk before it
+    acknowledges it is the server's setting (``sync_interval: always``, see
+    docs/operations.md), not the stream's; what a power cut takes anyway is sent again by the
+    post, which counts an event done only on headquarters' confirmation.
+    """
+    wanted = (
+        StreamConfig(
+            name=stream,
+            subjects=[f"{subject_root(stream)}.>"],
+            storage=StorageType.FILE,
+            duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        ),
+        StreamConfig(
+            name=confirm_stream(stream),
+            subjects=[f"{subject_root(stream)}_confirmed.>"],
+            storage=StorageType.FILE,
+            max_age=CONFIRMATIONS_KEPT_SECONDS,
+        ),
+    )
+    for config in wanted:
+        try:
+            await js.stream_info(config.name or "")
+        except nats.js.errors.NotFoundError:
+            await js.add_stream(config)
+
+
+async def post_tokens(js: JetStreamContext, stream: str) -> set[str]:
+    """The posts that have events in the stream, as subject tokens."""
+    info = await js.stream_info(stream, subjects_filter=f"{subject_root(stream)}.*.>")
+    return {s.split(".")[1] for s in (info.state.subjects or {})}
 
 
 @asynccontextmanager

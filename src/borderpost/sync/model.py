@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Index, Integer, String, Text, Uuid
+from sqlalchemy import Float, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from borderpost.db import Base, UTCDateTime
@@ -74,3 +74,24 @@ class AppliedKey(Base):
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     field: Mapped[str] = mapped_column(String(32), primary_key=True)
     key: Mapped[uuid.UUID] = mapped_column(Uuid, comment="Outbox event id at the post")
+
+
+class PostIngest(Base):
+    """Headquarters' ingest of one post, for ``sync status``, the admin page and /metrics:
+    brought up to date in the transaction of every batch it commits."""
+
+    __tablename__ = "sync_post_ingest"
+
+    post: Mapped[str] = mapped_column(
+        String(POST_LENGTH), primary_key=True, comment="The post's code"
+    )
+    events: Mapped[int] = mapped_column(Integer, comment="Events taken in (all outcomes)")
+    last_applied_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, comment="When headquarters last committed one of its events"
+    )
+    last_recorded_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime, comment="When the post wrote the newest event committed"
+    )
+    lag_seconds: Mapped[float | None] = mapped_column(
+        Float, comment="Written at the post to committed here, for the last batch"
+    )

@@ -9,10 +9,12 @@ Nats-Msg-Id header (the outbox id) makes JetStream keep one copy.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import cast
 
 from fastapi import FastAPI
+from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 from sqlalchemy import Table, bindparam, func, select, update
@@ -30,7 +33,7 @@ from borderpost import clock
 from borderpost.election import elected_while
 from borderpost.outbox import OutboxEvent
 from borderpost.posts.model import Post
-from borderpost.sync import link
+from borderpost.sync import confirm, link
 
 log = logging.getLogger(__name__)
 # What a link that is down or a server that is away raises: the events wait in the outbox.
@@ -38,42 +41,94 @@ LINK_ERRORS = (NatsError, OSError, TimeoutError)
 
 _OUTBOX = cast(Table, OutboxEvent.__table__)
 _POSTS = cast(Table, Post.__table__)
+_COLUMNS = (
+    _OUTBOX.c.id,
+    _OUTBOX.c.topic,
+    _OUTBOX.c.payload,
+    _POSTS.c.code,
+    _OUTBOX.c.shipments,
+    _OUTBOX.c.created_at,
+)
 _UNSENT = (
-    select(_OUTBOX.c.id, _OUTBOX.c.topic, _OUTBOX.c.payload, _POSTS.c.code)
+    select(*_COLUMNS)
     .join(_POSTS, _POSTS.c.id == _OUTBOX.c.post_id)
-    .where(_OUTBOX.c.sent_at.is_(None))
+    .where(_OUTBOX.c.sent_at.is_(None), _OUTBOX.c.confirmed_at.is_(None))
     .order_by(_OUTBOX.c.id)  # UUID v7: the order they were written
+    .limit(bindparam("limit"))
+)
+# Published, and headquarters has not confirmed them in time: they are published again.
+_DUE = (
+    select(*_COLUMNS)
+    .join(_POSTS, _POSTS.c.id == _OUTBOX.c.post_id)
+    .where(_OUTBOX.c.resend_at <= bindparam("now"))
+    .order_by(_OUTBOX.c.resend_at, _OUTBOX.c.id)
     .limit(bindparam("limit"))
 )
 _MARK_SENT = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("event_id"))
-    .values(sent_at=bindparam("sent_at"))
+    .values(
+        sent_at=bindparam("sent_at"),
+        shipments=_OUTBOX.c.shipments + 1,
+        resend_at=bindparam("due"),
+    )
 )
+RESEND_AFTER_SECONDS = 300.0
+CONFIRM_EVERY = 1.0  # seconds between two reads of confirmations while shipping
+# A post whose headquarters is away for days sends its unconfirmed events again at longer
+# and longer intervals, up to 2**6 times the first.
+_MAX_DOUBLINGS = 6
 
 
 @dataclass
 class ShipReport:
     sent: int = 0
     duplicates: int = 0  # JetStream already had them: a resend after a lost acknowledgement
+    resent: int = 0  # published again: headquarters had not confirmed them in time
+    confirmed: int = 0  # headquarters confirmed them in this round
     left: int = 0
 
 
 @dataclass(frozen=True)
 class Backlog:
-    unsent: int
-    oldest: dt.datetime | None
+    unsent: int  # never published
+    oldest: dt.datetime | None  # the oldest event not yet confirmed
+    unconfirmed: int = 0  # published or not, headquarters has not confirmed them
+    last_confirmed: dt.datetime | None = None  # when the last confirmation came
+
+    @property
+    def lag_seconds(self) -> float:
+        """How far behind headquarters' confirmations are: the oldest unconfirmed event's age."""
+        if self.oldest is None:
+            return 0.0
+        return max(0.0, (clock.now() - self.oldest).total_seconds())
 
 
 def backlog(session_factory: sessionmaker[Session]) -> Backlog:
-    """How many events wait to be shipped, and since when."""
+    """How many events wait to be shipped or confirmed, and since when.
+
+    Unconfirmed events are the never published (``sent_at`` empty) and the published not yet
+    confirmed (``resend_at`` set): each read through its own index, as the outbox keeps every
+    event ever confirmed."""
     with session_factory() as session:
-        n, oldest = session.execute(
+        unsent, oldest_unsent = session.execute(
             select(func.count(), func.min(OutboxEvent.created_at)).where(
-                OutboxEvent.sent_at.is_(None)
+                OutboxEvent.sent_at.is_(None), OutboxEvent.confirmed_at.is_(None)
             )
         ).one()
-    return Backlog(int(n), oldest)
+        waiting, oldest_waiting = session.execute(
+            select(func.count(), func.min(OutboxEvent.created_at)).where(
+                OutboxEvent.resend_at.is_not(None)
+            )
+        ).one()
+        last = session.scalar(select(func.max(OutboxEvent.confirmed_at)))
+    oldest = min((t for t in (oldest_unsent, oldest_waiting) if t is not None), default=None)
+    return Backlog(int(unsent), oldest, int(unsent) + int(waiting), last)
+
+
+def resend_delay(shipments: int, resend_after: float) -> dt.timedelta:
+    """How long after its ``shipments``-th publication an unconfirmed event is sent again."""
+    return dt.timedelta(seconds=resend_after * 2 ** min(max(shipments - 1, 0), _MAX_DOUBLINGS))
 
 
 async def ship(
@@ -82,55 +137,84 @@ async def ship(
     stream: str,
     batch: int = 500,
     timeout: float = 5.0,
+    resend_after: float = RESEND_AFTER_SECONDS,
 ) -> ShipReport:
-    """Publish unsent events in order until none is left; stops at the first failure.
+    """Publish unsent events in order, then those headquarters has not confirmed in time,
+    until none is left; stops at the first failure.
 
     Each batch's acknowledged events are marked sent in one transaction; a failure part-way
-    marks the acknowledged ones and raises, so nothing is marked that JetStream does not hold.
+    marks the acknowledged ones and raises. Sent is not done: an event is done when
+    headquarters confirms it (``confirm.receive``); until then it is published again,
+    ``resend_after`` seconds after the first time and twice as long after each next.
     """
     report = ShipReport()
     while True:
         with session_factory() as session:
             rows = session.execute(_UNSENT, {"limit": batch}).all()
+            if not rows:
+                rows = session.execute(_DUE, {"limit": batch, "now": clock.now()}).all()
         if not rows:
             return report
-        acked: list[uuid.UUID] = []
+        acked: list[tuple[uuid.UUID, int]] = []
         try:
-            for event_id, topic, payload, post_code in rows:
+            for event_id, topic, payload, post_code, shipments, created_at in rows:
                 data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+                msg_id = str(event_id) if not shipments else f"{event_id}.{shipments}"
                 ack = await js.publish(
                     link.subject(stream, post_code, topic),
                     data,
                     timeout=timeout,
                     headers={
-                        "Nats-Msg-Id": str(event_id),
+                        "Nats-Msg-Id": msg_id,
+                        link.EVENT_HEADER: str(event_id),
                         link.TOPIC_HEADER: topic,
                         link.POST_HEADER: post_code,
+                        link.CREATED_HEADER: created_at.isoformat(),
                     },
                 )
-                acked.append(event_id)
+                acked.append((event_id, shipments + 1))
                 if ack.duplicate:
                     report.duplicates += 1
+                elif shipments:
+                    report.resent += 1
                 else:
                     report.sent += 1
         finally:
-            _mark_sent(session_factory, acked)
+            _mark_sent(session_factory, acked, resend_after)
 
 
-def _mark_sent(session_factory: sessionmaker[Session], ids: list[uuid.UUID]) -> None:
-    if not ids:
+def _mark_sent(
+    session_factory: sessionmaker[Session],
+    acked: list[tuple[uuid.UUID, int]],
+    resend_after: float,
+) -> None:
+    if not acked:
         return
     now = clock.now()
     with session_factory() as session, session.begin():
-        session.execute(_MARK_SENT, [{"event_id": i, "sent_at": now} for i in ids])
+        session.execute(
+            _MARK_SENT,
+            [
+                {"event_id": i, "sent_at": now, "due": now + resend_delay(n, resend_after)}
+                for i, n in acked
+            ],
+        )
 
 
 async def ship_once(
-    session_factory: sessionmaker[Session], url: str, stream: str, batch: int = 500
+    session_factory: sessionmaker[Session],
+    url: str,
+    stream: str,
+    batch: int = 500,
+    resend_after: float = RESEND_AFTER_SECONDS,
 ) -> ShipReport:
-    """Connect, ship everything unsent, disconnect: ``borderpost sync ship``."""
+    """Connect, ship everything unsent and everything due again, take headquarters'
+    confirmations, disconnect: ``borderpost sync ship``. (A confirmation that comes after
+    its event fell due costs one more shipment, no more: headquarters keeps one copy.)"""
     async with link.jetstream(url, stream) as js:
-        return await ship(session_factory, js, stream, batch)
+        report = await ship(session_factory, js, stream, batch, resend_after=resend_after)
+        report.confirmed = await confirm.receive(session_factory, js, stream)
+        return report
 
 
 @dataclass
@@ -177,14 +261,19 @@ class Shipper:
         interval: float = 2.0,
         max_backoff: float = 60.0,
         state_file: Path | None = None,
+        resend_after: float = RESEND_AFTER_SECONDS,
+        batch: int = 500,
     ) -> None:
         self.session_factory = session_factory
+        self.resend_after, self.batch = resend_after, batch
         self.url, self.stream = url, stream
         self.interval, self.max_backoff = interval, max_backoff
         self.state_file = state_file
         self.state = ShipperState()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox-shipper", daemon=True)
+        self._nc: Client | None = None
+        self._confirmed_at = 0.0  # time.monotonic() of the last read of confirmations
 
     @property
     def last_error(self) -> str | None:
@@ -214,8 +303,9 @@ class Shipper:
         """One round; returns how long to wait before the next."""
         state = self.state
         try:
-            report = await ship_once(self.session_factory, self.url, self.stream)
+            report = await self._ship()
         except Exception as exc:  # every error: the thread must live on and say why
+            await self._disconnect()
             state.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
             state.failures += 1
             state.state = "backing_off"
@@ -225,8 +315,14 @@ class Shipper:
             else:
                 log.error("outbox not shipped, will retry: %s", state.last_error, exc_info=exc)
         else:
-            if report.sent or report.duplicates:
-                log.info("shipped %d events (%d already held)", report.sent, report.duplicates)
+            if report.sent or report.duplicates or report.resent:
+                log.info(
+                    "shipped %d events, %d again (%d already held); %d confirmed",
+                    report.sent,
+                    report.resent,
+                    report.duplicates,
+                    report.confirmed,
+                )
             state.state, state.last_error, state.failures = "shipping", None, 0
             state.last_shipped_at = clock.now().isoformat()
             wait = self.interval
@@ -235,21 +331,52 @@ class Shipper:
         self._write_state()
         return wait
 
+    async def _ship(self) -> ShipReport:
+        """One round on the connection kept between rounds (made again after a failure)."""
+        if self._nc is None or not self._nc.is_connected:
+            await self._disconnect()
+            self._nc = await link.connect(self.url)
+            await link.ensure_stream(self._nc.jetstream(), self.stream)
+        js = self._nc.jetstream()
+        report = await ship(
+            self.session_factory, js, self.stream, self.batch, resend_after=self.resend_after
+        )
+        # Confirmations are read when the round had nothing to ship, or a second after the
+        # last read: a busy post spends its rounds shipping, and nothing waits on them.
+        now = time.monotonic()
+        if not (report.sent or report.resent) or now - self._confirmed_at >= CONFIRM_EVERY:
+            report.confirmed = await confirm.receive(self.session_factory, js, self.stream)
+            self._confirmed_at = now
+        return report
+
+    async def _disconnect(self) -> None:
+        nc, self._nc = self._nc, None
+        if nc is not None:
+            with contextlib.suppress(Exception):  # it may be gone already
+                await nc.close()
+
     async def _loop(self) -> None:
-        while not self._stop.is_set():
-            wait = await self.ship_round()
-            await asyncio.to_thread(self._stop.wait, wait)
+        try:
+            while not self._stop.is_set():
+                wait = await self.ship_round()
+                await asyncio.to_thread(self._stop.wait, wait)
+        finally:
+            await self._disconnect()
 
     def _write_state(self) -> None:
-        if self.state_file is None:
-            return
-        try:
-            self.state_file.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.state_file.with_suffix(".tmp")
-            partial.write_text(self.state.to_json(), encoding="utf-8")
-            partial.replace(self.state_file)
-        except OSError as exc:  # the state is for people; shipping goes on without it
-            log.warning("shipper state not written: %s", exc)
+        if self.state_file is not None:
+            save_state(self.state_file, self.state.to_json())
+
+
+def save_state(path: Path, text: str) -> None:
+    """Write a loop's state for people (``sync status``), whole or not at all."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".tmp")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:  # the state is for people; the work goes on without it
+        log.warning("sync state not written to %s: %s", path.name, exc)
 
 
 @asynccontextmanager
@@ -266,6 +393,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 settings.sync_stream,
                 settings.sync_interval_seconds,
                 state_file=state_path(settings.home),
+                resend_after=settings.sync_resend_after_seconds,
             )
 
     async with elected_while(settings, SHIPPER_JOB, make) as job:

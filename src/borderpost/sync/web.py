@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from borderpost.accounts.authz import Me, require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
-from borderpost.sync import inbox
+from borderpost.sync import inbox, status
 from borderpost.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -24,6 +24,14 @@ def _page(request: Request, post: str, done: str, problem: str = "", status: int
     rows = inbox.parked(request.app.state.session_factory, post or None, PAGE)
     context = {"rows": rows, "post": post, "done": done, "problem": problem, "page": PAGE}
     return render(request, "sync/parked.html", context, status_code=status)
+
+
+@router.get("/sync/status", dependencies=[MANAGE])
+def status_page(request: Request) -> Response:
+    """Per post: what was taken in, the lag, what is parked; this node's shipper and ingest."""
+    app = request.app.state
+    node = status.node_status(app.session_factory, app.settings.home)
+    return render(request, "sync/status.html", {"node": node})
 
 
 @router.get("/sync/parked", dependencies=[MANAGE])

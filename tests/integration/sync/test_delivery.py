@@ -141,54 +141,91 @@ def test_malformed_events_are_parked_and_the_good_ones_behind_them_applied(
     assert asyncio.run(ingest_once(hq, NATS_URL, stream, wait=0.5)).outcomes == {}
 
 
-async def _consumer_with_limit(stream: str, limit: int) -> None:
+async def _hold(stream: str, post: str, limit: int) -> None:
+    """A post's consumer whose limit is full: ``limit`` messages delivered, none acknowledged
+    (as if each waited for something for a long time)."""
     nc = await link.connect(NATS_URL)
     try:
         js = nc.jetstream()
-        await link.ensure_stream(js, stream)
-        await js.add_consumer(
-            stream,
-            ConsumerConfig(
-                durable_name=CONSUMER,
+        name = link.consumer_name(CONSUMER, link.post_token(post))
+        subject = f"{link.subject_root(stream)}.{link.post_token(post)}.>"
+        sub = await js.pull_subscribe(
+            subject,
+            durable=name,
+            stream=stream,
+            config=ConsumerConfig(
+                durable_name=name,
                 ack_policy="explicit",
+                ack_wait=600,
                 max_ack_pending=limit,
-                filter_subject=f"{link.subject_root(stream)}.>",
+                filter_subject=subject,
             ),
         )
+        assert len(await sub.fetch(limit, timeout=2)) == limit
     finally:
         await nc.close()
 
 
-async def _consumer_pending(stream: str) -> tuple[int, int]:
+async def _consumer_pending(stream: str, post: str) -> tuple[int, int]:
     nc = await link.connect(NATS_URL)
     try:
-        info = await nc.jetstream().consumer_info(stream, CONSUMER)
+        name = link.consumer_name(CONSUMER, link.post_token(post))
+        info = await nc.jetstream().consumer_info(stream, name)
         return info.num_ack_pending, info.num_pending
     finally:
         await nc.close()
 
 
-def test_events_of_a_post_headquarters_does_not_know_hold_back_no_other_post(
-    post: Factory, session_factory: Factory, tmp_path: Path, sqlite_template: Path, stream: str
-) -> None:
-    hq = session_factory
-    add_reference(hq)  # P-A only: headquarters has not heard of P-Q yet
+def _two_posts(post: Factory, tmp_path: Path, sqlite_template: Path) -> Factory:
+    """P-Q, a post headquarters has not heard of, with 8 events; P-A with 3."""
     unknown = _sqlite(tmp_path / "p-q.db", sqlite_template)
     with UnitOfWork(unknown) as uow:
         make_post(uow, "P-Q")
         uow.commit()
     _record_some(unknown, "P-Q", n=8)
     _record_some(post, "P-A", n=3)
-    # A consumer that lets 5 messages wait for an acknowledgement at a time.
-    asyncio.run(_consumer_with_limit(stream, 5))
+    return unknown
+
+
+def test_a_post_whose_consumer_is_full_holds_back_no_other_post(
+    post: Factory, session_factory: Factory, tmp_path: Path, sqlite_template: Path, stream: str
+) -> None:
+    hq = session_factory
+    add_reference(hq)
+    unknown = _two_posts(post, tmp_path, sqlite_template)
+    asyncio.run(ship_once(unknown, NATS_URL, stream))
+    asyncio.run(ship_once(post, NATS_URL, stream))
+    asyncio.run(_hold(stream, "P-Q", 5))  # P-Q's limit is full: its other 3 cannot come
+
+    report = asyncio.run(ingest_once(hq, NATS_URL, stream, wait=0.5))
+    assert report.outcomes == {"created": 3}  # P-A's, all of them
+    assert records(hq)["crossings"] == records(post)["crossings"]
+    assert asyncio.run(_consumer_pending(stream, "P-Q")) == (5, 3)
+    # Headquarters confirmed P-A's events: P-A counts them done.
+    assert asyncio.run(ship_once(post, NATS_URL, stream)).confirmed == 3
+    assert backlog(post).unconfirmed == 0
+    assert backlog(unknown).unconfirmed == 8
+
+
+def test_a_new_post_before_headquarters_knows_it_holds_back_no_other_post(
+    post: Factory, session_factory: Factory, tmp_path: Path, sqlite_template: Path, stream: str
+) -> None:
+    hq = session_factory
+    add_reference(hq)  # P-A only: headquarters has not heard of P-Q yet
+    unknown = _two_posts(post, tmp_path, sqlite_template)
     asyncio.run(ship_once(unknown, NATS_URL, stream))
     asyncio.run(ship_once(post, NATS_URL, stream))
 
     report = asyncio.run(ingest_once(hq, NATS_URL, stream, wait=0.5))
     p_q, p_a = 8 + trail_events(unknown), 3 + trail_events(post)  # with their trails
     assert report.outcomes == {"parked": p_q, "created": p_a}
-    assert asyncio.run(_consumer_pending(stream)) == (0, 0)  # nothing held against the limit
+    # Nothing held against either post's limit.
+    assert asyncio.run(_consumer_pending(stream, "P-Q")) == (0, 0)
+    assert asyncio.run(_consumer_pending(stream, "P-A")) == (0, 0)
     assert records(hq)["crossings"] == records(post)["crossings"]
+    # Parked is held at headquarters: P-Q's events are confirmed as well.
+    asyncio.run(ship_once(unknown, NATS_URL, stream))
+    assert backlog(unknown).unconfirmed == 0
 
     from borderpost.sync.inbox import parked, replay
 

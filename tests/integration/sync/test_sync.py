@@ -141,9 +141,11 @@ def test_headquarters_stores_each_crossing_once_with_the_posts_decision(
     # The acknowledgements were lost: the post sends everything again. JetStream keeps one
     # copy (same Nats-Msg-Id), and headquarters has nothing new to apply.
     with session_factory() as session, session.begin():
-        session.execute(update(OutboxEvent).values(sent_at=None))
+        session.execute(update(OutboxEvent).values(sent_at=None, resend_at=None, shipments=0))
     resend = asyncio.run(ship_once(session_factory, NATS_URL, stream))
     assert (resend.sent, resend.duplicates) == (0, 4 + trail)
+    # Headquarters' confirmations, published when it committed them, mark them done now.
+    assert resend.confirmed == 4 + trail
     assert asyncio.run(ingest_once(headquarters, NATS_URL, stream, wait=0.5)).outcomes == {}
     assert len(_facts(headquarters)) == 4
 

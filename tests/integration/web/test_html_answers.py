@@ -41,7 +41,7 @@ from borderpost.transit.schemas import CorridorCreate
 from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
-NOT_HTML = ("/api/", "/ledger/", "/static")
+NOT_HTML = ("/api/", "/ledger/", "/static", "/metrics")
 # Malformed, empty, out of range, too long, an MRZ where a name goes.
 BAD_VALUES = ("not-valid<>", "", "-1", "9" * 20, "0001-01-01", "9999-12-31", "x" * 5000)
 BAD_FORM_VALUES = ("<" * 89, "9999-99-99", "-1", "x" * 5000)

@@ -1,7 +1,7 @@
 """ledger followed at headquarters: each post's log as last checked, its leaves, the alerts
 
 Revision ID: 0180
-Revises: 0160
+Revises: 0175
 Create Date: 2026-12-05 01:01:47
 
 Headquarters follows the posts' logs: ``ledger_followed`` holds per post the last consistent
@@ -20,7 +20,7 @@ from alembic import op
 import borderpost.db
 
 revision: str = "0180"
-down_revision: str | None = "0160"
+down_revision: str | None = "0175"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
