@@ -19,6 +19,7 @@ from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.db import make_engine
 from borderpost.documents.cli import document_app
+from borderpost.exports.cli import export_app
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness.cli import app as witness_app
 from borderpost.screening.cli import screening_app, watchlist_app
@@ -42,6 +43,7 @@ app.add_typer(sync_app, name="sync")
 app.add_typer(witness_app, name="witness")
 app.add_typer(corridor_app, name="corridor")
 app.add_typer(transit_app, name="transit")
+app.add_typer(export_app, name="export")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)

@@ -119,7 +119,12 @@ def test_role_by_route_matrix(session_factory: Factory) -> None:
             ),
         )
         uow.commit()
-    ids = {"code": "P-A", "crossing_id": str(crossing.id), "closure_id": str(closure.id)}
+    ids = {
+        "code": "P-A",
+        "crossing_id": str(crossing.id),
+        "closure_id": str(closure.id),
+        "fmt": "csv",
+    }
     subjects = []
     for role in Role:
         for scope, posts in (("in", ["P-A"]), ("out", ["P-B"]), ("network", [])):
