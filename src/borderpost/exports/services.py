@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
 from borderpost.crossings.model import Crossing
+from borderpost.csvfile import safe_cell
 from borderpost.errors import invalid
 from borderpost.messages import Message
 from borderpost.organisations.model import Organisation
@@ -121,15 +122,16 @@ def rows(
 
 
 def _text(value: Any) -> Any:
+    # A plate, a name or a reason is typed text: no cell may start a spreadsheet formula.
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, list):
-        return ";".join(value)
-    return value
+        return safe_cell(";".join(value))
+    return safe_cell(value)
 
 
 def csv_chunks(batches: Iterator[list[Any]], personal: bool) -> Iterator[bytes]:
-    """CSV (UTF-8, header first), one chunk of bytes per batch."""
+    """CSV (UTF-8, header first, no cell starting a formula), one chunk per batch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([name for name, _type, _expr in columns(personal)])
