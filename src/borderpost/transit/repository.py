@@ -136,8 +136,9 @@ def stored_transits(
     for end in ("entry", "exit"):
         columns += [_T.c[f"{end}_{name}"] for name in ("id", "post_id", "time", "category")]
     query = select(*columns, _V.c.plate, _V.c.country).join(_V, _V.c.id == _T.c.vehicle_id)
+    rows = list(session.execute(query.where(*wanted)).all())
     # In the order pairing yields them, so that transits beginning at the same instant are
-    # listed in the same order at every reading.
-    first = func.coalesce(_T.c.entry_id, _T.c.exit_id)
-    query = query.where(*wanted).order_by(_T.c.vehicle_id, _T.c.began_at, first)
-    return list(session.execute(query).all())
+    # listed in the same order at every reading. Sorted here: an ORDER BY vehicle lets the
+    # planner walk the corridor's every transit by (corridor, vehicle) instead of the period.
+    rows.sort(key=lambda r: (r.vehicle_id.int, r.began_at, (r.entry_id or r.exit_id).int))
+    return rows

@@ -147,6 +147,9 @@ def _check_post(corridor: Corridor, post: str | None) -> None:
         )
 
 
+_STATES = {s.value: s for s in TransitState}  # faster than calling the enum, per row
+
+
 @dataclass(frozen=True, slots=True)
 class TransitView:
     """A transit as read: the fields of ``TransitRead``, without validating each of thousands
@@ -188,7 +191,7 @@ def transits(
     )
     out: list[TransitView] = []
     for row in rows:
-        found = TransitState(row.state)
+        found = _STATES[row.state]
         deadline = _utc(row.deadline_at) if row.deadline_at else None
         if found is TransitState.IN_TRANSIT and deadline is not None and now > deadline:
             found = TransitState.OVERDUE
