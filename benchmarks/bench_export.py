@@ -88,11 +88,9 @@ def main() -> None:
         url = engine.url.render_as_string(hide_password=False)
         for n in (int(s) for s in args.sizes.split(",")):
             grow(factory, n)
-            if args.backend == "sqlite":
-                # The write-ahead log the load left would be mapped by every reader (its index
-                # grows with it): written back first, as a server's checkpoints do.
-                with engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            # The loader's connections closed: on SQLite the last one writes the write-ahead
+            # log back, which every reader would otherwise map (its index grows with it).
+            engine.dispose()
             for fmt in ("parquet", "csv"):
                 for personal in ("0", "1"):
                     out = str(Path(folder) / f"export.{fmt}")
