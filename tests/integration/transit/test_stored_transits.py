@@ -144,6 +144,8 @@ def _payload(data: dict[str, Any], crossing_id: uuid.UUID, vehicle_id: uuid.UUID
 
 @settings(
     max_examples=30,
+    # No shrinking: each example writes a database's worth of rows, so shrinking a failure
+    # took over five minutes; the failing example is printed as generated.
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
