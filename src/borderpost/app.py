@@ -26,6 +26,7 @@ from borderpost.crossings.api import router as crossings_router
 from borderpost.crossings.web import router as booth_pages
 from borderpost.db import make_engine, make_session_factory
 from borderpost.documents.api import router as documents_router
+from borderpost.exports.api import router as exports_router
 from borderpost.inspections.api import router as inspections_router
 from borderpost.inspections.web import post_router as inspection_queue_pages
 from borderpost.inspections.web import router as inspection_pages
@@ -112,6 +113,7 @@ def create_app(
         ledger_follow_router,
         cases_router,
         parties_router,
+        exports_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -20,6 +20,7 @@ from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.db import make_engine
 from borderpost.documents.cli import document_app
+from borderpost.exports.cli import export_app
 from borderpost.ledger.attestations.cli import attest as attest_command
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness.cli import app as witness_app
@@ -50,6 +51,7 @@ app.add_typer(transit_app, name="transit")
 app.add_typer(case_app, name="case")
 app.add_typer(party_app, name="party")
 app.command("attest")(attest_command)
+app.add_typer(export_app, name="export")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)

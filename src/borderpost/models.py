@@ -18,7 +18,7 @@ from borderpost.reference import ReferenceState
 from borderpost.reports.model import CrossingCount
 from borderpost.screening.model import ScreeningHit, Watchlist, WatchlistEntry, WatchlistVersion
 from borderpost.sync.model import AppliedKey, InboxEntry, ParkedEvent
-from borderpost.transit.model import Corridor
+from borderpost.transit.model import Corridor, StoredTransit
 from borderpost.vehicles.model import Vehicle
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "ReferenceState",
     "ScreeningHit",
     "Seizure",
+    "StoredTransit",
     "TravelDocument",
     "Traveller",
     "User",

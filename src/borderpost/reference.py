@@ -1,9 +1,10 @@
-"""Reference data every crossing reads: posts with their lanes and closures, organisations.
+"""Reference data every crossing reads: posts with their lanes and closures, organisations,
+corridors (a vehicle crossing at a corridor's end is paired into its transits).
 
 They change rarely and are read on every crossing, so each process keeps a snapshot of them.
 A random token in ``reference_state``, replaced in the same transaction as any change to
-posts, lanes, closures or organisations, says whether a snapshot is still current: one tiny
-query per crossing instead of four, and correct across processes and rolled-back
+posts, lanes, closures, organisations or corridors, says whether a snapshot is still
+current: one tiny query per crossing instead of five, and correct across processes and rolled-back
 transactions (a token is never reused, and equal tokens mean equal data).
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from borderpost.db import Base
 from borderpost.organisations.model import Organisation
 from borderpost.posts.model import Closure, Lane, Post
+from borderpost.transit.model import Corridor
 
 
 class ReferenceState(Base):
@@ -37,6 +39,7 @@ class Reference:
     posts: dict[str, Post]
     closures: dict[uuid.UUID, list[Closure]]
     organisations: dict[str, Organisation]
+    corridors: dict[uuid.UUID, list[Corridor]]  # by the id of either end's post
 
     def closure_at(self, post: Post, moment: dt.datetime) -> Closure | None:
         return next((c for c in self.closures.get(post.id, []) if c.covers(moment)), None)
@@ -97,4 +100,9 @@ def _load(session: Connection, token: str) -> Reference:
         closures.setdefault(closure.post_id, []).append(closure)
     rows = session.execute(select(Organisation.__table__)).mappings()
     organisations = {org.code: org for org in (Organisation(**dict(r)) for r in rows)}
-    return Reference(token, posts, closures, organisations)
+    corridors: dict[uuid.UUID, list[Corridor]] = {}
+    for row in session.execute(select(Corridor.__table__)).mappings():
+        corridor = Corridor(**dict(row))
+        for end in {corridor.post_a_id, corridor.post_b_id}:
+            corridors.setdefault(end, []).append(corridor)
+    return Reference(token, posts, closures, organisations, corridors)

@@ -33,6 +33,7 @@ from borderpost.organisations.model import Organisation
 from borderpost.people.model import document_expired
 from borderpost.posts.model import Lane, Post
 from borderpost.screening import services as screening
+from borderpost.transit import stored as transits
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision, Kind
 
@@ -366,6 +367,7 @@ def record_crossing(
     else:
         conn.execute(_INSERT[_CROSSINGS.name], row)
     crossing = RecordedCrossing(**row)
+    transits.crossing_recorded(session, crossing)  # a vehicle at a corridor's end: paired now
     screened.write(session, crossing.id, post.id)
     read = CrossingRead(
         id=crossing.id,

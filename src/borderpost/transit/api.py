@@ -77,7 +77,7 @@ def _page(
         from_=period.first,
         to=period.last,
         total=len(found),
-        items=found[offset : offset + limit],
+        items=[services.to_transit_read(t) for t in found[offset : offset + limit]],
     )
 
 

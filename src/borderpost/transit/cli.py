@@ -17,7 +17,7 @@ from borderpost.errors import DomainError
 from borderpost.schemas import problems_from
 from borderpost.transit import services
 from borderpost.transit.pairing import TransitState
-from borderpost.transit.schemas import CorridorCreate, TransitRead
+from borderpost.transit.schemas import CorridorCreate
 from borderpost.unit_of_work import UnitOfWork
 
 corridor_app = typer.Typer(help="Corridors: a post at each end, a deadline.", no_args_is_help=True)
@@ -101,9 +101,11 @@ def list_corridors(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
     console.print(table)
 
 
-def _show(items: list[TransitRead], as_json: bool) -> None:
+def _show(items: list[services.TransitView], as_json: bool) -> None:
     if as_json:
-        console.print_json(json.dumps([t.model_dump(mode="json") for t in items]))
+        console.print_json(
+            json.dumps([services.to_transit_read(t).model_dump(mode="json") for t in items])
+        )
         return
     table = Table()
     for column in ("state", "plate", "category", "entry", "exit", "deadline", "hours"):

@@ -1,4 +1,4 @@
-"""Queries for corridors and for the vehicle crossings that transits are derived from."""
+"""Queries for corridors, their stored transits, and the vehicle crossings of a period."""
 
 from __future__ import annotations
 
@@ -7,18 +7,21 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from borderpost.crossings.model import Crossing
 from borderpost.posts.model import Post
-from borderpost.transit.model import Corridor
+from borderpost.transit.model import Corridor, StoredTransit
+from borderpost.transit.pairing import TransitState
 from borderpost.vehicles.model import Vehicle
 from borderpost.vocab import Decision, Kind
 
 _C = cast(Table, Crossing.__table__)
 _V = cast(Table, Vehicle.__table__)
 _P = cast(Table, Post.__table__)
+_T = cast(Table, StoredTransit.__table__)
+_OPEN = TransitState.IN_TRANSIT.value
 
 
 def corridor_by_code(session: Session, code: str) -> Corridor | None:
@@ -100,4 +103,42 @@ def vehicle_crossings(
         before.extend(session.execute(latest).all())
     if before:
         rows = sorted(rows + before, key=lambda r: (str(r.vehicle_id), r.time, str(r.id)))
+    return rows
+
+
+def stored_transits(
+    session: Session,
+    corridor_id: uuid.UUID,
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    now: dt.datetime,
+    post_id: uuid.UUID | None = None,
+    state: TransitState | None = None,
+) -> list[Any]:
+    """The corridor's stored transits that began in the period, with the vehicle's plate.
+
+    An open transit is overdue when its deadline is before ``now``, in transit otherwise.
+    """
+    wanted = [_T.c.corridor_id == corridor_id, _T.c.began_at >= since, _T.c.began_at < until]
+    if post_id is not None:
+        wanted.append(or_(_T.c.entry_post_id == post_id, _T.c.exit_post_id == post_id))
+    if state is TransitState.OVERDUE:
+        wanted.append(and_(_T.c.state == _OPEN, _T.c.deadline_at < now))
+    elif state is TransitState.IN_TRANSIT:
+        wanted.append(and_(_T.c.state == _OPEN, _T.c.deadline_at >= now))
+    elif state is not None:
+        wanted.append(_T.c.state == state.value)
+    columns = [
+        _T.c[name]
+        for name in ("vehicle_id", "state", "began_at", "category", "vehicle_type", "deadline_at")
+    ]
+    for end in ("entry", "exit"):
+        columns += [_T.c[f"{end}_{name}"] for name in ("id", "post_id", "time", "category")]
+    query = select(*columns, _V.c.plate, _V.c.country).join(_V, _V.c.id == _T.c.vehicle_id)
+    rows = list(session.execute(query.where(*wanted)).all())
+    # In the order pairing yields them, so that transits beginning at the same instant are
+    # listed in the same order at every reading. Sorted here: an ORDER BY vehicle lets the
+    # planner walk the corridor's every transit by (corridor, vehicle) instead of the period.
+    rows.sort(key=lambda r: (r.vehicle_id.int, r.began_at, (r.entry_id or r.exit_id).int))
     return rows

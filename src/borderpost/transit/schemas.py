@@ -53,6 +53,8 @@ class CorridorRead(BaseModel):
 
 
 class CrossingRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     crossing_id: uuid.UUID
     post: str
     direction: str

@@ -1,6 +1,8 @@
 """Use cases: add and read corridors; transits, their counts, repeated movements.
 
-Called alike by the API, the web pages and the CLI.
+Called alike by the API, the web pages and the CLI. Transits are read as stored when their
+crossings were recorded (``transit/stored.py``); repeated movements are found in the period's
+crossings, with the window and the count the reader asks for.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from borderpost import clock
+from borderpost import clock, reference
 from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.messages import Message
 from borderpost.posts import repository as posts_repository
 from borderpost.posts.model import Post
-from borderpost.transit import repository
+from borderpost.transit import repository, stored
 from borderpost.transit.model import Corridor
-from borderpost.transit.pairing import Movement, Transit, TransitState, pair, repeated
+from borderpost.transit.pairing import Movement, TransitState, repeated
 from borderpost.transit.schemas import (
     CorridorCreate,
     CorridorRead,
@@ -63,6 +65,8 @@ def add_corridor(uow: UnitOfWork, data: CorridorCreate) -> Corridor:
     )
     uow.session.add(corridor)
     uow.session.flush()
+    reference.touch(uow.session)  # recording pairs the crossings at its ends from now on
+    stored.pair_corridor(uow.session.connection(), corridor)  # and those recorded before
     return corridor
 
 
@@ -143,6 +147,26 @@ def _check_post(corridor: Corridor, post: str | None) -> None:
         )
 
 
+_STATES = {s.value: s for s in TransitState}  # faster than calling the enum, per row
+
+
+@dataclass(frozen=True, slots=True)
+class TransitView:
+    """A transit as read: the fields of ``TransitRead``, without validating each of thousands
+    (a page shows 50; the API validates those it answers)."""
+
+    state: TransitState
+    plate: str
+    country: str
+    vehicle_type: str | None
+    category: str
+    entry: Movement | None
+    exit: Movement | None
+    deadline_at: dt.datetime | None
+    duration_hours: float | None
+    began_at: dt.datetime
+
+
 def transits(
     uow: UnitOfWork,
     corridor: Corridor,
@@ -151,52 +175,57 @@ def transits(
     post: str | None = None,
     state: TransitState | None = None,
     now: dt.datetime | None = None,
-) -> list[TransitRead]:
+) -> list[TransitView]:
     """The corridor's transits that began in ``period``, touching ``post`` when given.
 
     Sorted overdue first, then in transit, exits without entry, late, returned, completed;
     latest first within a state.
     """
     _check_post(corridor, post)
+    now = now or clock.now()
     since, until = period.bounds
-    rows = repository.vehicle_crossings(
-        uow.session,
-        [corridor.post_a_id, corridor.post_b_id],
-        since,
-        until,
-        admitted_only=True,
-        categories=corridor.categories,
+    codes = {corridor.post_a_id: corridor.post_a.code, corridor.post_b_id: corridor.post_b.code}
+    post_id = next((i for i, code in codes.items() if code == post), None) if post else None
+    rows = repository.stored_transits(
+        uow.session, corridor.id, since, until, now=now, post_id=post_id, state=state
     )
-    moves, vehicles = _movements(rows)
-    found: list[Transit] = [
-        t
-        for t in pair(moves, corridor.deadline_for, now or clock.now())
-        if since <= t.time < until
-        and (not post or t.touches(post))
-        and (state is None or t.state is state)
-    ]
-    found.sort(key=lambda t: t.time, reverse=True)
-    found.sort(key=lambda t: STATE_ORDER.index(t.state))
-    out = []
-    for t in found:
-        vehicle = vehicles[t.vehicle_id]
-        first = t.entry or t.exit
-        assert first is not None
-        duration = t.duration
+    out: list[TransitView] = []
+    for row in rows:
+        found = _STATES[row.state]
+        deadline = _utc(row.deadline_at) if row.deadline_at else None
+        if found is TransitState.IN_TRANSIT and deadline is not None and now > deadline:
+            found = TransitState.OVERDUE
+        entry = exit_ = None
+        if row.entry_id is not None:
+            entry = Movement(row.entry_id, row.vehicle_id, codes[row.entry_post_id], "in",
+                             _utc(row.entry_time), row.entry_category)  # fmt: skip
+        if row.exit_id is not None:
+            exit_ = Movement(row.exit_id, row.vehicle_id, codes[row.exit_post_id], "out",
+                             _utc(row.exit_time), row.exit_category)  # fmt: skip
+        hours = None
+        if entry is not None and exit_ is not None:
+            hours = round((exit_.time - entry.time).total_seconds() / 3600, 2)
         out.append(
-            TransitRead(
-                state=t.state,
-                plate=vehicle.plate,
-                country=vehicle.country,
-                vehicle_type=vehicle.vehicle_type,
-                category=first.category,
-                entry=_ref(t.entry),
-                exit=_ref(t.exit),
-                deadline_at=t.deadline_at,
-                duration_hours=round(duration.total_seconds() / 3600, 2) if duration else None,
+            TransitView(
+                found,
+                row.plate,
+                row.country,
+                row.vehicle_type,
+                row.category,
+                entry,
+                exit_,
+                deadline,
+                hours,
+                _utc(row.began_at),
             )
         )
+    out.sort(key=lambda t: t.began_at, reverse=True)
+    out.sort(key=lambda t: STATE_ORDER.index(t.state))
     return out
+
+
+def to_transit_read(transit: TransitView) -> TransitRead:
+    return TransitRead.model_validate(transit, from_attributes=True)
 
 
 def counts(

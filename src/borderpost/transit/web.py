@@ -13,7 +13,6 @@ from borderpost.api_support import Uow
 from borderpost.reports.chart import histogram
 from borderpost.transit import services
 from borderpost.transit.pairing import TransitState
-from borderpost.transit.schemas import TransitRead
 from borderpost.web.params import DateFrom, DateTo
 from borderpost.web.templating import csv_download, render
 
@@ -25,7 +24,7 @@ BINS = [0.25, 0.5, 0.75, 1.0, 1.25, 1.5]
 WITHIN, BEYOND = "#59a14f", "#f28e2b"
 
 
-def duration_chart(items: list[TransitRead]) -> Any:
+def duration_chart(items: list[services.TransitView]) -> Any:
     """Completed transits by the share of their deadline they took."""
     counts = [0] * (len(BINS) + 1)
     for t in items:

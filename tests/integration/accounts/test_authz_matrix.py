@@ -131,6 +131,7 @@ def test_role_by_route_matrix(session_factory: Factory) -> None:
         "crossing_id": str(crossing.id),
         "closure_id": str(closure.id),
         "case_id": str(case.id),
+        "fmt": "csv",
     }
     subjects = []
     for role in Role:

@@ -36,6 +36,9 @@ CASES = {
     "/reports/summary.csv": ("/reports/summary.csv", {**DAYS, "post": POST_A}),
     "/reports/access.csv": ("/reports/access.csv", DAYS),
     "/corridors/{code}/transits.csv": ("/corridors/AB/transits.csv", DAYS),
+    # The analysts' exports: CSV or Parquet by the path's ending.
+    "/api/v1/exports/crossings.{fmt}": ("/api/v1/exports/crossings.csv", DAYS),
+    "/api/v1/exports/crossings-personal.{fmt}": ("/api/v1/exports/crossings-personal.csv", DAYS),
 }
 
 
@@ -58,7 +61,8 @@ def _data(factory: Factory) -> None:
 
 def test_every_csv_route_has_a_case() -> None:
     app = create_app(Settings(database_url="sqlite://", secret_key="t"))
-    routes = {str(c.path) for c in iter_route_contexts(app.routes) if str(c.path).endswith(".csv")}
+    paths = {str(c.path) for c in iter_route_contexts(app.routes)}
+    routes = {p for p in paths if p.endswith((".csv", ".{fmt}"))}
     assert routes == set(CASES)
 
 
@@ -78,5 +82,5 @@ def test_no_cell_starts_a_formula(
     for cell in cells:
         if cell.startswith(FORMULA_STARTS):
             float(cell)  # only a number may start with "-" (none here is negative)
-    if route.startswith("/corridors"):  # the one export that carries typed text
+    if "/corridors/" in route or "personal" in route:  # the exports that carry typed text
         assert "'" + PLATE in cells

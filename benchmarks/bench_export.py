@@ -1,0 +1,111 @@
+"""Analysts' exports: time and peak memory of exporting every crossing, at growing sizes.
+
+    .venv/bin/python -m benchmarks.bench_export [--sizes 50000,150000,500000] [--backend sqlite]
+
+One database grows through the sizes (bench_transits' crossings over one year: 40% vehicles,
+Core bulk inserts); at each size the whole year is exported to a file, Parquet and CSV,
+public facts and with personal data, each in a fresh process that prints its wall time and
+its peak resident memory (``ru_maxrss``). Memory flat in the size is the aim: the export
+holds one batch of rows (``exports.services.BATCH``) at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import cast
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from benchmarks import bench_transits
+from benchmarks.common import machine, scratch_engine
+from borderpost.crossings.model import Crossing
+from borderpost.db import make_engine, make_session_factory
+from borderpost.exports import services
+from borderpost.exports.services import Format
+from borderpost.ids import new_id
+
+FIRST, LAST = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+
+
+def child(url: str, fmt: str, personal: bool, out: str) -> None:
+    """One export in this process; prints its figures as JSON."""
+    engine = make_engine(url)
+    began = time.perf_counter()
+    written = 0
+    with Session(engine) as session, open(out, "wb") as sink:
+        chunks = services.chunks(session.connection(), Format(fmt), FIRST, LAST, None, personal)
+        for chunk in chunks:
+            sink.write(chunk)
+            written += len(chunk)
+    seconds = time.perf_counter() - began
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024, "bytes": written}))
+
+
+def grow(factory: sessionmaker[Session], n: int) -> None:
+    """Add crossings until there are ``n``: posts and plates made once."""
+    with factory() as session:
+        have = session.scalar(select(func.count()).select_from(Crossing.__table__)) or 0
+    if have == 0:
+        bench_transits.load(factory, n)  # also makes the posts, vehicles and a corridor
+        return
+    # More of the same shape: the rows already there again under new ids, a second later.
+    table = cast(Table, Crossing.__table__)
+    while have < n:
+        with factory() as session:
+            query = select(table).order_by(table.c.time).limit(min(20_000, n - have))
+            rows = [dict(r) for r in session.execute(query).mappings()]
+            for row in rows:
+                row["id"] = new_id()
+                row["time"] = row["time"] + dt.timedelta(seconds=1)
+            session.execute(insert(table), rows)
+            session.commit()
+        have += len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="50000,150000,500000")
+    parser.add_argument("--backend", default="sqlite")
+    parser.add_argument("--child", nargs=4, metavar=("URL", "FORMAT", "PERSONAL", "OUT"))
+    args = parser.parse_args()
+    if args.child:
+        url, fmt, personal, out = args.child
+        child(url, fmt, personal == "1", out)
+        return
+    print(f"bench_export: {args.backend}; {machine()}", flush=True)
+    with scratch_engine(args.backend) as engine, tempfile.TemporaryDirectory() as folder:
+        factory = make_session_factory(engine)
+        url = engine.url.render_as_string(hide_password=False)
+        for n in (int(s) for s in args.sizes.split(",")):
+            grow(factory, n)
+            # The loader's connections closed: on SQLite the last one writes the write-ahead
+            # log back, which every reader would otherwise map (its index grows with it).
+            engine.dispose()
+            for fmt in ("parquet", "csv"):
+                for personal in ("0", "1"):
+                    out = str(Path(folder) / f"export.{fmt}")
+                    command = [sys.executable, "-m", "benchmarks.bench_export", "--child",
+                               url, fmt, personal, out]  # fmt: skip
+                    done = subprocess.run(command, capture_output=True, text=True, check=True)
+                    figures = json.loads(done.stdout.strip().splitlines()[-1])
+                    label = f"{fmt}, {'personal' if personal == '1' else 'public'}"
+                    print(
+                        f"  {n:>10,} crossings  {label:18} {figures['seconds']:7.1f} s"
+                        f"  peak {figures['peak_mib']:6.0f} MiB"
+                        f"  {figures['bytes'] / 2**20:8.1f} MiB written",
+                        flush=True,
+                    )
+
+
+if __name__ == "__main__":
+    main()
