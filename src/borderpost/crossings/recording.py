@@ -367,6 +367,10 @@ def record_crossing(
     else:
         conn.execute(_INSERT[_CROSSINGS.name], row)
     crossing = RecordedCrossing(**row)
+    if batch is not None and transits.pairs(session, crossing):
+        # A transit refers to the crossing, and pairing reads the vehicle's other crossings:
+        # the batch's queued rows go in first.
+        batch.flush()
     transits.crossing_recorded(session, crossing)  # a vehicle at a corridor's end: paired now
     screened.write(session, crossing.id, post.id)
     read = CrossingRead(

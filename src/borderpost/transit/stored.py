@@ -186,6 +186,11 @@ def _corridors_of(
             yield corridor
 
 
+def pairs(session: Session, crossing: Any) -> bool:
+    """Whether a crossing just recorded is at the end of a corridor it counts in."""
+    return any(True for _ in _corridors_of(session, crossing, crossing.kind, crossing.decision))
+
+
 def crossing_recorded(session: Session, crossing: Any) -> None:
     """Pair a crossing just recorded (``recording.RecordedCrossing``) in its corridors."""
     for corridor in _corridors_of(session, crossing, crossing.kind, crossing.decision):
