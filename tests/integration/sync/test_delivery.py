@@ -195,16 +195,17 @@ def test_a_post_whose_consumer_is_full_holds_back_no_other_post(
     unknown = _two_posts(post, tmp_path, sqlite_template)
     asyncio.run(ship_once(unknown, NATS_URL, stream))
     asyncio.run(ship_once(post, NATS_URL, stream))
-    asyncio.run(_hold(stream, "P-Q", 5))  # P-Q's limit is full: its other 3 cannot come
+    asyncio.run(_hold(stream, "P-Q", 5))  # P-Q's limit is full: its other events cannot come
+    p_q, p_a = 8 + trail_events(unknown), 3 + trail_events(post)  # with their trails
 
     report = asyncio.run(ingest_once(hq, NATS_URL, stream, wait=0.5))
-    assert report.outcomes == {"created": 3}  # P-A's, all of them
+    assert report.outcomes == {"created": p_a}  # P-A's, all of them
     assert records(hq)["crossings"] == records(post)["crossings"]
-    assert asyncio.run(_consumer_pending(stream, "P-Q")) == (5, 3)
+    assert asyncio.run(_consumer_pending(stream, "P-Q")) == (5, p_q - 5)
     # Headquarters confirmed P-A's events: P-A counts them done.
-    assert asyncio.run(ship_once(post, NATS_URL, stream)).confirmed == 3
+    assert asyncio.run(ship_once(post, NATS_URL, stream)).confirmed == p_a
     assert backlog(post).unconfirmed == 0
-    assert backlog(unknown).unconfirmed == 8
+    assert backlog(unknown).unconfirmed == p_q
 
 
 def test_a_new_post_before_headquarters_knows_it_holds_back_no_other_post(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
-from tests.integration.sync.conftest import add_reference
+from tests.integration.sync.conftest import add_reference, trail_events
 from tests.integration.sync.test_delivery import NATS_URL, _record_some, stream  # noqa: F401
 from tests.web_support import add_user, bearer, make_app
 from typer.testing import CliRunner
@@ -33,14 +33,15 @@ def test_status_page_and_metrics_show_each_posts_figures(
     add_reference(hq)
     _record_some(post, n=4)
     asyncio.run(ship_once(post, NATS_URL, stream))
-    assert backlog(post).unconfirmed == 4
+    events = 4 + trail_events(post)  # the crossings and their audit entries
+    assert backlog(post).unconfirmed == events
     asyncio.run(ingest_once(hq, NATS_URL, stream, wait=0.5))
     asyncio.run(ship_once(post, NATS_URL, stream))
     assert backlog(post).unconfirmed == 0
     assert backlog(post).last_confirmed is not None
 
     (line,) = node_status(hq, tmp_path).posts
-    assert (line.post, line.events, line.parked) == ("P-A", 4, 0)
+    assert (line.post, line.events, line.parked) == ("P-A", events, 0)
     assert line.lag_seconds is not None
     assert line.last_applied_at is not None
 
@@ -51,13 +52,13 @@ def test_status_page_and_metrics_show_each_posts_figures(
         assert client.get("/metrics", follow_redirects=False).status_code in {401, 303}
         scraped = client.get("/metrics", headers=bearer(observer))
         assert scraped.status_code == 200
-        assert 'borderpost_sync_post_events{post="P-A"} 4.0' in scraped.text
+        assert f'borderpost_sync_post_events{{post="P-A"}} {events}.0' in scraped.text
         assert 'borderpost_sync_post_parked{post="P-A"} 0.0' in scraped.text
         assert "borderpost_sync_outbox_unconfirmed 0.0" in scraped.text
         assert client.get("/sync/status", headers=bearer(observer)).status_code == 403
         page = client.get("/sync/status", headers=bearer(admin))
         assert page.status_code == 200
-        assert "<td>P-A</td><td>4</td>" in page.text
+        assert f"<td>P-A</td><td>{events}</td>" in page.text
 
     # The post's own view, from the command line.
     path = tmp_path / "post.db"
