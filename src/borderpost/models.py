@@ -12,6 +12,7 @@ from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.reference import ReferenceState
 from borderpost.reports.model import CrossingCount
+from borderpost.retention.model import LegalHold
 from borderpost.screening.model import ScreeningHit, Watchlist, WatchlistEntry, WatchlistVersion
 from borderpost.sync.model import AppliedKey, InboxEntry, ParkedEvent
 from borderpost.transit.model import Corridor
@@ -34,6 +35,7 @@ __all__ = [
     "Inspection",
     "Lane",
     "LedgerLeaf",
+    "LegalHold",
     "Organisation",
     "OutboxEvent",
     "ParkedEvent",

@@ -28,6 +28,7 @@ class Topic(StrEnum):
     CROSSING_INSPECTED = "crossing.inspected"
     CLOSURE_OPENED = "closure.opened"
     CLOSURE_ENDED = "closure.ended"
+    RECORDS_ERASED = "records.erased"  # retention: crossings whose personal data are erased
 
 
 class OutboxEvent(Base):

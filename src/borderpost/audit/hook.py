@@ -125,8 +125,12 @@ def _values(obj: object) -> dict[str, Any]:
 
 
 def _identity(obj: object) -> str:
-    identity = inspect(obj).identity
-    return ",".join(str(part) for part in identity) if identity else "?"
+    # A new object has no identity key yet in after_flush; its primary key is set already.
+    state = inspect(obj)
+    identity = state.identity or state.mapper.primary_key_from_instance(obj)
+    if not identity or any(part is None for part in identity):
+        return "?"
+    return ",".join(str(part) for part in identity)
 
 
 def _post_of(obj: object, table: str) -> uuid.UUID | None:

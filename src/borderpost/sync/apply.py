@@ -32,7 +32,7 @@ from borderpost.errors import NotFound, invalid
 from borderpost.outbox import Topic
 from borderpost.people.model import TravelDocument, Traveller
 from borderpost.schemas import LONG_TEXT, MAX_LIST, Code, CountryCode
-from borderpost.sync import closures
+from borderpost.sync import closures, retention
 from borderpost.sync.events import Event, Waiting, as_object
 from borderpost.sync.ordering import ROW, claim
 from borderpost.unit_of_work import UnitOfWork
@@ -163,6 +163,8 @@ def apply_event(uow: UnitOfWork, event: Event) -> tuple[str, uuid.UUID | None]:
         return closures.apply_opened(uow, payload)
     if topic is Topic.CLOSURE_ENDED:
         return closures.apply_ended(uow, event.id, payload), None
+    if topic is Topic.RECORDS_ERASED:
+        return retention.apply_erased(uow, payload), None
     raise invalid("topic", f"headquarters does not know the event {event.topic[:64]!r}")
 
 
