@@ -35,6 +35,8 @@ from borderpost.posts.web import router as posts_pages
 from borderpost.reports.access.web import router as access_pages
 from borderpost.reports.api import router as reports_router
 from borderpost.reports.web import router as reports_pages
+from borderpost.retention.job import lifespan as retention_lifespan
+from borderpost.retention.web import router as retention_pages
 from borderpost.screening.api import router as screening_router
 from borderpost.screening.warmup import lifespan as screening_lifespan
 from borderpost.screening.web import router as screening_pages
@@ -50,8 +52,13 @@ API_PREFIX = "/api/v1"
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The background work of a node that owns its database: the ledger, the outbox, the
-    screening indexes."""
-    async with ledger_lifespan(app), sync_lifespan(app), screening_lifespan(app):
+    screening indexes, the daily erasure."""
+    async with (
+        ledger_lifespan(app),
+        sync_lifespan(app),
+        screening_lifespan(app),
+        retention_lifespan(app),
+    ):
         yield
 
 
@@ -114,6 +121,7 @@ def create_app(
         transit_pages,
         ledger_pages,
         sync_pages,
+        retention_pages,
     ):
         app.include_router(router)
     return app

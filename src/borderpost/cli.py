@@ -21,6 +21,7 @@ from borderpost.db import make_engine
 from borderpost.documents.cli import document_app
 from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness.cli import app as witness_app
+from borderpost.retention.cli import person_app, retention_app
 from borderpost.screening.cli import screening_app, watchlist_app
 from borderpost.sync.cli import app as sync_app
 from borderpost.transit.cli import corridor_app, transit_app
@@ -42,6 +43,8 @@ app.add_typer(sync_app, name="sync")
 app.add_typer(witness_app, name="witness")
 app.add_typer(corridor_app, name="corridor")
 app.add_typer(transit_app, name="transit")
+app.add_typer(retention_app, name="retention")
+app.add_typer(person_app, name="person")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)

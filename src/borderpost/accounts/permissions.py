@@ -24,6 +24,8 @@ class Permission(StrEnum):
     RESOLVE_HITS = "resolve_hits"  # screening hits and alerts: true or false match
     MANAGE_WATCHLISTS = "manage_watchlists"
     MANAGE_SYNC = "manage_sync"  # headquarters' parked events: see why, replay
+    HOLD_RECORDS = "hold_records"  # legal holds: place and release, with the reason
+    EXPORT_PERSON = "export_person"  # subject access: everything held about a person
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -46,6 +48,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CORRECT_CROSSING,
             Permission.INSPECT_CARGO,
             Permission.RESOLVE_HITS,
+            Permission.HOLD_RECORDS,
+            Permission.EXPORT_PERSON,
         }
     ),
     Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),

@@ -11,8 +11,8 @@ audit entries, and its traveller, document and vehicle.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
-from typing import cast
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from borderpost import clock
 from borderpost.crossings.model import Crossing
 from borderpost.errors import Conflict, NotFound
 from borderpost.inspections.model import Inspection, InspectionStatus, Seizure, SeizureStatus
+from borderpost.posts.model import Post
 from borderpost.retention.model import LegalHold
 from borderpost.unit_of_work import UnitOfWork
 
@@ -70,11 +71,14 @@ def held(session: Session) -> Held:
     return found
 
 
-def place(uow: UnitOfWork, crossing_id: uuid.UUID, reason: str) -> LegalHold:
-    """A supervisor's hold on a crossing, for an investigation; audited by the flush hook."""
+def place(
+    uow: UnitOfWork, crossing_id: uuid.UUID, reason: str, post_id: uuid.UUID | None = None
+) -> LegalHold:
+    """A supervisor's hold on a crossing, for an investigation; audited by the flush hook.
+    ``post_id``: the post the supervisor named; a crossing of another post is not found."""
     crossing = uow.session.get(Crossing, crossing_id)
-    if crossing is None:
-        raise NotFound("crossing", "no such crossing")
+    if crossing is None or (post_id is not None and crossing.post_id != post_id):
+        raise NotFound("crossing", "no such crossing at this post")
     if crossing.erased_at is not None:
         raise Conflict("crossing", "its personal data are already erased; nothing to hold")
     hold = LegalHold(
@@ -88,6 +92,19 @@ def place(uow: UnitOfWork, crossing_id: uuid.UUID, reason: str) -> LegalHold:
     uow.session.add(hold)
     uow.session.flush()
     return hold
+
+
+def post_of_hold(uow: UnitOfWork, path: Mapping[str, Any]) -> str | None:
+    """The code of the post of the hold ``hold_id`` in ``path``: the post a route checks."""
+    try:
+        hold_id = uuid.UUID(str(path.get("hold_id")))
+    except ValueError:
+        return None
+    return uow.session.scalar(
+        select(Post.code)
+        .join(LegalHold, LegalHold.post_id == Post.id)
+        .where(LegalHold.id == hold_id)
+    )
 
 
 def get(uow: UnitOfWork, hold_id: uuid.UUID) -> LegalHold:

@@ -78,6 +78,21 @@ def _expired(kind: RecordKind, cutoff: dt.datetime) -> list[ColumnElement[bool]]
     ]
 
 
+def _secure(session: Session) -> None:
+    """On SQLite, freed space is overwritten with zeros, so an erased name leaves no bytes in
+    the file's free pages (PostgreSQL's dead rows go with its vacuum)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+
+
+def _checkpoint(factory: sessionmaker[Session]) -> None:
+    """On SQLite, the write-ahead log's old frames (which held the erased pages) are written
+    back and the file truncated."""
+    with factory() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def _count_held(session: Session, where: list[ColumnElement[bool]], held: set[uuid.UUID]) -> int:
     ids = list(held)
     found = 0
@@ -102,8 +117,10 @@ def run(
     dry_run: bool = False,
     progress: Progress | None = None,
     batch_size: int = 2000,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> Run:
-    """Erase what expired under ``schedule`` (or only count it, with ``dry_run``)."""
+    """Erase what expired under ``schedule`` (or only count it, with ``dry_run``);
+    ``cancelled`` is asked between batches (a server stopping)."""
     batch_size = max(1, min(batch_size, MAX_BATCH))
     now = clock.now()
     report = Run(dry_run=dry_run)
@@ -119,9 +136,11 @@ def run(
         report.kinds.append(part)
         if dry_run or part.due == 0:
             continue
-        _erase_kind(factory, part, where, held, home, batch_size, progress)
-    if not dry_run:
+        _erase_kind(factory, part, where, held, home, batch_size, progress, cancelled)
+    if not dry_run and not cancelled():
         report.outbox_events = _redact_outbox(factory, batch_size)
+    if not dry_run:
+        _checkpoint(factory)
     return report
 
 
@@ -133,11 +152,13 @@ def _erase_kind(
     home: Path | None,
     batch_size: int,
     progress: Progress | None,
+    cancelled: Callable[[], bool],
 ) -> None:
     after: tuple[dt.datetime, uuid.UUID] | None = None
     done = 0
-    while True:
+    while not cancelled():
         with UnitOfWork(factory, actor=ACTOR, home=home) as uow:
+            _secure(uow.session)
             query = select(_CROSSINGS.c.id, _CROSSINGS.c.post_id, _CROSSINGS.c.time).where(*where)
             if after is not None:  # held crossings stay behind: step past them
                 query = query.where(tuple_(_CROSSINGS.c.time, _CROSSINGS.c.id) > tuple_(*after))
@@ -179,6 +200,7 @@ def _redact_outbox(factory: sessionmaker[Session], batch_size: int) -> int:
     total = 0
     while True:
         with UnitOfWork(factory, actor=ACTOR) as uow:
+            _secure(uow.session)
             rows = erasure.outbox_to_redact(uow.session, after, batch_size)
             if not rows:
                 break
