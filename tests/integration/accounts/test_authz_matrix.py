@@ -25,6 +25,7 @@ from borderpost.accounts.permissions import role_allows
 from borderpost.crossings.services import record_crossing
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
+from borderpost.retention import holds
 from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
@@ -118,8 +119,14 @@ def test_role_by_route_matrix(session_factory: Factory) -> None:
                 authority="test",
             ),
         )
+        hold = holds.place(uow, crossing.id, "matrix")
         uow.commit()
-    ids = {"code": "P-A", "crossing_id": str(crossing.id), "closure_id": str(closure.id)}
+    ids = {
+        "code": "P-A",
+        "crossing_id": str(crossing.id),
+        "closure_id": str(closure.id),
+        "hold_id": str(hold.id),
+    }
     subjects = []
     for role in Role:
         for scope, posts in (("in", ["P-A"]), ("out", ["P-B"]), ("network", [])):

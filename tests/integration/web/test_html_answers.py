@@ -151,6 +151,7 @@ def seeded(session_factory: Factory) -> dict[str, str]:
         "closure_id": str(closure.id),
         "hit_id": str(uuid.uuid4()),
         "seizure_id": str(uuid.uuid4()),
+        "hold_id": str(uuid.uuid4()),
     }
 
 
