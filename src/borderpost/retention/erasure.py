@@ -110,6 +110,7 @@ class Counts:
     audit_entries: int = 0
     outbox_events: int = 0
     evidence_files: int = 0
+    records: int = 0  # of a feature's own kind (a case), by its eraser
     files: list[str] = field(default_factory=list)  # evidence files to remove after commit
 
     def add(self, other: Counts) -> None:
@@ -123,6 +124,7 @@ class Counts:
             "audit_entries",
             "outbox_events",
             "evidence_files",
+            "records",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

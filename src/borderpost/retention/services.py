@@ -33,6 +33,27 @@ Progress = Callable[[str, int, int], None]  # kind, done, due
 _CROSSINGS = cast(Table, Crossing.__table__)
 
 
+@dataclass(frozen=True)
+class Erasable:
+    """What a feature's eraser is given: the kind's cutoff, the records held, and whether
+    it may write."""
+
+    cutoff: dt.datetime
+    held: holds.Held
+    dry_run: bool
+
+
+# A feature's own kind (a case): ``(session factory, Erasable) -> (due, erased)``. It erases
+# in its own transactions, audits nothing (the run does) and queues its own events.
+Eraser = Callable[[sessionmaker[Session], Erasable], tuple[int, int]]
+_ERASERS: dict[RecordKind, Eraser] = {}
+
+
+def register_eraser(kind: RecordKind, eraser: Eraser) -> None:
+    """Let a feature erase its own kind of record at each run, under that kind's schedule."""
+    _ERASERS[kind] = eraser
+
+
 @dataclass
 class KindRun:
     """One kind's part of a run."""
@@ -125,7 +146,8 @@ def run(
     now = clock.now()
     report = Run(dry_run=dry_run)
     with factory() as session:
-        held = holds.held(session).get(holds.CROSSING, set())
+        everything_held = holds.held(session)
+    held = everything_held.get(holds.CROSSING, set())
     for kind in (RecordKind.CROSSING, RecordKind.REFUSED_CROSSING):
         part = KindRun(kind, schedule.days[kind], schedule.cutoff(kind, now))
         where = _expired(kind, part.cutoff)
@@ -137,6 +159,16 @@ def run(
         if dry_run or part.due == 0:
             continue
         _erase_kind(factory, part, where, held, home, batch_size, progress, cancelled)
+    for kind, eraser in _ERASERS.items():
+        if cancelled():
+            break
+        part = KindRun(kind, schedule.days[kind], schedule.cutoff(kind, now))
+        part.due, part.erased.records = eraser(
+            factory, Erasable(part.cutoff, everything_held, dry_run)
+        )
+        report.kinds.append(part)
+        if not dry_run:
+            _audit_run(factory, part, home)
     if not dry_run and not cancelled():
         report.outbox_events = _redact_outbox(factory, batch_size)
     if not dry_run:
@@ -188,6 +220,10 @@ def _erase_kind(
         done += len(chosen)
         if progress is not None:
             progress(part.kind.value, done, part.due)
+    _audit_run(factory, part, home)
+
+
+def _audit_run(factory: sessionmaker[Session], part: KindRun, home: Path | None) -> None:
     with UnitOfWork(factory, actor=ACTOR, home=home) as uow:
         # Which kind, under which schedule, how many: never whose.
         audit.record(uow.session, "erase", "retention", part.kind.value, None, part.as_dict())

@@ -216,3 +216,42 @@ def test_a_hold_needs_a_crossing_and_is_released_once(session_factory: Factory) 
     assert [e.action for e in entries] == ["create", "update"]
     assert entries[0].actor == "supervisor.a"
     assert json.dumps(entries[1].after).count("done") == 1
+
+
+def test_another_feature_plugs_in_its_holds_its_kind_and_its_export_section(
+    session_factory: Factory, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from borderpost.retention import subject
+    from borderpost.retention.schedules import RecordKind
+
+    with UnitOfWork(session_factory) as uow:
+        make_post(uow, "P-A")
+        uow.commit()
+    person = traveller(surname="CASEHOLDER")
+    concerned = _record(session_factory, person_crossing(time=OLD, traveller=person))
+    case_id = uuid.uuid4()
+    # Fresh registries for this test: what a feature adds stays out of the other tests.
+    monkeypatch.setattr(holds, "_PROVIDERS", list(holds._PROVIDERS))
+    monkeypatch.setattr(services, "_ERASERS", {})
+    monkeypatch.setattr(subject, "_SECTIONS", {})
+    holds.register_provider(lambda _s: [("crossing", concerned), ("case", case_id)])
+    given: list[services.Erasable] = []
+
+    def erase_cases(_factory: Factory, erasable: services.Erasable) -> tuple[int, int]:
+        given.append(erasable)
+        return 3, 0 if erasable.dry_run else 2
+
+    services.register_eraser(RecordKind.CASE, erase_cases)
+    subject.register_section(
+        "cases", lambda _s, who: [{"crossings": sorted(str(c) for c in who.crossing_ids)}]
+    )
+
+    report = services.run(session_factory, SCHEDULE, home=home)
+    assert [(k.kind, k.held, k.erased.crossings) for k in report.kinds[:1]] == [("crossing", 1, 0)]
+    case = report.kinds[-1]
+    assert (case.kind, case.due, case.erased.records) == ("case", 3, 2)
+    assert given[0].held["case"] == {case_id}
+    assert given[0].cutoff == case.cutoff
+    with UnitOfWork(session_factory, actor="supervisor.a") as uow:
+        exported = subject.export(uow, person["document"]["number"], "UTO", None)
+    assert exported["cases"] == [{"crossings": [str(concerned)]}]
