@@ -26,8 +26,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Table, bindparam, delete, func, select, text, update
+from sqlalchemy import (
+    BindParameter,
+    Column,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTable
 
 from borderpost import clock
 from borderpost.audit.model import AuditEntry
@@ -144,85 +161,155 @@ def redact(values: Any) -> Any:
     return values
 
 
+# The batch being erased, and the crossings held: temporary tables of the connection, so
+# that every statement of a batch is one set-based statement over them (no million ids
+# through Python). Not part of the schema (their own metadata): made when first needed.
+_SCRATCH = MetaData()
+_ERASING = Table(
+    "retention_erasing",
+    _SCRATCH,
+    Column("id", Uuid, primary_key=True),
+    Column("post_id", Uuid),
+    Column("traveller_id", Uuid),
+    Column("document_id", Uuid),
+    Column("vehicle_id", Uuid),
+    prefixes=["TEMPORARY"],
+)
+_HELD = Table(
+    "retention_held", _SCRATCH, Column("id", Uuid, primary_key=True), prefixes=["TEMPORARY"]
+)
+_MARKED = (
+    _CROSSINGS.c.id,
+    _CROSSINGS.c.post_id,
+    _CROSSINGS.c.traveller_id,
+    _CROSSINGS.c.document_id,
+    _CROSSINGS.c.vehicle_id,
+)
+
+
+def _scratch(conn: Any) -> None:
+    for table in (_ERASING, _HELD):
+        conn.execute(CreateTable(table, if_not_exists=True))
+        conn.execute(delete(table))
+
+
+def _dashed(conn: Any, column: Any) -> Any:
+    """A UUID column as the text ``str(uuid)`` gives (how the trail and events name records)."""
+    if conn.dialect.name == "postgresql":
+        return cast_(column, String)
+    parts = [func.substr(column, start, length, type_=String) for start, length in _UUID_PARTS]
+    return func.lower(parts[0] + "-" + parts[1] + "-" + parts[2] + "-" + parts[3] + "-" + parts[4])
+
+
+_UUID_PARTS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+
+
+@dataclass
+class Batch:
+    """What one batch erased, and the crossings' ids by post (for headquarters' event)."""
+
+    counts: Counts
+    by_post: dict[str, list[str]]
+
+
 def erase_crossings(session: Session, ids: Sequence[uuid.UUID]) -> Counts:
     """Erase the personal data of these crossings (those not erased yet) in the session's
     transaction; the caller commits, then removes ``Counts.files``."""
     conn = session.connection()
+    _scratch(conn)
+    if ids:
+        chosen = select(*_MARKED).where(
+            _CROSSINGS.c.id.in_(list(ids)), _CROSSINGS.c.erased_at.is_(None)
+        )
+        conn.execute(insert(_ERASING).from_select([c.name for c in _MARKED], chosen))
+    return _erase_marked(conn).counts
+
+
+def erase_expired(
+    session: Session, where: Sequence[Any], held: Iterable[uuid.UUID], limit: int
+) -> Batch:
+    """Erase the oldest ``limit`` crossings matching ``where`` that are not held."""
+    conn = session.connection()
+    _scratch(conn)
+    held_rows = [{"id": i} for i in held]
+    if held_rows:
+        conn.execute(insert(_HELD), held_rows)
+    chosen = (
+        select(*_MARKED)
+        .where(*where, _CROSSINGS.c.id.not_in(select(_HELD.c.id)))
+        .order_by(_CROSSINGS.c.time, _CROSSINGS.c.id)
+        .limit(limit)
+    )
+    conn.execute(insert(_ERASING).from_select([c.name for c in _MARKED], chosen))
+    return _erase_marked(conn)
+
+
+def _in_batch(column: Any) -> Any:
+    return column.in_(select(_ERASING.c.id))
+
+
+def _erase_marked(conn: Any) -> Batch:
     counts = Counts()
-    rows = conn.execute(
-        select(
-            _CROSSINGS.c.id,
-            _CROSSINGS.c.traveller_id,
-            _CROSSINGS.c.document_id,
-            _CROSSINGS.c.vehicle_id,
-        ).where(_CROSSINGS.c.id.in_(_IDS), _CROSSINGS.c.erased_at.is_(None)),
-        {"ids": list(ids)},
+    by_post: dict[str, list[str]] = {}
+    marked = conn.execute(
+        select(_dashed(conn, _ERASING.c.post_id), _dashed(conn, _ERASING.c.id))
     ).all()
-    if not rows:
-        return counts
-    ids = [r.id for r in rows]
-    bound = {"ids": ids}
+    if not marked:
+        return Batch(counts, by_post)
+    for post_id, crossing_id in marked:
+        by_post.setdefault(post_id, []).append(crossing_id)
     now = clock.now()
     counts.crossings = conn.execute(
         update(_CROSSINGS)
-        .where(_CROSSINGS.c.id.in_(_IDS))
-        .values(traveller_id=None, document_id=None, vehicle_id=None, reasons=[], erased_at=now),
-        bound,
+        .where(_in_batch(_CROSSINGS.c.id))
+        .values(traveller_id=None, document_id=None, vehicle_id=None, reasons=[], erased_at=now)
     ).rowcount
-    hit_ids = list(conn.scalars(select(_HITS.c.id).where(_HITS.c.crossing_id.in_(_IDS)), bound))
-    if hit_ids:
-        counts.hits = conn.execute(
-            update(_HITS)
-            .where(_HITS.c.id.in_(_IDS))
-            .values(
-                traveller_id=None,
-                document_id=None,
-                vehicle_id=None,
-                matched=ERASED,
-                explanation=[],
-                resolution_reason=None,
-            ),
-            {"ids": hit_ids},
-        ).rowcount
-    consignment_ids = list(
-        conn.scalars(select(_CONSIGNMENTS.c.id).where(_CONSIGNMENTS.c.crossing_id.in_(_IDS)), bound)
+    records: dict[str, list[Any]] = {}
+    counts.hits = conn.execute(
+        update(_HITS)
+        .where(_in_batch(_HITS.c.crossing_id))
+        .values(
+            traveller_id=None,
+            document_id=None,
+            vehicle_id=None,
+            matched=ERASED,
+            explanation=[],
+            resolution_reason=None,
+        )
+    ).rowcount
+    if counts.hits:
+        records["screening_hits"] = list(
+            conn.scalars(select(_HITS.c.id).where(_in_batch(_HITS.c.crossing_id)))
+        )
+    consignments = list(
+        conn.scalars(select(_CONSIGNMENTS.c.id).where(_in_batch(_CONSIGNMENTS.c.crossing_id)))
     )
-    if consignment_ids:
+    if consignments:
         conn.execute(
             update(_CONSIGNMENTS)
             .where(_CONSIGNMENTS.c.id.in_(_IDS))
             .values(carrier={}, consignor={}, consignee={}, declared_id=None),
-            {"ids": consignment_ids},
+            {"ids": consignments},
         )
-    inspected = _erase_inspections(conn, bound, counts)
+        records["consignments"] = consignments
+    inspections = list(
+        conn.scalars(select(_INSPECTIONS.c.id).where(_in_batch(_INSPECTIONS.c.crossing_id)))
+    )
+    if inspections:
+        records.update(_erase_inspections(conn, {"ids": inspections}, counts))
     counts.salts = conn.execute(
         update(_LEAVES)
-        .where(_LEAVES.c.record_id.in_(_IDS), _LEAVES.c.salt.is_not(None))
-        .values(salt=None),
-        bound,
+        .where(_in_batch(_LEAVES.c.record_id), _LEAVES.c.salt.is_not(None))
+        .values(salt=None)
     ).rowcount
-    counts.audit_entries = _redact_audit(
-        conn,
-        {
-            "crossings": ids,
-            "screening_hits": hit_ids,
-            "consignments": consignment_ids,
-            **inspected,
-        },
-    )
-    people = _unused_people(conn, rows)
-    counts.documents, counts.travellers, counts.vehicles = people
-    return counts
+    counts.audit_entries = _redact_crossing_entries(conn) + _redact_audit(conn, records)
+    counts.documents, counts.travellers, counts.vehicles = _unused_people(conn)
+    return Batch(counts, by_post)
 
 
-def _erase_inspections(conn: Any, bound: dict[str, Any], counts: Counts) -> dict[str, list[Any]]:
-    """Free text and evidence of the crossings' inspections; the records named, by table."""
-    inspection_ids = list(
-        conn.scalars(select(_INSPECTIONS.c.id).where(_INSPECTIONS.c.crossing_id.in_(_IDS)), bound)
-    )
-    if not inspection_ids:
-        return {}
-    by = {"ids": inspection_ids}
+def _erase_inspections(conn: Any, by: dict[str, Any], counts: Counts) -> dict[str, list[Any]]:
+    """Free text and evidence of these inspections; the records named, by table."""
+    inspection_ids = by["ids"]
     conn.execute(update(_INSPECTIONS).where(_INSPECTIONS.c.id.in_(_IDS)).values(reason=None), by)
     findings = list(
         conn.scalars(select(_FINDINGS.c.id).where(_FINDINGS.c.inspection_id.in_(_IDS)), by)
@@ -283,56 +370,61 @@ def _redact_audit(conn: Any, records: dict[str, list[Any]]) -> int:
     return len(changed)
 
 
-def _unused_people(conn: Any, rows: Sequence[Any]) -> tuple[int, int, int]:
-    """Delete the travellers, documents and vehicles of these crossings that no crossing names
-    any more (a traveller seen again since keeps the row, for the later crossing)."""
-    documents = {r.document_id for r in rows if r.document_id is not None}
-    travellers = {r.traveller_id for r in rows if r.traveller_id is not None}
-    vehicles = {r.vehicle_id for r in rows if r.vehicle_id is not None}
-    gone = [0, 0, 0]
-    if documents:
-        used = set(
-            conn.scalars(
-                select(_CROSSINGS.c.document_id).where(_CROSSINGS.c.document_id.in_(_IDS)),
-                {"ids": list(documents)},
-            )
+def _erased_if_set(dialect: str, column: str, key: str) -> str:
+    """SQL: ``column`` (JSON) with ``key`` replaced by ERASED when it holds a value."""
+    if dialect == "postgresql":
+        return (
+            f"CASE WHEN json_typeof({column}->'{key}') IN ('string', 'array', 'object')"
+            f" AND {column}->>'{key}' NOT IN ('', '[]', '{{}}')"
+            f" THEN ({column}::jsonb || jsonb_build_object('{key}', '{ERASED}'))::json"
+            f" ELSE {column} END"
         )
-        unused = list(documents - used)
-        if unused:
-            gone[0] = conn.execute(
-                delete(_DOCUMENTS).where(_DOCUMENTS.c.id.in_(_IDS)), {"ids": unused}
-            ).rowcount
-    if travellers:
-        candidates = {"ids": list(travellers)}
-        used = set(
-            conn.scalars(
-                select(_CROSSINGS.c.traveller_id).where(_CROSSINGS.c.traveller_id.in_(_IDS)),
-                candidates,
-            )
-        ) | set(
-            conn.scalars(
-                select(_DOCUMENTS.c.traveller_id).where(_DOCUMENTS.c.traveller_id.in_(_IDS)),
-                candidates,
-            )
+    return (
+        f"CASE WHEN json_type({column}, '$.{key}') IN ('text', 'array', 'object')"
+        f" AND json_extract({column}, '$.{key}') NOT IN ('', '[]', '{{}}')"
+        f" THEN json_set({column}, '$.{key}', '{ERASED}') ELSE {column} END"
+    )
+
+
+def _redact_crossing_entries(conn: Any) -> int:
+    """A crossing's entries hold its facts and, as free text, its reasons: rewritten in SQL,
+    as they are the bulk of any run (a million rows is no million JSON parses in Python)."""
+    dialect = conn.dialect.name
+    batch = select(_dashed(conn, _ERASING.c.id)).compile(
+        conn, compile_kwargs={"literal_binds": True}
+    )
+    statement = text(
+        f"UPDATE audit_entries SET before = {_erased_if_set(dialect, 'before', 'reasons')},"  # noqa: S608 - constants only
+        f" after = {_erased_if_set(dialect, 'after', 'reasons')}"
+        f" WHERE entity = 'crossings' AND entity_id IN ({batch})"
+    )
+    return int(conn.execute(statement).rowcount)
+
+
+def _unused_people(conn: Any) -> tuple[int, int, int]:
+    """Delete the travellers, documents and vehicles of the batch that no crossing names any
+    more (a traveller seen again since keeps the row, for the later crossing)."""
+    crossings = _CROSSINGS
+    documents = conn.execute(
+        delete(_DOCUMENTS).where(
+            _DOCUMENTS.c.id.in_(select(_ERASING.c.document_id)),
+            ~exists().where(crossings.c.document_id == _DOCUMENTS.c.id),
         )
-        unused = list(travellers - used)
-        if unused:
-            gone[1] = conn.execute(
-                delete(_TRAVELLERS).where(_TRAVELLERS.c.id.in_(_IDS)), {"ids": unused}
-            ).rowcount
-    if vehicles:
-        used = set(
-            conn.scalars(
-                select(_CROSSINGS.c.vehicle_id).where(_CROSSINGS.c.vehicle_id.in_(_IDS)),
-                {"ids": list(vehicles)},
-            )
+    ).rowcount
+    travellers = conn.execute(
+        delete(_TRAVELLERS).where(
+            _TRAVELLERS.c.id.in_(select(_ERASING.c.traveller_id)),
+            ~exists().where(crossings.c.traveller_id == _TRAVELLERS.c.id),
+            ~exists().where(_DOCUMENTS.c.traveller_id == _TRAVELLERS.c.id),
         )
-        unused = list(vehicles - used)
-        if unused:
-            gone[2] = conn.execute(
-                delete(_VEHICLES).where(_VEHICLES.c.id.in_(_IDS)), {"ids": unused}
-            ).rowcount
-    return gone[0], gone[1], gone[2]
+    ).rowcount
+    vehicles = conn.execute(
+        delete(_VEHICLES).where(
+            _VEHICLES.c.id.in_(select(_ERASING.c.vehicle_id)),
+            ~exists().where(crossings.c.vehicle_id == _VEHICLES.c.id),
+        )
+    ).rowcount
+    return int(documents), int(travellers), int(vehicles)
 
 
 def remove_files(session: Session, home: Path | None, shas: Iterable[str]) -> None:
@@ -364,16 +456,16 @@ def _outbox_crossing_key(dialect: str) -> str:
 
 
 def outbox_to_redact(session: Session, after: uuid.UUID | None, limit: int) -> list[Any]:
-    """The next outbox events (by id, after ``after``) about an erased crossing whose payload
-    still holds its personal fields."""
+    """The next outbox events (id and topic, by id after ``after``) about an erased crossing
+    whose payload still holds its personal fields."""
     dialect = session.get_bind().dialect.name
     topics = ", ".join(f"'{t}'" for t in _CROSSING_TOPICS)
     start = "AND o.id > :after" if after is not None else ""
     query = text(
-        f"SELECT o.id, o.payload FROM outbox o JOIN crossings c ON {_outbox_crossing_key(dialect)}"  # noqa: S608 - constants only
+        f"SELECT o.id, o.topic FROM outbox o JOIN crossings c ON {_outbox_crossing_key(dialect)}"  # noqa: S608 - constants only
         f" WHERE o.topic IN ({topics}) AND c.erased_at IS NOT NULL {start}"
         " ORDER BY o.id LIMIT :limit"
-    ).columns(_OUTBOX.c.id, _OUTBOX.c.payload)
+    ).columns(_OUTBOX.c.id, _OUTBOX.c.topic)
     if after is not None:
         query = query.bindparams(bindparam("after", type_=_OUTBOX.c.id.type))
     params: dict[str, Any] = {"limit": limit}
@@ -382,14 +474,52 @@ def outbox_to_redact(session: Session, after: uuid.UUID | None, limit: int) -> l
     return list(session.connection().execute(query, params))
 
 
+# The keys of a crossing.recorded payload that hold personal data (CrossingRead and the rows
+# the post stored): rewritten in SQL, as they are most of a run's events.
+_RECORDED_KEYS = ("traveller", "vehicle", "reasons", "cargo", "stored")
+
+
+def _recorded_payload(dialect: str) -> str:
+    if dialect == "postgresql":
+        pairs = ", ".join(
+            f"'{k}', CASE WHEN json_typeof(payload->'{k}') IN ('string', 'array', 'object')"
+            f" AND payload->>'{k}' NOT IN ('[]', '{{}}') THEN to_jsonb('{ERASED}'::text)"
+            f" ELSE payload::jsonb->'{k}' END"
+            for k in _RECORDED_KEYS
+        )
+        return f"(payload::jsonb || jsonb_build_object({pairs}, 'erased', true))::json"
+    pairs = ", ".join(
+        f"'$.{k}', CASE WHEN json_type(payload, '$.{k}') IN ('text', 'array', 'object')"
+        f" AND json_extract(payload, '$.{k}') NOT IN ('[]', '{{}}') THEN '{ERASED}'"
+        f" ELSE json_extract(payload, '$.{k}') END"
+        for k in _RECORDED_KEYS
+    )
+    return f"json_set(payload, {pairs}, '$.erased', json('true'))"
+
+
 def redact_outbox(session: Session, rows: Sequence[Any]) -> int:
     """Rewrite these events' payloads: public facts stay, personal fields become ERASED, and
     ``erased`` marks the event. One still unsent (a node offline since the crossing) reaches
     headquarters without the personal data, which then parks it with the reason."""
     if not rows:
         return 0
-    session.connection().execute(
-        update(_OUTBOX).where(_OUTBOX.c.id == bindparam("event")).values(payload=bindparam("p")),
-        [{"event": r.id, "p": {**redact(r.payload), "erased": True}} for r in rows],
-    )
+    conn = session.connection()
+    recorded = [r.id for r in rows if r.topic == Topic.CROSSING_RECORDED.value]
+    if recorded:
+        statement = text(
+            f"UPDATE outbox SET payload = {_recorded_payload(conn.dialect.name)}"  # noqa: S608 - constants only
+            " WHERE id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True, type_=_OUTBOX.c.id.type))
+        conn.execute(statement, {"ids": recorded})
+    others = [r.id for r in rows if r.topic != Topic.CROSSING_RECORDED.value]
+    if others:
+        payloads = conn.execute(
+            select(_OUTBOX.c.id, _OUTBOX.c.payload).where(_OUTBOX.c.id.in_(_IDS)), {"ids": others}
+        ).all()
+        conn.execute(
+            update(_OUTBOX)
+            .where(_OUTBOX.c.id == bindparam("event"))
+            .values(payload=bindparam("p")),
+            [{"event": r.id, "p": {**redact(r.payload), "erased": True}} for r in payloads],
+        )
     return len(rows)

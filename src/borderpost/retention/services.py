@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, func, select, tuple_
+from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock, outbox
@@ -186,38 +186,26 @@ def _erase_kind(
     progress: Progress | None,
     cancelled: Callable[[], bool],
 ) -> None:
-    after: tuple[dt.datetime, uuid.UUID] | None = None
     done = 0
     while not cancelled():
         with UnitOfWork(factory, actor=ACTOR, home=home) as uow:
             _secure(uow.session)
-            query = select(_CROSSINGS.c.id, _CROSSINGS.c.post_id, _CROSSINGS.c.time).where(*where)
-            if after is not None:  # held crossings stay behind: step past them
-                query = query.where(tuple_(_CROSSINGS.c.time, _CROSSINGS.c.id) > tuple_(*after))
-            rows = uow.session.execute(
-                query.order_by(_CROSSINGS.c.time, _CROSSINGS.c.id).limit(batch_size)
-            ).all()
-            if not rows:
+            batch = erasure.erase_expired(uow.session, where, held, batch_size)
+            if not batch.counts.crossings:
                 uow.rollback()
                 break
-            after = (rows[-1].time, rows[-1].id)
-            chosen = [r for r in rows if r.id not in held]
-            counts = erasure.erase_crossings(uow.session, [r.id for r in chosen])
-            by_post: dict[uuid.UUID, list[str]] = {}
-            for r in chosen:
-                by_post.setdefault(r.post_id, []).append(str(r.id))
-            for post_id, ids in by_post.items():
+            for post_id, ids in batch.by_post.items():
                 outbox.queue(
                     uow.session,
                     outbox.Topic.RECORDS_ERASED,
                     {"kind": part.kind.value, "crossings": ids},
-                    post_id=post_id,
+                    post_id=uuid.UUID(post_id),
                 )
             uow.session.flush()
             uow.commit()
-            erasure.remove_files(uow.session, home, counts.files)
-        part.erased.add(counts)
-        done += len(chosen)
+            erasure.remove_files(uow.session, home, batch.counts.files)
+        part.erased.add(batch.counts)
+        done += batch.counts.crossings
         if progress is not None:
             progress(part.kind.value, done, part.due)
     _audit_run(factory, part, home)

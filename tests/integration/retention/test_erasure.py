@@ -74,7 +74,9 @@ def test_expired_crossings_lose_their_personal_data_and_keep_their_proof(
         uow.commit()
     gone = traveller(surname="OLDNAME", given_names="ERASEME")
     gone_number = gone["document"]["number"]
-    erased = _record(session_factory, person_crossing(time=OLD, traveller=gone))
+    erased = _record(
+        session_factory, person_crossing(time=OLD, traveller=gone, reasons=["with FRIENDNAME"])
+    )
     truck = vehicle_crossing(time=OLD)
     truck["vehicle"]["plate"] = "77-ZZ-777"
     erased_truck = _record(session_factory, truck)
@@ -146,7 +148,7 @@ def test_expired_crossings_lose_their_personal_data_and_keep_their_proof(
         assert recorded.after is not None
         assert recorded.after["decision"] == "admitted"
     dump = _dump(session_factory)
-    for secret in ("OLDNAME", "ERASEME", gone_number, "77-ZZ-777", "77ZZ777"):
+    for secret in ("OLDNAME", "ERASEME", gone_number, "77-ZZ-777", "77ZZ777", "FRIENDNAME"):
         assert secret not in dump
     assert "HELDNAME" in dump  # held: kept
 
