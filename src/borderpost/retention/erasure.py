@@ -442,36 +442,51 @@ def remove_files(session: Session, home: Path | None, shas: Iterable[str]) -> No
             path.unlink()
 
 
-def _outbox_crossing_key(dialect: str) -> str:
-    # The crossing an event is about: "crossing" (corrected, inspected) or "id" (recorded).
+def _outbox_crossing_key(dialect: str) -> tuple[str, str]:
+    # The crossing an event is about: "crossing" (corrected, inspected) or "id" (recorded);
+    # and whether the event is already redacted.
     if dialect == "postgresql":
         return (
-            "CAST(COALESCE(o.payload->>'crossing', o.payload->>'id') AS uuid) = c.id"
-            " AND o.payload->>'erased' IS NULL"
+            "c.id = CAST(COALESCE(o.payload->>'crossing', o.payload->>'id') AS uuid)",
+            "o.payload->>'erased' IS NULL",
         )
     return (
-        "replace(COALESCE(json_extract(o.payload, '$.crossing'), json_extract(o.payload, '$.id')),"
-        " '-', '') = c.id AND json_extract(o.payload, '$.erased') IS NULL"
+        "c.id = replace(COALESCE(json_extract(o.payload, '$.crossing'),"
+        " json_extract(o.payload, '$.id')), '-', '')",
+        "json_extract(o.payload, '$.erased') IS NULL",
     )
 
 
-def outbox_to_redact(session: Session, after: uuid.UUID | None, limit: int) -> list[Any]:
-    """The next outbox events (id and topic, by id after ``after``) about an erased crossing
-    whose payload still holds its personal fields."""
+def outbox_to_redact(
+    session: Session, after: uuid.UUID | None, window: int
+) -> tuple[list[Any], uuid.UUID | None]:
+    """Of the next ``window`` crossing events by id (after ``after``), those about an erased
+    crossing whose payload still holds its personal fields; and the last id looked at (None
+    at the end). The outbox is walked once in id order, each event's crossing found by key."""
     dialect = session.get_bind().dialect.name
     topics = ", ".join(f"'{t}'" for t in _CROSSING_TOPICS)
-    start = "AND o.id > :after" if after is not None else ""
+    start = "AND id > :after" if after is not None else ""
+    crossing, unredacted = _outbox_crossing_key(dialect)
+    window_sql = (
+        f"SELECT id FROM outbox WHERE topic IN ({topics}) {start} ORDER BY id LIMIT :window"  # noqa: S608 - constants only
+    )
+    scanned = text(window_sql).columns(_OUTBOX.c.id)
     query = text(
-        f"SELECT o.id, o.topic FROM outbox o JOIN crossings c ON {_outbox_crossing_key(dialect)}"  # noqa: S608 - constants only
-        f" WHERE o.topic IN ({topics}) AND c.erased_at IS NOT NULL {start}"
-        " ORDER BY o.id LIMIT :limit"
+        f"SELECT o.id, o.topic FROM outbox o WHERE o.id IN ({window_sql})"  # noqa: S608 - constants only
+        f" AND {unredacted} AND EXISTS (SELECT 1 FROM crossings c WHERE {crossing}"
+        " AND c.erased_at IS NOT NULL) ORDER BY o.id"
     ).columns(_OUTBOX.c.id, _OUTBOX.c.topic)
+    params: dict[str, Any] = {"window": window}
     if after is not None:
-        query = query.bindparams(bindparam("after", type_=_OUTBOX.c.id.type))
-    params: dict[str, Any] = {"limit": limit}
-    if after is not None:
+        kind = _OUTBOX.c.id.type
+        scanned = scanned.bindparams(bindparam("after", type_=kind))
+        query = query.bindparams(bindparam("after", type_=kind))
         params["after"] = after
-    return list(session.connection().execute(query, params))
+    conn = session.connection()
+    ids = list(conn.scalars(scanned, params))
+    if not ids:
+        return [], None
+    return list(conn.execute(query, params)), ids[-1]
 
 
 # The keys of a crossing.recorded payload that hold personal data (CrossingRead and the rows
