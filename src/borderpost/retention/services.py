@@ -100,10 +100,14 @@ def _expired(kind: RecordKind, cutoff: dt.datetime) -> list[ColumnElement[bool]]
 
 
 def _secure(session: Session) -> None:
-    """On SQLite, freed space is overwritten with zeros, so an erased name leaves no bytes in
-    the file's free pages (PostgreSQL's dead rows go with its vacuum)."""
+    """On SQLite: the batch's transaction writes from its first statement, so it waits its
+    turn behind the booth (busy timeout) instead of failing when it would turn a read into a
+    write after another commit; and freed space is overwritten with zeros, so an erased name
+    leaves no bytes in the file's free pages (PostgreSQL's dead rows go with its vacuum)."""
     if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+        conn = session.connection()
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")
+        conn.exec_driver_sql("UPDATE crossings SET erased_at = erased_at WHERE 0")
 
 
 def _checkpoint(factory: sessionmaker[Session]) -> None:
