@@ -222,6 +222,7 @@ def erase_crossings(session: Session, ids: Sequence[uuid.UUID]) -> Counts:
             _CROSSINGS.c.id.in_(list(ids)), _CROSSINGS.c.erased_at.is_(None)
         )
         conn.execute(insert(_ERASING).from_select([c.name for c in _MARKED], chosen))
+    _analysed(conn)
     return _erase_marked(conn).counts
 
 
@@ -241,7 +242,15 @@ def erase_expired(
         .limit(limit)
     )
     conn.execute(insert(_ERASING).from_select([c.name for c in _MARKED], chosen))
+    _analysed(conn)
     return _erase_marked(conn)
+
+
+def _analysed(conn: Any) -> None:
+    # PostgreSQL keeps no statistics of a temporary table: without them it plans the batch's
+    # statements for a large one and scans whole tables, once per batch.
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {_ERASING.name}")
 
 
 def _in_batch(column: Any) -> Any:
