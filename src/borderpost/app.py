@@ -18,6 +18,7 @@ from borderpost.audit.api import router as audit_router
 from borderpost.audit.web import router as audit_pages
 from borderpost.cargo.api import router as cargo_router
 from borderpost.cargo.api import rules_router
+from borderpost.cases import retention as cases_retention
 from borderpost.cases.api import router as cases_router
 from borderpost.cases.web import public_router as case_public_pages
 from borderpost.cases.web import router as case_pages
@@ -44,6 +45,8 @@ from borderpost.posts.web import router as posts_pages
 from borderpost.reports.access.web import router as access_pages
 from borderpost.reports.api import router as reports_router
 from borderpost.reports.web import router as reports_pages
+from borderpost.retention.job import lifespan as retention_lifespan
+from borderpost.retention.web import router as retention_pages
 from borderpost.screening.api import router as screening_router
 from borderpost.screening.warmup import lifespan as screening_lifespan
 from borderpost.screening.web import router as screening_pages
@@ -60,13 +63,14 @@ API_PREFIX = "/api/v1"
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The background work of a node that owns its database: the ledger, the outbox, the
-    screening indexes."""
+    screening indexes, the daily erasure."""
     async with (
         ledger_lifespan(app),
         sync_lifespan(app),
         screening_lifespan(app),
         ledger_follow_lifespan(app),
         network_lifespan(app),
+        retention_lifespan(app),
     ):
         yield
 
@@ -76,6 +80,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app for ``settings``; tests may pass their own session factory."""
     settings = settings or Settings()
+    cases_retention.install()  # open cases hold their records; a person's cases are exported
     owns_database = session_factory is None  # tests bring their own: no background appender
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.resolved_database_url))
@@ -138,6 +143,7 @@ def create_app(
         case_pages,
         case_public_pages,
         sync_metrics,
+        retention_pages,
     ):
         app.include_router(router)
     return app

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from borderpost.accounts.cli import app as user_app
 from borderpost.cargo.cli import cargo_app, rules_app
+from borderpost.cases import retention as cases_retention
 from borderpost.cases.cli import case_app
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
@@ -26,12 +27,14 @@ from borderpost.ledger.cli import app as ledger_app
 from borderpost.ledger.witness.cli import app as witness_app
 from borderpost.network.cli import app as network_app
 from borderpost.parties.cli import app as party_app
+from borderpost.retention.cli import person_app, retention_app
 from borderpost.screening.cli import screening_app, watchlist_app
 from borderpost.sync.cli import app as sync_app
 from borderpost.transit.cli import corridor_app, transit_app
 from borderpost.unit_of_work import UnitOfWork
 
 app = typer.Typer(help="Borderpost: border crossing point management.", no_args_is_help=True)
+cases_retention.install()  # retention run and person export see the cases
 import_app = typer.Typer(help="Bulk import from JSON Lines or CSV.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -52,6 +55,8 @@ app.add_typer(case_app, name="case")
 app.add_typer(party_app, name="party")
 app.command("attest")(attest_command)
 app.add_typer(export_app, name="export")
+app.add_typer(retention_app, name="retention")
+app.add_typer(person_app, name="person")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)

@@ -125,6 +125,15 @@ class Settings(BaseSettings):
         ge=0,
         description="How long a recount may differ from the replica (shipping lag) before an alert",
     )
+    retention_days: dict[str, int] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="Days each record kind keeps its personal data, e.g. {crossing = 1095}; "
+        "a kind not named keeps its default (docs/operations.md, Retention)",
+    )
+    retention_interval_hours: float = Field(
+        default=24.0, gt=0, description="How often a server runs the erasure job"
+    )
     rescreen_days: int = Field(
         default=30, ge=0, description="After a list import, re-screen crossings of this many days"
     )

@@ -16,6 +16,7 @@ from borderpost.people.model import TravelDocument, Traveller
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.reference import ReferenceState
 from borderpost.reports.model import CrossingCount
+from borderpost.retention.model import LegalHold
 from borderpost.screening.model import ScreeningHit, Watchlist, WatchlistEntry, WatchlistVersion
 from borderpost.sync.model import AppliedKey, InboxEntry, ParkedEvent
 from borderpost.transit.model import Corridor, StoredTransit
@@ -45,6 +46,7 @@ __all__ = [
     "Inspection",
     "Lane",
     "LedgerLeaf",
+    "LegalHold",
     "NetworkCommand",
     "NetworkVersion",
     "Organisation",

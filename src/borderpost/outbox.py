@@ -39,6 +39,7 @@ class Topic(StrEnum):
     EVIDENCE_RECORDED = "evidence.recorded"  # the file's metadata; the file stays at the post
     HIT_RECORDED = "hit.recorded"  # found by a later screening, or resolved
     AUDIT_RECORDED = "audit.recorded"  # one entry of the post's audit trail
+    RECORDS_ERASED = "records.erased"  # retention: crossings whose personal data are erased
 
 
 class OutboxEvent(Base):

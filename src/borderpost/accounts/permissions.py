@@ -28,6 +28,8 @@ class Permission(StrEnum):
     HANDLE_CASES = "handle_cases"  # cases: receive, link records, assign, decide, close
     APPROVE_CASES = "approve_cases"  # a decision that grants an appeal or a passage
     ATTEST = "attest"  # a party's own receipts (with openings) and its signed statements
+    HOLD_RECORDS = "hold_records"  # legal holds: place and release, with the reason
+    EXPORT_PERSON = "export_person"  # subject access: everything held about a person
 
 
 _PUBLIC_FACTS = {Permission.VIEW_POSTS, Permission.VIEW_AGGREGATES, Permission.VIEW_ORGANISATIONS}
@@ -52,6 +54,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RESOLVE_HITS,
             Permission.HANDLE_CASES,
             Permission.APPROVE_CASES,
+            Permission.HOLD_RECORDS,
+            Permission.EXPORT_PERSON,
         }
     ),
     Role.ANALYST: frozenset(_PUBLIC_FACTS | {Permission.READ_CROSSINGS}),

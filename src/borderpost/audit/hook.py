@@ -121,10 +121,12 @@ def _values(obj: object) -> dict[str, Any]:
 
 
 def _identity(obj: object) -> str:
+    # A new object has no identity key yet in after_flush; its primary key is set already.
     state = inspect(obj)
-    # A new object has no identity key until the flush ends; its primary key is set already.
-    identity = state.identity or tuple(state.mapper.primary_key_from_instance(obj))
-    return ",".join(str(part) for part in identity) if any(identity) else "?"
+    identity = state.identity or state.mapper.primary_key_from_instance(obj)
+    if not identity or any(part is None for part in identity):
+        return "?"
+    return ",".join(str(part) for part in identity)
 
 
 def _post_of(obj: object, table: str) -> uuid.UUID | None:

@@ -53,6 +53,11 @@ class Crossing(Base):
         Index("ix_crossings_vehicle_time", "vehicle_id", "time"),
         # Pages of recent crossings filtered by decision (the supervisor's "refused only").
         Index("ix_crossings_post_decision", "post_id", "decision", "time", "id"),
+        # Retention: the oldest crossings not yet erased, and whether a traveller, document
+        # or vehicle is still named by a crossing (erasure; a person's subject access).
+        Index("ix_crossings_unerased", "erased_at", "time", "id"),
+        Index("ix_crossings_traveller", "traveller_id"),
+        Index("ix_crossings_document", "document_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -84,6 +89,10 @@ class Crossing(Base):
         JSON, default=list, comment="Warnings for the officer, e.g. document_expired"
     )
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    erased_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime,
+        comment="When its personal data were erased (retention); the public facts stay",
+    )
     command_digest: Mapped[str | None] = mapped_column(
         String(64),
         comment="SHA-256 of the command as first recorded: a repeat of the id must match",

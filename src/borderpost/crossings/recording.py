@@ -85,6 +85,7 @@ class RecordedCrossing:
     flags: list[str]
     recorded_at: dt.datetime
     command_digest: str | None = None
+    erased_at: dt.datetime | None = None  # retention: when its personal data were erased
 
 
 @dataclass

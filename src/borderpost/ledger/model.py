@@ -34,7 +34,10 @@ class LedgerLeaf(Base):
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id"))
     record_type: Mapped[str] = mapped_column(String(16), comment="crossing or closure")
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid, comment="The crossing or closure")
-    salt: Mapped[bytes] = mapped_column(LargeBinary(32), comment="Salt of the commitment")
+    salt: Mapped[bytes | None] = mapped_column(
+        LargeBinary(32),
+        comment="Salt of the commitment; NULL once erased: the commitment cannot be opened",
+    )
     opening: Mapped[bytes | None] = mapped_column(
         LargeBinary,
         comment="The committed personal fields (canonical JSON): with the salt, the opening a "

@@ -32,7 +32,7 @@ from borderpost.db import insert_at_commit
 from borderpost.errors import NotFound, invalid
 from borderpost.outbox import Topic
 from borderpost.schemas import LONG_TEXT, MAX_LIST, Code, CountryCode
-from borderpost.sync import batch, closures, shipped
+from borderpost.sync import batch, closures, retention, shipped
 from borderpost.sync.events import Event, Waiting, as_object
 from borderpost.sync.ordering import ROW, claim
 from borderpost.unit_of_work import UnitOfWork
@@ -182,6 +182,8 @@ def apply_event(uow: UnitOfWork, event: Event) -> tuple[str, uuid.UUID | None]:
         return shipped.apply_hit(uow, event.id, payload)
     if topic is Topic.AUDIT_RECORDED:
         return shipped.apply_audit(uow, event.post, payload), None
+    if topic is Topic.RECORDS_ERASED:
+        return retention.apply_erased(uow, payload), None
     raise invalid("topic", f"headquarters does not know the event {event.topic[:64]!r}")
 
 

@@ -23,14 +23,41 @@ def _fetch_nothing(url: str, *args: object, **kwargs: object) -> dict[str, Any]:
     raise ValueError(f"not fetched: {url[:80]}")
 
 
-def pdf_download(request: Request, template: str, context: dict[str, Any], name: str) -> Response:
-    """``template`` with ``context`` as an A4 PDF the browser saves as ``name``."""
+def printed_at() -> str:
+    return clock.now().strftime("%Y-%m-%d %H:%M UTC")
+
+
+def pdf_of(page: str) -> bytes:
+    """A page of the print layout as PDF bytes; nothing is fetched from any URL."""
     from weasyprint import HTML  # heavy: imported when a PDF is asked for, not at start-up
 
-    printed_at = clock.now().strftime("%Y-%m-%d %H:%M UTC")
-    page = render(request, template, {**context, "layout": "print.html", "printed_at": printed_at})
-    html = HTML(string=bytes(page.body).decode("utf-8"), url_fetcher=_fetch_nothing)
-    pdf = html.write_pdf()
+    pdf: bytes = HTML(string=page, url_fetcher=_fetch_nothing).write_pdf()
+    return pdf
+
+
+def print_page(template: str, context: dict[str, Any], lang: str = "en") -> str:
+    """``template`` in the print layout, outside a request (a command's PDF)."""
+    return (
+        environment(lang)
+        .get_template(template)
+        .render(
+            {
+                **context,
+                "layout": "print.html",
+                "printed_at": printed_at(),
+                "me": None,
+                "lang": lang,
+            }
+        )
+    )
+
+
+def pdf_download(request: Request, template: str, context: dict[str, Any], name: str) -> Response:
+    """``template`` with ``context`` as an A4 PDF the browser saves as ``name``."""
+    page = render(
+        request, template, {**context, "layout": "print.html", "printed_at": printed_at()}
+    )
+    pdf = pdf_of(bytes(page.body).decode("utf-8"))
     return Response(
         pdf,
         media_type="application/pdf",

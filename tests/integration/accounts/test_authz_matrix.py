@@ -27,6 +27,7 @@ from borderpost.cases.services import receive_case
 from borderpost.crossings.services import record_crossing
 from borderpost.posts.schemas import ClosureCreate
 from borderpost.posts.services import close_post
+from borderpost.retention import holds
 from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
@@ -125,6 +126,7 @@ def test_role_by_route_matrix(session_factory: Factory) -> None:
             CaseCreate(kind="inquiry", post="P-A", contact_name="matrix", summary="matrix"),
             lambda _post: True,
         )
+        hold = holds.place(uow, crossing.id, "matrix")
         uow.commit()
     ids = {
         "code": "P-A",
@@ -132,6 +134,7 @@ def test_role_by_route_matrix(session_factory: Factory) -> None:
         "closure_id": str(closure.id),
         "case_id": str(case.id),
         "fmt": "csv",
+        "hold_id": str(hold.id),
     }
     subjects = []
     for role in Role:

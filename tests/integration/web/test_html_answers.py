@@ -159,6 +159,7 @@ def seeded(session_factory: Factory) -> dict[str, str]:
         "hit_id": str(uuid.uuid4()),
         "seizure_id": str(uuid.uuid4()),
         "case_id": str(case.id),
+        "hold_id": str(uuid.uuid4()),
     }
 
 

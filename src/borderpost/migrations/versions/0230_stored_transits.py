@@ -1,7 +1,7 @@
 """transits stored as their crossings are recorded
 
 Revision ID: 0230
-Revises: 0210
+Revises: 0220
 Create Date: 2026-12-05 01:20:00
 
 Until this revision a corridor's transits were derived from the crossings at every reading;
@@ -19,7 +19,7 @@ from alembic import op
 from borderpost.db import UTCDateTime
 
 revision: str = "0230"
-down_revision: str | None = "0210"
+down_revision: str | None = "0220"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
