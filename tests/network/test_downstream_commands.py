@@ -6,18 +6,24 @@ however often delivered; refused, with the reason kept, for a crossing not the p
 from __future__ import annotations
 
 import asyncio
+import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
 from tests.factories import command, make_post, person_crossing, vehicle_crossing
 from tests.network.downstream_support import NATS_URL, Factory, Network, network, stream
+from typer.testing import CliRunner
 
 from borderpost import clock
 from borderpost.audit.model import AuditEntry
+from borderpost.cli import app as cli
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.crossings.services import record_crossing
+from borderpost.db import make_engine
 from borderpost.errors import Conflict
 from borderpost.ids import new_id
 from borderpost.inspections.model import Inspection
@@ -252,3 +258,40 @@ def test_a_command_delivered_twice_is_applied_once(network: Network) -> None:
     assert (_leaves(post), _audit_count(post)) == (leaves, audited)
     with post() as session:
         assert len(session.scalars(select(NetworkCommand)).all()) == 1
+
+
+def test_the_inspect_command_records_the_outcome_for_the_post(
+    tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(sqlite_template, tmp_path / "borderpost.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'borderpost.db'}")
+    hq = sessionmaker(bind=engine, expire_on_commit=False)
+    with UnitOfWork(hq, actor="admin") as uow:
+        make_post(uow, "P-A")
+        uow.commit()
+    with UnitOfWork(hq, actor="officer.a") as uow:  # the replica of a referred truck
+        truck = record_crossing(uow, command(_referred_truck())).crossing.id
+        person = record_crossing(uow, command(person_crossing())).crossing.id
+        uow.commit()
+    monkeypatch.setenv("BORDERPOST_HOME", str(tmp_path))
+    runner = CliRunner()
+    order = ["network", "inspect", "--reason", "false declaration", "--by", "chief"]
+    bad = runner.invoke(cli, [*order, str(truck), "--decision", "waved"])
+    assert bad.exit_code == 2
+    assert "inspection:" in bad.output
+    unknown = runner.invoke(cli, [*order, str(uuid.uuid4()), "--decision", "refused"])
+    assert unknown.exit_code == 1
+    assert "no crossing" in unknown.output
+    assert runner.invoke(cli, [*order, str(person), "--decision", "refused"]).exit_code == 1
+    sent = runner.invoke(cli, [*order, str(truck), "--decision", "refused"])
+    assert sent.exit_code == 0, sent.output
+    assert "for post P-A: sent with the next publication" in sent.output
+    with hq() as session:
+        kept = session.scalars(select(NetworkCommand)).one()
+        assert (kept.kind, kept.crossing_id, kept.requested_by) == (
+            commands.INSPECT_CROSSING,
+            truck,
+            "chief",
+        )
+        assert kept.payload == {"outcome": "refused", "reason": "false declaration"}
+    engine.dispose()
