@@ -179,6 +179,10 @@ def test_an_inspection_outcome_at_headquarters_is_recorded_at_the_post_and_comes
             "hq:chief",
             "false declaration",
         )
+    # Headquarters holds the post's audit entries too: the change, by the headquarters user.
+    assert {("crossings", "update"), ("inspections", "create")} <= _audited_by(
+        network.hq, "hq:chief"
+    )
 
 
 def test_headquarters_asks_an_inspection_outcome_only_for_a_referred_vehicle(
@@ -258,6 +262,31 @@ def test_a_command_delivered_twice_is_applied_once(network: Network) -> None:
     assert (_leaves(post), _audit_count(post)) == (leaves, audited)
     with post() as session:
         assert len(session.scalars(select(NetworkCommand)).all()) == 1
+
+    # Another outcome, while headquarters' replica still shows the truck referred: the post's
+    # record decides, and its inspection is closed.
+    with UnitOfWork(network.hq, actor="chief") as uow:
+        again = InspectionClose(outcome=InspectionOutcome.REFUSED, reason="second thoughts")
+        request_inspection(uow, crossing_id, again)
+        uow.commit()
+    network.publish()
+    assert _applied(network.follow("P-A")) == [
+        "not applied: the inspection is closed: nothing more can be recorded in it"
+    ]
+    assert (_leaves(post), _audit_count(post)) == (leaves, audited)
+    _ship_and_ingest(network, post)
+    with network.hq() as session, post() as at_post:
+        replica, own = session.get(Crossing, crossing_id), at_post.get(Crossing, crossing_id)
+        assert replica is not None
+        assert own is not None
+        assert (
+            (replica.decision, replica.reasons)
+            == (own.decision, own.reasons)
+            == (
+                "admitted",
+                ["cargo to the red lane", "inspection: cleared"],
+            )
+        )
 
 
 def test_the_inspect_command_records_the_outcome_for_the_post(

@@ -37,7 +37,7 @@ from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.errors import Conflict, DomainError, NotFound
 from borderpost.ids import new_id
 from borderpost.inspections.schemas import InspectionClose
-from borderpost.inspections.services import close_inspection, open_inspection
+from borderpost.inspections.services import check_inspectable, close_inspection, open_inspection
 from borderpost.ledger.tlog.note import Ed25519Signer
 from borderpost.messages import Message
 from borderpost.network import buckets
@@ -48,7 +48,6 @@ from borderpost.network.signing import RefusedVersion, Version, open_version, se
 from borderpost.posts.model import Post
 from borderpost.sync.link import subject_root
 from borderpost.unit_of_work import UnitOfWork
-from borderpost.vocab import Decision, Kind
 
 log = logging.getLogger(__name__)
 CORRECT_CROSSING = "correct_crossing"
@@ -89,17 +88,7 @@ def request_inspection(
     Headquarters checks what its replica shows (a vehicle referred to inspection); the post
     checks again against its own record when it applies it. The caller commits.
     """
-    crossing = crossings.get_crossing(uow, crossing_id)
-    if crossing.kind != Kind.VEHICLE.value:
-        raise Conflict("crossing_id", "only a vehicle crossing is inspected here")
-    if crossing.decision != Decision.REFERRED.value:
-        raise Conflict(
-            "crossing_id",
-            Message(
-                "the crossing was {decision}, not referred to inspection",
-                decision=Message.of(crossing.decision),
-            ),
-        )
+    check_inspectable(crossings.get_crossing(uow, crossing_id))
     return _request(uow, crossing_id, INSPECT_CROSSING, outcome.model_dump(mode="json"))
 
 
