@@ -6,6 +6,7 @@ however often delivered; refused, with the reason kept, for a crossing not the p
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import uuid
 from pathlib import Path
@@ -197,7 +198,7 @@ def test_headquarters_asks_an_inspection_outcome_only_for_a_referred_vehicle(
 
 
 def test_a_command_naming_another_posts_or_an_unknown_crossing_changes_nothing(
-    network: Network,
+    network: Network, caplog: pytest.LogCaptureFixture
 ) -> None:
     post, own = _a_crossing_at_both(network, _referred_truck())
     # The post's database holds a crossing of another post (P-B's record, known here).
@@ -225,7 +226,9 @@ def test_a_command_naming_another_posts_or_an_unknown_crossing_changes_nothing(
             )
         uow.commit()
     network.publish()
-    refused = _applied(network.follow("P-A"))
+    with caplog.at_level(logging.WARNING, logger=commands.__name__):
+        refused = _applied(network.follow("P-A"))
+    assert "the crossing was recorded at another post" in caplog.text  # in the post's log
     assert refused[0] == "not applied: the crossing was recorded at another post"
     assert refused[1].startswith("not applied: crossing: no crossing ")
     with post() as session:

@@ -237,6 +237,8 @@ def apply_command(session_factory: sessionmaker[Session], post_code: str, versio
             )
         )
         uow.commit()
+    if outcome != "applied":
+        log.warning("command %s from headquarters: %s", command_id, outcome)
     return outcome
 
 
