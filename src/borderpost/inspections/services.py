@@ -84,12 +84,8 @@ def _open(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
     return inspection
 
 
-def open_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
-    """Open the inspection of a vehicle crossing referred to inspection (or return it)."""
-    crossing = _crossing(uow, crossing_id)
-    known = find_inspection(uow, crossing_id)
-    if known is not None:
-        return known
+def check_inspectable(crossing: Crossing) -> None:
+    """Conflict unless the crossing is a vehicle's referred to inspection."""
     if crossing.kind != Kind.VEHICLE.value:
         raise Conflict("crossing_id", "only a vehicle crossing is inspected here")
     if crossing.decision != Decision.REFERRED.value:
@@ -100,6 +96,15 @@ def open_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
                 decision=Message.of(crossing.decision),
             ),
         )
+
+
+def open_inspection(uow: UnitOfWork, crossing_id: uuid.UUID) -> Inspection:
+    """Open the inspection of a vehicle crossing referred to inspection (or return it)."""
+    crossing = _crossing(uow, crossing_id)
+    known = find_inspection(uow, crossing_id)
+    if known is not None:
+        return known
+    check_inspectable(crossing)
     inspection = Inspection(
         crossing_id=crossing.id,
         post_id=crossing.post_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -14,9 +15,11 @@ from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.errors import DomainError
+from borderpost.inspections.schemas import InspectionClose
 from borderpost.network import enrolment as enrolments
-from borderpost.network.commands import request_correction
+from borderpost.network.commands import request_correction, request_inspection
 from borderpost.network.following import follow_once
+from borderpost.network.model import NetworkCommand
 from borderpost.network.running import publish_all
 from borderpost.network.signing import network_signer
 from borderpost.posts.model import Post
@@ -146,7 +149,6 @@ def correct(
     ] = None,
 ) -> None:
     """Headquarters: correct a post's crossing; the post applies it as its own correction."""
-    settings = Settings()
     try:
         crossing_id = uuid.UUID(crossing)
         data = CrossingCorrection.model_validate(
@@ -165,12 +167,38 @@ def correct(
     except ValueError as exc:  # a pydantic ValidationError is a ValueError
         errors.print(f"correction: {str(exc)[:300]}")
         raise typer.Exit(2) from exc
-    factory = node_session_factory(settings)
+    sent = _requested(by, lambda uow: request_correction(uow, crossing_id, data))
+    console.print(f"correction {sent.id} for post {sent.post}: sent with the next publication")
+
+
+def _requested(by: str, request: Callable[[UnitOfWork], NetworkCommand]) -> NetworkCommand:
+    """Record a command at headquarters as ``by``; a crossing it cannot name ends the command."""
+    factory = node_session_factory(Settings())
     with UnitOfWork(factory, actor=by[:100]) as uow:
         try:
-            sent = request_correction(uow, crossing_id, data)
+            sent = request(uow)
         except DomainError as exc:
             errors.print(f"crossing: {exc.message}")
             raise typer.Exit(1) from exc
         uow.commit()
-    console.print(f"correction {sent.id} for post {sent.post}: sent with the next publication")
+    return sent
+
+
+@app.command()
+def inspect(
+    crossing: Annotated[str, typer.Argument(help="The referred vehicle's crossing id")],
+    decision: Annotated[str, typer.Option(help="admitted, refused or admitted_after_seizure")],
+    reason: Annotated[str, typer.Option(help="Why the inspection ends so")],
+    by: Annotated[str, typer.Option(help="The headquarters user who records the outcome")],
+) -> None:
+    """Headquarters: the outcome of the inspection of a post's referred vehicle; the post
+    records it as its own inspection outcome."""
+    try:
+        crossing_id = uuid.UUID(crossing)
+        data = InspectionClose.model_validate({"outcome": decision, "reason": reason})
+    except ValueError as exc:  # a pydantic ValidationError is a ValueError
+        errors.print(f"inspection: {str(exc)[:300]}")
+        raise typer.Exit(2) from exc
+    sent = _requested(by, lambda uow: request_inspection(uow, crossing_id, data))
+    print_sent = f"inspection outcome {sent.id} for post {sent.post}"
+    console.print(f"{print_sent}: sent with the next publication")

@@ -40,7 +40,8 @@ class NetworkVersion(Base):
 
 
 class NetworkCommand(Base):
-    """A change headquarters makes to a post's record (a correction of one of its crossings).
+    """A change headquarters makes to a post's record (a correction of one of its crossings, or
+    the outcome of the inspection of one of its referred vehicles).
 
     At headquarters the row is the command as requested, until it is published to the post;
     at the post it is the command as received, with what applying it gave. The post applies it
