@@ -549,3 +549,111 @@ def redact_outbox(session: Session, rows: Sequence[Any]) -> int:
             [{"event": r.id, "p": {**redact(r.payload), "erased": True}} for r in payloads],
         )
     return len(rows)
+
+
+# The records a post ships around its crossings (``sync/shipped.py``), by topic: the table of
+# the record an event carries (its ``id``), and how that record reaches its crossing.
+_SHIPPED: dict[str, Table] = {
+    Topic.CONSIGNMENT_RECORDED.value: _CONSIGNMENTS,
+    Topic.INSPECTION_RECORDED.value: _INSPECTIONS,
+    Topic.FINDING_RECORDED.value: _FINDINGS,
+    Topic.SEIZURE_RECORDED.value: _SEIZURES,
+    Topic.EVIDENCE_RECORDED.value: _EVIDENCE,
+    Topic.HIT_RECORDED.value: _HITS,
+}
+_BY_TABLE: dict[str, Table] = {t.name: t for t in (_CROSSINGS, *_SHIPPED.values())}
+# Values a shipped record's payload loses beyond PERSONAL_KEYS: as its row loses them.
+_SHIPPED_BLANK: dict[str, Any] = {
+    "carrier": {},
+    "consignor": {},
+    "consignee": {},
+    "declared_id": None,
+    "filename": ERASED,
+    "matched": ERASED,
+    "explanation": [],
+}
+
+
+def _erased_of(conn: Any, table: Table, ids: list[str]) -> set[str]:
+    """Of these ids of ``table``'s records, those whose crossing is erased."""
+    if table is _CROSSINGS:
+        crossing_of = select(_CROSSINGS.c.id, _CROSSINGS.c.id)
+    elif "crossing_id" in table.c:
+        crossing_of = select(table.c.id, table.c.crossing_id)
+    else:  # a finding, seizure or evidence: through its inspection
+        crossing_of = select(table.c.id, _INSPECTIONS.c.crossing_id).join(
+            _INSPECTIONS, _INSPECTIONS.c.id == table.c.inspection_id
+        )
+    found = crossing_of.subquery()
+    query = (
+        select(found.c[0])
+        .join(_CROSSINGS, _CROSSINGS.c.id == found.c[1])
+        .where(found.c[0].in_(_IDS), _CROSSINGS.c.erased_at.is_not(None))
+    )
+    wanted = []
+    for i in ids:
+        try:
+            wanted.append(uuid.UUID(i))
+        except ValueError:
+            continue
+    return {str(i) for i in conn.scalars(query, {"ids": wanted})} if wanted else set()
+
+
+def _shipped_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    out = redact(payload)
+    for key, blank in _SHIPPED_BLANK.items():
+        if out.get(key) not in (None, "", [], {}):
+            out[key] = blank
+    return {**out, "erased": True}
+
+
+def shipped_to_redact(
+    session: Session, after: uuid.UUID | None, window: int
+) -> tuple[list[tuple[uuid.UUID, dict[str, Any]]], uuid.UUID | None]:
+    """Of the next ``window`` shipped-record and audit events by id (after ``after``), those
+    about a record of an erased crossing and not yet redacted, with their redacted payloads;
+    and the last id looked at (None at the end). Walked once per run, like the crossings'."""
+    conn = session.connection()
+    topics = [*_SHIPPED, Topic.AUDIT_RECORDED.value]
+    query = select(_OUTBOX.c.id, _OUTBOX.c.topic, _OUTBOX.c.payload).where(
+        _OUTBOX.c.topic.in_(topics)
+    )
+    if after is not None:
+        query = query.where(_OUTBOX.c.id > after)
+    rows = conn.execute(query.order_by(_OUTBOX.c.id).limit(window)).all()
+    if not rows:
+        return [], None
+    # Which record each event is about, by table: its own id, or an audit entry's entity.
+    about: dict[str, list[str]] = {}
+    wanted: list[tuple[Any, str, str]] = []
+    for row in rows:
+        payload = row.payload if isinstance(row.payload, dict) else {}
+        if payload.get("erased"):
+            continue
+        if row.topic == Topic.AUDIT_RECORDED.value:
+            table, record = _BY_TABLE.get(str(payload.get("entity"))), payload.get("entity_id")
+        else:
+            table, record = _SHIPPED[row.topic], payload.get("id")
+        if table is None or not isinstance(record, str):
+            continue
+        about.setdefault(table.name, []).append(record)
+        wanted.append((row, table.name, record))
+    erased = {name: _erased_of(conn, _BY_TABLE[name], ids) for name, ids in about.items()}
+    found = [
+        (row.id, _shipped_payload(row.payload))
+        for row, name, record in wanted
+        if record in erased[name]
+    ]
+    return found, rows[-1].id
+
+
+def redact_shipped(session: Session, found: Sequence[tuple[uuid.UUID, dict[str, Any]]]) -> int:
+    """Write the redacted payloads ``shipped_to_redact`` gave."""
+    if found:
+        session.connection().execute(
+            update(_OUTBOX)
+            .where(_OUTBOX.c.id == bindparam("event"))
+            .values(payload=bindparam("p")),
+            [{"event": event, "p": payload} for event, payload in found],
+        )
+    return len(found)

@@ -223,7 +223,8 @@ def _audit_run(factory: sessionmaker[Session], part: KindRun, home: Path | None)
 
 
 def _redact_outbox(factory: sessionmaker[Session], batch_size: int) -> int:
-    """Rewrite the events of erased crossings still holding personal fields."""
+    """Rewrite the events of erased crossings still holding personal fields, and those of the
+    records shipped with them (consignments, inspections, hits, audit entries...)."""
     after: uuid.UUID | None = None
     total = 0
     with factory() as session:
@@ -239,5 +240,14 @@ def _redact_outbox(factory: sessionmaker[Session], batch_size: int) -> int:
             if after is None:
                 break
             total += erasure.redact_outbox(uow.session, rows)
+            uow.commit()
+    after = None
+    while True:  # the records shipped around the crossings, and the audit entries
+        with UnitOfWork(factory, actor=ACTOR) as uow:
+            _secure(uow.session)
+            found, after = erasure.shipped_to_redact(uow.session, after, batch_size * 5)
+            if after is None:
+                break
+            total += erasure.redact_shipped(uow.session, found)
             uow.commit()
     return total
