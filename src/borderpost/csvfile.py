@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
-__all__ = ["FORMULA_STARTS", "Cell", "csv_text", "safe_cell"]
+__all__ = ["FORMULA_STARTS", "Cell", "csv_chunks", "csv_text", "safe_cell"]
 
 # What a spreadsheet may take as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,3 +46,18 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     writer.writerow([safe_cell(h) for h in header])
     writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def csv_chunks(header: Sequence[str], batches: Iterable[Iterable[Sequence[Cell]]]) -> Iterator[str]:
+    """A CSV file streamed: the header, then one piece of text per batch of rows, so that a
+    large export never holds the whole file; every cell passed through :func:`safe_cell`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(h) for h in header])
+    for rows in batches:
+        writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue()

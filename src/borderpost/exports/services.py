@@ -8,10 +8,10 @@ officer, reasons) for roles that may read crossings; the caller checks which.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, cast
 
@@ -20,8 +20,8 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
+from borderpost import csvfile
 from borderpost.crossings.model import Crossing
-from borderpost.csvfile import safe_cell
 from borderpost.errors import invalid
 from borderpost.messages import Message
 from borderpost.organisations.model import Organisation
@@ -123,27 +123,23 @@ def rows(
         yield [tuple(row) for row in batch]
 
 
-def _text(value: Any) -> Any:
-    # A plate, a name or a reason is typed text: no cell may start a spreadsheet formula.
+def _text(value: Any) -> csvfile.Cell:
+    # A cell as csvfile writes it (which keeps typed text from starting a formula).
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, list):
-        return safe_cell(";".join(value))
-    return safe_cell(value)
+        return ";".join(value)
+    if value is None or isinstance(value, str | int | float | Decimal | bool):
+        return value
+    return str(value)
 
 
 def csv_chunks(batches: Iterator[list[Any]], personal: bool) -> Iterator[bytes]:
     """CSV (UTF-8, header first, no cell starting a formula), one chunk per batch."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([name for name, _type, _expr in columns(personal)])
-    for batch in batches:
-        writer.writerows([[_text(v) for v in row] for row in batch])
-        yield buffer.getvalue().encode()
-        buffer.seek(0)
-        buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode()
+    header = [name for name, _type, _expr in columns(personal)]
+    rows = ([[_text(v) for v in row] for row in batch] for batch in batches)
+    for text in csvfile.csv_chunks(header, rows):
+        yield text.encode()
 
 
 class _Sink(io.RawIOBase):
