@@ -1,7 +1,7 @@
 """Headquarters at scale: a network's history, and the reports an analyst reads, as it grows.
 
     .venv/bin/python -m benchmarks.bench_scale [--sizes 1000000,3000000] [--backend postgres]
-        [--per-year 1000000] [--runs 5]
+        [--per-year 1000000] [--runs 5] [--profile]
 
 One database grows through the sizes. The network is 20 posts (four time zones, opening hours
 06:00-22:00, a closure a fortnight in the latest year) and 10 corridors between pairs of posts
@@ -19,15 +19,18 @@ Figures: wall time, median of ``--runs`` after one warm-up, of the summary repor
 access report, a corridor's transits and its overdue list, for one post and one month
 (P01, June 2025) and for every post and the whole of 2025 (every corridor, one after another,
 for transits and the overdue list); then the growth of each from the smallest size to the
-largest, against the aims (300 ms, 2 s, 1.5x).
+largest, against the aims (300 ms, 2 s, 1.5x). ``--profile`` profiles (cProfile) the pages
+that miss their aim at the largest size.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import json
 import os
+import pstats
 import random
 import statistics
 import sys
@@ -284,6 +287,14 @@ def measure(run: Callable[[], int], runs: int) -> tuple[float, int]:
     return statistics.median(times), found
 
 
+def profile(label: str, run: Callable[[], int]) -> None:
+    """Where the time of one run goes: the functions that spent most of it themselves."""
+    profiler = cProfile.Profile()
+    profiler.runcall(run)
+    print(f"  profile of {label}:", flush=True)
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(10)
+
+
 def _aim(label: str, seconds: float) -> str:
     aim = AIM_MONTH if "June" in label else AIM_YEAR
     return "met" if seconds < aim else "**missed**"
@@ -295,6 +306,7 @@ def main() -> None:
     parser.add_argument("--backend", default="postgres")
     parser.add_argument("--per-year", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="profile the pages that miss")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     print(f"bench_scale on {args.backend}: sizes {sizes}; {machine()}", flush=True)
@@ -312,6 +324,8 @@ def main() -> None:
                 figures[n][label] = (seconds, found)
                 print(f"  {n:>11,}  {label:32} {found:>9,} found  median {seconds * 1000:8.0f} ms"
                       f"  aim {_aim(label, seconds)}", flush=True)  # fmt: skip
+                if args.profile and n == sizes[-1] and "missed" in _aim(label, seconds):
+                    profile(label, run)
     first, last = sizes[0], sizes[-1]
     print(f"\n| page | found | {' | '.join(f'{n:,}' for n in sizes)} | growth | aims |")
     print(f"|---|---:|{'---:|' * len(sizes)}---:|---|")
