@@ -1,0 +1,342 @@
+"""Headquarters at scale: a network's history, and the reports an analyst reads, as it grows.
+
+    .venv/bin/python -m benchmarks.bench_scale [--sizes 1000000,3000000] [--backend postgres]
+        [--per-year 1000000] [--runs 5] [--profile]
+
+One database grows through the sizes. The network is 20 posts (four time zones, opening hours
+06:00-22:00, a closure a fortnight in the latest year) and 10 corridors between pairs of posts
+(P01-P02, P03-P04, ...). The history is made at a fixed rate (``--per-year`` crossings a year),
+the latest year 2025 first and earlier years as it grows, so that the periods asked hold the
+same crossings at every size and only the history around them grows. Crossings: 60% persons
+(categories, decisions and waits of bench_report and bench_access) and 40% vehicles, as
+journeys through a corridor (entry at one end, exit at the other 2 to 40 hours later; some
+late, some never leaving, some returning, some refused), from a pool of 2,500 plates a
+corridor. They are written with ``COPY`` on PostgreSQL (multi-row inserts on SQLite), which
+bypasses recording; the corridors' transits are then stored as a new corridor and migration
+0230 store them (``transit.stored.pair_corridor``, timed).
+
+Figures: wall time, median of ``--runs`` after one warm-up, of the summary report, the
+access report, a corridor's transits and its overdue list, for one post and one month
+(P01, June 2025) and for every post and the whole of 2025 (every corridor, one after another,
+for transits and the overdue list); then the growth of each from the smallest size to the
+largest, against the aims (300 ms, 2 s, 1.5x). ``--profile`` profiles (cProfile) the pages
+that miss their aim at the largest size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import json
+import os
+import pstats
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+import psycopg
+from sqlalchemy import Engine, Table, func, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from benchmarks.bench_access import _arrival, _closures
+from benchmarks.bench_report import CATEGORIES
+from benchmarks.common import machine, scratch_engine
+from borderpost.crossings.model import Crossing
+from borderpost.db import make_session_factory
+from borderpost.ids import new_id
+from borderpost.organisations.schemas import OrganisationCreate
+from borderpost.organisations.services import save_organisation
+from borderpost.posts.schemas import PostCreate
+from borderpost.posts.services import save_post
+from borderpost.reports.access.services import access
+from borderpost.reports.services import summary
+from borderpost.transit import services as transit
+from borderpost.transit import stored
+from borderpost.transit.model import Corridor
+from borderpost.transit.pairing import TransitState
+from borderpost.transit.schemas import CorridorCreate
+from borderpost.unit_of_work import UnitOfWork
+from borderpost.vehicles.model import Vehicle
+
+POSTS = [f"P{i:02d}" for i in range(1, 21)]
+ZONES = ["Asia/Yerevan", "Asia/Baku", "Asia/Tbilisi", "UTC"]
+PLATES = 2_500  # a corridor's
+LATEST = 2025
+MONTH = (dt.date(2025, 6, 1), dt.date(2025, 6, 30))
+YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+BATCH = 50_000
+AIM_MONTH, AIM_YEAR, AIM_GROWTH = 0.3, 2.0, 1.5
+_TABLE = cast(Table, Crossing.__table__)
+
+
+@dataclass
+class Network:
+    post_ids: list[Any]
+    org_id: Any
+    corridors: list[tuple[Any, Any, list[Any]]]  # (post a, post b, plates)
+
+
+def setup(factory: sessionmaker[Session]) -> Network:
+    """The posts, an organisation, the corridors (no history yet) and their plates."""
+    with UnitOfWork(factory, actor="bench") as uow:
+        posts = [
+            save_post(uow, PostCreate(code=c, name=c, timezone=ZONES[i % len(ZONES)]))[0]
+            for i, c in enumerate(POSTS)
+        ]
+        org = save_organisation(
+            uow, OrganisationCreate(code="F", name="F", type="international_force")
+        )[0]
+        for a, b in zip(POSTS[::2], POSTS[1::2], strict=True):
+            transit.add_corridor(
+                uow, CorridorCreate(code=f"{a}-{b}", name=f"{a}-{b}", post_a=a, post_b=b,
+                                    deadline_hours=48),
+            )  # fmt: skip
+        uow.commit()
+        post_ids, org_id = [p.id for p in posts], org.id
+    _closures(factory)  # opening hours, and a closure a fortnight in 2025 at every post
+    now = dt.datetime.now(dt.UTC)
+    corridors, vehicles = [], []
+    for k in range(0, len(post_ids), 2):
+        plates = []
+        for i in range(PLATES):
+            plate = f"{k:02d}-{i:05d}"
+            vehicles.append(
+                {"id": new_id(), "post_id": post_ids[k], "plate": plate,
+                 "plate_key": plate.replace("-", ""), "country": "GEO", "type": "truck",
+                 "created_at": now}
+            )  # fmt: skip
+            plates.append(vehicles[-1]["id"])
+        corridors.append((post_ids[k], post_ids[k + 1], plates))
+    with UnitOfWork(factory) as uow:
+        uow.session.execute(insert(cast(Table, Vehicle.__table__)), vehicles)
+        uow.commit()
+    return Network(post_ids, org_id, corridors)
+
+
+def _row(post: Any, direction: str, moment: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": new_id(), "post_id": post, "direction": direction, "time": moment,
+        "kind": "person", "category": "civilian", "organisation_id": None,
+        "organisation_type": None, "traveller_id": None, "document_id": None,
+        "vehicle_id": None, "vehicle_type": None, "carried_by_id": None, "convoy_id": None,
+        "lane_id": None, "officer": "bench", "decision": "admitted", "reasons": [],
+        "flags": [], "recorded_at": NOW, "arrived_at": None,
+    }  # fmt: skip
+
+
+def _person(rng: random.Random, net: Network, moment: dt.datetime) -> list[dict[str, Any]]:
+    row = _row(rng.choice(net.post_ids), rng.choice(["in", "out"]), moment)
+    row["category"] = rng.choice(CATEGORIES)
+    row["decision"] = rng.choice(["admitted", "admitted", "admitted", "referred", "refused"])
+    if rng.random() < 0.2:
+        row["organisation_id"], row["organisation_type"] = net.org_id, "international_force"
+    _arrival(rng, row)
+    return [row]
+
+
+def _journey(rng: random.Random, net: Network, moment: dt.datetime) -> list[dict[str, Any]]:
+    """A vehicle through a corridor: entry at one end, exit at the other (mostly)."""
+    a, b, plates = rng.choice(net.corridors)
+    if rng.random() < 0.5:
+        a, b = b, a
+    vehicle, category = rng.choice(plates), rng.choice(["commercial", "commercial", "civilian"])
+    entry = _row(a, "in", moment)
+    roll = rng.random()
+    hours = rng.uniform(2, 40) if roll < 0.9 else rng.uniform(49, 96)  # one in ten late
+    leave = _row(a if roll > 0.97 else b, "out", moment + dt.timedelta(hours=hours))
+    rows = [entry] if 0.95 < roll <= 0.97 else [entry, leave]  # some never leave
+    for row in rows:
+        row.update(kind="vehicle", vehicle_id=vehicle, vehicle_type="truck", category=category)
+        _arrival(rng, row)
+        row["decision"] = "admitted" if rng.random() < 0.97 else "refused"
+    return rows
+
+
+def _crossings(rng: random.Random, net: Network, year: int, n: int) -> Iterator[dict[str, Any]]:
+    start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    span = int((dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) - start).total_seconds())
+    made = 0
+    while made < n:
+        moment = start + dt.timedelta(seconds=rng.randrange(span))
+        make = _journey if rng.random() < 0.4 else _person
+        for row in make(rng, net, moment)[: n - made]:
+            made += 1
+            yield row
+
+
+def _write(engine: Engine, rows: list[dict[str, Any]]) -> None:
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as conn:
+            conn.execute(insert(_TABLE), rows)
+        return
+    columns = list(rows[0])
+    with engine.connect() as conn:
+        raw = cast(psycopg.Connection[Any], conn.connection.driver_connection)
+        command = f"COPY crossings ({', '.join(columns)}) FROM STDIN"
+        with raw.cursor() as cur, cur.copy(command) as copy:
+            for row in rows:
+                row["reasons"], row["flags"] = json.dumps(row["reasons"]), json.dumps(row["flags"])
+                copy.write_row([row[c] for c in columns])
+        raw.commit()
+
+
+def grow(
+    engine: Engine, factory: sessionmaker[Session], net: Network, n: int, per_year: int
+) -> None:
+    """Crossings until there are ``n``, year by year back from 2025; then the transits stored."""
+    with engine.connect() as conn:
+        have = conn.scalar(select(func.count()).select_from(_TABLE)) or 0
+    began = time.perf_counter()
+    while have < n:
+        year = LATEST - have // per_year
+        count = min(per_year - have % per_year, n - have)
+        rng = random.Random(year)
+        batch: list[dict[str, Any]] = []
+        for row in _crossings(rng, net, year, count):
+            batch.append(row)
+            if len(batch) == BATCH:
+                _write(engine, batch)
+                have += len(batch)
+                batch = []
+                print(f"\r  written {have:,}/{n:,}", end="", file=sys.stderr, flush=True)
+        if batch:
+            _write(engine, batch)
+            have += len(batch)
+    print(file=sys.stderr)
+    print(f"  crossings written to {n:,}: {time.perf_counter() - began:.0f} s", flush=True)
+    began = time.perf_counter()
+    paired = 0
+    with factory() as session:
+        conn = session.connection()
+        for corridor in session.scalars(select(Corridor)).all():
+            paired += stored.pair_corridor(conn, corridor)  # what migration 0230 does
+        session.commit()
+    print(f"  {paired:,} transits stored: {time.perf_counter() - began:.0f} s", flush=True)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
+
+def _transits(
+    factory: sessionmaker[Session], period: tuple[dt.date, dt.date], post: str | None,
+    state: TransitState | None,
+) -> Callable[[], int]:  # fmt: skip
+    def run() -> int:
+        with UnitOfWork(factory) as uow:
+            found = 0
+            for corridor in transit.corridors(uow):
+                if post is None or post in corridor.ends:
+                    found += len(
+                        transit.transits(
+                            uow, corridor, transit.Period(*period), post=post, state=state,
+                            now=NOW,
+                        )
+                    )  # fmt: skip
+            return found
+
+    return run
+
+
+def pages(factory: sessionmaker[Session]) -> dict[str, Callable[[], int]]:
+    """What an analyst reads, each answering how many things it counted or listed."""
+
+    def report(
+        make: Callable[..., dict[str, Any]], total: Callable[[dict[str, Any]], int],
+        period: tuple[dt.date, dt.date], post: str | None,
+    ) -> Callable[[], int]:  # fmt: skip
+        def run() -> int:
+            with UnitOfWork(factory) as uow:
+                return total(make(uow, *period, post))
+
+        return run
+
+    def summed(r: dict[str, Any]) -> int:
+        return int(r["persons"]["total"] + r["vehicles"]["total"])
+
+    def crossed(r: dict[str, Any]) -> int:
+        return int(r["network"]["crossings"])
+
+    overdue = TransitState.OVERDUE
+    return {
+        "summary, P01, June": report(summary, summed, MONTH, "P01"),
+        "summary, every post, 2025": report(summary, summed, YEAR, None),
+        "access, P01, June": report(access, crossed, MONTH, "P01"),
+        "access, every post, 2025": report(access, crossed, YEAR, None),
+        "transits, P01, June": _transits(factory, MONTH, "P01", None),
+        "transits, every corridor, 2025": _transits(factory, YEAR, None, None),
+        "overdue, P01, June": _transits(factory, MONTH, "P01", overdue),
+        "overdue, every corridor, 2025": _transits(factory, YEAR, None, overdue),
+    }
+
+
+def measure(run: Callable[[], int], runs: int) -> tuple[float, int]:
+    found, times = run(), []  # the warm-up
+    for _ in range(runs):
+        began = time.perf_counter()
+        found = run()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times), found
+
+
+def profile(label: str, run: Callable[[], int]) -> None:
+    """Where the time of one run goes: the functions that spent most of it themselves."""
+    profiler = cProfile.Profile()
+    profiler.runcall(run)
+    print(f"  profile of {label}:", flush=True)
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(10)
+
+
+def _aim(label: str, seconds: float) -> str:
+    aim = AIM_MONTH if "June" in label else AIM_YEAR
+    return "met" if seconds < aim else "**missed**"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000000,3000000")
+    parser.add_argument("--backend", default="postgres")
+    parser.add_argument("--per-year", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="profile the pages that miss")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    print(f"bench_scale on {args.backend}: sizes {sizes}; {machine()}", flush=True)
+    print(f"  load average {os.getloadavg()}", flush=True)
+    figures: dict[int, dict[str, tuple[float, int]]] = {}
+    with scratch_engine(args.backend) as engine:
+        factory = make_session_factory(engine)
+        net = setup(factory)
+        for n in sizes:
+            grow(engine, factory, net, n, args.per_year)
+            print(f"  load average {os.getloadavg()}", flush=True)
+            figures[n] = {}
+            for label, run in pages(factory).items():
+                seconds, found = measure(run, args.runs)
+                figures[n][label] = (seconds, found)
+                print(f"  {n:>11,}  {label:32} {found:>9,} found  median {seconds * 1000:8.0f} ms"
+                      f"  aim {_aim(label, seconds)}", flush=True)  # fmt: skip
+                if args.profile and n == sizes[-1] and "missed" in _aim(label, seconds):
+                    profile(label, run)
+    first, last = sizes[0], sizes[-1]
+    print(f"\n| page | found | {' | '.join(f'{n:,}' for n in sizes)} | growth | aims |")
+    print(f"|---|---:|{'---:|' * len(sizes)}---:|---|")
+    for label in figures[first]:
+        cells = " | ".join(f"{figures[n][label][0] * 1000:,.0f} ms" for n in sizes)
+        growth = figures[last][label][0] / figures[first][label][0]
+        aims = _aim(label, figures[last][label][0])
+        if len(sizes) > 1:
+            aims += f", growth {'met' if growth < AIM_GROWTH else '**missed**'}"
+        print(f"| {label} | {figures[last][label][1]:,} | {cells} | {growth:.2f}x | {aims} |")
+
+
+if __name__ == "__main__":
+    main()
