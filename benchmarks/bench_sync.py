@@ -75,7 +75,7 @@ def main() -> None:
                   f"{events / seconds:,.0f} events/s, "
                   f"{args.n / seconds:,.0f} crossings/s through JetStream; this process's "
                   f"CPU {1000 * cpu / args.n:.2f} ms per crossing")  # fmt: skip
-            shipped = outbox_events(post)
+            shipped = outbox_events(post, trail=True)  # as shipped: with the audit entries
             with scratch_engine(backend) as hq_engine:
                 hq = make_session_factory(hq_engine)
                 _reference(hq)
