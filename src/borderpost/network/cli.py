@@ -11,17 +11,19 @@ import typer
 from rich.console import Console
 from sqlalchemy import select
 
+from borderpost.audit import hook as audit
 from borderpost.cli_support import node_session_factory
 from borderpost.config import Settings
 from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.errors import DomainError
 from borderpost.inspections.schemas import InspectionClose
 from borderpost.network import enrolment as enrolments
+from borderpost.network import rotation
 from borderpost.network.commands import request_correction, request_inspection
 from borderpost.network.following import follow_once
 from borderpost.network.model import NetworkCommand
 from borderpost.network.running import publish_all
-from borderpost.network.signing import network_signer
+from borderpost.network.signing import key_path, network_signer
 from borderpost.posts.model import Post
 from borderpost.sync import link
 from borderpost.sync.shipper import LINK_ERRORS
@@ -92,6 +94,7 @@ def publish() -> None:
         errors.print("sync_url: not set; set BORDERPOST_SYNC_URL")
         raise typer.Exit(2)
     factory = node_session_factory(settings)
+    rotation.finish_rotation(settings.home)
     signer = network_signer(settings.home)
 
     async def run() -> list[str]:
@@ -106,6 +109,53 @@ def publish() -> None:
     for line in published:
         console.print(f"published {line}")
     console.print(f"{len(published)} new versions")
+
+
+@app.command("rotate-key")
+def rotate_key(
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the key without asking")] = False,
+) -> None:
+    """Headquarters: replace the network key. Posts move to the new key by themselves at
+    their next round (the old key signs the new one); nothing is enrolled again."""
+    settings = Settings()
+    if enrolments.joined(settings.home) is not None:
+        errors.print("key: this node is a post; only headquarters holds the network key")
+        raise typer.Exit(2)
+    if not key_path(settings.home).is_file():
+        errors.print("key: no network key yet; `borderpost network enrol` makes it")
+        raise typer.Exit(2)
+    if not yes and not typer.confirm("Replace headquarters' network key?"):
+        raise typer.Exit(1)
+    rotation.finish_rotation(settings.home)
+    with UnitOfWork(node_session_factory(settings), actor="cli") as uow:
+        old = network_signer(settings.home)
+        new = rotation.rotate(settings.home, old)
+        audit.record(
+            uow.session, "rotate", "network_key", new.key_id,
+            {"vkey": old.vkey()}, {"vkey": new.vkey()},
+        )  # fmt: skip
+        uow.commit()
+    console.print(f"new key {new.vkey()}")
+    console.print("posts move to it at their next round; `borderpost network publish` now")
+
+
+@app.command("key")
+def show_key() -> None:
+    """The network key in force and the keys before it (headquarters or a post)."""
+    settings = Settings()
+    joined = enrolments.joined(settings.home)
+    if joined is not None:
+        console.print(f"this post trusts {joined.vkey}")
+        return
+    if not key_path(settings.home).is_file():
+        console.print("no network key yet")
+        return
+    rotation.finish_rotation(settings.home)
+    chain = rotation.load_chain(settings.home)
+    keys = chain.vkeys() if chain is not None else [network_signer(settings.home).vkey()]
+    for number, vkey in enumerate(keys):
+        mark = "in force" if number == len(keys) - 1 else "replaced"
+        console.print(f"{number} {mark} {vkey}")
 
 
 @app.command()

@@ -130,8 +130,13 @@ async def publish_commands(
     js: JetStreamContext,
     stream: str,
     signer: Ed25519Signer,
+    generation: int = 0,
 ) -> list[str]:
-    """Headquarters: send every command not sent yet, each marked once JetStream holds it."""
+    """Headquarters: send every command not sent yet, each marked once JetStream holds it.
+
+    ``generation``: how many times headquarters' key was replaced; a command sent again after
+    a rotation carries it in its message id, which JetStream would otherwise take for a
+    duplicate."""
     with session_factory() as session:
         pending = session.scalars(
             select(NetworkCommand)
@@ -152,9 +157,8 @@ async def publish_commands(
             "requested_by": command.requested_by,
         }
         data = seal(signer, Version(KIND, command.post, 1, command.created_at, body))
-        await js.publish(
-            subject(stream, command.post), data, headers={"Nats-Msg-Id": str(command.id)}
-        )
+        msg_id = f"{command.id}.k{generation}" if generation else str(command.id)
+        await js.publish(subject(stream, command.post), data, headers={"Nats-Msg-Id": msg_id})
         with UnitOfWork(session_factory, actor="system:network") as uow:
             row = uow.session.get(NetworkCommand, command.id)
             assert row is not None

@@ -19,7 +19,7 @@ from nats.js.kv import KeyValue
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost.ledger.tlog.note import NoteVerifier
-from borderpost.network import applying, buckets, commands, lists
+from borderpost.network import applying, buckets, commands, lists, rotation
 from borderpost.network.enrolment import Enrolment
 from borderpost.network.records import ACTOR, FollowReport, number_in, record, refuse, row_of
 from borderpost.network.signing import RefusedVersion, open_version, verifier_of
@@ -95,8 +95,11 @@ async def follow_once(
     enrolment: Enrolment,
     js: JetStreamContext,
 ) -> FollowReport:
-    """One round: every kind and every watchlist headquarters published."""
+    """One round: headquarters' key chain first (a post that was offline through a rotation
+    moves to the new key before it reads what the new key signed), then every kind, every
+    watchlist and every command headquarters published."""
     kv = await buckets.versions(js, enrolment.stream)
+    enrolment = await rotation.adopt(session_factory, home, enrolment, kv)
     report = await follow_reference(session_factory, home, enrolment, kv)
     # Lists after the rest: a large one takes a while, and a disabled user should not wait.
     more = await lists.follow_lists(session_factory, enrolment, js, kv)

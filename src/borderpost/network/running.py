@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
 from borderpost.ledger.tlog.note import Ed25519Signer
-from borderpost.network import commands, lists
+from borderpost.network import buckets, commands, lists, rotation
 from borderpost.network import enrolment as enrolments
 from borderpost.network.following import follow_once
 from borderpost.network.publishing import publish_reference
@@ -96,20 +96,27 @@ async def publish_all(
     stream: str,
     signer: Ed25519Signer,
 ) -> list[str]:
-    """Headquarters: every kind of reference data, every watchlist, every command waiting."""
+    """Headquarters: the key chain (and after a rotation, everything signed again), every
+    kind of reference data, every watchlist, every command waiting."""
+    kv = await buckets.versions(js, stream, create=True)
+    keys = await rotation.publish_chain(kv, home, signer, session_factory)
     done = await publish_reference(session_factory, home, js, stream, signer)
     more = await lists.publish_lists(session_factory, home, js, stream, signer)
-    sent = await commands.publish_commands(session_factory, js, stream, signer)
-    return done.published + more.published + sent
+    sent = await commands.publish_commands(
+        session_factory, js, stream, signer, rotation.generation(home)
+    )
+    return keys + done.published + more.published + sent
 
 
 def publisher(
     session_factory: sessionmaker[Session], home: Path, url: str, stream: str, interval: float
 ) -> Loop:
-    """Headquarters: publish whatever changed, every ``interval`` seconds."""
-    signer = network_signer(home)
+    """Headquarters: publish whatever changed, every ``interval`` seconds (with the key in
+    force at each round: ``network rotate-key`` may have replaced it meanwhile)."""
 
     async def round_() -> str:
+        rotation.finish_rotation(home)
+        signer = network_signer(home)
         async with link.jetstream(url, stream) as js:
             return "; ".join(await publish_all(session_factory, home, js, stream, signer))
 
@@ -123,8 +130,10 @@ def follower(
     """A post: apply what headquarters published, every ``interval`` seconds."""
 
     async def round_() -> str:
-        async with link.jetstream(joined.url, joined.stream) as js:
-            report = await follow_once(session_factory, home, joined, js)
+        # The enrolment as kept: a round may have moved it to headquarters' new key.
+        current = enrolments.joined(home) or joined
+        async with link.jetstream(current.url, current.stream) as js:
+            report = await follow_once(session_factory, home, current, js)
         return "; ".join(report.applied + [f"refused {r}" for r in report.refused])
 
     return Loop("follower", home, round_, interval)
