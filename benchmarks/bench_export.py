@@ -1,10 +1,14 @@
 """Analysts' exports: time and peak memory of exporting every crossing, at growing sizes.
 
     .venv/bin/python -m benchmarks.bench_export [--sizes 50000,150000,500000] [--backend sqlite]
+        [--loader transits|scale]
 
-One database grows through the sizes (bench_transits' crossings over one year: 40% vehicles,
-Core bulk inserts); at each size the whole year is exported to a file, Parquet and CSV,
-public facts and with personal data, each in a fresh process that prints its wall time and
+One database grows through the sizes (``--loader transits``: bench_transits' crossings over
+one year, 40% vehicles, Core bulk inserts; ``--loader scale``: bench_scale's network of 20
+posts written with ``COPY`` on PostgreSQL, every crossing in 2025, no travellers or
+documents, so the personal export's joins find none); at each size the whole year is
+exported to a file, Parquet and CSV, public facts and with personal data, each in a fresh
+process that prints its wall time and
 its peak resident memory (``ru_maxrss``). Memory flat in the size is the aim: the export
 holds one batch of rows (``exports.services.BATCH``) at a time.
 """
@@ -14,18 +18,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import random
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from benchmarks import bench_transits
+from benchmarks import bench_scale, bench_transits
 from benchmarks.common import machine, scratch_engine
 from borderpost.crossings.model import Crossing
 from borderpost.db import make_engine, make_session_factory
@@ -72,10 +77,42 @@ def grow(factory: sessionmaker[Session], n: int) -> None:
         have += len(rows)
 
 
+_NETWORK: list[bench_scale.Network] = []  # made once, with the first rows
+
+
+def grow_scale(engine: Engine, factory: sessionmaker[Session], n: int) -> None:
+    """bench_scale's crossings until there are ``n``, all in 2025 (the period exported)."""
+    with engine.connect() as conn:
+        have = conn.scalar(select(func.count()).select_from(Crossing.__table__)) or 0
+    if have == 0:
+        _NETWORK.append(bench_scale.setup(factory))
+    net = _NETWORK[0]
+    began = time.perf_counter()
+    rng = random.Random(have)
+    batch: list[dict[str, Any]] = []
+    for row in bench_scale._crossings(rng, net, bench_scale.LATEST, n - have):
+        batch.append(row)
+        if len(batch) == bench_scale.BATCH:
+            bench_scale._write(engine, batch)
+            batch = []
+    if batch:
+        bench_scale._write(engine, batch)
+    print(f"  written to {n:,}: {time.perf_counter() - began:.0f} s", flush=True)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE crossings")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="50000,150000,500000")
     parser.add_argument("--backend", default="sqlite")
+    parser.add_argument("--loader", choices=("transits", "scale"), default="transits")
+    parser.add_argument(
+        "--formats",
+        default="parquet:public,parquet:personal,csv:public,csv:personal",
+        help="the exports measured at each size, FORMAT:public|personal",
+    )
     parser.add_argument("--child", nargs=4, metavar=("URL", "FORMAT", "PERSONAL", "OUT"))
     args = parser.parse_args()
     if args.child:
@@ -87,24 +124,27 @@ def main() -> None:
         factory = make_session_factory(engine)
         url = engine.url.render_as_string(hide_password=False)
         for n in (int(s) for s in args.sizes.split(",")):
-            grow(factory, n)
+            if args.loader == "scale":
+                grow_scale(engine, factory, n)
+            else:
+                grow(factory, n)
             # The loader's connections closed: on SQLite the last one writes the write-ahead
             # log back, which every reader would otherwise map (its index grows with it).
             engine.dispose()
-            for fmt in ("parquet", "csv"):
-                for personal in ("0", "1"):
-                    out = str(Path(folder) / f"export.{fmt}")
-                    command = [sys.executable, "-m", "benchmarks.bench_export", "--child",
-                               url, fmt, personal, out]  # fmt: skip
-                    done = subprocess.run(command, capture_output=True, text=True, check=True)
-                    figures = json.loads(done.stdout.strip().splitlines()[-1])
-                    label = f"{fmt}, {'personal' if personal == '1' else 'public'}"
-                    print(
-                        f"  {n:>10,} crossings  {label:18} {figures['seconds']:7.1f} s"
-                        f"  peak {figures['peak_mib']:6.0f} MiB"
-                        f"  {figures['bytes'] / 2**20:8.1f} MiB written",
-                        flush=True,
-                    )
+            for chosen in args.formats.split(","):
+                fmt, personal = chosen.split(":")[0], "1" if chosen.endswith("personal") else "0"
+                out = str(Path(folder) / f"export.{fmt}")
+                command = [sys.executable, "-m", "benchmarks.bench_export", "--child",
+                           url, fmt, personal, out]  # fmt: skip
+                done = subprocess.run(command, capture_output=True, text=True, check=True)
+                figures = json.loads(done.stdout.strip().splitlines()[-1])
+                label = f"{fmt}, {'personal' if personal == '1' else 'public'}"
+                print(
+                    f"  {n:>10,} crossings  {label:18} {figures['seconds']:7.1f} s"
+                    f"  peak {figures['peak_mib']:6.0f} MiB"
+                    f"  {figures['bytes'] / 2**20:8.1f} MiB written",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
