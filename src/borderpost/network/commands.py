@@ -112,7 +112,7 @@ def _request(
     return command
 
 
-async def ensure_stream(js: JetStreamContext, stream: str) -> None:
+async def ensure_stream(js: JetStreamContext, stream: str, replicas: int = 1) -> None:
     try:
         await js.stream_info(stream_name(stream))
     except NotFoundError:
@@ -121,6 +121,7 @@ async def ensure_stream(js: JetStreamContext, stream: str) -> None:
                 name=stream_name(stream),
                 subjects=[f"{subject_root(stream)}_commands.>"],
                 storage=StorageType.FILE,
+                num_replicas=replicas,
             )
         )
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock
 from borderpost.ledger.tlog.note import Ed25519Signer
-from borderpost.network import commands, lists
+from borderpost.network import buckets, commands, lists
 from borderpost.network import enrolment as enrolments
 from borderpost.network.following import follow_once
 from borderpost.network.publishing import publish_reference
@@ -95,8 +95,14 @@ async def publish_all(
     js: JetStreamContext,
     stream: str,
     signer: Ed25519Signer,
+    replicas: int = 1,
 ) -> list[str]:
-    """Headquarters: every kind of reference data, every watchlist, every command waiting."""
+    """Headquarters: every kind of reference data, every watchlist, every command waiting.
+
+    Whatever of the network's storage is missing is made first, with ``replicas`` copies."""
+    await buckets.versions(js, stream, create=True, replicas=replicas)
+    await buckets.files(js, stream, create=True, replicas=replicas)
+    await commands.ensure_stream(js, stream, replicas)
     done = await publish_reference(session_factory, home, js, stream, signer)
     more = await lists.publish_lists(session_factory, home, js, stream, signer)
     sent = await commands.publish_commands(session_factory, js, stream, signer)
@@ -104,26 +110,32 @@ async def publish_all(
 
 
 def publisher(
-    session_factory: sessionmaker[Session], home: Path, url: str, stream: str, interval: float
+    session_factory: sessionmaker[Session],
+    home: Path,
+    url: str,
+    stream: str,
+    interval: float,
+    replicas: int = 1,
 ) -> Loop:
     """Headquarters: publish whatever changed, every ``interval`` seconds."""
     signer = network_signer(home)
 
     async def round_() -> str:
-        async with link.jetstream(url, stream) as js:
-            return "; ".join(await publish_all(session_factory, home, js, stream, signer))
+        async with link.jetstream(url, stream, replicas) as js:
+            published = await publish_all(session_factory, home, js, stream, signer, replicas)
+            return "; ".join(published)
 
     return Loop("publisher", home, round_, interval)
 
 
 def follower(
     session_factory: sessionmaker[Session], home: Path, joined: enrolments.Enrolment,
-    interval: float,
+    interval: float, replicas: int = 1,
 ) -> Loop:  # fmt: skip
     """A post: apply what headquarters published, every ``interval`` seconds."""
 
     async def round_() -> str:
-        async with link.jetstream(joined.url, joined.stream) as js:
+        async with link.jetstream(joined.url, joined.stream, replicas) as js:
             report = await follow_once(session_factory, home, joined, js)
         return "; ".join(report.applied + [f"refused {r}" for r in report.refused])
 
@@ -141,10 +153,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         factory = app.state.session_factory
         interval = settings.network_interval_seconds
         if joined is not None:
-            loop = follower(factory, settings.home, joined, interval)
+            loop = follower(factory, settings.home, joined, interval, settings.nats_replicas)
         elif settings.node_post is None and settings.sync_url and key_path(settings.home).is_file():
             loop = publisher(
-                factory, settings.home, settings.sync_url, settings.sync_stream, interval
+                factory,
+                settings.home,
+                settings.sync_url,
+                settings.sync_stream,
+                interval,
+                settings.nats_replicas,
             )
     if loop is not None:
         loop.start()
