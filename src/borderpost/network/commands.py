@@ -43,6 +43,7 @@ from borderpost.messages import Message
 from borderpost.network import buckets
 from borderpost.network.enrolment import Enrolment
 from borderpost.network.model import REASON_LENGTH, NetworkCommand
+from borderpost.network.outcomes import answer
 from borderpost.network.records import refuse
 from borderpost.network.signing import RefusedVersion, Version, open_version, seal, verifier_of
 from borderpost.posts.model import Post
@@ -224,6 +225,8 @@ def apply_command(session_factory: sessionmaker[Session], post_code: str, versio
             uow.session.rollback()
             outcome = f"not applied: {exc.errors()[0]['msg']}"
         # Kept in the change's own transaction: a second delivery finds it and changes nothing.
+        # Headquarters learns what came of it by the outbox, as it learns the change itself.
+        answer(uow.session, post_code, command_id, outcome)
         uow.session.add(
             NetworkCommand(
                 id=command_id,
