@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nats
 import pytest
+from nats.js.api import StreamConfig
 from tests.network.conftest import Network
 from tests.network.support import (
     NATS_SERVER,
@@ -96,14 +97,32 @@ class Cluster:
             self.kill9(name)
 
 
-async def _make_streams(url: str) -> bool:
-    """The posts' and confirmations' streams with three replicas; False while the cluster
-    has not elected its JetStream leader yet (it answers "temporarily unavailable")."""
+async def _ready(url: str) -> bool:
+    """Whether the cluster makes a stream of three replicas (False while it has not elected its
+    JetStream leader yet: it answers "temporarily unavailable")."""
     try:
-        async with link.jetstream(url, STREAM, REPLICAS):
-            return True
+        nc = await link.connect(url)
+    except (nats.errors.Error, OSError):
+        return False
+    try:
+        js = nc.jetstream()
+        config = StreamConfig(name="BPREADY", subjects=["bpready.>"], num_replicas=REPLICAS)
+        await js.add_stream(config)
+        await js.delete_stream("BPREADY")
+        return True
     except (nats.errors.Error, nats.js.errors.Error, OSError):
         return False
+    finally:
+        await nc.close()
+
+
+async def _replicas(url: str, streams: list[str]) -> dict[str, int]:
+    nc = await link.connect(url)
+    try:
+        js = nc.jetstream()
+        return {s: (await js.stream_info(s)).config.num_replicas or 1 for s in streams}
+    finally:
+        await nc.close()
 
 
 async def _stream_state(url: str) -> tuple[int, str | None, int]:
@@ -144,14 +163,10 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
 def test_a_cluster_server_killed_mid_shipping_loses_and_duplicates_nothing(
     network: Network, cluster: Cluster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    wait_for(lambda: asyncio.run(_make_streams(cluster.url)), 60, "JetStream cluster ready")
-    replicas, leader, _ = asyncio.run(_stream_state(cluster.url))
-    assert replicas == REPLICAS
-    assert leader in cluster.names
-
+    wait_for(lambda: asyncio.run(_ready(cluster.url)), 60, "JetStream cluster ready")
     network.record("P-A", trucks=150)
-    # The shipper and the ingest make what is missing with three replicas, and know every
-    # server: the one they were connected to may be the one killed.
+    # The shipper and the ingest make the streams with three replicas (the setting), and know
+    # every server: the one they are connected to may be the one killed.
     monkeypatch.setenv("BORDERPOST_NATS_REPLICAS", str(REPLICAS))
     node = network.posts["P-A"]
     shipping = Process(
@@ -169,6 +184,8 @@ def test_a_cluster_server_killed_mid_shipping_loses_and_duplicates_nothing(
     a = node.factory
     try:
         wait_for(lambda: outbox_state(a)[2] > 0, 120, "P-A's first events confirmed")
+        streams = [STREAM, link.confirm_stream(STREAM)]
+        assert asyncio.run(_replicas(cluster.url, streams)) == dict.fromkeys(streams, REPLICAS)
         # Kill the server that leads the posts' stream: its followers must elect another and
         # keep what it acknowledged.
         _, leader, _ = wait_for_state(cluster.url)
