@@ -38,6 +38,7 @@ from borderpost.ledger.follow.api import router as ledger_follow_router
 from borderpost.ledger.follow.web import router as ledger_follow_pages
 from borderpost.ledger.web import router as ledger_pages
 from borderpost.network.running import lifespan as network_lifespan
+from borderpost.network.web import router as network_pages
 from borderpost.organisations.api import router as organisations_router
 from borderpost.parties.api import router as parties_router
 from borderpost.posts.api import router as posts_router
@@ -139,6 +140,7 @@ def create_app(
         transit_pages,
         ledger_pages,
         sync_pages,
+        network_pages,
         ledger_follow_pages,
         case_pages,
         case_public_pages,

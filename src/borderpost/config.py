@@ -84,6 +84,13 @@ class Settings(BaseSettings):
         default="", description="NATS server the outbox ships to (empty: no shipping)"
     )
     sync_stream: str = Field(default="BORDERPOST", description="JetStream stream of the network")
+    nats_replicas: int = Field(
+        default=1,
+        ge=1,
+        le=5,
+        description="Copies JetStream keeps of each stream, bucket and object store this node "
+        "creates (3 on a cluster of three servers; 1 on a single server)",
+    )
     sync_interval_seconds: float = Field(default=2.0, description="How often the outbox ships")
     network_interval_seconds: float = Field(
         default=1.0,

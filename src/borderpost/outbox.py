@@ -40,6 +40,7 @@ class Topic(StrEnum):
     HIT_RECORDED = "hit.recorded"  # found by a later screening, or resolved
     AUDIT_RECORDED = "audit.recorded"  # one entry of the post's audit trail
     RECORDS_ERASED = "records.erased"  # retention: crossings whose personal data are erased
+    COMMAND_ANSWERED = "command.answered"  # a command from headquarters applied, or why not
 
 
 class OutboxEvent(Base):

@@ -12,8 +12,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
+from tests import web_support as web
 from tests.factories import command, make_post, person_crossing, vehicle_crossing
 from tests.network.downstream_support import NATS_URL, Factory, Network, network, stream
 from typer.testing import CliRunner
@@ -327,3 +329,40 @@ def test_the_inspect_command_records_the_outcome_for_the_post(
         )
         assert kept.payload == {"outcome": "refused", "reason": "false declaration"}
     engine.dispose()
+
+
+def test_a_correction_sent_from_the_page_is_applied_at_the_post_and_shown_applied(
+    network: Network,
+) -> None:
+    post, crossing_id = _a_crossing_at_both(network)
+    web.add_user(network.hq, "sup.a", "supervisor", ["P-A"])
+    with TestClient(web.make_app(network.hq)) as client:
+        web.sign_in(client, "sup.a")
+        page = client.get(f"/crossings/{crossing_id}/commands")
+        form = {
+            "csrf_token": web.csrf_of(page.text),
+            "decision": "refused",
+            "reasons": "no visa",
+            "reason": "visa found revoked",
+        }
+        sent = client.post(
+            f"/crossings/{crossing_id}/commands/correction", data=form, follow_redirects=False
+        )
+        assert sent.status_code == 303, sent.text
+        command_id = sent.headers["location"].rsplit("=", 1)[1]
+
+        assert any(line.startswith("command correct_crossing") for line in network.publish())
+        listed = client.get("/network/commands").text
+        assert f'id="command-{command_id}" data-state="sent"' in listed
+        assert _applied(network.follow("P-A")) == ["applied"]
+        _ship_and_ingest(network, post)  # the change and the post's answer, by its outbox
+        listed = client.get("/network/commands").text
+        assert f'id="command-{command_id}" data-state="applied"' in listed
+        assert "Applied at the post" in listed
+    with network.hq() as session, post() as at_post:
+        replica, own = session.get(Crossing, crossing_id), at_post.get(Crossing, crossing_id)
+        assert replica is not None
+        assert own is not None
+        assert (replica.decision, replica.reasons) == (own.decision, own.reasons)
+        assert (own.decision, own.reasons) == ("refused", ["no visa"])
+    assert {("crossings", "correct")} <= _audited_by(post, "hq:sup.a")

@@ -38,22 +38,29 @@ def objects_name(stream: str) -> str:
     return f"{stream}_FILES"
 
 
-async def versions(js: JetStreamContext, stream: str, create: bool = False) -> KeyValue:
-    """The versions bucket; headquarters creates it, a post only opens it."""
+async def versions(
+    js: JetStreamContext, stream: str, create: bool = False, replicas: int = 1
+) -> KeyValue:
+    """The versions bucket; headquarters creates it (``replicas`` copies), a post only opens
+    it."""
     try:
         return await js.key_value(kv_name(stream))
     except BucketNotFoundError:
         if not create:
             raise
         return await js.create_key_value(
-            bucket=kv_name(stream), history=HISTORY, storage=StorageType.FILE
+            bucket=kv_name(stream), history=HISTORY, storage=StorageType.FILE, replicas=replicas
         )
 
 
-async def files(js: JetStreamContext, stream: str, create: bool = False) -> ObjectStore:
+async def files(
+    js: JetStreamContext, stream: str, create: bool = False, replicas: int = 1
+) -> ObjectStore:
     try:
         return await js.object_store(objects_name(stream))
     except BucketNotFoundError:
         if not create:
             raise
-        return await js.create_object_store(objects_name(stream), storage=StorageType.FILE)
+        return await js.create_object_store(
+            objects_name(stream), storage=StorageType.FILE, replicas=replicas
+        )

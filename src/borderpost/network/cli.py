@@ -98,8 +98,12 @@ def publish() -> None:
     signer = network_signer(settings.home)
 
     async def run() -> list[str]:
-        async with link.jetstream(settings.sync_url, settings.sync_stream) as js:
-            return await publish_all(factory, settings.home, js, settings.sync_stream, signer)
+        async with link.jetstream(
+            settings.sync_url, settings.sync_stream, settings.nats_replicas
+        ) as js:
+            return await publish_all(
+                factory, settings.home, js, settings.sync_stream, signer, settings.nats_replicas
+            )
 
     try:
         published = asyncio.run(run())
@@ -169,7 +173,7 @@ def follow() -> None:
     factory = node_session_factory(settings)
 
     async def run() -> tuple[list[str], list[str]]:
-        async with link.jetstream(joined.url, joined.stream) as js:
+        async with link.jetstream(joined.url, joined.stream, settings.nats_replicas) as js:
             report = await follow_once(factory, settings.home, joined, js)
         return report.applied, report.refused
 

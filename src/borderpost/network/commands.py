@@ -43,6 +43,7 @@ from borderpost.messages import Message
 from borderpost.network import buckets
 from borderpost.network.enrolment import Enrolment
 from borderpost.network.model import REASON_LENGTH, NetworkCommand
+from borderpost.network.outcomes import answer
 from borderpost.network.records import refuse
 from borderpost.network.signing import RefusedVersion, Version, open_version, seal, verifier_of
 from borderpost.posts.model import Post
@@ -112,7 +113,7 @@ def _request(
     return command
 
 
-async def ensure_stream(js: JetStreamContext, stream: str) -> None:
+async def ensure_stream(js: JetStreamContext, stream: str, replicas: int = 1) -> None:
     try:
         await js.stream_info(stream_name(stream))
     except NotFoundError:
@@ -121,6 +122,7 @@ async def ensure_stream(js: JetStreamContext, stream: str) -> None:
                 name=stream_name(stream),
                 subjects=[f"{subject_root(stream)}_commands.>"],
                 storage=StorageType.FILE,
+                num_replicas=replicas,
             )
         )
 
@@ -227,6 +229,8 @@ def apply_command(session_factory: sessionmaker[Session], post_code: str, versio
             uow.session.rollback()
             outcome = f"not applied: {exc.errors()[0]['msg']}"
         # Kept in the change's own transaction: a second delivery finds it and changes nothing.
+        # Headquarters learns what came of it by the outbox, as it learns the change itself.
+        answer(uow.session, post_code, command_id, outcome)
         uow.session.add(
             NetworkCommand(
                 id=command_id,

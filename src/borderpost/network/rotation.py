@@ -13,7 +13,7 @@ not check is refused with the reason, and the post keeps the key it had.
 
 At headquarters, after a rotation, every version in the bucket is signed again by the new key
 under the same number (a post that has it already skips it; one that has not applies it) and
-every command sent is sent again, signed by the new key (a post applies a command once, by
+every command sent and not answered yet is sent again, signed by the new key (a post applies a command once, by
 its id). Versions and commands signed by a replaced key are refused by a post that has moved
 to the new key: a rotation after a key was exposed closes it for good.
 """
@@ -228,11 +228,12 @@ async def publish_chain(
         if again is not None:
             await kv.put(key, again)
             resigned += 1
-    # Commands sent under a replaced key go again (a post applies each once, by its id).
+    # Commands sent under a replaced key and not answered yet go again (a post applies each
+    # once, by its id).
     with UnitOfWork(session_factory, actor=ACTOR) as uow:
         uow.session.execute(
             update(NetworkCommand)
-            .where(NetworkCommand.published_at.is_not(None))
+            .where(NetworkCommand.published_at.is_not(None), NetworkCommand.outcome.is_(None))
             .values(published_at=None)
             .execution_options(synchronize_session=False)
         )

@@ -95,10 +95,15 @@ async def publish_all(
     js: JetStreamContext,
     stream: str,
     signer: Ed25519Signer,
+    replicas: int = 1,
 ) -> list[str]:
     """Headquarters: the key chain (and after a rotation, everything signed again), every
-    kind of reference data, every watchlist, every command waiting."""
-    kv = await buckets.versions(js, stream, create=True)
+    kind of reference data, every watchlist, every command waiting.
+
+    Whatever of the network's storage is missing is made first, with ``replicas`` copies."""
+    kv = await buckets.versions(js, stream, create=True, replicas=replicas)
+    await buckets.files(js, stream, create=True, replicas=replicas)
+    await commands.ensure_stream(js, stream, replicas)
     keys = await rotation.publish_chain(kv, home, signer, session_factory)
     done = await publish_reference(session_factory, home, js, stream, signer)
     more = await lists.publish_lists(session_factory, home, js, stream, signer)
@@ -109,7 +114,12 @@ async def publish_all(
 
 
 def publisher(
-    session_factory: sessionmaker[Session], home: Path, url: str, stream: str, interval: float
+    session_factory: sessionmaker[Session],
+    home: Path,
+    url: str,
+    stream: str,
+    interval: float,
+    replicas: int = 1,
 ) -> Loop:
     """Headquarters: publish whatever changed, every ``interval`` seconds (with the key in
     force at each round: ``network rotate-key`` may have replaced it meanwhile)."""
@@ -117,22 +127,23 @@ def publisher(
     async def round_() -> str:
         rotation.finish_rotation(home)
         signer = network_signer(home)
-        async with link.jetstream(url, stream) as js:
-            return "; ".join(await publish_all(session_factory, home, js, stream, signer))
+        async with link.jetstream(url, stream, replicas) as js:
+            published = await publish_all(session_factory, home, js, stream, signer, replicas)
+            return "; ".join(published)
 
     return Loop("publisher", home, round_, interval)
 
 
 def follower(
     session_factory: sessionmaker[Session], home: Path, joined: enrolments.Enrolment,
-    interval: float,
+    interval: float, replicas: int = 1,
 ) -> Loop:  # fmt: skip
     """A post: apply what headquarters published, every ``interval`` seconds."""
 
     async def round_() -> str:
         # The enrolment as kept: a round may have moved it to headquarters' new key.
         current = enrolments.joined(home) or joined
-        async with link.jetstream(current.url, current.stream) as js:
+        async with link.jetstream(current.url, current.stream, replicas) as js:
             report = await follow_once(session_factory, home, current, js)
         return "; ".join(report.applied + [f"refused {r}" for r in report.refused])
 
@@ -150,10 +161,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         factory = app.state.session_factory
         interval = settings.network_interval_seconds
         if joined is not None:
-            loop = follower(factory, settings.home, joined, interval)
+            loop = follower(factory, settings.home, joined, interval, settings.nats_replicas)
         elif settings.node_post is None and settings.sync_url and key_path(settings.home).is_file():
             loop = publisher(
-                factory, settings.home, settings.sync_url, settings.sync_stream, interval
+                factory,
+                settings.home,
+                settings.sync_url,
+                settings.sync_stream,
+                interval,
+                settings.nats_replicas,
             )
     if loop is not None:
         loop.start()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from borderpost import clock
 from borderpost.config import Settings
+from borderpost.network.enrolment import joined
 from borderpost.network.model import NetworkVersion
 from borderpost.network.state import read_state
 
@@ -74,6 +75,12 @@ def confirmed_at(home: Path) -> dt.datetime | None:
         return dt.datetime.fromisoformat(state.last_round_at)
     except ValueError:
         return None
+
+
+def sends_commands(settings: Settings) -> bool:
+    """Whether this node is headquarters, which sends commands to the posts (it has no post of
+    its own and has joined no network)."""
+    return settings.node_post is None and joined(settings.home) is None
 
 
 def for_node(session: Session, settings: Settings) -> list[VersionLine]:

@@ -14,6 +14,7 @@ from borderpost.api_support import Uow
 from borderpost.crossings import services as crossings
 from borderpost.errors import DomainError, NotFound
 from borderpost.messages import Message
+from borderpost.network import status as network_status
 from borderpost.posts import services as posts
 from borderpost.screening import alerts, review
 from borderpost.screening.model import HitOrigin, HitState
@@ -34,7 +35,13 @@ def crossing_page(request: Request, code: str, crossing_id: uuid.UUID, uow: Uow)
             Message("no crossing {crossing_id} at post {code}", crossing_id=crossing_id, code=code),
         )
     hits = review.hits_of_crossing(uow, crossing_id)
-    context = {"post": post, "crossing": crossing, "hits": hits, "problems": {}}
+    context = {
+        "post": post,
+        "crossing": crossing,
+        "hits": hits,
+        "problems": {},
+        "sends_commands": network_status.sends_commands(request.app.state.settings),
+    }
     return render(request, "screening/crossing.html", context)
 
 

@@ -30,6 +30,7 @@ from borderpost.crossings.recording import Replica, record_crossing
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.db import insert_at_commit
 from borderpost.errors import NotFound, invalid
+from borderpost.network import outcomes
 from borderpost.outbox import Topic
 from borderpost.schemas import LONG_TEXT, MAX_LIST, Code, CountryCode
 from borderpost.sync import batch, closures, retention, shipped
@@ -184,6 +185,8 @@ def apply_event(uow: UnitOfWork, event: Event) -> tuple[str, uuid.UUID | None]:
         return shipped.apply_audit(uow, event.post, payload), None
     if topic is Topic.RECORDS_ERASED:
         return retention.apply_erased(uow, payload), None
+    if topic is Topic.COMMAND_ANSWERED:
+        return outcomes.apply_answer(uow, event.post, payload), None
     raise invalid("topic", f"headquarters does not know the event {event.topic[:64]!r}")
 
 

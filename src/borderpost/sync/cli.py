@@ -174,6 +174,7 @@ def ship(
             state_file=shipper.state_path(settings.home),
             resend_after=settings.sync_resend_after_seconds,
             batch=batch,
+            replicas=settings.nats_replicas,
         )
         stop = _until_stopped()
         loop.start()
@@ -188,6 +189,7 @@ def ship(
                 settings.sync_stream,
                 batch,
                 settings.sync_resend_after_seconds,
+                settings.nats_replicas,
             )
         )
     except shipper.LINK_ERRORS as exc:
@@ -239,12 +241,18 @@ def ingest(
                 follow.state_path(settings.home),
                 wait=min(wait, 5.0),
                 ack_wait=ack_wait,
+                replicas=settings.nats_replicas,
             )
         )
         return
     report = asyncio.run(
         ingest_mod.ingest_once(
-            factory, _url(settings, url), settings.sync_stream, wait, ack_wait=ack_wait
+            factory,
+            _url(settings, url),
+            settings.sync_stream,
+            wait,
+            ack_wait=ack_wait,
+            replicas=settings.nats_replicas,
         )
     )
     done = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())) or "nothing new"

@@ -255,7 +255,8 @@ async def ingest_once(
     stream: str,
     wait: float = 1.0,
     ack_wait: float = ACK_WAIT_SECONDS,
+    replicas: int = 1,
 ) -> IngestReport:
     """Connect, apply everything waiting, disconnect: ``borderpost sync ingest``."""
-    async with link.jetstream(url, stream) as js:
+    async with link.jetstream(url, stream, replicas) as js:
         return await ingest(session_factory, js, stream, wait=wait, ack_wait=ack_wait)

@@ -77,13 +77,20 @@ async def _quiet(exc: Exception) -> None:
     log.debug("nats: %s: %s", type(exc).__name__, exc)
 
 
+def servers(url: str) -> list[str]:
+    """The servers of ``url``: one, or several separated by commas (the servers of a cluster,
+    any of which will do)."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 async def connect(url: str, timeout: float = 2.0) -> Client:
-    """Connect, trying twice; the caller decides when to try again (a link may be down).
+    """Connect to the first server of ``url`` that answers (each tried twice); the caller
+    decides when to try again (a link may be down).
 
     Raises ``nats.errors.NoServersError`` when nothing answers.
     """
     return await nats.connect(
-        url,
+        servers(url),
         connect_timeout=timeout,
         allow_reconnect=False,  # the shipper's own loop retries; no silent background queue
         max_reconnect_attempts=1,  # 0 would mean "forever" for the first connection
@@ -92,9 +99,10 @@ async def connect(url: str, timeout: float = 2.0) -> Client:
     )
 
 
-async def ensure_stream(js: JetStreamContext, stream: str) -> None:
-    """Create the posts' stream and the confirmations' stream if they are not there; an
-    existing one is left as it is.
+async def ensure_stream(js: JetStreamContext, stream: str, replicas: int = 1) -> None:
+    """Create the posts' stream and the confirmations' stream if they are not there, with
+    ``replicas`` copies (on a cluster: one per server, up to 5); an existing one is left as
+    it is.
 
     Both are file streams. That JetStream writes each message to the disk before it
     acknowledges it is the server's setting (``sync_interval: always``, see
@@ -107,12 +115,14 @@ async def ensure_stream(js: JetStreamContext, stream: str) -> None:
             subjects=[f"{subject_root(stream)}.>"],
             storage=StorageType.FILE,
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
+            num_replicas=replicas,
         ),
         StreamConfig(
             name=confirm_stream(stream),
             subjects=[f"{subject_root(stream)}_confirmed.>"],
             storage=StorageType.FILE,
             max_age=CONFIRMATIONS_KEPT_SECONDS,
+            num_replicas=replicas,
         ),
     )
     for config in wanted:
@@ -129,12 +139,13 @@ async def post_tokens(js: JetStreamContext, stream: str) -> set[str]:
 
 
 @asynccontextmanager
-async def jetstream(url: str, stream: str) -> AsyncIterator[JetStreamContext]:
-    """Connected, with the stream there; disconnected when the block ends."""
+async def jetstream(url: str, stream: str, replicas: int = 1) -> AsyncIterator[JetStreamContext]:
+    """Connected, with the stream there (made with ``replicas`` copies if it was not);
+    disconnected when the block ends."""
     nc = await connect(url)
     try:
         js = nc.jetstream()
-        await ensure_stream(js, stream)
+        await ensure_stream(js, stream, replicas)
         yield js
     finally:
         await nc.close()

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from borderpost.accounts.authz import Me, require
 from borderpost.accounts.permissions import Permission
 from borderpost.api_support import Uow
+from borderpost.network import outcomes as commands_out
 from borderpost.sync import inbox, status
 from borderpost.web.templating import render
 
@@ -27,11 +28,13 @@ def _page(request: Request, post: str, done: str, problem: str = "", status: int
 
 
 @router.get("/sync/status", dependencies=[MANAGE])
-def status_page(request: Request) -> Response:
-    """Per post: what was taken in, the lag, what is parked; this node's shipper and ingest."""
+def status_page(request: Request, uow: Uow) -> Response:
+    """Per post: what was taken in, the lag, what is parked; this node's shipper and ingest;
+    the commands from headquarters not applied (at a post, those it refused), with why."""
     app = request.app.state
     node = status.node_status(app.session_factory, app.settings.home)
-    return render(request, "sync/status.html", {"node": node})
+    refused = commands_out.refused(uow.session)
+    return render(request, "sync/status.html", {"node": node, "refused": refused})
 
 
 @router.get("/sync/parked", dependencies=[MANAGE])
