@@ -13,9 +13,9 @@ not check is refused with the reason, and the post keeps the key it had.
 
 At headquarters, after a rotation, every version in the bucket is signed again by the new key
 under the same number (a post that has it already skips it; one that has not applies it) and
-every command sent and not answered yet is sent again, signed by the new key (a post applies a command once, by
-its id). Versions and commands signed by a replaced key are refused by a post that has moved
-to the new key: a rotation after a key was exposed closes it for good.
+every command sent and not answered yet is sent again, signed by the new key (a post applies
+a command once, by its id). Versions and commands signed by a replaced key are refused by a
+post that has moved to the new key: a rotation after a key was exposed closes it for good.
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ async def publish_chain(
     session_factory: sessionmaker[Session],
 ) -> list[str]:
     """Headquarters, at each round: the chain published, and after a rotation every version
-    signed again and every command sent again. What was done."""
+    signed again and every command not answered sent again. What was done."""
     finish_rotation(home)
     chain = load_chain(home)
     if chain is None:
