@@ -53,7 +53,7 @@ def test_enrol_join_publish_follow_with_the_commands(
     assert "no post" in refused.output
     enrolled = runner.invoke(cli, ["network", "enrol", "P-A", "--url", NATS_URL])
     assert enrolled.exit_code == 0, enrolled.output
-    text = enrolled.output.strip()
+    text = enrolled.stdout.strip()  # the string alone; the note on it goes to stderr
     monkeypatch.setenv("BORDERPOST_SYNC_URL", NATS_URL)
     published = runner.invoke(cli, ["network", "publish"])
     assert "P-A users 1" in published.output, published.output

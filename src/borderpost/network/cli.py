@@ -16,6 +16,7 @@ from borderpost.config import Settings
 from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.errors import DomainError
 from borderpost.inspections.schemas import InspectionClose
+from borderpost.network import broker
 from borderpost.network import enrolment as enrolments
 from borderpost.network.commands import request_correction, request_inspection
 from borderpost.network.following import follow_once
@@ -38,7 +39,12 @@ def enrol(
     url: Annotated[str, typer.Option(help="NATS URL the post reaches; default: sync_url")] = "",
 ) -> None:
     """Headquarters: print the string a new post joins with (its code, the network's URL and
-    stream, headquarters' public key). The network key is made on first use."""
+    stream, headquarters' public key, and a new NATS credential for the post). The network
+    key is made on first use.
+
+    The string holds the post's credential: hand it over like a password. Enrolling a post
+    again makes a new credential; the old one stops working once the broker runs the
+    configuration `borderpost network broker-config` prints next."""
     settings = Settings()
     chosen = url or settings.sync_url
     if not chosen:
@@ -50,15 +56,38 @@ def enrol(
             errors.print(f"post: no post {post[:32]!r} here; create it first")
             raise typer.Exit(1)
     signer = network_signer(settings.home)
-    enrolment = enrolments.Enrolment(post, chosen, settings.sync_stream, signer.vkey())
+    seed = broker.enrol(settings.home, post)
+    enrolment = enrolments.Enrolment(post, chosen, settings.sync_stream, signer.vkey(), seed)
     console.print(enrolment.encode())
+    errors.print(
+        "this string holds the post's NATS credential: pass it like a password; then give the "
+        "broker the output of `borderpost network broker-config`"
+    )
+
+
+@app.command("broker-config")
+def broker_config() -> None:
+    """Headquarters: print the nats-server `authorization` block for headquarters and every
+    enrolled post (public keys only). Headquarters' own credential is made on first use, in
+    home/network/nats.nkey; the server connects with it from then on."""
+    settings = Settings()
+    console.print(
+        broker.authorization(
+            settings.sync_stream,
+            broker.headquarters_key(settings.home),
+            broker.enrolled(settings.home),
+        ),
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()
 def join(
     text: Annotated[str, typer.Argument(help="What `borderpost network enrol` printed")],
 ) -> None:
-    """A post: keep the enrolment; the server then follows headquarters and ships to it."""
+    """A post: keep the enrolment (its NATS credential in home/network/nats.nkey, readable by
+    this user alone); the server then follows headquarters and ships to it."""
     settings = Settings()
     try:
         enrolment = enrolments.decode(text)
@@ -95,7 +124,9 @@ def publish() -> None:
     signer = network_signer(settings.home)
 
     async def run() -> list[str]:
-        async with link.jetstream(settings.sync_url, settings.sync_stream) as js:
+        async with link.jetstream(
+            settings.sync_url, settings.sync_stream, settings.nats_credential
+        ) as js:
             return await publish_all(factory, settings.home, js, settings.sync_stream, signer)
 
     try:
@@ -119,7 +150,7 @@ def follow() -> None:
     factory = node_session_factory(settings)
 
     async def run() -> tuple[list[str], list[str]]:
-        async with link.jetstream(joined.url, joined.stream) as js:
+        async with link.jetstream(joined.url, joined.stream, settings.nats_credential) as js:
             report = await follow_once(factory, settings.home, joined, js)
         return report.applied, report.refused
 

@@ -104,13 +104,14 @@ async def publish_all(
 
 
 def publisher(
-    session_factory: sessionmaker[Session], home: Path, url: str, stream: str, interval: float
-) -> Loop:
+    session_factory: sessionmaker[Session], home: Path, url: str, stream: str, interval: float,
+    nkey: Path | None = None,
+) -> Loop:  # fmt: skip
     """Headquarters: publish whatever changed, every ``interval`` seconds."""
     signer = network_signer(home)
 
     async def round_() -> str:
-        async with link.jetstream(url, stream) as js:
+        async with link.jetstream(url, stream, nkey) as js:
             return "; ".join(await publish_all(session_factory, home, js, stream, signer))
 
     return Loop("publisher", home, round_, interval)
@@ -118,12 +119,12 @@ def publisher(
 
 def follower(
     session_factory: sessionmaker[Session], home: Path, joined: enrolments.Enrolment,
-    interval: float,
+    interval: float, nkey: Path | None = None,
 ) -> Loop:  # fmt: skip
     """A post: apply what headquarters published, every ``interval`` seconds."""
 
     async def round_() -> str:
-        async with link.jetstream(joined.url, joined.stream) as js:
+        async with link.jetstream(joined.url, joined.stream, nkey) as js:
             report = await follow_once(session_factory, home, joined, js)
         return "; ".join(report.applied + [f"refused {r}" for r in report.refused])
 
@@ -141,10 +142,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         factory = app.state.session_factory
         interval = settings.network_interval_seconds
         if joined is not None:
-            loop = follower(factory, settings.home, joined, interval)
+            loop = follower(factory, settings.home, joined, interval, settings.nats_credential)
         elif settings.node_post is None and settings.sync_url and key_path(settings.home).is_file():
             loop = publisher(
-                factory, settings.home, settings.sync_url, settings.sync_stream, interval
+                factory,
+                settings.home,
+                settings.sync_url,
+                settings.sync_stream,
+                interval,
+                settings.nats_credential,
             )
     if loop is not None:
         loop.start()

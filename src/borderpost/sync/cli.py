@@ -174,6 +174,7 @@ def ship(
             state_file=shipper.state_path(settings.home),
             resend_after=settings.sync_resend_after_seconds,
             batch=batch,
+            nkey=settings.nats_credential,
         )
         stop = _until_stopped()
         loop.start()
@@ -188,6 +189,7 @@ def ship(
                 settings.sync_stream,
                 batch,
                 settings.sync_resend_after_seconds,
+                nkey=settings.nats_credential,
             )
         )
     except shipper.LINK_ERRORS as exc:
@@ -239,12 +241,18 @@ def ingest(
                 follow.state_path(settings.home),
                 wait=min(wait, 5.0),
                 ack_wait=ack_wait,
+                nkey=settings.nats_credential,
             )
         )
         return
     report = asyncio.run(
         ingest_mod.ingest_once(
-            factory, _url(settings, url), settings.sync_stream, wait, ack_wait=ack_wait
+            factory,
+            _url(settings, url),
+            settings.sync_stream,
+            wait,
+            ack_wait=ack_wait,
+            nkey=settings.nats_credential,
         )
     )
     done = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())) or "nothing new"

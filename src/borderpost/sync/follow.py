@@ -68,6 +68,7 @@ async def follow(
     max_backoff: float = 30.0,
     ack_wait: float = ACK_WAIT_SECONDS,
     actor: str = "sync",
+    nkey: Path | None = None,
 ) -> IngestState:
     """Ingest until ``stop`` is set; returns the last state."""
     state = IngestState()
@@ -79,7 +80,7 @@ async def follow(
 
     while not stop.is_set():
         try:
-            async with link.jetstream(url, stream) as js:
+            async with link.jetstream(url, stream, nkey) as js:
                 consumers = Consumers(js, stream, ack_wait)
                 try:
                     await consumers.refresh()

@@ -21,6 +21,7 @@ import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nats
 from nats.aio.msg import Msg
@@ -255,7 +256,8 @@ async def ingest_once(
     stream: str,
     wait: float = 1.0,
     ack_wait: float = ACK_WAIT_SECONDS,
+    nkey: Path | None = None,
 ) -> IngestReport:
     """Connect, apply everything waiting, disconnect: ``borderpost sync ingest``."""
-    async with link.jetstream(url, stream) as js:
+    async with link.jetstream(url, stream, nkey) as js:
         return await ingest(session_factory, js, stream, wait=wait, ack_wait=ack_wait)

@@ -207,11 +207,12 @@ async def ship_once(
     stream: str,
     batch: int = 500,
     resend_after: float = RESEND_AFTER_SECONDS,
+    nkey: Path | None = None,
 ) -> ShipReport:
     """Connect, ship everything unsent and everything due again, take headquarters'
     confirmations, disconnect: ``borderpost sync ship``. (A confirmation that comes after
     its event fell due costs one more shipment, no more: headquarters keeps one copy.)"""
-    async with link.jetstream(url, stream) as js:
+    async with link.jetstream(url, stream, nkey) as js:
         report = await ship(session_factory, js, stream, batch, resend_after=resend_after)
         report.confirmed = await confirm.receive(session_factory, js, stream)
         return report
@@ -263,8 +264,10 @@ class Shipper:
         state_file: Path | None = None,
         resend_after: float = RESEND_AFTER_SECONDS,
         batch: int = 500,
+        nkey: Path | None = None,
     ) -> None:
         self.session_factory = session_factory
+        self.nkey = nkey
         self.resend_after, self.batch = resend_after, batch
         self.url, self.stream = url, stream
         self.interval, self.max_backoff = interval, max_backoff
@@ -335,7 +338,7 @@ class Shipper:
         """One round on the connection kept between rounds (made again after a failure)."""
         if self._nc is None or not self._nc.is_connected:
             await self._disconnect()
-            self._nc = await link.connect(self.url)
+            self._nc = await link.connect(self.url, nkey=self.nkey)
             await link.ensure_stream(self._nc.jetstream(), self.stream)
         js = self._nc.jetstream()
         report = await ship(
@@ -394,6 +397,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 settings.sync_interval_seconds,
                 state_file=state_path(settings.home),
                 resend_after=settings.sync_resend_after_seconds,
+                nkey=settings.nats_credential,
             )
 
     async with elected_while(settings, SHIPPER_JOB, make) as job:
