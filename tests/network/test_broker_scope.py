@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import signal
 import socket
 import subprocess
 from collections.abc import Awaitable, Callable, Iterator
@@ -27,11 +28,12 @@ from typer.testing import CliRunner
 
 from borderpost.accounts.model import Role, User
 from borderpost.cli import app as cli
+from borderpost.config import Settings
 from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.crossings.services import record_crossing
 from borderpost.network import broker, buckets
 from borderpost.network.commands import request_correction
-from borderpost.network.enrolment import decode, seed_path, store
+from borderpost.network.enrolment import Enrolment, decode, seed_path, store
 from borderpost.network.following import follow_once
 from borderpost.network.records import FollowReport
 from borderpost.network.running import publish_all
@@ -65,6 +67,21 @@ class Secured:
     hq_seed: Path
     seeds: dict[str, Path]
     log: Path
+    conf: Path
+    port: int
+    server: subprocess.Popen[bytes] | None = None
+
+    def configure(self) -> None:
+        """Give the running broker what `broker-config` prints now (a reload, as SIGHUP)."""
+        authorization = broker.authorization(
+            self.net.stream,
+            broker.headquarters_key(self.net.hq_home),
+            broker.enrolled(self.net.hq_home),
+        )
+        self.conf.write_text(
+            f"listen: 127.0.0.1:{self.port}\n"
+            f'jetstream {{ store_dir: "{self.conf.parent / "store"}" }}\n' + authorization
+        )
 
     def publish(self) -> list[str]:
         async def run() -> list[str]:
@@ -107,29 +124,27 @@ def secured(network: Network, tmp_path: Path) -> Iterator[Secured]:
         network.add_post(code)
         seeds[code] = tmp_path / f"{code}.nkey"
         seeds[code].write_text(broker.enrol(network.hq_home, code))
-    authorization = broker.authorization(
-        network.stream,
-        broker.headquarters_key(network.hq_home),
-        broker.enrolled(network.hq_home),
-    )
     port = _free_port()
-    conf = tmp_path / "nats-auth.conf"
-    conf.write_text(
-        f"listen: 127.0.0.1:{port}\n"
-        f'jetstream {{ store_dir: "{tmp_path / "store"}" }}\n' + authorization
+    secured = Secured(
+        network,
+        f"nats://127.0.0.1:{port}",
+        broker.seed_path(network.hq_home),
+        seeds,
+        tmp_path / "nats-auth.log",
+        tmp_path / "nats-auth.conf",
+        port,
     )
-    log = tmp_path / "nats-auth.log"
-    with log.open("ab") as out:
-        # -D: the server logs every permission violation, with the subject.
-        server = subprocess.Popen([NATS_SERVER, "-c", str(conf), "-D"], stdout=out, stderr=out)
+    secured.configure()
+    with secured.log.open("ab") as out:
+        # Refusals are logged at the default level; -D adds why a connection was closed.
+        command = [NATS_SERVER, "-c", str(secured.conf), "-D"]
+        secured.server = subprocess.Popen(command, stdout=out, stderr=out)
     try:
-        wait_for(lambda: "Server is ready" in log.read_text(), 30, "nats-server to start")
-        yield Secured(
-            network, f"nats://127.0.0.1:{port}", broker.seed_path(network.hq_home), seeds, log
-        )
+        wait_for(lambda: "Server is ready" in secured.log.read_text(), 30, "nats-server")
+        yield secured
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        secured.server.terminate()
+        secured.server.wait(timeout=30)
 
 
 def _users_at(factory: Factory) -> set[str]:
@@ -256,16 +271,44 @@ def test_a_post_is_refused_what_is_not_its_own(secured: Secured) -> None:
 
     async def listen_to_replies(nc: Client) -> None:
         await nc.subscribe("_INBOX.>")
-        await nc.flush(timeout=quick)
+        await nc.flush(timeout=1)
         await asyncio.sleep(0.5)  # the broker's refusal comes after the flush
         raise TimeoutError
 
     _refused(secured, listen_to_replies, "_INBOX.>")
 
+    async def listen_to_puts(nc: Client) -> None:
+        await nc.subscribe(f"$KV.{kv}.>")
+        await nc.flush(timeout=1)
+        await asyncio.sleep(0.5)
+        raise TimeoutError
+
+    _refused(secured, listen_to_puts, f"$KV.{kv}.>")
+
+    async def drop_the_stream(nc: Client) -> None:
+        await nc.jetstream(timeout=quick).delete_stream(kv_stream)
+
+    _refused(secured, drop_the_stream, f"$JS.API.STREAM.DELETE.{kv_stream}")
+
     # Its own keys it reads, and a version published after all this is still headquarters'.
     report = secured.follow("P-A")
     assert not report.refused
     assert "bob" not in _users_at(secured.net.posts["P-A"][0])
+
+
+def test_a_post_enrolled_again_signs_in_with_the_new_credential_only(secured: Secured) -> None:
+    old = secured.seeds["P-A"].read_text()
+    secured.seeds["P-A"].write_text(broker.enrol(secured.net.hq_home, "P-A"))
+    secured.configure()
+    assert secured.server is not None
+    secured.server.send_signal(signal.SIGHUP)
+    wait_for(lambda: "Reloaded server configuration" in secured.log.read_text(), 30, "reload")
+    secured.publish()
+    assert "users 1" in secured.follow("P-A").applied
+    stale = secured.seeds["P-A"].with_suffix(".old")
+    stale.write_text(old)
+    with pytest.raises(nats.errors.Error):
+        asyncio.run(link.connect(secured.url, nkey=stale))
 
 
 @pytest.mark.parametrize("credential", ["none", "unknown", "damaged"])
@@ -328,3 +371,7 @@ def test_enrol_prints_a_credential_and_broker_config_its_public_key(
     assert enrolment.seed not in (post / "network" / "enrolment.json").read_text()
     assert seed_path(post).read_text().strip() == enrolment.seed
     assert seed_path(post).stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("BORDERPOST_HOME", str(post))
+    assert Settings().nats_credential == seed_path(post)
+    store(post, Enrolment("P-A", "nats://hq:4222", "BP", enrolment.vkey))  # none: as before
+    assert Settings().nats_credential is None
