@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -375,3 +376,41 @@ def test_enrol_prints_a_credential_and_broker_config_its_public_key(
     assert Settings().nats_credential == seed_path(post)
     store(post, Enrolment("P-A", "nats://hq:4222", "BP", enrolment.vkey))  # none: as before
     assert Settings().nats_credential is None
+
+
+def test_the_commands_sign_in_with_the_node_credential(
+    secured: Secured, session_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`network publish` at headquarters and `network follow` and `sync ship` at a post find
+    their seed in their home; a post whose seed is gone is refused and says so."""
+    if session_factory.kw["bind"].dialect.name != "sqlite":
+        pytest.skip("the commands are the same on both; once is enough")
+    runner = CliRunner()
+    monkeypatch.setenv("BORDERPOST_HOME", str(secured.net.hq_home))
+    monkeypatch.setenv("BORDERPOST_DATABASE_URL", str(session_factory.kw["bind"].url))
+    monkeypatch.setenv("BORDERPOST_SYNC_URL", secured.url)
+    monkeypatch.setenv("BORDERPOST_SYNC_STREAM", secured.net.stream)
+    published = runner.invoke(cli, ["network", "publish"])
+    assert published.exit_code == 0, published.output
+    assert "P-A users 1" in published.output
+
+    factory, home = secured.net.posts["P-A"]
+    monkeypatch.setenv("BORDERPOST_HOME", str(home))
+    monkeypatch.setenv("BORDERPOST_DATABASE_URL", f"sqlite:///{home / 'borderpost.db'}")
+    joined = secured.net.enrolment("P-A")
+    store(home, Enrolment("P-A", secured.url, joined.stream, joined.vkey, ""))
+    refused = runner.invoke(cli, ["network", "follow"])
+    assert refused.exit_code == 1
+    assert "link:" in refused.output
+
+    seed = secured.seeds["P-A"].read_text().strip()
+    store(home, Enrolment("P-A", secured.url, joined.stream, joined.vkey, seed))
+    followed = runner.invoke(cli, ["network", "follow"])
+    assert followed.exit_code == 0, followed.output
+    assert "applied users 1" in followed.output
+    with UnitOfWork(factory, actor="officer.a") as uow:
+        record_crossing(uow, command(person_crossing(post="P-A")))
+        uow.commit()
+    shipped = runner.invoke(cli, ["sync", "ship"])
+    assert shipped.exit_code == 0, shipped.output
+    assert re.search(r"shipped [1-9]", shipped.output), shipped.output
