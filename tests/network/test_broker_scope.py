@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import re
 import signal
@@ -37,7 +38,7 @@ from borderpost.network.commands import request_correction
 from borderpost.network.enrolment import Enrolment, decode, seed_path, store
 from borderpost.network.following import follow_once
 from borderpost.network.records import FollowReport
-from borderpost.network.running import publish_all
+from borderpost.network.running import follower, publish_all, publisher
 from borderpost.outbox import OutboxEvent
 from borderpost.sync import link, shipper
 from borderpost.sync.ingest import ingest_once
@@ -414,3 +415,27 @@ def test_the_commands_sign_in_with_the_node_credential(
     shipped = runner.invoke(cli, ["sync", "ship"])
     assert shipped.exit_code == 0, shipped.output
     assert re.search(r"shipped [1-9]", shipped.output), shipped.output
+
+
+def test_the_server_loops_sign_in_with_the_credential(secured: Secured) -> None:
+    """What `borderpost serve` runs: headquarters' publisher, a post's follower and shipper."""
+    net = secured.net
+    publishing = publisher(net.hq, net.hq_home, secured.url, net.stream, 1.0, secured.hq_seed)
+    asyncio.run(publishing.once())
+    assert publishing.state.state == "working", publishing.state.last_error
+    factory, home = net.posts["P-B"]
+    joined = dataclasses.replace(net.enrolment("P-B"), url=secured.url)
+    following = follower(factory, home, joined, 1.0, secured.seeds["P-B"])
+    asyncio.run(following.once())
+    assert following.state.state == "working", following.state.last_error
+    assert "bob" in _users_at(factory)
+    assert "alice" not in _users_at(factory)
+
+    with UnitOfWork(factory, actor="officer.b") as uow:
+        record_crossing(uow, command(person_crossing(post="P-B")))
+        uow.commit()
+    shipping = shipper.Shipper(factory, secured.url, net.stream, nkey=secured.seeds["P-B"])
+    asyncio.run(shipping.ship_round())
+    assert shipping.state.state == "shipping", shipping.state.last_error
+    assert shipper.backlog(factory).unsent == 0
+    assert "Violation" not in secured.log.read_text()
