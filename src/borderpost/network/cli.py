@@ -96,6 +96,8 @@ def join(
         raise typer.Exit(2) from exc
     path = enrolments.store(settings.home, enrolment)
     console.print(f"joined as post {enrolment.post} of {enrolment.url} ({path})")
+    if enrolment.seed:
+        console.print(f"NATS credential kept in {enrolments.seed_path(settings.home)} (secret)")
     config = settings.home / "borderpost.toml"
     if not config.exists():
         config.write_text(
