@@ -129,4 +129,7 @@ def authorization(stream: str, headquarters: str, posts: dict[str, str]) -> str:
     ]
     # The configuration language reads JSON; quoted, ``$JS`` is a subject and not a variable.
     body = json.dumps({"users": users}, indent=2)
-    return f"# stream {stream}: headquarters, then one user per post\nauthorization: {body}\n"
+    names = [f"#   headquarters {headquarters}"]
+    names += [f"#   post {json.dumps(post)} {public}" for post, public in sorted(posts.items())]
+    head = f"# Borderpost, stream {json.dumps(stream)}: one user per node\n" + "\n".join(names)
+    return f"{head}\nauthorization: {body}\n"
