@@ -91,6 +91,11 @@ class Settings(BaseSettings):
         description="Copies JetStream keeps of each stream, bucket and object store this node "
         "creates (3 on a cluster of three servers; 1 on a single server)",
     )
+    sync_nkey: Path | None = Field(
+        default=None,
+        description="File of the NKey seed this node signs in to NATS with; default: "
+        "home/network/nats.nkey when it exists, else no credential",
+    )
     sync_interval_seconds: float = Field(default=2.0, description="How often the outbox ships")
     network_interval_seconds: float = Field(
         default=1.0,
@@ -165,6 +170,15 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, _TomlSource(settings_cls))
+
+    @property
+    def nats_credential(self) -> Path | None:
+        """The NKey seed file to connect with: ``sync_nkey``, or the one ``network join``
+        (a post) or ``network broker-config`` (headquarters) wrote, or None."""
+        if self.sync_nkey is not None:
+            return self.sync_nkey
+        kept = self.home / "network" / "nats.nkey"
+        return kept if kept.is_file() else None
 
     @property
     def resolved_database_url(self) -> str:

@@ -53,7 +53,7 @@ def test_enrol_join_publish_follow_with_the_commands(
     assert "no post" in refused.output
     enrolled = runner.invoke(cli, ["network", "enrol", "P-A", "--url", NATS_URL])
     assert enrolled.exit_code == 0, enrolled.output
-    text = enrolled.output.strip()
+    text = enrolled.stdout.strip()  # the string alone; the note on it goes to stderr
     monkeypatch.setenv("BORDERPOST_SYNC_URL", NATS_URL)
     published = runner.invoke(cli, ["network", "publish"])
     assert "P-A users 1" in published.output, published.output
@@ -69,7 +69,10 @@ def test_enrol_join_publish_follow_with_the_commands(
     bad = runner.invoke(cli, ["network", "join", text[:-6]])
     assert bad.exit_code == 2
     assert "enrolment:" in bad.output
-    assert runner.invoke(cli, ["network", "join", text]).exit_code == 0
+    joined_now = runner.invoke(cli, ["network", "join", text])
+    assert joined_now.exit_code == 0
+    assert "NATS credential kept in" in joined_now.output
+    assert decode(text).seed not in joined_now.output
     assert 'node_post = "P-A"' in (post_home / "borderpost.toml").read_text()
     followed = runner.invoke(cli, ["network", "follow"])
     assert followed.exit_code == 0, followed.output

@@ -38,19 +38,44 @@ def objects_name(stream: str) -> str:
     return f"{stream}_FILES"
 
 
+async def list_keys(js: JetStreamContext, stream: str) -> list[str]:
+    """The watchlists' keys (``list.*``), from the bucket's subjects: a post is let read no
+    key but its own and the lists', and no consumer that could see the others."""
+    bucket = kv_name(stream)
+    prefix = f"$KV.{bucket}."
+    info = await js.stream_info(f"KV_{bucket}", subjects_filter=f"{prefix}list.*")
+    return sorted(s[len(prefix) :] for s in (info.state.subjects or {}))
+
+
 async def versions(
     js: JetStreamContext, stream: str, create: bool = False, replicas: int = 1
 ) -> KeyValue:
     """The versions bucket; headquarters creates it (``replicas`` copies), a post only opens
     it."""
     try:
-        return await js.key_value(kv_name(stream))
+        kv = await js.key_value(kv_name(stream))
     except BucketNotFoundError:
         if not create:
             raise
         return await js.create_key_value(
-            bucket=kv_name(stream), history=HISTORY, storage=StorageType.FILE, replicas=replicas
+            bucket=kv_name(stream),
+            history=HISTORY,
+            storage=StorageType.FILE,
+            replicas=replicas,
+            direct=True,
         )
+    if create:
+        await _allow_direct(js, f"KV_{kv_name(stream)}")
+    return kv
+
+
+async def _allow_direct(js: JetStreamContext, name: str) -> None:
+    """Direct gets name the key in the request's subject, so the broker can let a post read
+    its own keys and no other (a bucket made before that is changed once)."""
+    info = await js.stream_info(name)
+    if not info.config.allow_direct:
+        info.config.allow_direct = True
+        await js.update_stream(info.config)
 
 
 async def files(

@@ -17,8 +17,8 @@ from borderpost.config import Settings
 from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.errors import DomainError
 from borderpost.inspections.schemas import InspectionClose
+from borderpost.network import broker, rotation
 from borderpost.network import enrolment as enrolments
-from borderpost.network import rotation
 from borderpost.network.commands import request_correction, request_inspection
 from borderpost.network.following import follow_once
 from borderpost.network.model import NetworkCommand
@@ -40,7 +40,12 @@ def enrol(
     url: Annotated[str, typer.Option(help="NATS URL the post reaches; default: sync_url")] = "",
 ) -> None:
     """Headquarters: print the string a new post joins with (its code, the network's URL and
-    stream, headquarters' public key). The network key is made on first use."""
+    stream, headquarters' public key, and a new NATS credential for the post). The network
+    key is made on first use.
+
+    The string holds the post's credential: hand it over like a password. Enrolling a post
+    again makes a new credential; the old one stops working once the broker runs the
+    configuration `borderpost network broker-config` prints next."""
     settings = Settings()
     chosen = url or settings.sync_url
     if not chosen:
@@ -52,15 +57,38 @@ def enrol(
             errors.print(f"post: no post {post[:32]!r} here; create it first")
             raise typer.Exit(1)
     signer = network_signer(settings.home)
-    enrolment = enrolments.Enrolment(post, chosen, settings.sync_stream, signer.vkey())
+    seed = broker.enrol(settings.home, post)
+    enrolment = enrolments.Enrolment(post, chosen, settings.sync_stream, signer.vkey(), seed)
     console.print(enrolment.encode())
+    errors.print(
+        "this string holds the post's NATS credential: pass it like a password; then give the "
+        "broker the output of `borderpost network broker-config`"
+    )
+
+
+@app.command("broker-config")
+def broker_config() -> None:
+    """Headquarters: print the nats-server `authorization` block for headquarters and every
+    enrolled post (public keys only). Headquarters' own credential is made on first use, in
+    home/network/nats.nkey; the server connects with it from then on."""
+    settings = Settings()
+    console.print(
+        broker.authorization(
+            settings.sync_stream,
+            broker.headquarters_key(settings.home),
+            broker.enrolled(settings.home),
+        ),
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()
 def join(
     text: Annotated[str, typer.Argument(help="What `borderpost network enrol` printed")],
 ) -> None:
-    """A post: keep the enrolment; the server then follows headquarters and ships to it."""
+    """A post: keep the enrolment (its NATS credential in home/network/nats.nkey, readable by
+    this user alone); the server then follows headquarters and ships to it."""
     settings = Settings()
     try:
         enrolment = enrolments.decode(text)
@@ -69,6 +97,8 @@ def join(
         raise typer.Exit(2) from exc
     path = enrolments.store(settings.home, enrolment)
     console.print(f"joined as post {enrolment.post} of {enrolment.url} ({path})")
+    if enrolment.seed:
+        console.print(f"NATS credential kept in {enrolments.seed_path(settings.home)} (secret)")
     config = settings.home / "borderpost.toml"
     if not config.exists():
         config.write_text(
@@ -99,7 +129,10 @@ def publish() -> None:
 
     async def run() -> list[str]:
         async with link.jetstream(
-            settings.sync_url, settings.sync_stream, settings.nats_replicas
+            settings.sync_url,
+            settings.sync_stream,
+            settings.nats_replicas,
+            nkey=settings.nats_credential,
         ) as js:
             return await publish_all(
                 factory, settings.home, js, settings.sync_stream, signer, settings.nats_replicas
@@ -173,7 +206,9 @@ def follow() -> None:
     factory = node_session_factory(settings)
 
     async def run() -> tuple[list[str], list[str]]:
-        async with link.jetstream(joined.url, joined.stream, settings.nats_replicas) as js:
+        async with link.jetstream(
+            joined.url, joined.stream, settings.nats_replicas, nkey=settings.nats_credential
+        ) as js:
             report = await follow_once(factory, settings.home, joined, js)
         return report.applied, report.refused
 

@@ -1,8 +1,13 @@
 """Enrolment: the one string headquarters prints for a new post, and the post's copy of it.
 
 The string is ``borderpost-network:`` and the base64url of a small JSON object: the post's
-code, the NATS URL and stream of the network, and headquarters' vkey (its public key). It holds
-no secret: what a post must be able to trust is the vkey, so it travels by hand, out of band.
+code, the NATS URL and stream of the network, headquarters' vkey (its public key) and the post's
+NATS credential (an NKey seed, ``seed``). The seed is a secret: whoever holds the string signs
+in to the broker as that post. It travels by hand, out of band, like a password (so does the
+vkey, which the post must be able to trust), and is never logged. The post keeps the seed in
+``home/network/nats.nkey`` (readable by its user alone), not in ``enrolment.json``.
+
+A string without a seed (from a network whose broker checks no credential) joins as before.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 
 from borderpost.ledger.tlog.errors import LedgerError
 from borderpost.network.signing import verifier_of
+from borderpost.sync import link
 
 PREFIX = "borderpost-network:"
 MAX_LENGTH = 2000
@@ -31,6 +37,10 @@ class Enrolment:
     url: str
     stream: str
     vkey: str
+    seed: str = ""  # the post's NATS credential; empty: none (and never kept in the file)
+
+    def __repr__(self) -> str:  # the seed never reaches a log or a traceback
+        return f"Enrolment(post={self.post!r}, url={self.url!r}, stream={self.stream!r})"
 
     def encode(self) -> str:
         raw = json.dumps(asdict(self), separators=(",", ":")).encode()
@@ -46,7 +56,11 @@ def decode(text: str) -> Enrolment:
     try:
         data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         enrolment = Enrolment(
-            str(data["post"]), str(data["url"]), str(data["stream"]), str(data["vkey"])
+            str(data["post"]),
+            str(data["url"]),
+            str(data["stream"]),
+            str(data["vkey"]),
+            str(data.get("seed", "")),
         )
     except (binascii.Error, ValueError, KeyError, TypeError) as exc:
         raise BadEnrolment("is damaged: copy it again from `borderpost network enrol`") from exc
@@ -58,7 +72,29 @@ def decode(text: str) -> Enrolment:
         verifier_of(enrolment.vkey)
     except (LedgerError, ValueError) as exc:
         raise BadEnrolment(f"vkey: {exc}") from exc
+    if enrolment.seed:
+        try:
+            link.public_nkey(enrolment.seed.encode())
+        except ValueError:
+            raise BadEnrolment("seed: not a NATS credential (an NKey user seed)") from None
     return enrolment
+
+
+def seed_path(home: Path) -> Path:
+    """This node's own NATS seed: a post's (``network join``) or headquarters' (``network
+    broker-config``); ``Settings.nats_credential`` finds it there."""
+    return home / "network" / "nats.nkey"
+
+
+def write_seed(path: Path, seed: str) -> None:
+    """Keep a seed readable by this node's user alone (replacing an earlier one in one step)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(seed + "\n")
+    os.replace(partial, path)
 
 
 def path_of(home: Path) -> Path:
@@ -66,12 +102,18 @@ def path_of(home: Path) -> Path:
 
 
 def store(home: Path, enrolment: Enrolment) -> Path:
-    """Keep the enrolment in the node's home (replacing an earlier one in one step)."""
+    """Keep the enrolment in the node's home (replacing an earlier one in one step), and its
+    seed, if any, in the node's seed file (an earlier seed file is removed otherwise)."""
     path = path_of(home)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps(asdict(enrolment), indent=1), encoding="utf-8")
+    kept = {k: v for k, v in asdict(enrolment).items() if k != "seed"}
+    partial.write_text(json.dumps(kept, indent=1), encoding="utf-8")
     os.replace(partial, path)
+    if enrolment.seed:
+        write_seed(seed_path(home), enrolment.seed)
+    else:
+        seed_path(home).unlink(missing_ok=True)
     return path
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from nats.js import JetStreamContext
-from nats.js.errors import NoKeysError
+from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 from nats.js.object_store import ObjectStore
 from sqlalchemy import Connection, CursorResult, Table, bindparam, delete, func, literal, select
@@ -364,15 +364,14 @@ async def follow_lists(
     kv: KeyValue,
 ) -> FollowReport:  # fmt: skip
     report = FollowReport()
-    try:
-        # Filtered here: the client's own filter is a substring match.
-        keys = [k for k in await kv.keys() if k.startswith("list.")]
-    except NoKeysError:
-        return report
+    keys = await buckets.list_keys(js, enrolment.stream)
     verifier: NoteVerifier = verifier_of(enrolment.vkey)
     files: ObjectStore | None = None
-    for key in sorted(keys):
-        entry = await kv.get(key)
+    for key in keys:
+        try:
+            entry = await kv.get(key)
+        except KeyNotFoundError:  # deleted (its subject stays)
+            continue
         if entry.value is None:
             continue
         token = key.split(".", 1)[1]

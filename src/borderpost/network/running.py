@@ -120,6 +120,7 @@ def publisher(
     stream: str,
     interval: float,
     replicas: int = 1,
+    nkey: Path | None = None,
 ) -> Loop:
     """Headquarters: publish whatever changed, every ``interval`` seconds (with the key in
     force at each round: ``network rotate-key`` may have replaced it meanwhile)."""
@@ -127,7 +128,7 @@ def publisher(
     async def round_() -> str:
         rotation.finish_rotation(home)
         signer = network_signer(home)
-        async with link.jetstream(url, stream, replicas) as js:
+        async with link.jetstream(url, stream, replicas, nkey=nkey) as js:
             published = await publish_all(session_factory, home, js, stream, signer, replicas)
             return "; ".join(published)
 
@@ -136,14 +137,14 @@ def publisher(
 
 def follower(
     session_factory: sessionmaker[Session], home: Path, joined: enrolments.Enrolment,
-    interval: float, replicas: int = 1,
+    interval: float, replicas: int = 1, nkey: Path | None = None,
 ) -> Loop:  # fmt: skip
     """A post: apply what headquarters published, every ``interval`` seconds."""
 
     async def round_() -> str:
         # The enrolment as kept: a round may have moved it to headquarters' new key.
         current = enrolments.joined(home) or joined
-        async with link.jetstream(current.url, current.stream, replicas) as js:
+        async with link.jetstream(current.url, current.stream, replicas, nkey=nkey) as js:
             report = await follow_once(session_factory, home, current, js)
         return "; ".join(report.applied + [f"refused {r}" for r in report.refused])
 
@@ -161,7 +162,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         factory = app.state.session_factory
         interval = settings.network_interval_seconds
         if joined is not None:
-            loop = follower(factory, settings.home, joined, interval, settings.nats_replicas)
+            loop = follower(
+                factory, settings.home, joined, interval, settings.nats_replicas,
+                settings.nats_credential,
+            )  # fmt: skip
         elif settings.node_post is None and settings.sync_url and key_path(settings.home).is_file():
             loop = publisher(
                 factory,
@@ -170,6 +174,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 settings.sync_stream,
                 interval,
                 settings.nats_replicas,
+                settings.nats_credential,
             )
     if loop is not None:
         loop.start()

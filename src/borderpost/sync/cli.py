@@ -175,6 +175,7 @@ def ship(
             resend_after=settings.sync_resend_after_seconds,
             batch=batch,
             replicas=settings.nats_replicas,
+            nkey=settings.nats_credential,
         )
         stop = _until_stopped()
         loop.start()
@@ -190,6 +191,7 @@ def ship(
                 batch,
                 settings.sync_resend_after_seconds,
                 settings.nats_replicas,
+                nkey=settings.nats_credential,
             )
         )
     except shipper.LINK_ERRORS as exc:
@@ -242,6 +244,7 @@ def ingest(
                 wait=min(wait, 5.0),
                 ack_wait=ack_wait,
                 replicas=settings.nats_replicas,
+                nkey=settings.nats_credential,
             )
         )
         return
@@ -253,6 +256,7 @@ def ingest(
             wait,
             ack_wait=ack_wait,
             replicas=settings.nats_replicas,
+            nkey=settings.nats_credential,
         )
     )
     done = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())) or "nothing new"

@@ -69,6 +69,7 @@ async def follow(
     ack_wait: float = ACK_WAIT_SECONDS,
     actor: str = "sync",
     replicas: int = 1,
+    nkey: Path | None = None,
 ) -> IngestState:
     """Ingest until ``stop`` is set; returns the last state."""
     state = IngestState()
@@ -80,7 +81,7 @@ async def follow(
 
     while not stop.is_set():
         try:
-            async with link.jetstream(url, stream, replicas) as js:
+            async with link.jetstream(url, stream, replicas, nkey=nkey) as js:
                 consumers = Consumers(js, stream, ack_wait)
                 try:
                     await consumers.refresh()

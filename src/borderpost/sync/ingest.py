@@ -21,6 +21,7 @@ import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nats
 from nats.aio.msg import Msg
@@ -256,7 +257,8 @@ async def ingest_once(
     wait: float = 1.0,
     ack_wait: float = ACK_WAIT_SECONDS,
     replicas: int = 1,
+    nkey: Path | None = None,
 ) -> IngestReport:
     """Connect, apply everything waiting, disconnect: ``borderpost sync ingest``."""
-    async with link.jetstream(url, stream, replicas) as js:
+    async with link.jetstream(url, stream, replicas, nkey=nkey) as js:
         return await ingest(session_factory, js, stream, wait=wait, ack_wait=ack_wait)

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import nats
 from nats.aio.client import Client
@@ -83,12 +84,44 @@ def servers(url: str) -> list[str]:
     return [part.strip() for part in url.split(",") if part.strip()]
 
 
-async def connect(url: str, timeout: float = 2.0) -> Client:
+def public_nkey(seed: bytes) -> str:
+    """The public key (``U...``) of an NKey user seed (``SU...``); ValueError when it is not one."""
+    import nkeys  # here: a node without a credential runs without the package
+
+    try:
+        pair = nkeys.from_seed(bytearray(seed.strip()))
+    except (nkeys.NkeysError, ValueError, IndexError) as exc:
+        raise ValueError("not an NKey user seed") from exc
+    try:
+        if not pair.public_key.startswith(b"U"):
+            raise ValueError("not an NKey user seed (it must start with SU)")
+        return str(pair.public_key.decode())
+    finally:
+        pair.wipe()
+
+
+def inbox_prefix(public: str) -> str:
+    """Where the broker sends the replies for one credential: ``_INBOX.<public key>``.
+
+    The broker lets a post subscribe to its own replies only; with the shared ``_INBOX.>`` a
+    post could read the replies to headquarters' requests (another post's users among them).
+    """
+    return f"_INBOX.{public}"
+
+
+async def connect(url: str, timeout: float = 2.0, nkey: Path | None = None) -> Client:
     """Connect to the first server of ``url`` that answers (each tried twice); the caller
     decides when to try again (a link may be down).
 
+    ``nkey``: the file of this node's NKey seed (``borderpost network enrol`` made it); the
+    broker checks the signature and applies that credential's permissions. Without it the
+    node connects as before, with no credential (a broker without authorisation).
+
     Raises ``nats.errors.NoServersError`` when nothing answers.
     """
+    seed, inbox = None, "_INBOX"  # the client's own default inbox
+    if nkey is not None:
+        seed, inbox = str(nkey), inbox_prefix(public_nkey(nkey.read_bytes()))
     return await nats.connect(
         servers(url),
         connect_timeout=timeout,
@@ -96,6 +129,8 @@ async def connect(url: str, timeout: float = 2.0) -> Client:
         max_reconnect_attempts=1,  # 0 would mean "forever" for the first connection
         reconnect_time_wait=0.2,
         error_cb=_quiet,
+        nkeys_seed=seed,
+        inbox_prefix=inbox,
     )
 
 
@@ -139,10 +174,12 @@ async def post_tokens(js: JetStreamContext, stream: str) -> set[str]:
 
 
 @asynccontextmanager
-async def jetstream(url: str, stream: str, replicas: int = 1) -> AsyncIterator[JetStreamContext]:
-    """Connected, with the stream there (made with ``replicas`` copies if it was not);
-    disconnected when the block ends."""
-    nc = await connect(url)
+async def jetstream(
+    url: str, stream: str, replicas: int = 1, nkey: Path | None = None
+) -> AsyncIterator[JetStreamContext]:
+    """Connected (with the credential in ``nkey``, if any), with the stream there (made with
+    ``replicas`` copies if it was not); disconnected when the block ends."""
+    nc = await connect(url, nkey=nkey)
     try:
         js = nc.jetstream()
         await ensure_stream(js, stream, replicas)

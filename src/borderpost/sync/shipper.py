@@ -208,11 +208,12 @@ async def ship_once(
     batch: int = 500,
     resend_after: float = RESEND_AFTER_SECONDS,
     replicas: int = 1,
+    nkey: Path | None = None,
 ) -> ShipReport:
     """Connect, ship everything unsent and everything due again, take headquarters'
     confirmations, disconnect: ``borderpost sync ship``. (A confirmation that comes after
     its event fell due costs one more shipment, no more: headquarters keeps one copy.)"""
-    async with link.jetstream(url, stream, replicas) as js:
+    async with link.jetstream(url, stream, replicas, nkey=nkey) as js:
         report = await ship(session_factory, js, stream, batch, resend_after=resend_after)
         report.confirmed = await confirm.receive(session_factory, js, stream)
         return report
@@ -265,8 +266,10 @@ class Shipper:
         resend_after: float = RESEND_AFTER_SECONDS,
         batch: int = 500,
         replicas: int = 1,
+        nkey: Path | None = None,
     ) -> None:
         self.session_factory = session_factory
+        self.nkey = nkey
         self.resend_after, self.batch, self.replicas = resend_after, batch, replicas
         self.url, self.stream = url, stream
         self.interval, self.max_backoff = interval, max_backoff
@@ -337,7 +340,7 @@ class Shipper:
         """One round on the connection kept between rounds (made again after a failure)."""
         if self._nc is None or not self._nc.is_connected:
             await self._disconnect()
-            self._nc = await link.connect(self.url)
+            self._nc = await link.connect(self.url, nkey=self.nkey)
             await link.ensure_stream(self._nc.jetstream(), self.stream, self.replicas)
         js = self._nc.jetstream()
         report = await ship(
@@ -397,6 +400,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 state_file=state_path(settings.home),
                 resend_after=settings.sync_resend_after_seconds,
                 replicas=settings.nats_replicas,
+                nkey=settings.nats_credential,
             )
 
     async with elected_while(settings, SHIPPER_JOB, make) as job:
