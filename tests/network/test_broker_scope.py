@@ -420,12 +420,12 @@ def test_the_commands_sign_in_with_the_node_credential(
 def test_the_server_loops_sign_in_with_the_credential(secured: Secured) -> None:
     """What `borderpost serve` runs: headquarters' publisher, a post's follower and shipper."""
     net = secured.net
-    publishing = publisher(net.hq, net.hq_home, secured.url, net.stream, 1.0, secured.hq_seed)
+    publishing = publisher(net.hq, net.hq_home, secured.url, net.stream, 1.0, nkey=secured.hq_seed)
     asyncio.run(publishing.once())
     assert publishing.state.state == "working", publishing.state.last_error
     factory, home = net.posts["P-B"]
     joined = dataclasses.replace(net.enrolment("P-B"), url=secured.url)
-    following = follower(factory, home, joined, 1.0, secured.seeds["P-B"])
+    following = follower(factory, home, joined, 1.0, nkey=secured.seeds["P-B"])
     asyncio.run(following.once())
     assert following.state.state == "working", following.state.last_error
     assert "bob" in _users_at(factory)

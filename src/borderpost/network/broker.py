@@ -23,6 +23,7 @@ from borderpost.network import buckets
 from borderpost.network.commands import stream_name as commands_stream
 from borderpost.network.commands import subject as commands_subject
 from borderpost.network.enrolment import seed_path, write_seed
+from borderpost.network.rotation import CHAIN_KEY
 from borderpost.sync import link
 from borderpost.sync.confirm import CONSUMER as CONFIRM_CONSUMER
 
@@ -98,9 +99,11 @@ def post_permissions(stream: str, post: str, public: str) -> dict[str, Any]:
         ),
         f"$JS.ACK.{confirmed}.{confirm_consumer}.>",
         f"$JS.ACK.{commands}.{command_consumer}.>",
-        # The latest version of its own reference keys, and of every watchlist's key.
+        # The latest version of its own reference keys, of every watchlist's key, and
+        # headquarters' key chain.
         f"{api}.DIRECT.GET.{kv_stream}.$KV.{kv}.ref.{key}.*",
         f"{api}.DIRECT.GET.{kv_stream}.$KV.{kv}.list.*",
+        f"{api}.DIRECT.GET.{kv_stream}.$KV.{kv}.{CHAIN_KEY}",
         # Watchlist files: a file's description, then its chunks. The client reads the
         # description with a get that names no subject; the store holds watchlist files only,
         # which every post receives.
