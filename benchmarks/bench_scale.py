@@ -1,7 +1,7 @@
 """Headquarters at scale: a network's history, and the reports an analyst reads, as it grows.
 
     .venv/bin/python -m benchmarks.bench_scale [--sizes 1000000,3000000] [--backend postgres]
-        [--per-year 1000000] [--runs 5] [--profile]
+        [--per-year 1000000] [--runs 5] [--profile] [--unpartitioned]
 
 One database grows through the sizes. The network is 20 posts (four time zones, opening hours
 06:00-22:00, a closure a fortnight in the latest year) and 10 corridors between pairs of posts
@@ -21,6 +21,11 @@ access report, a corridor's transits and its overdue list, for one post and one 
 for transits and the overdue list); then the growth of each from the smallest size to the
 largest, against the aims (300 ms, 2 s, 1.5x). ``--profile`` profiles (cProfile) the pages
 that miss their aim at the largest size.
+
+On PostgreSQL crossings are partitioned by month (migration 0250), the months of each year
+made before it is written; ``--unpartitioned`` measures the plain table instead (the
+database taken back one revision), and each size prints which partitions a month's query
+reads (EXPLAIN).
 """
 
 from __future__ import annotations
@@ -40,12 +45,14 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import Engine, Table, func, insert, select
+from sqlalchemy import Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.bench_access import _arrival, _closures
 from benchmarks.bench_report import CATEGORIES
 from benchmarks.common import machine, scratch_engine
+from borderpost import migrate
+from borderpost.crossings import partitions
 from borderpost.crossings.model import Crossing
 from borderpost.db import make_session_factory
 from borderpost.ids import new_id
@@ -196,6 +203,8 @@ def grow(
     while have < n:
         year = LATEST - have // per_year
         count = min(per_year - have % per_year, n - have)
+        with engine.begin() as conn:  # the year's months (nothing when not partitioned)
+            partitions.ensure_partitions(conn, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
         rng = random.Random(year)
         batch: list[dict[str, Any]] = []
         for row in _crossings(rng, net, year, count):
@@ -278,6 +287,28 @@ def pages(factory: sessionmaker[Session]) -> dict[str, Callable[[], int]]:
     }
 
 
+def explain(engine: Engine, post_id: Any) -> str:
+    """The partitions (or the table) a month's query on one post reads, from EXPLAIN."""
+    query = (
+        "EXPLAIN SELECT count(*) FROM crossings WHERE post_id = :post "
+        "AND time >= '2025-06-01 00:00+00' AND time < '2025-07-01 00:00+00'"
+    )
+    with engine.connect() as conn:
+        plan = [line for (line,) in conn.execute(text(query), {"post": post_id})]
+    words = {w for line in plan for w in line.split()}
+    read = sorted(w for w in words if partitions.is_partition(w))
+    return ", ".join(read) or "crossings (one table)"
+
+
+def _unpartition(engine: Engine) -> None:
+    from alembic import command
+
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0250-1")
+
+
 def measure(run: Callable[[], int], runs: int) -> tuple[float, int]:
     found, times = run(), []  # the warm-up
     for _ in range(runs):
@@ -307,17 +338,22 @@ def main() -> None:
     parser.add_argument("--per-year", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="profile the pages that miss")
+    parser.add_argument("--unpartitioned", action="store_true", help="crossings as one table")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     print(f"bench_scale on {args.backend}: sizes {sizes}; {machine()}", flush=True)
     print(f"  load average {os.getloadavg()}", flush=True)
     figures: dict[int, dict[str, tuple[float, int]]] = {}
     with scratch_engine(args.backend) as engine:
+        if args.unpartitioned and engine.dialect.name == "postgresql":
+            _unpartition(engine)
         factory = make_session_factory(engine)
         net = setup(factory)
         for n in sizes:
             grow(engine, factory, net, n, args.per_year)
             print(f"  load average {os.getloadavg()}", flush=True)
+            if engine.dialect.name == "postgresql":
+                print(f"  P01, June reads: {explain(engine, net.post_ids[0])}", flush=True)
             figures[n] = {}
             for label, run in pages(factory).items():
                 seconds, found = measure(run, args.runs)

@@ -143,3 +143,31 @@ def ensure_ahead(conn: Connection, today: dt.date, ahead: int = 3, behind: int =
     """The partitions from ``behind`` months before ``today``'s month to ``ahead`` after it."""
     month = month_start(today)
     return ensure_partitions(conn, add_months(month, -behind), add_months(month, ahead))
+
+
+# What refers to a crossing by its id alone: (table, column). On PostgreSQL no foreign key
+# guards these (db.crossing_reference); recording and ingest only write them for a crossing
+# that is there, and nothing deletes a crossing.
+REFERENCES = (
+    ("screening_hits", "crossing_id"),
+    ("consignments", "crossing_id"),
+    ("inspections", "crossing_id"),
+    ("crossings", "carried_by_id"),
+)
+
+
+def orphans(conn: Connection) -> dict[str, int]:
+    """How many rows of each referring table name a crossing that is not there (0 each when
+    the application kept its word). Also what to check before detaching a month."""
+    found: dict[str, int] = {}
+    for table, column in REFERENCES:
+        found[f"{table}.{column}"] = int(
+            conn.scalar(
+                text(
+                    f"SELECT count(*) FROM {table} r WHERE r.{column} IS NOT NULL AND NOT "  # noqa: S608
+                    f"EXISTS (SELECT 1 FROM crossings c WHERE c.id = r.{column})"
+                )
+            )
+            or 0
+        )
+    return found
