@@ -94,6 +94,8 @@ def ensure_partitions(conn: Connection, first: dt.date, last: dt.date) -> Outcom
     outcome = Outcome()
     if not is_partitioned(conn):
         return outcome
+    # Two of these at once (two `init`s, the command beside one) take turns, not collide.
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('borderpost.crossings.partitions'))"))
     have = existing(conn)
     if DEFAULT not in have:
         conn.execute(text(f"CREATE TABLE {DEFAULT} PARTITION OF {TABLE} DEFAULT"))
