@@ -1,7 +1,7 @@
 """Headquarters at scale: a network's history, and the reports an analyst reads, as it grows.
 
     .venv/bin/python -m benchmarks.bench_scale [--sizes 1000000,3000000] [--backend postgres]
-        [--per-year 1000000] [--runs 5] [--profile]
+        [--per-year 1000000] [--runs 5] [--profile] [--unpartitioned | --compare]
 
 One database grows through the sizes. The network is 20 posts (four time zones, opening hours
 06:00-22:00, a closure a fortnight in the latest year) and 10 corridors between pairs of posts
@@ -21,6 +21,13 @@ access report, a corridor's transits and its overdue list, for one post and one 
 for transits and the overdue list); then the growth of each from the smallest size to the
 largest, against the aims (300 ms, 2 s, 1.5x). ``--profile`` profiles (cProfile) the pages
 that miss their aim at the largest size.
+
+On PostgreSQL crossings are partitioned by month (migration 0250), the months of each year
+made before it is written; ``--unpartitioned`` measures the plain table instead (the
+database taken back one revision); ``--compare`` measures both at every size, the same rows
+(taken back one revision after the partitioned figures, timed, then forward again, timed:
+the migration's cost at that size). Each size prints which partitions a month's query reads
+(EXPLAIN).
 """
 
 from __future__ import annotations
@@ -40,12 +47,14 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import Engine, Table, func, insert, select
+from sqlalchemy import Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.bench_access import _arrival, _closures
 from benchmarks.bench_report import CATEGORIES
 from benchmarks.common import machine, scratch_engine
+from borderpost import migrate
+from borderpost.crossings import partitions
 from borderpost.crossings.model import Crossing
 from borderpost.db import make_session_factory
 from borderpost.ids import new_id
@@ -196,6 +205,8 @@ def grow(
     while have < n:
         year = LATEST - have // per_year
         count = min(per_year - have % per_year, n - have)
+        with engine.begin() as conn:  # the year's months (nothing when not partitioned)
+            partitions.ensure_partitions(conn, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
         rng = random.Random(year)
         batch: list[dict[str, Any]] = []
         for row in _crossings(rng, net, year, count):
@@ -278,6 +289,51 @@ def pages(factory: sessionmaker[Session]) -> dict[str, Callable[[], int]]:
     }
 
 
+def explain(engine: Engine, post_id: Any) -> str:
+    """The partitions (or the table) a month's query on one post reads, from EXPLAIN."""
+    query = (
+        "EXPLAIN SELECT count(*) FROM crossings WHERE post_id = :post "
+        "AND time >= '2025-06-01 00:00+00' AND time < '2025-07-01 00:00+00'"
+    )
+    with engine.connect() as conn:
+        plan = [line for (line,) in conn.execute(text(query), {"post": post_id})]
+    words = {w for line in plan for w in line.split()}
+    read = sorted(w for w in words if partitions.is_partition(w))
+    return ", ".join(read) or "crossings (one table)"
+
+
+def _unpartition(engine: Engine, back: bool = True) -> None:
+    """The database one revision back (crossings as one table), or forward again."""
+    from alembic import command
+
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        if back:
+            command.downgrade(config, "0250-1")
+        else:
+            command.upgrade(config, "0250")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE crossings")
+
+
+def _measure_all(
+    engine: Engine, factory: sessionmaker[Session], net: Network, n: int, runs: int,
+    profiling: bool, tag: str = "",
+) -> dict[str, tuple[float, int]]:  # fmt: skip
+    if engine.dialect.name == "postgresql":
+        print(f"  P01, June reads: {explain(engine, net.post_ids[0])}", flush=True)
+    figures = {}
+    for label, run in pages(factory).items():
+        seconds, found = measure(run, runs)
+        figures[label + tag] = (seconds, found)
+        print(f"  {n:>11,}  {label + tag:44} {found:>9,} found  median {seconds * 1000:8.0f} ms"
+              f"  aim {_aim(label, seconds)}", flush=True)  # fmt: skip
+        if profiling and "missed" in _aim(label, seconds):
+            profile(label, run)
+    return figures
+
+
 def measure(run: Callable[[], int], runs: int) -> tuple[float, int]:
     found, times = run(), []  # the warm-up
     for _ in range(runs):
@@ -307,25 +363,32 @@ def main() -> None:
     parser.add_argument("--per-year", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="profile the pages that miss")
+    parser.add_argument("--unpartitioned", action="store_true", help="crossings as one table")
+    parser.add_argument("--compare", action="store_true", help="partitioned and not, each size")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     print(f"bench_scale on {args.backend}: sizes {sizes}; {machine()}", flush=True)
     print(f"  load average {os.getloadavg()}", flush=True)
     figures: dict[int, dict[str, tuple[float, int]]] = {}
     with scratch_engine(args.backend) as engine:
+        if args.unpartitioned and engine.dialect.name == "postgresql":
+            _unpartition(engine)
         factory = make_session_factory(engine)
         net = setup(factory)
         for n in sizes:
             grow(engine, factory, net, n, args.per_year)
             print(f"  load average {os.getloadavg()}", flush=True)
-            figures[n] = {}
-            for label, run in pages(factory).items():
-                seconds, found = measure(run, args.runs)
-                figures[n][label] = (seconds, found)
-                print(f"  {n:>11,}  {label:32} {found:>9,} found  median {seconds * 1000:8.0f} ms"
-                      f"  aim {_aim(label, seconds)}", flush=True)  # fmt: skip
-                if args.profile and n == sizes[-1] and "missed" in _aim(label, seconds):
-                    profile(label, run)
+            profiling = args.profile and n == sizes[-1]
+            figures[n] = _measure_all(engine, factory, net, n, args.runs, profiling)
+            if args.compare and engine.dialect.name == "postgresql":
+                for back, tag in ((True, ", one table"), (False, "")):
+                    began = time.perf_counter()
+                    _unpartition(engine, back)
+                    way = "back to one table" if back else "partitioned again (0250)"
+                    print(f"  {n:,} crossings {way}: {time.perf_counter() - began:.0f} s"
+                          f"; load average {os.getloadavg()}", flush=True)  # fmt: skip
+                    if back:
+                        figures[n] |= _measure_all(engine, factory, net, n, args.runs, False, tag)
     first, last = sizes[0], sizes[-1]
     print(f"\n| page | found | {' | '.join(f'{n:,}' for n in sizes)} | growth | aims |")
     print(f"|---|---:|{'---:|' * len(sizes)}---:|---|")

@@ -37,8 +37,10 @@ app = typer.Typer(help="Borderpost: border crossing point management.", no_args_
 cases_retention.install()  # retention run and person export see the cases
 import_app = typer.Typer(help="Bulk import from JSON Lines or CSV.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports.", no_args_is_help=True)
+db_app = typer.Typer(help="Database upkeep.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
+app.add_typer(db_app, name="db")
 app.add_typer(cargo_app, name="cargo")
 app.add_typer(rules_app, name="rules")
 app.add_typer(document_app, name="document")
@@ -69,13 +71,16 @@ def init_home(settings: Settings) -> bool:
     """
     from sqlalchemy import inspect
 
-    from borderpost import migrate
+    from borderpost import clock, migrate
+    from borderpost.crossings import partitions
 
     settings.home.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     try:
         is_new = "alembic_version" not in inspect(engine).get_table_names()
         migrate.upgrade(engine)
+        with engine.begin() as conn:  # PostgreSQL: the months ahead (nothing on SQLite)
+            partitions.ensure_ahead(conn, clock.today())
     finally:
         engine.dispose()
     return is_new
@@ -311,6 +316,33 @@ def report_access(
 
 def _minutes(seconds: int | None) -> str:
     return "unknown" if seconds is None else f"{seconds / 60:.1f}"
+
+
+@db_app.command("partitions")
+def db_partitions(
+    ahead: Annotated[int, typer.Option(min=0, max=120, help="Months after this one")] = 3,
+    behind: Annotated[int, typer.Option(min=0, max=1200, help="Months before this one")] = 1,
+) -> None:
+    """Make crossings' monthly partitions ahead of time (PostgreSQL; run it monthly).
+
+    Idempotent. Crossings that had gone to the default partition for want of their month's
+    are moved into it. On SQLite there is nothing to do.
+    """
+    from borderpost import clock
+    from borderpost.crossings import partitions
+
+    engine = node_session_factory(Settings()).kw["bind"]
+    with engine.begin() as conn:
+        if not partitions.is_partitioned(conn):
+            console.print("Crossings are not partitioned here (SQLite): nothing to do.")
+            return
+        outcome = partitions.ensure_ahead(conn, clock.today(), ahead=ahead, behind=behind)
+        count = len(partitions.existing(conn))
+    made = ", ".join(outcome.created) or "none"
+    console.print(
+        f"Partitions made: {made}; crossings moved from the default partition: "
+        f"{outcome.moved}; {count} partitions in all."
+    )
 
 
 @app.command()

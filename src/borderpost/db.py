@@ -11,7 +11,15 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Insert, MetaData, create_engine, event
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    ForeignKeyConstraint,
+    Insert,
+    MetaData,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -28,6 +36,16 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def crossing_reference(column: str) -> ForeignKeyConstraint:
+    """A foreign key from ``column`` to ``crossings.id``, enforced by SQLite only.
+
+    On PostgreSQL ``crossings`` is partitioned by month and its primary key is (id, time): no
+    constraint can refer to ``id`` alone, so the application keeps these references whole
+    (a crossing is never deleted; tests look for orphans). The ORM still joins through it.
+    """
+    return ForeignKeyConstraint([column], ["crossings.id"]).ddl_if(dialect="sqlite")
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from borderpost.db import Base, UTCDateTime
+from borderpost.db import Base, UTCDateTime, crossing_reference
 from borderpost.ids import new_id
 
 # Weights and quantities to the gram (or thousandth of a unit); values to the cent.
@@ -27,9 +27,10 @@ class Consignment(Base):
     them (green, yellow, red; not the physical lane of the crossing, ``Crossing.lane``)."""
 
     __tablename__ = "consignments"
+    __table_args__ = (crossing_reference("crossing_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
-    crossing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("crossings.id"), index=True)
+    crossing_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id"))
     position: Mapped[int] = mapped_column(Integer, comment="Order in the declaration")
     declared_id: Mapped[str | None] = mapped_column(String(100), comment="The declarant's id")

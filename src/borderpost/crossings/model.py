@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import JSON, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from borderpost.db import Base, UTCDateTime
+from borderpost.db import Base, UTCDateTime, crossing_reference
 from borderpost.ids import new_id
 from borderpost.organisations.model import Organisation
 from borderpost.people.model import TravelDocument, Traveller
@@ -58,12 +58,21 @@ class Crossing(Base):
         Index("ix_crossings_unerased", "erased_at", "time", "id"),
         Index("ix_crossings_traveller", "traveller_id"),
         Index("ix_crossings_document", "document_id"),
+        crossing_reference("carried_by_id"),
+        # One partition per UTC month on PostgreSQL (crossings/partitions.py): a report reads
+        # the months it asks for, whatever the length of the history. SQLite ignores it.
+        {"postgresql_partition_by": "RANGE (time)"},
     )
 
+    # The table's key is (id, time) because PostgreSQL requires a partitioned table's key to
+    # hold the partition key; the id alone identifies a crossing (the mapper's key, below).
+    # SQLite's table keeps the key its migrations gave it, the id alone.
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id"))
     direction: Mapped[str] = mapped_column(String(3), comment="Direction")
-    time: Mapped[dt.datetime] = mapped_column(UTCDateTime, comment="When it crossed")
+    time: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, primary_key=True, comment="When it crossed"
+    )
     arrived_at: Mapped[dt.datetime | None] = mapped_column(
         UTCDateTime, comment="When it joined the queue, if known; waiting = time - arrived_at"
     )
@@ -78,7 +87,7 @@ class Crossing(Base):
     vehicle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("vehicles.id"))
     vehicle_type: Mapped[str | None] = mapped_column(String(16))
     carried_by_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("crossings.id"), index=True, comment="The vehicle crossing that carried them"
+        Uuid, index=True, comment="The vehicle crossing that carried them"
     )
     convoy_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("convoys.id"), index=True)
     lane_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lanes.id"))
@@ -105,3 +114,5 @@ class Crossing(Base):
     vehicle: Mapped[Vehicle | None] = relationship()
     convoy: Mapped[Convoy | None] = relationship()
     lane: Mapped[Lane | None] = relationship()
+
+    __mapper_args__ = {"primary_key": [id]}  # noqa: RUF012 - SQLAlchemy's declarative form

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from borderpost.cargo.model import Quantity
-from borderpost.db import Base, UTCDateTime
+from borderpost.db import Base, UTCDateTime, crossing_reference
 from borderpost.ids import new_id
 
 
@@ -43,9 +43,10 @@ class Inspection(Base):
     """The secondary line's look at a referred vehicle crossing: one per crossing."""
 
     __tablename__ = "inspections"
+    __table_args__ = (crossing_reference("crossing_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
-    crossing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("crossings.id"), unique=True)
+    crossing_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id"))
     inspector: Mapped[str] = mapped_column(String(100), comment="Who opened it")
     status: Mapped[str] = mapped_column(String(8), default=InspectionStatus.OPEN.value)

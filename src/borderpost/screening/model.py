@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from borderpost.db import Base, UTCDateTime
+from borderpost.db import Base, UTCDateTime, crossing_reference
 from borderpost.ids import new_id
 
 # Separates the values of a list field in one text column (names never contain a newline).
@@ -100,10 +100,11 @@ class ScreeningHit(Base):
         Index("ix_screening_hits_post_state", "post_id", "state", "origin", "created_at"),
         # Remembered resolutions: the same list entry for the same document or traveller.
         Index("ix_screening_hits_entry", "watchlist_id", "entry_key"),
+        crossing_reference("crossing_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
-    crossing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("crossings.id"), index=True)
+    crossing_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id"))
     traveller_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     document_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
