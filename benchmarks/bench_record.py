@@ -16,8 +16,10 @@ machine moves less than the wall clock.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import os
+import pstats
 import random
 import threading
 import time
@@ -150,9 +152,10 @@ def main() -> None:
     parser.add_argument("--cargo", type=int, default=0, help="goods items per vehicle")
     parser.add_argument("--clients", default="1", help="e.g. 1,4: one run for each")
     parser.add_argument("--shapes", default="booth,import")
+    parser.add_argument("--profile", action="store_true", help="cProfile each run, top 30")
     args = parser.parse_args()
     cargo = f", one consignment of {args.cargo} items per vehicle" if args.cargo else ""
-    print(f"bench_record: {args.n} crossings each{cargo}; {machine()}")
+    print(f"bench_record: {args.n} crossings each{cargo}; {machine()}", flush=True)
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'backend':10} {'shape':32} {'clients':>7} {'crossings/s':>12} {'CPU ms/crossing':>16}")
     shapes = {"booth": ("booth: one transaction each", 1),
@@ -161,8 +164,18 @@ def main() -> None:
         for shape in args.shapes.split(","):
             label, batch = shapes[shape]
             for clients in (int(c) for c in args.clients.split(",")):
+                if backend == "sqlite" and batch > 1 and clients > 1:
+                    # One writer at a time: the others wait out the busy timeout.
+                    print(f"{backend:10} {label:32} {clients:7} {'one writer':>12}")
+                    continue
+                profile = cProfile.Profile() if args.profile else None
+                if profile is not None:
+                    profile.enable()
                 rate, cpu = run(backend, args.n, batch, args.cargo, clients)
-                print(f"{backend:10} {label:32} {clients:7} {rate:12,.0f} {cpu:16.2f}")
+                if profile is not None:
+                    profile.disable()
+                    pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+                print(f"{backend:10} {label:32} {clients:7} {rate:12,.0f} {cpu:16.2f}", flush=True)
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
