@@ -25,6 +25,8 @@ import threading
 import time
 from typing import Any
 
+from sqlalchemy import event
+
 from benchmarks.common import machine, scratch_engine
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import record_crossing
@@ -111,6 +113,32 @@ def _record(factory: Any, todo: list[CrossingCreate], batch: int) -> None:
             uow.commit()
 
 
+class RoundTrips:
+    """Waits for PostgreSQL: statements outside a pipeline, pipelines, BEGINs and COMMITs (as
+    ``tests/integration/crossings/test_round_trips.py`` counts them; the pool's ping is not)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.count = 0
+        self._piping: dict[int, bool] = {}
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._end)
+        event.listen(engine, "commit", self._end)
+
+    def _statement(self, conn: Any, *_args: Any) -> None:
+        pgconn = conn.connection.driver_connection.pgconn
+        piped = pgconn.pipeline_status != 0
+        if not piped or not self._piping.get(id(conn)):
+            self.count += 1
+        self._piping[id(conn)] = piped
+
+    def _end(self, conn: Any) -> None:
+        self._piping[id(conn)] = False
+        self.count += 1
+
+
+TRIPS: list[int] = []  # round trips of the last run (PostgreSQL)
+
+
 def run(backend: str, n: int, batch: int, cargo: int = 0, clients: int = 1) -> tuple[float, float]:
     """Crossings per second, and CPU milliseconds per crossing."""
     with scratch_engine(backend) as engine:
@@ -130,6 +158,7 @@ def run(backend: str, n: int, batch: int, cargo: int = 0, clients: int = 1) -> t
             except BaseException as exc:  # reported after the run
                 errors.append(exc)
 
+        trips = RoundTrips(engine) if backend == "postgres" else None
         began, cpu = time.perf_counter(), time.process_time()
         if clients == 1:
             _record(factory, todo, batch)
@@ -142,6 +171,7 @@ def run(backend: str, n: int, batch: int, cargo: int = 0, clients: int = 1) -> t
         wall, cpu = time.perf_counter() - began, time.process_time() - cpu
         if errors:
             raise errors[0]
+        TRIPS[:] = [trips.count] if trips is not None else []
         return n / wall, cpu / n * 1000
 
 
@@ -175,7 +205,11 @@ def main() -> None:
                 if profile is not None:
                     profile.disable()
                     pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
-                print(f"{backend:10} {label:32} {clients:7} {rate:12,.0f} {cpu:16.2f}", flush=True)
+                per = f" {TRIPS[0] / args.n:10.3f} round trips/crossing" if TRIPS else ""
+                print(
+                    f"{backend:10} {label:32} {clients:7} {rate:12,.0f} {cpu:16.2f}{per}",
+                    flush=True,
+                )
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
