@@ -1,18 +1,31 @@
 """Crossings recorded per second through the service layer (record_crossing), one process.
 
-    .venv/bin/python benchmarks/bench_record.py [--n 5000] [--backends sqlite,postgres]
+    .venv/bin/python -m benchmarks.bench_record [--n 5000] [--backends sqlite,postgres]
+        [--clients 1,4]
 
 Two shapes: the booth (one transaction per crossing, as an officer records them) and the
-import (one transaction per 2,000 crossings). The mix: 60% people with a new document,
-15% people seen before, 25% vehicles, a quarter of them new.
+import (one transaction per 2,000 crossings, their documents and vehicles read ahead with
+``prefetch`` as the importer does). The mix: 60% people with a new document, 15% people seen
+before, 25% vehicles, a quarter of them new. ``--clients N``: N threads record at once, each
+its own share of the crossings through its own connection (booths of a busy post, or
+headquarters' ingest), in one process: the rate is of all of them together. Besides the rate,
+the process's CPU time per crossing (all threads), which the load of other programs on the
+machine moves less than the wall clock.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
+import os
+import pstats
 import random
+import threading
 import time
+from typing import Any
+
+from sqlalchemy import event
 
 from benchmarks.common import machine, scratch_engine
 from borderpost.crossings.schemas import CrossingCreate
@@ -23,6 +36,11 @@ from borderpost.organisations.services import save_organisation
 from borderpost.posts.schemas import PostCreate
 from borderpost.posts.services import save_post
 from borderpost.unit_of_work import UnitOfWork
+
+try:  # the code before read-ahead (an older checkout on PYTHONPATH) records without it
+    from borderpost.crossings.services import prefetch
+except ImportError:  # pragma: no cover
+    prefetch = None
 
 # Ordinary trade, with some ore and medicines so that rules match (default rule set).
 GOODS = [("8471.30", "laptop computers"), ("6109.10", "cotton t-shirts"),
@@ -78,7 +96,51 @@ def commands(n: int, seed: int, cargo: int = 0) -> list[CrossingCreate]:
     return out
 
 
-def run(backend: str, n: int, batch: int, cargo: int = 0) -> float:
+def _record(factory: Any, todo: list[CrossingCreate], batch: int) -> None:
+    if batch == 1:
+        for command in todo:
+            with UnitOfWork(factory, actor="bench") as uow:
+                record_crossing(uow, command)
+                uow.commit()
+        return
+    for first in range(0, len(todo), batch):
+        with UnitOfWork(factory, actor="bench") as uow:
+            chunk = todo[first : first + batch]
+            if prefetch is not None:
+                prefetch(uow, chunk)
+            for command in chunk:
+                record_crossing(uow, command)
+            uow.commit()
+
+
+class RoundTrips:
+    """Waits for PostgreSQL: statements outside a pipeline, pipelines, BEGINs and COMMITs (as
+    ``tests/integration/crossings/test_round_trips.py`` counts them; the pool's ping is not)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.count = 0
+        self._piping: dict[int, bool] = {}
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._end)
+        event.listen(engine, "commit", self._end)
+
+    def _statement(self, conn: Any, *_args: Any) -> None:
+        pgconn = conn.connection.driver_connection.pgconn
+        piped = pgconn.pipeline_status != 0
+        if not piped or not self._piping.get(id(conn)):
+            self.count += 1
+        self._piping[id(conn)] = piped
+
+    def _end(self, conn: Any) -> None:
+        self._piping[id(conn)] = False
+        self.count += 1
+
+
+TRIPS: list[int] = []  # round trips of the last run (PostgreSQL)
+
+
+def run(backend: str, n: int, batch: int, cargo: int = 0, clients: int = 1) -> tuple[float, float]:
+    """Crossings per second, and CPU milliseconds per crossing."""
     with scratch_engine(backend) as engine:
         factory = make_session_factory(engine)
         with UnitOfWork(factory) as uow:
@@ -86,19 +148,31 @@ def run(backend: str, n: int, batch: int, cargo: int = 0) -> float:
             save_organisation(uow, OrganisationCreate(code="CARR", name="C", type="carrier"))
             uow.commit()
         todo = commands(n, seed=1, cargo=cargo)
-        began = time.perf_counter()
-        if batch == 1:
-            for command in todo:
-                with UnitOfWork(factory, actor="bench") as uow:
-                    record_crossing(uow, command)
-                    uow.commit()
+        # Each client its own share: a traveller seen again is seen by the same client.
+        shares = [todo[i::clients] for i in range(clients)]
+        errors: list[BaseException] = []
+
+        def client(share: list[CrossingCreate]) -> None:
+            try:
+                _record(factory, share, batch)
+            except BaseException as exc:  # reported after the run
+                errors.append(exc)
+
+        trips = RoundTrips(engine) if backend == "postgres" else None
+        began, cpu = time.perf_counter(), time.process_time()
+        if clients == 1:
+            _record(factory, todo, batch)
         else:
-            for first in range(0, n, batch):
-                with UnitOfWork(factory, actor="bench") as uow:
-                    for command in todo[first : first + batch]:
-                        record_crossing(uow, command)
-                    uow.commit()
-        return n / (time.perf_counter() - began)
+            threads = [threading.Thread(target=client, args=(s,)) for s in shares]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        wall, cpu = time.perf_counter() - began, time.process_time() - cpu
+        if errors:
+            raise errors[0]
+        TRIPS[:] = [trips.count] if trips is not None else []
+        return n / wall, cpu / n * 1000
 
 
 def main() -> None:
@@ -106,17 +180,37 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--cargo", type=int, default=0, help="goods items per vehicle")
+    parser.add_argument("--clients", default="1", help="e.g. 1,4: one run for each")
+    parser.add_argument("--shapes", default="booth,import")
+    parser.add_argument("--profile", action="store_true", help="cProfile each run, top 30")
     args = parser.parse_args()
     cargo = f", one consignment of {args.cargo} items per vehicle" if args.cargo else ""
-    print(f"bench_record: {args.n} crossings each{cargo}; {machine()}")
-    print(f"{'backend':10} {'shape':32} {'crossings/s':>12}")
+    print(f"bench_record: {args.n} crossings each{cargo}; {machine()}", flush=True)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'backend':10} {'shape':32} {'clients':>7} {'crossings/s':>12} {'CPU ms/crossing':>16}")
+    shapes = {"booth": ("booth: one transaction each", 1),
+              "import": ("import: 2,000 a transaction", 2000)}  # fmt: skip
     for backend in args.backends.split(","):
-        for label, batch in (
-            ("booth: one transaction each", 1),
-            ("import: 2,000 a transaction", 2000),
-        ):
-            rate = run(backend, args.n, batch, args.cargo)
-            print(f"{backend:10} {label:32} {rate:12,.0f}")
+        for shape in args.shapes.split(","):
+            label, batch = shapes[shape]
+            for clients in (int(c) for c in args.clients.split(",")):
+                if backend == "sqlite" and batch > 1 and clients > 1:
+                    # One writer at a time: the others wait out the busy timeout.
+                    print(f"{backend:10} {label:32} {clients:7} {'one writer':>12}")
+                    continue
+                profile = cProfile.Profile() if args.profile else None
+                if profile is not None:
+                    profile.enable()
+                rate, cpu = run(backend, args.n, batch, args.cargo, clients)
+                if profile is not None:
+                    profile.disable()
+                    pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+                per = f" {TRIPS[0] / args.n:10.3f} round trips/crossing" if TRIPS else ""
+                print(
+                    f"{backend:10} {label:32} {clients:7} {rate:12,.0f} {cpu:16.2f}{per}",
+                    flush=True,
+                )
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

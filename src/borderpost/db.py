@@ -6,12 +6,15 @@ are called by the app, the CLI and the tests, each with its own URL.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
+import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
+    Connection,
     DateTime,
     Engine,
     ForeignKeyConstraint,
@@ -21,6 +24,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -107,23 +111,53 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def insert_at_commit(session: Session, statement: Insert, row: dict[str, Any]) -> None:
-    """Queue a row that nothing reads back in this transaction (outbox, audit, ledger leaf).
+# Execution option of a statement that reads the rows queued with ``read_back`` itself (from
+# ``queued_index``): it runs without the queue being written first.
+READS_QUEUE = "borderpost_reads_queue"
+_QUEUE = "deferred_inserts"
+_INDEX = "deferred_index"
+_READ_BACK = "deferred_read_back"  # session.info: some queued rows may be read back
+# The session whose ``read_back`` rows a statement on this connection must see.
+_OWNERS: weakref.WeakKeyDictionary[Connection, Session] = weakref.WeakKeyDictionary()
+
+
+def insert_at_commit(
+    session: Session, statement: Insert, row: dict[str, Any], *, read_back: bool = False
+) -> None:
+    """Queue a row for the commit (outbox, audit, ledger leaf; a crossing and its rows).
 
     Queued rows are written with one executemany per statement just before the session
-    commits, in the same transaction; a rollback drops them with it. Measured on the crossing
-    hot path: three single-row inserts per crossing cost more than the crossing's own insert.
+    commits, in the same transaction, in one psycopg pipeline on PostgreSQL (one round trip
+    for all of them); a rollback drops them with it. Measured on the crossing hot path: every
+    single-row insert is a round trip to PostgreSQL.
+
+    ``read_back``: later statements of the transaction may read the row. Any statement then
+    run on the session's connection writes the queue first, unless it is marked
+    ``READS_QUEUE`` (it looks in ``queued_index`` for the queued rows itself).
     """
-    queue: dict[Insert, list[dict[str, Any]]] | None = session.info.get("deferred_inserts")
+    queue: dict[Insert, list[dict[str, Any]]] | None = session.info.get(_QUEUE)
     if queue is None:
-        queue = session.info["deferred_inserts"] = {}
+        queue = session.info[_QUEUE] = {}
     queue.setdefault(statement, []).append(row)
+    if read_back:
+        session.info[_READ_BACK] = True
+        _OWNERS[session.connection()] = session
+
+
+def queued_index(session: Session) -> dict[Any, Any]:
+    """A place for the callers of ``insert_at_commit`` to find their queued rows again: each
+    value a container (a dict, a list) under a key of their own, emptied in place whenever
+    the queue is written or dropped."""
+    index: dict[Any, Any] | None = session.info.get(_INDEX)
+    if index is None:
+        index = session.info[_INDEX] = {}
+    return index
 
 
 def order_deferred(session: Session, statements: list[Insert]) -> None:
     """Write the rows of ``statements`` first, in this order, when the queue is written (rows
     that others refer to before the rows that refer to them)."""
-    queue: dict[Insert, list[dict[str, Any]]] = session.info.setdefault("deferred_inserts", {})
+    queue: dict[Insert, list[dict[str, Any]]] = session.info.setdefault(_QUEUE, {})
     for statement in statements:
         queue.setdefault(statement, [])
 
@@ -133,22 +167,61 @@ def write_deferred(session: Session) -> None:
     _write_deferred(session)
 
 
+def _pipeline(connection: Connection) -> contextlib.AbstractContextManager[Any]:
+    """psycopg 3's pipeline mode: the statements are sent together, one round trip for all."""
+    if connection.dialect.driver != "psycopg":
+        return contextlib.nullcontext()
+    return cast(Any, connection.connection.driver_connection).pipeline()  # type: ignore[no-any-return]
+
+
 def _write_deferred(session: Session) -> None:
-    queue: dict[Insert, list[dict[str, Any]]] = session.info.get("deferred_inserts") or {}
+    queue: dict[Insert, list[dict[str, Any]]] = session.info.get(_QUEUE) or {}
+    _clear_index(session)
     if any(queue.values()):
+        session.info.pop(_READ_BACK, None)
         connection = session.connection()
-        for statement, rows in queue.items():
-            if rows:
-                connection.execute(statement, rows)
-    queue.clear()
+        try:
+            with _pipeline(connection):
+                for statement, rows in queue.items():
+                    if rows:
+                        connection.execute(statement, rows)
+        except DBAPIError:
+            raise
+        except connection.dialect.loaded_dbapi.Error as exc:  # raised as the pipeline ends
+            error = connection.dialect.loaded_dbapi.Error
+            raise DBAPIError.instance(None, None, exc, error) from exc
+    for rows in queue.values():
+        rows.clear()  # the statements keep their order (``order_deferred``)
 
 
 def _drop_deferred(session: Session) -> None:
-    queue = session.info.get("deferred_inserts")
+    session.info.pop(_READ_BACK, None)
+    queue = session.info.get(_QUEUE)
     if queue:
         queue.clear()
+    _clear_index(session)
+
+
+def _clear_index(session: Session) -> None:
+    # In place: a caller may hold one of its containers while a statement writes the queue.
+    for found in (session.info.get(_INDEX) or {}).values():
+        found.clear()
+
+
+def _before_execute(
+    conn: Connection, statement: Any, _multi: Any, _params: Any, options: Any
+) -> None:
+    # Rows queued with ``read_back`` are written before any statement that might read them.
+    session = _OWNERS.get(conn)
+    if session is None or not session.info.get(_READ_BACK) or options.get(READS_QUEUE):
+        return
+    own = getattr(statement, "_execution_options", None)
+    if own is not None and own.get(READS_QUEUE):
+        return
+    _write_deferred(session)
 
 
 # On the Session class, once: listening per session instance costs more than the rows saved.
 event.listen(Session, "before_commit", _write_deferred)
 event.listen(Session, "after_rollback", _drop_deferred)
+event.listen(Engine, "before_execute", _before_execute)

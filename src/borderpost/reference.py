@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from borderpost.db import Base
+from borderpost.db import READS_QUEUE, Base
 from borderpost.organisations.model import Organisation
 from borderpost.posts.model import Closure, Lane, Post
 from borderpost.transit.model import Corridor
@@ -67,7 +67,8 @@ def for_session(session: Session) -> Reference:
     return snapshot
 
 
-_TOKEN = select(ReferenceState.__table__.c.token)
+# Reads no row a crossing queues: the queue need not be written first.
+_TOKEN = select(ReferenceState.__table__.c.token).execution_options(**{READS_QUEUE: True})
 
 
 def current(conn: Connection) -> Reference:

@@ -24,13 +24,20 @@ from borderpost.cargo.recording import assess_declared
 from borderpost.crossings import known
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.crossings.schemas import CrossingCreate, CrossingRead
-from borderpost.db import insert_at_commit
+from borderpost.db import (
+    READS_QUEUE,
+    insert_at_commit,
+    order_deferred,
+    queued_index,
+    write_deferred,
+)
 from borderpost.errors import Conflict, NotFound, invalid
 from borderpost.ids import new_id
 from borderpost.ledger import services as ledger
 from borderpost.messages import Message
 from borderpost.organisations.model import Organisation
 from borderpost.people.model import document_expired
+from borderpost.plates import normalise_plate
 from borderpost.posts.model import Lane, Post
 from borderpost.screening import services as screening
 from borderpost.transit import stored as transits
@@ -46,13 +53,23 @@ _CROSSINGS = cast(Table, Crossing.__table__)
 _CONVOYS = cast(Table, Convoy.__table__)
 
 # Statements built once: building them per call costs more than running them on SQLite.
-_CARRIER = select(_CROSSINGS.c.kind, _CROSSINGS.c.post_id, _CROSSINGS.c.direction).where(
-    _CROSSINGS.c.id == bindparam("id")
+# Marked READS_QUEUE: each is asked of the crossings queued in the transaction first.
+_QUEUE_AWARE = {READS_QUEUE: True}
+_CARRIER = (
+    select(_CROSSINGS.c.kind, _CROSSINGS.c.post_id, _CROSSINGS.c.direction)
+    .where(_CROSSINGS.c.id == bindparam("id"))
+    .execution_options(**_QUEUE_AWARE)
 )
-_CONVOY_BY_REFERENCE = select(_CONVOYS.c.id).where(_CONVOYS.c.reference == bindparam("ref"))
-_CROSSING_KNOWN = select(
-    _CROSSINGS.c.post_id, _CROSSINGS.c.time, _CROSSINGS.c.kind, _CROSSINGS.c.command_digest
-).where(_CROSSINGS.c.id == bindparam("id"))
+_CONVOY_BY_REFERENCE = (
+    select(_CONVOYS.c.id)
+    .where(_CONVOYS.c.reference == bindparam("ref"))
+    .execution_options(**_QUEUE_AWARE)  # convoys are inserted at once
+)
+_CROSSING_KNOWN = (
+    select(_CROSSINGS.c.post_id, _CROSSINGS.c.time, _CROSSINGS.c.kind, _CROSSINGS.c.command_digest)
+    .where(_CROSSINGS.c.id == bindparam("id"))
+    .execution_options(**_QUEUE_AWARE)
+)
 # The one answer to an id already taken, whoever took it: a caller learns nothing of another
 # post's crossing, not even that it is at another post.
 ID_TAKEN = "is already taken by another crossing: send a new id, or this crossing again as it was"
@@ -135,6 +152,9 @@ class Batch:
 
 INSERT_CROSSING = _INSERT[_CROSSINGS.name]
 BATCH = "crossings.batch"  # session.info: the Batch of the transaction, if any
+_QUEUED = "crossings"  # db.queued_index: the crossings queued in the transaction, by id
+# Rows others refer to first, when the queue is written.
+_ORDER = [*known.INSERTS, INSERT_CROSSING]
 
 
 @dataclass(frozen=True)
@@ -156,7 +176,11 @@ class _Resolved:
 
 
 def _resolve(
-    conn: Connection, ref: reference.Reference, command: CrossingCreate, batch: Batch | None
+    conn: Connection,
+    ref: reference.Reference,
+    command: CrossingCreate,
+    batch: Batch | None,
+    queued: dict[uuid.UUID, _Carrier] | None,
 ) -> _Resolved:
     post = ref.posts.get(command.post)
     if post is None:
@@ -172,6 +196,8 @@ def _resolve(
     carrier_id = None
     if command.carried_by is not None:
         carrier = batch.carriers.get(command.carried_by) if batch is not None else None
+        if carrier is None and queued is not None:
+            carrier = queued.get(command.carried_by)
         if carrier is None:
             carrier = conn.execute(_CARRIER, {"id": command.carried_by}).one_or_none()
         if carrier is None:
@@ -233,6 +259,27 @@ def _repeated(
     return Recorded(facts, None, created=False)
 
 
+def prefetch(uow: UnitOfWork, commands: list[CrossingCreate]) -> None:
+    """Read the travel documents and vehicles that the next ``commands`` (a batch to record
+    in this transaction, e.g. an import's) refer to, in a few statements, so that recording
+    each asks the database nothing (what it finds is dropped when the transaction commits or
+    writes its queue). Optional: ``record_crossing`` looks up what was not read ahead."""
+    session = uow.session
+    ref = reference.for_session(session)
+    documents: set[tuple[Any, ...]] = set()
+    vehicles: set[tuple[str, str]] = set()
+    for command in commands:
+        post = ref.posts.get(command.post)
+        if post is None:
+            continue
+        doc = command.traveller.document if command.traveller is not None else None
+        if doc is not None:
+            documents.add((post.id, doc.issuer, doc.number, doc.type))
+        if command.vehicle is not None:
+            vehicles.add((command.vehicle.country, normalise_plate(command.vehicle.plate)))
+    known.prefetch(session.connection(), known.Queued(session), documents, vehicles)
+
+
 def record_crossing(
     uow: UnitOfWork, command: CrossingCreate, replica: Replica | None = None
 ) -> Recorded:
@@ -252,12 +299,23 @@ def record_crossing(
     ref = reference.for_session(session)
     digest = command_digest(command)
     batch: Batch | None = session.info.get(BATCH) if replica is not None else None
+    # A post's crossing and its new rows are queued for the commit (``db.insert_at_commit``):
+    # the next crossings of the transaction find them in ``queued`` and ``rows``, any other
+    # statement has them written first. A replica's rows are written as they are made.
+    queued: dict[uuid.UUID, _Carrier] | None = None
+    rows: known.Queued | None = None
+    if replica is None:
+        queued = queued_index(session).setdefault(_QUEUED, {})
+        rows = known.Queued(session)
+        order_deferred(session, _ORDER)
     if command.id is not None and (batch is None or command.id not in batch.absent):
+        if queued is not None and command.id in queued:
+            write_deferred(session)  # recorded earlier in this transaction: read it back
         taken = conn.execute(_CROSSING_KNOWN, {"id": command.id}).one_or_none()
         if taken is not None:
             return _repeated(uow, ref, command, digest, taken)
 
-    resolved = _resolve(conn, ref, command, batch)
+    resolved = _resolve(conn, ref, command, batch, queued)
     post = resolved.post
     decision = command.decision
     reasons = list(command.reasons)
@@ -301,13 +359,13 @@ def record_crossing(
     elif command.kind is Kind.PERSON:
         assert command.traveller is not None  # the schema guarantees it
         traveller_id, document_id, expiry = known.traveller_and_document(
-            conn, post, command.traveller, now, stored
+            conn, post, command.traveller, now, stored, rows
         )
         if replica is None and document_expired(expiry, command.time.astimezone(post.zone).date()):
             flags.append(FLAG_DOCUMENT_EXPIRED)
     else:
         assert command.vehicle is not None
-        vehicle_id = known.vehicle(conn, post, command.vehicle, now, stored)
+        vehicle_id = known.vehicle(conn, post, command.vehicle, now, stored, rows)
 
     convoy_id = resolved.convoy_id
     if command.convoy and convoy_id is None:
@@ -365,6 +423,9 @@ def record_crossing(
         batch.absent.discard(row["id"])
         batch.carriers[row["id"]] = _Carrier(row["kind"], row["post_id"], row["direction"])
         insert_at_commit(session, _INSERT[_CROSSINGS.name], row)
+    elif queued is not None:
+        insert_at_commit(session, _INSERT[_CROSSINGS.name], row, read_back=True)
+        queued[row["id"]] = _Carrier(row["kind"], row["post_id"], row["direction"])
     else:
         conn.execute(_INSERT[_CROSSINGS.name], row)
     crossing = RecordedCrossing(**row)

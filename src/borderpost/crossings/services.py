@@ -14,6 +14,7 @@ from borderpost.crossings.recording import (
     FLAG_DOCUMENT_EXPIRED,
     FLAG_POST_CLOSED,
     Recorded,
+    prefetch,
     record_crossing,
 )
 from borderpost.crossings.schemas import CrossingRead, DocumentIn, TravellerIn, VehicleIn
@@ -28,6 +29,7 @@ __all__ = [
     "FLAG_DOCUMENT_EXPIRED",
     "FLAG_POST_CLOSED",
     "Recorded",
+    "prefetch",
     "record_crossing",
 ]
 

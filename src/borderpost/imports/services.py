@@ -8,18 +8,19 @@ batches and bad lines are skipped. Re-importing a file changes nothing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from borderpost.crossings.schemas import CrossingCreate
-from borderpost.crossings.services import FLAG_POST_CLOSED, record_crossing
+from borderpost.crossings.services import FLAG_POST_CLOSED, prefetch, record_crossing
 from borderpost.db import SessionFactory
 from borderpost.errors import DomainError, FieldProblem
-from borderpost.imports.reader import read_lines
+from borderpost.imports.reader import Line, read_lines
 from borderpost.organisations.schemas import OrganisationCreate
 from borderpost.organisations.services import save_organisation
 from borderpost.posts.schemas import PostCreate
@@ -28,6 +29,12 @@ from borderpost.schemas import problems_from
 from borderpost.unit_of_work import UnitOfWork
 
 BATCH = 2000
+
+
+def _batched(items: Iterable[Line], size: int) -> Iterator[list[Line]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 @dataclass(frozen=True)
@@ -105,37 +112,46 @@ def import_file(
     """
     schema, apply = KINDS[what]
     report = BulkImportReport(strict=strict)
-    pending = 0
     with UnitOfWork(
         session_factory, actor=actor, home=home, cargo_random_share=cargo_random_share
     ) as uow:
-        for line in read_lines(path, fmt):
-            report.read += 1
-            if progress is not None:
-                progress(line.end_offset)
-            if line.data is None:
-                report.problems.append(LineProblem(line.number, "line", line.error or "unreadable"))
-                continue
-            try:
-                command = schema.model_validate(line.data)
-                outcome = apply(uow, command)
-            except ValidationError as exc:
-                problems = problems_from(exc.errors())
-                report.problems.extend(
-                    LineProblem(line.number, p.field, p.reason) for p in problems
-                )
-                continue
-            except DomainError as exc:
-                problems = exc.problems or [FieldProblem("line", exc.message)]
-                report.problems.extend(
-                    LineProblem(line.number, p.field, p.reason) for p in problems
-                )
-                continue
-            report.outcomes[outcome] += 1
-            pending += 1
-            if not strict and pending >= BATCH:
+        for chunk in _batched(read_lines(path, fmt), BATCH):
+            # The chunk is read and checked first: its crossings' documents and vehicles are
+            # then looked up in a few statements (``prefetch``), not one each.
+            checked: list[tuple[int, BaseModel | list[LineProblem]]] = []
+            for line in chunk:
+                report.read += 1
+                if progress is not None:
+                    progress(line.end_offset)
+                if line.data is None:
+                    reason = line.error or "unreadable"
+                    checked.append((line.number, [LineProblem(line.number, "line", reason)]))
+                    continue
+                try:
+                    checked.append((line.number, schema.model_validate(line.data)))
+                except ValidationError as exc:
+                    problems = problems_from(exc.errors())
+                    checked.append(
+                        (
+                            line.number,
+                            [LineProblem(line.number, p.field, p.reason) for p in problems],
+                        )
+                    )
+            if what == "crossings":
+                prefetch(uow, [c for _, c in checked if isinstance(c, CrossingCreate)])
+            for number, command in checked:
+                if isinstance(command, list):
+                    report.problems.extend(command)
+                    continue
+                try:
+                    outcome = apply(uow, command)
+                except DomainError as exc:
+                    problems = exc.problems or [FieldProblem("line", exc.message)]
+                    report.problems.extend(LineProblem(number, p.field, p.reason) for p in problems)
+                    continue
+                report.outcomes[outcome] += 1
+            if not strict:
                 uow.commit()
-                pending = 0
         if strict and report.problems:
             uow.rollback()
             report.outcomes.clear()

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from borderpost import reference
+from borderpost.db import READS_QUEUE
 from borderpost.screening.matcher.documents import DocumentIndex
 from borderpost.screening.matcher.index import PersonIndex
 from borderpost.screening.matcher.plates import PlateIndex
@@ -99,8 +100,12 @@ _STATE_LOCK = threading.Lock()  # the two dicts above; held for microseconds, ne
 _STALE: dict[uuid.UUID, uuid.UUID] = {}  # version not built yet -> the version served instead
 _BACKGROUND = threading.Event()  # set while a warm-up thread builds this process's indexes
 
-_ACTIVE = select(Watchlist.id, Watchlist.name, Watchlist.active_version_id).where(
-    Watchlist.active_version_id.is_not(None)
+# Reads no row a crossing queues for its commit: the queue is not written first (which would
+# drop what an import read ahead, see ``db.queued_index``).
+_ACTIVE = (
+    select(Watchlist.id, Watchlist.name, Watchlist.active_version_id)
+    .where(Watchlist.active_version_id.is_not(None))
+    .execution_options(**{READS_QUEUE: True})
 )
 
 
