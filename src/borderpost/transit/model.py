@@ -61,8 +61,10 @@ class StoredTransit(Base):
 
     __tablename__ = "transits"
     __table_args__ = (
-        # A corridor's transits of a period: the corridor page, the overdue list, the counts.
+        # A corridor's transits of a period: the counts and the duration chart.
         Index("ix_transits_corridor_began", "corridor_id", "began_at"),
+        # One state's transits of a period, latest first: a page of the list, the overdue list.
+        Index("ix_transits_corridor_state_began", "corridor_id", "state", "began_at"),
         # The vehicle's latest transit in the corridor: where a new crossing is paired.
         Index("ix_transits_corridor_vehicle_last", "corridor_id", "vehicle_id", "last_at"),
     )
