@@ -1,12 +1,13 @@
-"""transits indexed by corridor, state and time
+"""transits indexed for the corridor page: a period counted, one state's page
 
 Revision ID: 0270
 Revises: 0230
 Create Date: 2026-12-05 04:30:00
 
-A corridor page reads one page of one state's transits, latest first, and the overdue list
-reads the open ones: an index on (corridor, state, began_at) gives both in order without
-reading the period's other transits.
+A corridor page counts the period's transits by state and charts their durations in the
+database, and reads one page of one state's transits, latest first (the overdue list reads the
+open ones). The count reads the period from an index holding every column it needs (in place
+of the index on corridor and began_at alone), and the page reads (corridor, state, began_at).
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+_PERIOD = ["corridor_id", "began_at", "state", "deadline_at", "entry_time", "exit_time"]
+
+
 def upgrade() -> None:
+    op.create_index("ix_transits_corridor_period", "transits", _PERIOD)
+    op.drop_index("ix_transits_corridor_began", table_name="transits")
     op.create_index(
         "ix_transits_corridor_state_began", "transits", ["corridor_id", "state", "began_at"]
     )
@@ -29,3 +35,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_transits_corridor_state_began", table_name="transits")
+    op.create_index("ix_transits_corridor_began", "transits", ["corridor_id", "began_at"])
+    op.drop_index("ix_transits_corridor_period", table_name="transits")

@@ -14,7 +14,11 @@ Aggregates only: closures carry their reason and authority, never who recorded t
 - **Waiting time**: crossing time minus arrival time (``arrived_at``), whole seconds, for the
   crossings that have one; median and 90th percentile are nearest-rank (the value at rank
   ceil(p * n) of the day's sorted waits; for an even count the median is the lower middle).
-  Crossings without an arrival time are counted as ``unknown``, never as a zero wait.
+  Crossings without an arrival time are counted as ``unknown``, never as a zero wait. A
+  post's days are counted and ranked in one scan of its crossings of the period: with
+  ``percentile_disc`` on PostgreSQL (nearest-rank by definition); on SQLite, which has no
+  percentile, each day's waits counted by value in the database and ranked here. Exact on
+  both; the work grows with the crossings of the period asked, not with the history.
 - **Cases** (``cases.figures``): received and decided in the period, overdue at its end, and
   the days from receipt to decision (median, 90th percentile), by post and kind: the figures
   an observer recounts from the case leaves.
