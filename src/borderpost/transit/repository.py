@@ -110,7 +110,7 @@ def vehicle_crossings(
 
 
 class _Micros(FunctionElement[int]):
-    """A stored time as whole microseconds since 1970, exactly, in each database's own way."""
+    """Whole microseconds from the second time to the first, exactly, in each database's way."""
 
     type = BigInteger()
     inherit_cache = True
@@ -119,17 +119,21 @@ class _Micros(FunctionElement[int]):
 @compiles(_Micros, "sqlite")
 def _micros_sqlite(element: _Micros, compiler: SQLCompiler, **kw: Any) -> str:
     # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds, then the microseconds.
-    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
-    return (
-        f"(CAST(strftime('%s', substr({moment}, 1, 19)) AS INTEGER) * 1000000"
-        f" + CAST(substr({moment}, 21, 6) AS INTEGER))"
-    )
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+
+    def micros(moment: str) -> str:
+        return (
+            f"(CAST(strftime('%s', substr({moment}, 1, 19)) AS INTEGER) * 1000000"
+            f" + CAST(substr({moment}, 21, 6) AS INTEGER))"
+        )
+
+    return f"({micros(later)} - {micros(earlier)})"
 
 
 @compiles(_Micros, "postgresql")
 def _micros_postgres(element: _Micros, compiler: SQLCompiler, **kw: Any) -> str:
-    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(extract(epoch FROM {moment}) * 1000000 AS BIGINT)"
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(extract(epoch FROM ({later} - {earlier})) * 1000000 AS BIGINT)"
 
 
 def _wanted(
@@ -155,16 +159,19 @@ def tally(
 
     The state as read at ``now`` (an open transit past its deadline is overdue). The bin, for
     a completed transit (late or not), is the first ``i`` with duration <= ``quarters[i]`` / 4
-    of the time allowed, ``len(quarters)`` beyond the last; compared in whole microseconds,
+    of the time allowed (quarters 1, 2, ... K), ``K`` beyond the last; in whole microseconds,
     so a transit exactly on an edge falls in the same bin as Python's arithmetic puts it.
     """
     state = case(
         (and_(_T.c.state == _OPEN, _T.c.deadline_at < now), TransitState.OVERDUE.value),
         else_=_T.c.state,
     ).label("state")
-    entry = _Micros(_T.c.entry_time)
-    taken = (_Micros(_T.c.exit_time) - entry) * 4
-    allowed = _Micros(_T.c.deadline_at) - entry
+    # The bin of quarters 1, 2, ... K: the first q with taken <= q / 4 of allowed, that is
+    # ceil(4 taken / allowed) - 1, between 0 and K (beyond the last); in integers, exact.
+    assert list(quarters) == list(range(1, len(quarters) + 1))
+    taken = _Micros(_T.c.exit_time, _T.c.entry_time)
+    allowed = _Micros(_T.c.deadline_at, _T.c.entry_time)
+    rank = (taken * 4 + allowed - 1) // allowed - 1  # integer division: a ceiling, exact
     completed = (TransitState.COMPLETED.value, TransitState.COMPLETED_LATE.value)
     share = case(
         (
@@ -175,8 +182,9 @@ def tally(
                 _T.c.deadline_at.is_not(None),
             ),
             case(
-                *((taken <= allowed * q, literal(i)) for i, q in enumerate(quarters)),
-                else_=literal(len(quarters)),
+                (rank <= 0, literal(0)),
+                (rank >= len(quarters), literal(len(quarters))),
+                else_=rank,
             ),
         ),
         else_=null(),
