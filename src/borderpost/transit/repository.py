@@ -136,6 +136,25 @@ def _micros_postgres(element: _Micros, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST(extract(epoch FROM ({later} - {earlier})) * 1000000 AS BIGINT)"
 
 
+class _Clamp(FunctionElement[int]):
+    """The first argument held between the second and the third, evaluated once."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(_Clamp, "sqlite")
+def _clamp_sqlite(element: _Clamp, compiler: SQLCompiler, **kw: Any) -> str:
+    value, low, high = (compiler.process(c, **kw) for c in element.clauses)
+    return f"max({low}, min({high}, {value}))"
+
+
+@compiles(_Clamp, "postgresql")
+def _clamp_postgres(element: _Clamp, compiler: SQLCompiler, **kw: Any) -> str:
+    value, low, high = (compiler.process(c, **kw) for c in element.clauses)
+    return f"greatest({low}, least({high}, {value}))"
+
+
 def _wanted(
     corridor_id: uuid.UUID, since: dt.datetime, until: dt.datetime, post_id: uuid.UUID | None
 ) -> list[Any]:
@@ -181,11 +200,7 @@ def tally(
                 _T.c.exit_time.is_not(None),
                 _T.c.deadline_at.is_not(None),
             ),
-            case(
-                (rank <= 0, literal(0)),
-                (rank >= len(quarters), literal(len(quarters))),
-                else_=rank,
-            ),
+            _Clamp(rank, literal(0), literal(len(quarters))),
         ),
         else_=null(),
     ).label("bin")
