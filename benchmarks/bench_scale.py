@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_scale [--sizes 1000000,3000000] [--backend postgres]
         [--per-year 1000000] [--runs 5] [--profile] [--unpartitioned | --compare]
+        [--database NAME]
 
 One database grows through the sizes. The network is 20 posts (four time zones, opening hours
 06:00-22:00, a closure a fortnight in the latest year) and 10 corridors between pairs of posts
@@ -19,8 +20,14 @@ Figures: wall time, median of ``--runs`` after one warm-up, of the summary repor
 access report, a corridor's transits and its overdue list, for one post and one month
 (P01, June 2025) and for every post and the whole of 2025 (every corridor, one after another,
 for transits and the overdue list); then the growth of each from the smallest size to the
-largest, against the aims (300 ms, 2 s, 1.5x). ``--profile`` profiles (cProfile) the pages
-that miss their aim at the largest size.
+largest, against the aims (300 ms, 2 s, 1.5x). A corridor's transits and its overdue list are
+read as the page reads them: the period counted by state and charted by the database, and the
+first page of rows. ``--profile`` profiles (cProfile) the pages that miss their aim at the
+largest size.
+
+The database is a scratch one, dropped at the end; ``--database NAME`` (PostgreSQL) keeps it
+under that name, and a later run with the same name reads it again (growing it only if a
+size asked is larger), to read the same history with other code.
 
 On PostgreSQL crossings are partitioned by month (migration 0250), the months of each year
 made before it is written; ``--unpartitioned`` measures the plain table instead (the
@@ -33,6 +40,7 @@ the migration's cost at that size). Each size prints which partitions a month's 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import json
@@ -48,27 +56,31 @@ from typing import Any, cast
 
 import psycopg
 from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.bench_access import _arrival, _closures
 from benchmarks.bench_report import CATEGORIES
-from benchmarks.common import machine, scratch_engine
+from benchmarks.common import PG_BASE, machine, scratch_engine
 from borderpost import migrate
 from borderpost.crossings import partitions
 from borderpost.crossings.model import Crossing
-from borderpost.db import make_session_factory
+from borderpost.db import make_engine, make_session_factory
 from borderpost.ids import new_id
+from borderpost.organisations.model import Organisation
 from borderpost.organisations.schemas import OrganisationCreate
 from borderpost.organisations.services import save_organisation
+from borderpost.posts.model import Post
 from borderpost.posts.schemas import PostCreate
 from borderpost.posts.services import save_post
 from borderpost.reports.access.services import access
 from borderpost.reports.services import summary
 from borderpost.transit import services as transit
 from borderpost.transit import stored
-from borderpost.transit.model import Corridor
+from borderpost.transit.model import Corridor, StoredTransit
 from borderpost.transit.pairing import TransitState
 from borderpost.transit.schemas import CorridorCreate
+from borderpost.transit.web import PAGE
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vehicles.model import Vehicle
 
@@ -91,8 +103,28 @@ class Network:
     corridors: list[tuple[Any, Any, list[Any]]]  # (post a, post b, plates)
 
 
+def _existing(factory: sessionmaker[Session]) -> Network | None:
+    """The network of a kept database (``--database``), or None when it has none yet."""
+    with factory() as session:
+        found = {p.code: p.id for p in session.scalars(select(Post))}
+        if not found:
+            return None
+        org_id = session.scalars(select(Organisation.id).where(Organisation.code == "F")).one()
+        post_ids = [found[code] for code in POSTS]
+        corridors = []
+        for k in range(0, len(post_ids), 2):
+            plates = session.scalars(
+                select(Vehicle.id).where(Vehicle.post_id == post_ids[k]).order_by(Vehicle.plate)
+            ).all()
+            corridors.append((post_ids[k], post_ids[k + 1], list(plates)))
+    return Network(post_ids, org_id, corridors)
+
+
 def setup(factory: sessionmaker[Session]) -> Network:
     """The posts, an organisation, the corridors (no history yet) and their plates."""
+    kept = _existing(factory)
+    if kept is not None:
+        return kept
     with UnitOfWork(factory, actor="bench") as uow:
         posts = [
             save_post(uow, PostCreate(code=c, name=c, timezone=ZONES[i % len(ZONES)]))[0]
@@ -201,6 +233,10 @@ def grow(
     """Crossings until there are ``n``, year by year back from 2025; then the transits stored."""
     with engine.connect() as conn:
         have = conn.scalar(select(func.count()).select_from(_TABLE)) or 0
+        stored_already = conn.scalar(select(func.count()).select_from(StoredTransit)) or 0
+    if have >= n and stored_already:  # a kept database (--database) already this size
+        print(f"  {have:,} crossings and {stored_already:,} transits there already", flush=True)
+        return
     began = time.perf_counter()
     while have < n:
         year = LATEST - have // per_year
@@ -241,17 +277,21 @@ def _transits(
     factory: sessionmaker[Session], period: tuple[dt.date, dt.date], post: str | None,
     state: TransitState | None,
 ) -> Callable[[], int]:  # fmt: skip
+    """What the corridor page reads: the period counted by state and charted, one page of
+    rows (``transit.web.PAGE``); for every corridor, one after another. Answers the total."""
+
     def run() -> int:
         with UnitOfWork(factory) as uow:
             found = 0
             for corridor in transit.corridors(uow):
                 if post is None or post in corridor.ends:
-                    found += len(
-                        transit.transits(
-                            uow, corridor, transit.Period(*period), post=post, state=state,
-                            now=NOW,
-                        )
+                    chosen = transit.Period(*period)
+                    tally = transit.tally(uow, corridor, chosen, post=post, now=NOW)
+                    transit.page(
+                        uow, corridor, chosen, post=post, state=state, now=NOW, limit=PAGE,
+                        counts=tally.counts,
                     )  # fmt: skip
+                    found += tally.total(state)
             return found
 
     return run
@@ -356,6 +396,28 @@ def _aim(label: str, seconds: float) -> str:
     return "met" if seconds < aim else "**missed**"
 
 
+@contextlib.contextmanager
+def _database(backend: str, name: str | None) -> Iterator[Engine]:
+    """A scratch database, removed afterwards; or, named, one kept to read again."""
+    if name is None:
+        with scratch_engine(backend) as engine:
+            yield engine
+        return
+    if backend != "postgres":
+        raise SystemExit("--database is for PostgreSQL")
+    base = make_url(PG_BASE)
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    engine = make_engine(base.set(database=name).render_as_string(hide_password=False))
+    try:
+        migrate.upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000000,3000000")
@@ -365,12 +427,16 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile the pages that miss")
     parser.add_argument("--unpartitioned", action="store_true", help="crossings as one table")
     parser.add_argument("--compare", action="store_true", help="partitioned and not, each size")
+    parser.add_argument(
+        "--database",
+        help="PostgreSQL: a database of this name, kept (made if absent, else grown on)",
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     print(f"bench_scale on {args.backend}: sizes {sizes}; {machine()}", flush=True)
     print(f"  load average {os.getloadavg()}", flush=True)
     figures: dict[int, dict[str, tuple[float, int]]] = {}
-    with scratch_engine(args.backend) as engine:
+    with _database(args.backend, args.database) as engine:
         if args.unpartitioned and engine.dialect.name == "postgresql":
             _unpartition(engine)
         factory = make_session_factory(engine)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from borderpost import clock
 from borderpost.accounts.authz import require
 from borderpost.accounts.bodies import SignInFirst
 from borderpost.accounts.permissions import Permission
@@ -71,13 +72,19 @@ def _page(
 ) -> TransitPage:
     corridor = services.get_corridor(uow, code)
     period = services.Period.of(from_, to)
-    found = services.transits(uow, corridor, period, post=post, state=state)
+    now = clock.now()
+    # The total counts the period's every transit (in ``state``); the items are one page.
+    tally = services.tally(uow, corridor, period, post=post, now=now)
+    found = services.page(
+        uow, corridor, period, post=post, state=state, now=now, offset=offset, limit=limit,
+        counts=tally.counts,
+    )  # fmt: skip
     return TransitPage(
         corridor=corridor.code,
         from_=period.first,
         to=period.last,
-        total=len(found),
-        items=[services.to_transit_read(t) for t in found[offset : offset + limit]],
+        total=tally.total(state),
+        items=[services.to_transit_read(t) for t in found],
     )
 
 

@@ -8,10 +8,11 @@ crossings, with the window and the count the reader asks for.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from borderpost import clock, reference
 from borderpost.errors import Conflict, NotFound, invalid
@@ -148,6 +149,8 @@ def _check_post(corridor: Corridor, post: str | None) -> None:
 
 
 _STATES = {s.value: s for s in TransitState}  # faster than calling the enum, per row
+# The duration chart's edges, in quarters of the time allowed: <=25%, ..., <=150%, >150%.
+QUARTERS = (1, 2, 3, 4, 5, 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,121 @@ class TransitView:
     began_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class Tally:
+    """A corridor's transits of a period counted, never listed: what the totals need."""
+
+    counts: dict[TransitState, int]  # every state, in STATE_ORDER, zeros included
+    durations: list[int]  # completed transits (late or not) by share of the time allowed
+
+    def total(self, state: TransitState | None = None) -> int:
+        return sum(self.counts.values()) if state is None else self.counts[state]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a reading needs of its corridor, its period and its post (plain values)."""
+
+    corridor_id: Any
+    codes: dict[Any, str]
+    since: dt.datetime
+    until: dt.datetime
+    post_id: Any
+    now: dt.datetime
+
+
+def _scope(corridor: Corridor, period: Period, post: str | None, now: dt.datetime | None) -> _Scope:
+    _check_post(corridor, post)
+    codes = {corridor.post_a_id: corridor.post_a.code, corridor.post_b_id: corridor.post_b.code}
+    post_id = next((i for i, code in codes.items() if code == post), None) if post else None
+    since, until = period.bounds
+    return _Scope(corridor.id, codes, since, until, post_id, now or clock.now())
+
+
+def _view(row: Any, codes: dict[Any, str], now: dt.datetime) -> TransitView:
+    found = _STATES[row.state]
+    deadline = _utc(row.deadline_at) if row.deadline_at else None
+    if found is TransitState.IN_TRANSIT and deadline is not None and now > deadline:
+        found = TransitState.OVERDUE
+    entry = exit_ = None
+    if row.entry_id is not None:
+        entry = Movement(row.entry_id, row.vehicle_id, codes[row.entry_post_id], "in",
+                         _utc(row.entry_time), row.entry_category)  # fmt: skip
+    if row.exit_id is not None:
+        exit_ = Movement(row.exit_id, row.vehicle_id, codes[row.exit_post_id], "out",
+                         _utc(row.exit_time), row.exit_category)  # fmt: skip
+    hours = None
+    if entry is not None and exit_ is not None:
+        hours = round((exit_.time - entry.time).total_seconds() / 3600, 2)
+    return TransitView(found, row.plate, row.country, row.vehicle_type, row.category, entry,
+                       exit_, deadline, hours, _utc(row.began_at))  # fmt: skip
+
+
+def _states(state: TransitState | None) -> list[TransitState]:
+    return STATE_ORDER if state is None else [state]
+
+
+def tally(
+    uow: UnitOfWork,
+    corridor: Corridor,
+    period: Period,
+    *,
+    post: str | None = None,
+    now: dt.datetime | None = None,
+) -> Tally:
+    """How many transits began in ``period`` in each state, and the completed ones by share
+    of their deadline used: counted by the database in one scan of the period."""
+    scope = _scope(corridor, period, post, now)
+    counts = dict.fromkeys(STATE_ORDER, 0)
+    durations = [0] * (len(QUARTERS) + 1)
+    rows = repository.tally(
+        uow.session, scope.corridor_id, scope.since, scope.until,
+        now=scope.now, quarters=QUARTERS, post_id=scope.post_id,
+    )  # fmt: skip
+    for state, share, n in rows:
+        counts[_STATES[state]] += n
+        if share is not None:
+            durations[int(share)] += n
+    return Tally(counts, durations)
+
+
+def page(
+    uow: UnitOfWork,
+    corridor: Corridor,
+    period: Period,
+    *,
+    post: str | None = None,
+    state: TransitState | None = None,
+    now: dt.datetime | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    counts: dict[TransitState, int] | None = None,
+) -> list[TransitView]:
+    """One page of the list :func:`transits` gives: ``limit`` transits from ``offset``.
+
+    Read state by state with the counts (``tally``; pass them when already counted), so
+    that the database reads the page and the rows before it in its state, not the period.
+    """
+    scope = _scope(corridor, period, post, now)
+    if counts is None:
+        counts = tally(uow, corridor, period, post=post, now=scope.now).counts
+    out: list[TransitView] = []
+    skip = offset
+    for one in _states(state):
+        if len(out) >= limit:
+            break
+        if skip >= counts[one]:
+            skip -= counts[one]
+            continue
+        rows = repository.stored_transits(
+            uow.session, scope.corridor_id, scope.since, scope.until, now=scope.now,
+            state=one, post_id=scope.post_id, offset=skip, limit=limit - len(out),
+        )  # fmt: skip
+        out.extend(_view(row, scope.codes, scope.now) for row in rows)
+        skip = 0
+    return out
+
+
 def transits(
     uow: UnitOfWork,
     corridor: Corridor,
@@ -179,49 +297,39 @@ def transits(
     """The corridor's transits that began in ``period``, touching ``post`` when given.
 
     Sorted overdue first, then in transit, exits without entry, late, returned, completed;
-    latest first within a state.
+    latest first within a state. Every one: a page reads :func:`page`, an export
+    :func:`transit_batches`.
     """
-    _check_post(corridor, post)
-    now = now or clock.now()
-    since, until = period.bounds
-    codes = {corridor.post_a_id: corridor.post_a.code, corridor.post_b_id: corridor.post_b.code}
-    post_id = next((i for i, code in codes.items() if code == post), None) if post else None
-    rows = repository.stored_transits(
-        uow.session, corridor.id, since, until, now=now, post_id=post_id, state=state
-    )
-    out: list[TransitView] = []
-    for row in rows:
-        found = _STATES[row.state]
-        deadline = _utc(row.deadline_at) if row.deadline_at else None
-        if found is TransitState.IN_TRANSIT and deadline is not None and now > deadline:
-            found = TransitState.OVERDUE
-        entry = exit_ = None
-        if row.entry_id is not None:
-            entry = Movement(row.entry_id, row.vehicle_id, codes[row.entry_post_id], "in",
-                             _utc(row.entry_time), row.entry_category)  # fmt: skip
-        if row.exit_id is not None:
-            exit_ = Movement(row.exit_id, row.vehicle_id, codes[row.exit_post_id], "out",
-                             _utc(row.exit_time), row.exit_category)  # fmt: skip
-        hours = None
-        if entry is not None and exit_ is not None:
-            hours = round((exit_.time - entry.time).total_seconds() / 3600, 2)
-        out.append(
-            TransitView(
-                found,
-                row.plate,
-                row.country,
-                row.vehicle_type,
-                row.category,
-                entry,
-                exit_,
-                deadline,
-                hours,
-                _utc(row.began_at),
-            )
-        )
-    out.sort(key=lambda t: t.began_at, reverse=True)
-    out.sort(key=lambda t: STATE_ORDER.index(t.state))
-    return out
+    return [t for batch in transit_batches(uow.session, corridor, period, post=post,
+                                           state=state, now=now) for t in batch]  # fmt: skip
+
+
+def transit_batches(
+    session: Session,
+    corridor: Corridor,
+    period: Period,
+    *,
+    post: str | None = None,
+    state: TransitState | None = None,
+    now: dt.datetime | None = None,
+    batch: int = 2_000,
+) -> Iterator[list[TransitView]]:
+    """The list :func:`transits` gives, ``batch`` at a time, read as it is consumed.
+
+    The corridor's facts are taken at the call; the rows are read by ``session`` (which may
+    be another than the corridor's), so that a streamed export holds one batch at a time.
+    """
+    scope = _scope(corridor, period, post, now)
+
+    def read() -> Iterator[list[TransitView]]:
+        for one in _states(state):
+            for rows in repository.stored_transit_batches(
+                session, scope.corridor_id, scope.since, scope.until, now=scope.now,
+                state=one, post_id=scope.post_id, batch=batch,
+            ):  # fmt: skip
+                yield [_view(row, scope.codes, scope.now) for row in rows]
+
+    return read()
 
 
 def to_transit_read(transit: TransitView) -> TransitRead:
@@ -237,8 +345,7 @@ def counts(
     now: dt.datetime | None = None,
 ) -> dict[TransitState, int]:
     """How many transits in each state: no plates, for observers."""
-    found = Counter(t.state for t in transits(uow, corridor, period, post=post, now=now))
-    return {s: found.get(s, 0) for s in STATE_ORDER}
+    return tally(uow, corridor, period, post=post, now=now).counts
 
 
 def repeated_movements(

@@ -6,6 +6,7 @@ The post is in Asia/Baku (+04:00, no change of clocks), so local midnight is 20:
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -126,6 +127,57 @@ def test_waiting_percentiles_match_a_hand_count_and_unknown_is_not_zero(
         "p90_seconds": None,
     }
     assert post["waiting"] == {"known": 10, "unknown": 3}
+
+
+def _nearest_rank(waits: list[int], tenths: int) -> int:
+    """The value at rank ceil(tenths / 10 * n) of the sorted waits, in integer arithmetic."""
+    ordered = sorted(waits)
+    return ordered[-(-len(ordered) * tenths // 10) - 1]
+
+
+@pytest.mark.parametrize(("sizes", "repeat"), [((1, 2, 3, 69), True), ((70, 10, 71, 7), False)])
+def test_the_databases_percentiles_are_the_waits_ranked_here(
+    session_factory: Factory, sizes: tuple[int, ...], repeat: bool
+) -> None:
+    """Days of varied sizes, with waits that repeat or all differ, refusals and crossings
+    without an arrival time: the report's figures are those counted and ranked in Python
+    from the same crossings (PostgreSQL's percentile_disc, SQLite's count by value)."""
+    rng = random.Random(sum(sizes))
+    days: dict[str, list[int]] = {}
+    refused: dict[str, int] = {}
+    unknown: dict[str, int] = {}
+    with UnitOfWork(session_factory, actor="officer") as uow:
+        make_post(uow, "P-A")
+        for offset, n in enumerate(sizes):
+            day = dt.date(2026, 3, 10) + dt.timedelta(days=offset)
+            key = day.isoformat()
+            days[key], refused[key], unknown[key] = [], 0, 0
+            for i in range(n):
+                time = f"{key}T{1 + i // 60:02d}:{i % 60:02d}:00+04:00"
+                waited = rng.choice([None, *range(0, 40, 3)]) if repeat else (i * 37) % 500
+                decision = rng.choice(["admitted", "admitted", "refused"])
+                extra: dict[str, Any] = {}
+                if decision == "refused":
+                    extra = {"decision": "refused", "reasons": ["documents"]}
+                    refused[key] += 1
+                _cross(uow, time, waited, **extra)
+                if waited is None:
+                    unknown[key] += 1
+                else:
+                    days[key].append(waited * 60)
+        uow.commit()
+    last = dt.date(2026, 3, 10) + dt.timedelta(days=len(sizes) - 1)
+    post = _report(session_factory, dt.date(2026, 3, 10), last)
+    for day in post["days"]:
+        waits = days[day["day"]]
+        assert day["crossings"] == len(waits) + unknown[day["day"]]
+        assert day["refused"] == refused[day["day"]]
+        assert day["waiting"] == {
+            "known": len(waits),
+            "unknown": unknown[day["day"]],
+            "median_seconds": _nearest_rank(waits, 5) if waits else None,
+            "p90_seconds": _nearest_rank(waits, 9) if waits else None,
+        }
 
 
 def test_refusals_are_counted_by_class_from_the_stored_flags(session_factory: Factory) -> None:

@@ -14,6 +14,7 @@ import datetime as dt
 import itertools
 import json
 import uuid
+from collections import Counter
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -31,7 +32,7 @@ from borderpost.sync.events import Event
 from borderpost.sync.inbox import apply_batch
 from borderpost.transit import repository, services
 from borderpost.transit.model import Corridor
-from borderpost.transit.pairing import Movement, pair
+from borderpost.transit.pairing import Movement, TransitState, pair
 from borderpost.transit.schemas import CorridorCreate
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision
@@ -105,6 +106,18 @@ def _derived(
     return out
 
 
+def _row(t: services.TransitView) -> tuple[Any, ...]:
+    return (
+        t.state,
+        t.plate,
+        t.vehicle_type,
+        t.category,
+        *map(_ref, (t.entry, t.exit)),
+        t.deadline_at,
+        t.duration_hours,
+    )
+
+
 def _stored(
     uow: UnitOfWork,
     corridor: Corridor,
@@ -112,18 +125,7 @@ def _stored(
     post: str | None,
     now: dt.datetime,
 ) -> list[tuple[Any, ...]]:
-    return [
-        (
-            t.state,
-            t.plate,
-            t.vehicle_type,
-            t.category,
-            *map(_ref, (t.entry, t.exit)),
-            t.deadline_at,
-            t.duration_hours,
-        )
-        for t in services.transits(uow, corridor, period, post=post, now=now)
-    ]
+    return [_row(t) for t in services.transits(uow, corridor, period, post=post, now=now)]
 
 
 def _payload(data: dict[str, Any], crossing_id: uuid.UUID, vehicle_id: uuid.UUID) -> str:
@@ -259,3 +261,43 @@ def test_stored_transits_are_the_derived_ones(
                     now = T0 + dt.timedelta(hours=hours)
                     expected = _derived(uow, corridor, period, post, now)
                     assert _stored(uow, corridor, period, post, now) == expected
+                    _check_tally_and_pages(uow, corridor, period, post, now, expected)
+
+
+def _share_bin(t: tuple[Any, ...]) -> int | None:
+    """The chart's bin of a derived transit, as the page computed it in Python before."""
+    state, *_, entry, exit_, deadline, _hours = t
+    if state not in {TransitState.COMPLETED, TransitState.COMPLETED_LATE}:
+        return None
+    allowed = (deadline - entry[3]).total_seconds()
+    share = (exit_[3] - entry[3]).total_seconds() / allowed
+    edges = [q / 4 for q in services.QUARTERS]
+    return next((i for i, edge in enumerate(edges) if share <= edge), len(edges))
+
+
+def _check_tally_and_pages(
+    uow: UnitOfWork,
+    corridor: Corridor,
+    period: services.Period,
+    post: str | None,
+    now: dt.datetime,
+    expected: list[tuple[Any, ...]],
+) -> None:
+    """The database's counts are the rows counted; the pages give every row once, in order."""
+    tally = services.tally(uow, corridor, period, post=post, now=now)
+    states = Counter(t[0] for t in expected)
+    assert tally.counts == {s: states.get(s, 0) for s in services.STATE_ORDER}
+    bins = Counter(b for b in map(_share_bin, expected) if b is not None)
+    assert tally.durations == [bins.get(i, 0) for i in range(len(services.QUARTERS) + 1)]
+    for state in (None, TransitState.OVERDUE, TransitState.COMPLETED):
+        wanted = [t for t in expected if state is None or t[0] is state]
+        assert tally.total(state) == len(wanted)
+        for size in (1, 3) if state is None else (2,):
+            pages = [
+                services.page(
+                    uow, corridor, period, post=post, state=state, now=now, offset=at, limit=size
+                )
+                for at in range(0, len(wanted) + size, size)
+            ]
+            assert all(len(p) == size for p in pages[: len(wanted) // size])
+            assert [_row(t) for p in pages for t in p] == wanted

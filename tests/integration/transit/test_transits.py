@@ -271,6 +271,38 @@ def test_the_page_and_the_csv(client: TestClient, session_factory: Factory) -> N
     assert client.get("/corridors/AB", params={"from": "2026-03-01"}).status_code == 403
 
 
+def test_the_page_shows_one_page_and_counts_the_whole_period(
+    client: TestClient, session_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.web_support import sign_in
+
+    from borderpost.transit import web
+
+    monkeypatch.setattr(web, "PAGE", 2)
+    _corridor(session_factory)
+    for n, plate in enumerate(["10-JJ-001", "10-JJ-002", "10-JJ-003"]):
+        _cross(session_factory, "P-A", "in", n, plate)
+        _cross(session_factory, "P-B", "out", n + 10, plate)
+    add_user(session_factory, "an.j", "analyst", network=True)
+    sign_in(client, "an.j")
+    query = {"from": "2026-03-01", "to": "2026-03-31"}
+    first = client.get("/corridors/AB", params=query)
+    assert first.status_code == 200, first.text
+    rows = first.text.split('id="transit-table"')[1]
+    # Latest first; the counts and the chart cover the three, the table shows two.
+    assert rows.index("10-JJ-003") < rows.index("10-JJ-002")
+    assert "10-JJ-001" not in rows
+    assert "≤25%: 3" in first.text
+    assert "Next page" in first.text
+    assert "Previous page" not in first.text
+    second = client.get("/corridors/AB", params={**query, "offset": 2})
+    rows = second.text.split('id="transit-table"')[1]
+    assert "10-JJ-001" in rows
+    assert "10-JJ-002" not in rows
+    assert "Previous page" in second.text
+    assert "Next page" not in second.text
+
+
 def test_a_corridor_tracks_only_its_categories(session_factory: Factory) -> None:
     _corridor(session_factory)
     with UnitOfWork(session_factory, actor="admin.test") as uow:

@@ -1,7 +1,7 @@
 """crossings partitioned by month on PostgreSQL
 
 Revision ID: 0250
-Revises: 0230
+Revises: 0245
 Create Date: 2026-12-05 04:30:00
 
 On PostgreSQL ``crossings`` becomes a table partitioned by range of ``time``, one partition
@@ -28,7 +28,7 @@ from borderpost import clock
 from borderpost.crossings import partitions
 
 revision: str = "0250"
-down_revision: str | None = "0230"
+down_revision: str | None = "0245"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
