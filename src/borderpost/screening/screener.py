@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from borderpost import reference
@@ -24,6 +24,7 @@ from borderpost.screening.matcher.plates import PlateIndex
 from borderpost.screening.matcher.scoring import THRESHOLD
 from borderpost.screening.matcher.types import Match, Query
 from borderpost.screening.model import SEP, EntryKind, Watchlist, WatchlistEntry
+from borderpost.screening.versions import number_of
 
 BUILD_BATCH = 20_000
 
@@ -211,29 +212,33 @@ def add_rows(index: ListIndex, rows: Iterable[tuple[str, str, str, str, str, str
 
 
 def _entry_rows(
-    conn: Connection, version_id: uuid.UUID
+    conn: Connection, watchlist_id: uuid.UUID, number: int
 ) -> Iterator[tuple[str, str, str, str, str, str, str]]:
     """A version's entry rows as the driver's own tuples, streamed in batches.
 
     Straight from the DBAPI cursor of this connection (same transaction), not through
     SQLAlchemy's result rows, which cost a large share of the build's CPU time at a million
     entries (``benchmarks/bench_watchlist.py``). The statement is still SQLAlchemy's,
-    compiled for the dialect, and the version id goes through the column type's own bind
+    compiled for the dialect, and the list's id goes through the column type's own bind
     processing. On PostgreSQL a named (server-side) cursor, so the rows are never all in
     memory at once."""
     t = WatchlistEntry.__table__.c
     stmt = (
         select(t.entry_key, t.kind, t.names, t.birth_dates, t.nationalities, t.documents, t.plates)
-        .where(t.version_id == bindparam("version"))
+        .where(
+            t.watchlist_id == bindparam("watchlist"),
+            t.since <= bindparam("number"),
+            or_(t.until.is_(None), t.until > bindparam("number")),
+        )
         .order_by(t.id)
     )
     compiled = stmt.compile(dialect=conn.dialect)
-    process = t.version_id.type.bind_processor(conn.dialect)
-    value = process(version_id) if process else version_id
+    process = t.watchlist_id.type.bind_processor(conn.dialect)
+    values = {"watchlist": process(watchlist_id) if process else watchlist_id, "number": number}
     params: tuple[object, ...] | dict[str, object] = (
-        tuple(value for _ in compiled.positiontup or ())
+        tuple(values[name] for name in compiled.positiontup or ())
         if compiled.positional
-        else {"version": value}
+        else values
     )
     driver: Any = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
@@ -252,7 +257,7 @@ def _entry_rows(
 def build(conn: Connection, watchlist_id: uuid.UUID, version_id: uuid.UUID, name: str) -> ListIndex:
     """Read a version's entries in one streamed scan and index them."""
     index = ListIndex(watchlist_id, version_id, name)
-    add_rows(index, _entry_rows(conn, version_id))
+    add_rows(index, _entry_rows(conn, watchlist_id, number_of(conn, version_id)))
     # Finalise now, so the first crossing after an import does not pay for it.
     index.persons.search(Query("x"), limit=1)
     return index
