@@ -142,7 +142,9 @@ def changes(
     put = [
         cast(Row, tuple(r))
         for r in conn.execute(
-            select(*_ROW).where(_C.watchlist_id == watchlist_id, _C.since > base, valid_at(target))
+            select(*_ROW)
+            .where(_C.watchlist_id == watchlist_id, _C.since > base, valid_at(target))
+            .order_by(_C.id)  # the order a whole build reads them in
         )
     ]
     closed = conn.execute(

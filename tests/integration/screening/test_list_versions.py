@@ -15,6 +15,7 @@ from borderpost.network.listfiles import checksum
 from borderpost.network.lists import content
 from borderpost.screening import screener
 from borderpost.screening.importing import ListFormat, import_version
+from borderpost.screening.matcher.types import Query
 from borderpost.screening.model import Watchlist, WatchlistVersion
 from borderpost.screening.versions import NextVersion, changes
 from borderpost.unit_of_work import UnitOfWork
@@ -134,3 +135,30 @@ def test_a_version_left_unfinished_is_undone_by_the_next_import(
     assert [k for k, since, _ in found if since > 1] == ["p-9999"]
     assert all(until is None for _, _, until in found)
     assert version.checksum == whole_checksum(session_factory)
+
+
+def test_the_next_version_is_indexed_from_the_previous_index_and_the_rows_changed(
+    session_factory: Factory,
+) -> None:
+    base = crowd(120)
+    import_(session_factory, *base, person("gone-1", "Quillon Marwickstone"))
+    with session_factory() as session:
+        first = screener.current(session.connection())
+    import_(session_factory, *base[1:], person("new-1", "Zebulon Quartermaine"))
+    with session_factory() as session:
+        second = screener.current(session.connection())
+        whole = screener.build(
+            session.connection(),
+            active(session_factory).watchlist_id,
+            active(session_factory).id,
+            "wanted",
+        )
+    index = second.lists[0]
+    assert index.overlay is not None  # extended, not built whole
+    assert index.persons is first.lists[0].persons  # the base is shared
+    assert index.size == whole.size == 120
+    for name in ("Zebulon Quartermaine", "Quillon Marwickstone", "Person Number0 Example"):
+        got = [(f.match.entry_id, f.match.score) for f in second.person(name)]
+        assert got == [(m.entry_id, m.score) for m in whole.search_persons(Query(name))]
+    assert [f.match.entry_id for f in second.person("Zebulon Quartermaine")][:1] == ["new-1"]
+    assert all(f.match.entry_id != "gone-1" for f in second.person("Quillon Marwickstone"))
