@@ -341,18 +341,20 @@ def _apply_whole(
     if got != manifest["checksum"]:
         raise _refused(kind, got)
     writer = NextVersion(watchlist_id, base, number, None)
-    with session_factory() as session:
-        diff = WholeDiff(digests(session.connection(), watchlist_id, base) if base else {})
-    put: list[Row] = []
+    put: list[Row] = list(rows.values())  # over nothing: every row
     closing: list[str] = []
-    for row in rows.values():
-        seen = diff.see(row)
-        if seen == "same":
-            continue
-        if seen == "changed":
-            closing.append(row[0])
-        put.append(row)
-    closing += diff.gone()
+    if base:
+        with session_factory() as session:
+            diff = WholeDiff(digests(session.connection(), watchlist_id, base))
+        put = []
+        for row in rows.values():
+            seen = diff.see(row)
+            if seen == "same":
+                continue
+            if seen == "changed":
+                closing.append(row[0])
+            put.append(row)
+        closing += diff.gone()
 
     def close(keys: list[str]) -> Any:
         return lambda conn: writer.close(conn, keys)

@@ -150,9 +150,11 @@ def changes(
     closed = conn.execute(
         select(_C.entry_key).where(
             _C.watchlist_id == watchlist_id,
-            valid_at(base),
-            _C.until.is_not(None),
+            # valid at base and closed by target, bounded on until: the planner takes the
+            # (watchlist_id, until) index, not a scan of every row put before base
+            _C.until > base,
             _C.until <= target,
+            _C.since <= base,
         )
     ).scalars()
     again = {r[0] for r in put}
@@ -189,7 +191,9 @@ class NextVersion:
                 _C.watchlist_id == self.watchlist_id,
                 _C.entry_key.in_(chunk),
                 _C.until.is_(None),
-                _C.since <= self.base,
+                # Not a row this version put. Not written as since <= base: SQLite would take
+                # that range on the since index (every row) over the key index.
+                _C.since != self.number,
             )
             if self.lthash is not None:
                 gone = [cast(Row, tuple(r)) for r in conn.execute(select(*_ROW).where(current))]
