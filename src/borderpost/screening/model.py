@@ -25,7 +25,6 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -77,7 +76,7 @@ class Watchlist(Base):
 
 class WatchlistVersion(Base):
     __tablename__ = "watchlist_versions"
-    __table_args__ = (UniqueConstraint("watchlist_id", "number"),)
+    __table_args__ = (Index("ix_watchlist_versions_number", "watchlist_id", "number", unique=True),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     watchlist_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("watchlists.id"), index=True)

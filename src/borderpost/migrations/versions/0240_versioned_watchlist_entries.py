@@ -37,13 +37,23 @@ _CHECKSUM = "SHA-256 of the state (hex): what headquarters and posts compare"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("watchlist_versions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("number", sa.Integer(), nullable=True, comment=_NUMBER))
-        batch_op.add_column(sa.Column("base_number", sa.Integer(), nullable=True, comment=_BASE))
-        batch_op.add_column(sa.Column("lthash", sa.LargeBinary(), nullable=True, comment=_STATE))
-        batch_op.add_column(
-            sa.Column("checksum", sa.String(length=64), nullable=True, comment=_CHECKSUM)
-        )
+    # Added in place, not by a copy of the table: on SQLite a copy of watchlist_versions would
+    # be refused while hits and entries refer to it. ``number`` is filled below; the default
+    # only lets SQLite add a NOT NULL column (dropped on PostgreSQL).
+    op.add_column(
+        "watchlist_versions",
+        sa.Column("number", sa.Integer(), nullable=False, server_default="0", comment=_NUMBER),
+    )
+    op.add_column(
+        "watchlist_versions", sa.Column("base_number", sa.Integer(), nullable=True, comment=_BASE)
+    )
+    op.add_column(
+        "watchlist_versions", sa.Column("lthash", sa.LargeBinary(), nullable=True, comment=_STATE)
+    )
+    op.add_column(
+        "watchlist_versions",
+        sa.Column("checksum", sa.String(length=64), nullable=True, comment=_CHECKSUM),
+    )
     conn = op.get_bind()
     versions = sa.table(
         "watchlist_versions",
@@ -105,11 +115,14 @@ def upgrade() -> None:
             watchlist_id=of_version.scalar_subquery(), since=its_number.scalar_subquery()
         )
     )
-    with op.batch_alter_table("watchlist_versions", schema=None) as batch_op:
-        batch_op.alter_column("number", existing_type=sa.Integer(), nullable=False)
-        batch_op.create_unique_constraint(
-            batch_op.f("uq_watchlist_versions_watchlist_id"), ["watchlist_id", "number"]
-        )
+    if conn.dialect.name != "sqlite":
+        op.alter_column("watchlist_versions", "number", server_default=None)
+    op.create_index(
+        "ix_watchlist_versions_number",
+        "watchlist_versions",
+        ["watchlist_id", "number"],
+        unique=True,
+    )
     with op.batch_alter_table("watchlist_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_watchlist_entries_version_id"))
         batch_op.drop_constraint(
@@ -196,9 +209,6 @@ def downgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_watchlist_entries_version_id"), ["version_id"], unique=False
         )
-    with op.batch_alter_table("watchlist_versions", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_watchlist_versions_watchlist_id"), type_="unique")
-        batch_op.drop_column("checksum")
-        batch_op.drop_column("lthash")
-        batch_op.drop_column("base_number")
-        batch_op.drop_column("number")
+    op.drop_index("ix_watchlist_versions_number", table_name="watchlist_versions")
+    for name in ("checksum", "lthash", "base_number", "number"):
+        op.drop_column("watchlist_versions", name)
