@@ -3,7 +3,8 @@
     .venv/bin/python -m benchmarks.bench_distribution [--entries 1000000] [--posts 2]
         [--delta 1000] [--url nats://127.0.0.1:PORT]
 
-Without ``--url`` it starts a nats-server of its own (on a free port, in a temporary store).
+Without ``--url`` it starts a nats-server of its own (on a free port, in a temporary store);
+with it, the run's buckets are named after its process id.
 Headquarters is a SQLite database in this process; each post is a process of its own with its
 own SQLite database and home, as a post node runs, following headquarters every 0.2 s
 (``borderpost.network.following.follow_once``). After each list version a post applies, it
@@ -216,7 +217,9 @@ def main() -> None:
         start = time.perf_counter()
         v1, v2 = write_versions(root, args.entries, args.delta)
         print(f"generated both versions in {time.perf_counter() - start:.1f} s (not counted)")
-        stream = "BENCHNET"
+        # A stream of its own per run: with --url, an earlier run's versions (signed by its own
+        # headquarters key) would be refused by this run's posts.
+        stream = f"BENCHNET{os.getpid()}"
         hq_home = root / "hq"
         hq_home.mkdir()
         hq = make_session_factory(make_engine(_migrated(hq_home / "borderpost.db")))

@@ -25,6 +25,10 @@ _INSERT = insert(_TABLE)
 REFERENCE = frozenset({"posts", "lanes"})
 # Never copied into the trail: a password hash or token hash there would be a second leak.
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "secret_hash"})
+# Derived bytes that say nothing to a reader (a watchlist version's LtHash state; its checksum
+# is audited): recorded as changed, not by value.
+OPAQUE_COLUMNS = frozenset({"lthash"})
+_HIDDEN = SECRET_COLUMNS | OPAQUE_COLUMNS
 # Bookkeeping, not business records: the reference token and the outbox (it mirrors crossings);
 # headquarters' sync bookkeeping (parking and replaying write their own entries, without the
 # payload, which holds personal data).
@@ -103,7 +107,7 @@ def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
         history = state.attrs[key].history
         if not history.has_changes():
             continue
-        if key in SECRET_COLUMNS:
+        if key in _HIDDEN:
             before[key] = after[key] = "(changed)"
             continue
         before[key] = plain(history.deleted[0]) if history.deleted else None
@@ -116,7 +120,7 @@ def _values(obj: object) -> dict[str, Any]:
     return {
         attr.key: plain(getattr(obj, attr.key))
         for attr in state.mapper.column_attrs
-        if attr.key not in SECRET_COLUMNS
+        if attr.key not in _HIDDEN
     }
 
 

@@ -1,40 +1,55 @@
-"""A watchlist's content as headquarters ships it: sorted lines, their checksum, the whole
-file and the deltas between versions (entries put, entries removed). No I/O, no database.
+"""A watchlist's content as headquarters ships it: lines, their checksum, the whole file and
+the deltas between versions (entries put, entries removed). No I/O, no database.
 
 A line is the JSON array ``[entry_key, kind, names, birth_dates, nationalities, documents,
-plates]``; the content's checksum is the SHA-256 of its lines in entry-key order, each ended by
-a newline, so headquarters and a post each compute it from their own rows and compare.
+plates]``. The content's checksum is its LtHash (``screening.lthash``: a homomorphic hash of
+the multiset of lines, in any order), so headquarters and a post each keep it per version and
+update it from a delta alone: the previous state, minus the rows closed, plus the rows put.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import orjson
 
-COLUMNS = ("entry_key", "kind", "names", "birth_dates", "nationalities", "documents", "plates")
-Row = tuple[str, str, str, str, str, str, str]
+from borderpost.screening.lthash import LtHash, Row
+from borderpost.screening.lthash import element as line_of
+from borderpost.screening.versions import COLUMNS
 
-
-def line_of(row: Row) -> bytes:
-    return orjson.dumps(list(row))
+__all__ = [
+    "COLUMNS",
+    "Delta",
+    "Row",
+    "apply_delta",
+    "checksum",
+    "line_of",
+    "read_whole_file",
+    "whole_file",
+]
 
 
 def checksum(rows: Iterable[Row]) -> str:
-    """SHA-256 of the content: its lines in entry-key order (``rows`` must be sorted)."""
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(line_of(row))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    """The content's checksum computed whole (SHA-256 of its LtHash state), in any order."""
+    return LtHash().add_rows(rows).checksum()
 
 
 def whole_file(rows: Iterable[Row]) -> bytes:
-    """The whole list, gzip-compressed lines."""
-    return gzip.compress(b"".join(line_of(r) + b"\n" for r in rows), compresslevel=1)
+    """The whole list, gzip-compressed lines (compressed as the rows stream in)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1, mtime=0) as packed:
+        lines: list[bytes] = []
+        for row in rows:
+            lines.append(line_of(row))
+            if len(lines) >= 10_000:
+                packed.write(b"\n".join(lines) + b"\n")
+                lines.clear()
+        if lines:
+            packed.write(b"\n".join(lines) + b"\n")
+    return out.getvalue()
 
 
 def read_whole_file(data: bytes) -> dict[str, Row]:
@@ -74,18 +89,6 @@ class Delta:
             [r for r in state.values() if r is not None],
             [k for k, r in state.items() if r is None],
         )
-
-
-def delta_between(old: dict[str, Row], new: list[Row]) -> Delta:
-    """What turns ``old`` into ``new``."""
-    delta = Delta()
-    seen: set[str] = set()
-    for row in new:
-        seen.add(row[0])
-        if old.get(row[0]) != row:
-            delta.put.append(row)
-    delta.removed = sorted(set(old) - seen)
-    return delta
 
 
 def apply_delta(rows: dict[str, Row], delta: Delta) -> None:

@@ -3,13 +3,17 @@
 The versions bucket holds one signed manifest per list: its version number, the checksum of
 its content, the whole file of some version (the object store) and the deltas from that one
 to the latest. Headquarters writes the whole file the first time and again only when the
-deltas since the last one have grown past half its size; otherwise a version costs a delta.
+deltas since the last one have grown past half its size; otherwise a version costs a delta,
+read from the rows the version put and closed (``screening.versions``), not from the list.
 A post that runs version N takes the deltas after N when they are smaller than the whole file,
-else the whole file and every delta after it. Either way it writes the list as a new version
-(in steps, not active yet), compares its content's checksum with headquarters' and only then
-makes it active, in one short transaction;
-the screening warm-up then indexes it in the background and re-screens the crossings recorded
-since headquarters published it (its ``imported_at``).
+else the whole file and every delta after it. Deltas alone are applied in one transaction:
+the rows they close and put, the checksum updated from them (``screening.lthash``) and
+compared with headquarters', and the version made active. A whole file is written in steps
+as a version not active yet (only what differs from the version in force), its checksum
+computed whole and compared, then made active in one short transaction. Either way the
+screening warm-up then indexes it in the background (from the previous version's index when
+it has it) and re-screens the crossings recorded since headquarters published it (its
+``imported_at``).
 """
 
 from __future__ import annotations
@@ -20,13 +24,13 @@ import logging
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from nats.js import JetStreamContext
 from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 from nats.js.object_store import ObjectStore
-from sqlalchemy import Connection, CursorResult, Table, bindparam, delete, func, literal, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from borderpost import clock, reference
@@ -35,12 +39,9 @@ from borderpost.ledger.tlog.note import Ed25519Signer, NoteVerifier
 from borderpost.network import buckets
 from borderpost.network.enrolment import Enrolment
 from borderpost.network.listfiles import (
-    COLUMNS,
     Delta,
     Row,
     apply_delta,
-    checksum,
-    delta_between,
     read_whole_file,
     whole_file,
 )
@@ -48,13 +49,24 @@ from borderpost.network.model import NetworkVersion
 from borderpost.network.publishing import PublishReport, last_published
 from borderpost.network.records import ACTOR, FollowReport, number_in, record, refuse, row_of
 from borderpost.network.signing import RefusedVersion, Version, open_version, seal, verifier_of
-from borderpost.screening.importing import BATCH, write_entries
-from borderpost.screening.model import Watchlist, WatchlistEntry, WatchlistVersion
+from borderpost.screening.lthash import LtHash
+from borderpost.screening.model import Watchlist, WatchlistVersion
+from borderpost.screening.versions import (
+    NextVersion,
+    WholeDiff,
+    activate,
+    changes,
+    clean_pending,
+    digests,
+    next_number,
+    read_rows,
+    state_of,
+)
 from borderpost.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
-_ENTRIES = cast(Table, WatchlistEntry.__table__)
-# Entries written or removed per transaction at a post: a fraction of a second each.
+# Entries written or closed per transaction at a post taking a whole file: a fraction of a
+# second each.
 STEP = 20_000
 
 
@@ -63,17 +75,16 @@ def kind_of(name: str) -> str:
 
 
 def content(conn: Connection, version_id: uuid.UUID) -> list[Row]:
-    """A version's entries as rows, in entry-key order (as the checksum takes them)."""
-    cols = [_ENTRIES.c[c] for c in COLUMNS]
-    rows = conn.execute(select(*cols).where(_ENTRIES.c.version_id == version_id)).all()
-    return sorted(cast(list[Row], rows))
+    """A version's entries as rows, in entry-key order."""
+    version = conn.execute(
+        select(WatchlistVersion.watchlist_id, WatchlistVersion.number).where(
+            WatchlistVersion.id == version_id
+        )
+    ).one()
+    return sorted(read_rows(conn, version.watchlist_id, version.number))
 
 
 # Headquarters ------------------------------------------------------------------------------
-
-
-def _cache(home: Path, name: str) -> Path:
-    return home / "network" / "lists" / f"{buckets.token(name)}.gz"
 
 
 async def _put(files: ObjectStore, name: str, data: bytes) -> dict[str, Any]:
@@ -89,7 +100,11 @@ async def publish_list(
     signer: Ed25519Signer,
     watchlist_id: uuid.UUID,
 ) -> str | None:
-    """A new version of the list if its active version is not the one last published."""
+    """A new version of the list if its active version is not the one last published.
+
+    The delta is read from the rows the active version put and closed, when it was written
+    over the version last published; else (the first time, versions imported in between) the
+    whole file is published, read from the rows in one streamed query."""
     kv = await buckets.versions(js, stream, create=True)
     files = await buckets.files(js, stream, create=True)
     with session_factory() as session:
@@ -102,53 +117,51 @@ async def publish_list(
         last = await last_published(kv, signer, key, kind, "*")
         if last is not None and last.payload["hq_version"] == str(active.id):
             return None
-        rows = content(session.connection(), active.id)
-        name, list_kind = watchlist.name, watchlist.kind
-        label, imported_by = active.label, active.imported_by
+        conn = session.connection()
+        if active.checksum is None:  # a version from before checksums were kept
+            state_of(conn, active)
+            session.commit()
+        published = last.payload.get("hq_number") if last is not None else None
+        delta: Delta | None = None
+        if published is not None and active.base_number == published:
+            delta = Delta(*changes(conn, watchlist.id, published, active.number))
+        name, list_kind, number_here = watchlist.name, watchlist.kind, active.number
+        label, imported_by, entries = active.label, active.imported_by, active.entry_count
+        content_checksum, hq_version = active.checksum, str(active.id)
+        whole: bytes | None = None
+        encoded = delta.encode() if delta is not None else None
+        if (
+            last is None
+            or encoded is None
+            or (
+                sum(d["size"] for d in last.payload["deltas"]) + len(encoded)
+                > last.payload["full"]["size"] // 2
+            )
+        ):
+            whole = whole_file(read_rows(conn, watchlist.id, number_here))
     number = last.number + 1 if last is not None else 1
-    cache = _cache(home, name)
     prefix = f"{buckets.token(name)}/{number}"
-    full: dict[str, Any] | None = None
-    deltas: list[dict[str, Any]] = []
-    # The cache holds the content last published, with its checksum beside it; one that is not
-    # the last version's (a publication cut short) gives no delta.
-    cached = cache.with_suffix(".sha256")
-    if (
-        last is not None
-        and cache.is_file()
-        and cached.is_file()
-        and cached.read_text(encoding="ascii").strip() == last.payload["checksum"]
-    ):
-        delta = delta_between(read_whole_file(cache.read_bytes()), rows)
-        one = await _put(files, f"{prefix}.delta", delta.encode())
-        deltas = [*last.payload["deltas"], {"to": number, **one}]
-        full = last.payload["full"]
-        if sum(d["size"] for d in deltas) > full["size"] // 2:
-            full, deltas = None, []
-    whole = whole_file(rows) if full is None else None
     if whole is not None:
         full = {"number": number, **await _put(files, f"{prefix}.full", whole)}
-    assert full is not None
-    content_checksum = checksum(rows)
+        deltas: list[dict[str, Any]] = []
+    else:
+        assert last is not None
+        assert encoded is not None
+        one = await _put(files, f"{prefix}.delta", encoded)
+        full, deltas = last.payload["full"], [*last.payload["deltas"], {"to": number, **one}]
     payload = {
         "name": name,
         "kind": list_kind,
         "label": label,
         "imported_by": imported_by,
-        "hq_version": str(active.id),
+        "hq_version": hq_version,
+        "hq_number": number_here,
         "checksum": content_checksum,
-        "entries": len(rows),
+        "entries": entries,
         "full": full,
         "deltas": deltas,
     }
     await kv.put(key, seal(signer, Version(kind, "*", number, clock.now(), payload)))
-    # After the manifest: the posts need none of this, the next publication does.
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cached.unlink(missing_ok=True)
-    partial = cache.with_suffix(".tmp")
-    partial.write_bytes(whole if whole is not None else whole_file(rows))
-    partial.replace(cache)
-    cached.write_text(content_checksum, encoding="ascii")
     how = "whole file" if full["number"] == number else f"{len(deltas)} deltas"
     log.info("published list %s version %d (%s)", name, number, how)
     return f"{name} {number}"
@@ -209,33 +222,81 @@ async def _download(files: ObjectStore, wanted: dict[str, Any]) -> bytes:
 _WHOLE_NEXT: set[str] = set()
 
 
-def _new_version(
-    session_factory: sessionmaker[Session], manifest: dict[str, Any], version: Version
-) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID | None]:
-    """The list (made if new) and a new version of it, not active yet: (list, version, old)."""
-    name = manifest["name"]
-    with UnitOfWork(session_factory, actor=ACTOR) as uow:
-        session = uow.session
-        watchlist = session.scalars(select(Watchlist).where(Watchlist.name == name)).one_or_none()
-        if watchlist is None:
-            watchlist = Watchlist(
-                id=new_id(), name=name, kind=manifest["kind"], created_at=clock.now()
+class _Mismatch(Exception):
+    def __init__(self, got: str) -> None:
+        super().__init__(got)
+        self.got = got
+
+
+def _refused(kind: str, got: str) -> RefusedVersion:
+    _WHOLE_NEXT.add(kind)
+    return RefusedVersion(f"checksum: the list built here is {got[:12]}…, not headquarters'")
+
+
+def _version_row(
+    manifest: dict[str, Any], version: Version, watchlist_id: uuid.UUID, number: int, base: int
+) -> WatchlistVersion:
+    return WatchlistVersion(
+        id=new_id(),
+        watchlist_id=watchlist_id,
+        source=f"network version {version.number}"[:200],
+        label=str(manifest["label"])[:100],
+        # Crossings recorded since headquarters published it are re-screened against it.
+        imported_at=version.published_at,
+        imported_by=f"hq:{manifest['imported_by']}"[:100],
+        entry_count=int(manifest["entries"]),
+        number=number,
+        base_number=base or None,
+    )
+
+
+def _activate(
+    session: Session, watchlist: Watchlist, new: WatchlistVersion, kind: str, version: Version
+) -> None:
+    """The pointer switch, with what a post records of the version it runs."""
+    activate(session.connection(), watchlist, new)
+    reference.touch(session)
+    session.info.pop("screener", None)
+    record(row_of(session, kind), version, [], version.payload["checksum"])
+
+
+def _apply_deltas(
+    session_factory: sessionmaker[Session], version: Version, blobs: list[bytes]
+) -> None:
+    """The deltas over the version in force, in one transaction: the rows they close and
+    put, the checksum updated from those rows, the version made active if it matches."""
+    manifest = version.payload
+    kind = kind_of(manifest["name"])
+    delta = Delta()
+    for blob in blobs:
+        delta = delta.then(Delta.decode(blob))
+    try:
+        with UnitOfWork(session_factory, actor=ACTOR) as uow:
+            session = uow.session
+            conn = session.connection()
+            watchlist = session.scalars(
+                select(Watchlist).where(Watchlist.name == manifest["name"])
+            ).one()
+            old = session.get(WatchlistVersion, watchlist.active_version_id)
+            assert old is not None
+            clean_pending(conn, watchlist.id, old.number)  # what an interrupted version left
+            new = _version_row(
+                manifest, version, watchlist.id, next_number(conn, watchlist.id), old.number
             )
-            session.add(watchlist)
+            session.add(new)
             session.flush()
-        new = WatchlistVersion(
-            id=new_id(),
-            watchlist_id=watchlist.id,
-            source=f"network version {version.number}"[:200],
-            label=str(manifest["label"])[:100],
-            # Crossings recorded since headquarters published it are re-screened against it.
-            imported_at=version.published_at,
-            imported_by=f"hq:{manifest['imported_by']}"[:100],
-            entry_count=int(manifest["entries"]),
-        )
-        session.add(new)
-        uow.commit()
-        return watchlist.id, new.id, watchlist.active_version_id
+            writer = NextVersion(watchlist.id, old.number, new.number, state_of(conn, old))
+            writer.close(conn, [*delta.removed, *(r[0] for r in delta.put)])
+            writer.write(conn, delta.put)
+            assert writer.lthash is not None
+            got = writer.lthash.checksum()
+            if got != manifest["checksum"]:
+                raise _Mismatch(got)  # nothing of it is kept
+            new.lthash, new.checksum = writer.lthash.state(), got
+            _activate(session, watchlist, new, kind, version)
+            uow.commit()
+    except _Mismatch as exc:
+        raise _refused(kind, exc.got) from None
 
 
 def _in_steps(session_factory: sessionmaker[Session], work: list[Any]) -> None:
@@ -246,116 +307,93 @@ def _in_steps(session_factory: sessionmaker[Session], work: list[Any]) -> None:
             step(session.connection())
 
 
-def _insert_steps(version_id: uuid.UUID, rows: list[Row]) -> list[Any]:
-    def step(chunk: list[Row]) -> Any:
-        return lambda conn: write_entries(
-            conn,
-            [{"version_id": version_id, **dict(zip(COLUMNS, r, strict=True))} for r in chunk],
-        )
-
-    return [step(rows[i : i + STEP]) for i in range(0, len(rows), STEP)]
-
-
-def _copy_steps(
-    session_factory: sessionmaker[Session], old: uuid.UUID, new: uuid.UUID
-) -> list[Any]:
-    """Copy the version in force, by ranges of row ids."""
-    with session_factory() as session:
-        low, high = session.execute(
-            select(func.min(_ENTRIES.c.id), func.max(_ENTRIES.c.id)).where(
-                _ENTRIES.c.version_id == old
+def _apply_whole(
+    session_factory: sessionmaker[Session], version: Version, blobs: list[bytes]
+) -> None:
+    """The whole file (and the deltas after it): its checksum computed whole, then what
+    differs from the version in force written in steps as a version not active yet, then
+    made active in one short transaction."""
+    manifest = version.payload
+    name, kind = manifest["name"], kind_of(manifest["name"])
+    rows = read_whole_file(blobs[0])
+    for blob in blobs[1:]:
+        apply_delta(rows, Delta.decode(blob))
+    with UnitOfWork(session_factory, actor=ACTOR) as uow:
+        session = uow.session
+        conn = session.connection()
+        watchlist = session.scalars(select(Watchlist).where(Watchlist.name == name)).one_or_none()
+        if watchlist is None:
+            watchlist = Watchlist(
+                id=new_id(), name=name, kind=manifest["kind"], created_at=clock.now()
             )
-        ).one()
-    if low is None:
-        return []
-    columns = list(COLUMNS)
-    copy = _ENTRIES.insert().from_select(
-        ["version_id", *columns],
-        select(literal(new, _ENTRIES.c.version_id.type), *[_ENTRIES.c[c] for c in columns]).where(
-            _ENTRIES.c.version_id == old,
-            _ENTRIES.c.id.between(bindparam("low"), bindparam("high")),
-        ),
+            session.add(watchlist)
+            session.flush()
+        active = watchlist.active_version_id
+        old = session.get(WatchlistVersion, active) if active is not None else None
+        base = old.number if old is not None else 0
+        clean_pending(conn, watchlist.id, base)  # what an interrupted version left
+        new = _version_row(manifest, version, watchlist.id, next_number(conn, watchlist.id), base)
+        session.add(new)
+        uow.commit()
+        watchlist_id, new_id_, number = watchlist.id, new.id, new.number
+    whole = LtHash().add_rows(rows.values())
+    got = whole.checksum()
+    if got != manifest["checksum"]:
+        raise _refused(kind, got)
+    writer = NextVersion(watchlist_id, base, number, None)
+    put: list[Row] = list(rows.values())  # over nothing: every row
+    closing: list[str] = []
+    if base:
+        with session_factory() as session:
+            diff = WholeDiff(digests(session.connection(), watchlist_id, base))
+        put = []
+        for row in rows.values():
+            seen = diff.see(row)
+            if seen == "same":
+                continue
+            if seen == "changed":
+                closing.append(row[0])
+            put.append(row)
+        closing += diff.gone()
+
+    def close(keys: list[str]) -> Any:
+        return lambda conn: writer.close(conn, keys)
+
+    def write(chunk: list[Row]) -> Any:
+        return lambda conn: writer.write(conn, chunk)
+
+    _in_steps(
+        session_factory,
+        [close(closing[i : i + STEP]) for i in range(0, len(closing), STEP)]
+        + [write(put[i : i + STEP]) for i in range(0, len(put), STEP)],
     )
-
-    def step(a: int) -> Any:
-        return lambda conn: conn.execute(copy, {"low": a, "high": a + STEP - 1})
-
-    return [step(a) for a in range(low, high + 1, STEP)]
-
-
-def _drop_entries(session_factory: sessionmaker[Session], watchlist_id: uuid.UUID) -> None:
-    """The entries of the list's versions not in force (the one replaced, one left by a
-    refused or interrupted version), a step at a time."""
-    with session_factory() as session:
-        active = session.get(Watchlist, watchlist_id)
-        keep = active.active_version_id if active is not None else None
-    others = select(WatchlistVersion.id).where(
-        WatchlistVersion.watchlist_id == watchlist_id, WatchlistVersion.id != keep
-    )
-    batch = (
-        select(_ENTRIES.c.id).where(_ENTRIES.c.version_id.in_(others)).limit(STEP).scalar_subquery()
-    )
-    while True:
-        with session_factory() as session, session.begin():
-            done = session.execute(delete(_ENTRIES).where(_ENTRIES.c.id.in_(batch)))
-            if cast(CursorResult[Any], done).rowcount == 0:
-                return
+    with UnitOfWork(session_factory, actor=ACTOR) as uow:
+        session = uow.session
+        watchlist = session.get(Watchlist, watchlist_id)
+        made = session.get(WatchlistVersion, new_id_)
+        assert watchlist is not None
+        assert made is not None
+        made.lthash, made.checksum = whole.state(), got
+        _activate(session, watchlist, made, kind, version)
+        uow.commit()
 
 
 def apply_list(
     session_factory: sessionmaker[Session], version: Version, blobs: list[bytes], whole: bool
 ) -> str:
     """Build the list's new version from the whole file and deltas (or the deltas alone, over
-    the version in force), check its checksum, then make it active in one short transaction.
-
-    The entries are written in steps before (the version is not active, so no booth sees
-    half of it); the replaced version's entries are removed in steps after.
-    """
+    the version in force), check its checksum, then make it active."""
     manifest = version.payload
     kind = kind_of(manifest["name"])
-    watchlist_id, new, old = _new_version(session_factory, manifest, version)
-    _drop_entries(session_factory, watchlist_id)  # what an interrupted version left
-    if whole or old is None:
-        rows = read_whole_file(blobs[0])
-        for blob in blobs[1:]:
-            apply_delta(rows, Delta.decode(blob))
-        _in_steps(session_factory, _insert_steps(new, list(rows.values())))
-    else:
-        delta = Delta()
-        for blob in blobs:
-            delta = delta.then(Delta.decode(blob))
-        gone = list(delta.removed) + [r[0] for r in delta.put]
-
-        def drop(chunk: list[str]) -> Any:
-            return lambda conn: conn.execute(
-                delete(_ENTRIES).where(
-                    _ENTRIES.c.version_id == new, _ENTRIES.c.entry_key.in_(chunk)
-                )
-            )
-
-        _in_steps(
-            session_factory,
-            _copy_steps(session_factory, old, new)
-            + [drop(gone[i : i + BATCH]) for i in range(0, len(gone), BATCH)]
-            + _insert_steps(new, delta.put),
-        )
     with session_factory() as session:
-        got = checksum(content(session.connection(), new))
-    if got != manifest["checksum"]:
-        _WHOLE_NEXT.add(kind)
-        _drop_entries(session_factory, watchlist_id)
-        raise RefusedVersion(f"checksum: the list built here is {got[:12]}…, not headquarters'")
+        has = session.scalars(
+            select(Watchlist.active_version_id).where(Watchlist.name == manifest["name"])
+        ).one_or_none()
+    if whole or has is None:
+        _apply_whole(session_factory, version, blobs)
+    else:
+        _apply_deltas(session_factory, version, blobs)
     _WHOLE_NEXT.discard(kind)
-    with UnitOfWork(session_factory, actor=ACTOR) as uow:
-        session = uow.session
-        watchlist = session.get(Watchlist, watchlist_id)
-        assert watchlist is not None
-        watchlist.active_version_id = new
-        reference.touch(session)
-        session.info.pop("screener", None)
-        record(row_of(session, kind), version, [], manifest["checksum"])
-        uow.commit()
-    _drop_entries(session_factory, watchlist_id)
     return f"{kind} {version.number}"
 
 

@@ -1,8 +1,13 @@
 """Importing a watchlist version: one transaction that replaces the list's active version.
 
-Entries go in with Core executemany in batches (a million ORM objects would cost minutes);
-the watchlist and version rows go through the ORM, so the audit hook records them. Readers
-keep seeing the old version until the commit; a bad line (unless ``skip_bad``) writes nothing.
+The file is compared with the active version, entry key by entry key: only what changed is
+written (a row put for an entry added or changed, the current row closed for one changed or
+removed; ``screening.versions``), so an import that changes a thousand entries of a million
+writes a few thousand rows, and the content's checksum is updated from those rows alone.
+Entries go in with Core executemany or COPY in batches (a million ORM objects would cost
+minutes); the watchlist and version rows go through the ORM, so the audit hook records them.
+Readers keep seeing the old version until the commit; a bad line (unless ``skip_bad``) writes
+nothing.
 """
 
 from __future__ import annotations
@@ -12,28 +17,31 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, cast
+from typing import IO
 
-from sqlalchemy import Connection, Table, delete, insert, select
+from sqlalchemy import select
 
 from borderpost import clock, reference
 from borderpost.errors import FieldProblem, InvalidInput, invalid
 from borderpost.ids import new_id
 from borderpost.messages import Message
 from borderpost.screening.listfile import BadLine, Parsed, read_csv, read_ftm
-from borderpost.screening.model import (
-    EntryKind,
-    ListKind,
-    Watchlist,
-    WatchlistEntry,
-    WatchlistVersion,
+from borderpost.screening.lthash import LtHash, Row
+from borderpost.screening.model import EntryKind, ListKind, Watchlist, WatchlistVersion
+from borderpost.screening.versions import (
+    COLUMNS,
+    NextVersion,
+    WholeDiff,
+    activate,
+    clean_pending,
+    digests,
+    next_number,
+    state_of,
 )
 from borderpost.unit_of_work import UnitOfWork
 
 BATCH = 5000
 MAX_PROBLEMS = 1000  # enough to fix a file; a wholly wrong file would otherwise fill memory
-_ENTRIES = cast(Table, WatchlistEntry.__table__)
-_INSERT = insert(_ENTRIES)
 # Which entry kinds each kind of list may hold.
 ALLOWED = {
     ListKind.PERSONS: {EntryKind.PERSON},
@@ -53,7 +61,9 @@ class ImportReport:
     watchlist: str
     version_id: str | None = None
     read: int = 0
-    written: int = 0
+    written: int = 0  # entries in the new version
+    put: int = 0  # rows written: entries added or changed
+    removed: int = 0  # entries of the previous version the new one does not hold
     skipped: int = 0  # entities of schemas a post has no use for
     problems: list[BadLine] = field(default_factory=list)
 
@@ -63,6 +73,8 @@ class ImportReport:
             "version_id": self.version_id,
             "read": self.read,
             "written": self.written,
+            "put": self.put,
+            "removed": self.removed,
             "skipped": self.skipped,
             "problems": [
                 {"line": p.line, "field": p.field, "reason": p.reason} for p in self.problems
@@ -79,34 +91,6 @@ def _lines(handle: IO[bytes], progress: Callable[[int], None] | None) -> Iterato
         yield raw.decode("utf-8", errors="replace")
     if progress is not None:
         progress(done)
-
-
-_COLUMNS = (
-    "version_id",
-    "entry_key",
-    "kind",
-    "names",
-    "birth_dates",
-    "nationalities",
-    "documents",
-    "plates",
-)
-_COPY = f"COPY {_ENTRIES.name} ({', '.join(_COLUMNS)}) FROM STDIN"
-
-
-def write_entries(conn: Connection, rows: list[dict[str, object]]) -> None:
-    """One batch of entries: COPY on PostgreSQL, executemany elsewhere.
-
-    Measured at a million entries: executemany reached 10,000 rows/s on PostgreSQL, too slow
-    for a list a minute; COPY on the same connection (same transaction) is several times faster.
-    """
-    if conn.dialect.name == "postgresql":
-        driver = conn.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(_COPY) as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row([row[c] for c in _COLUMNS])
-        return
-    conn.execute(_INSERT, rows)
 
 
 def parse(fmt: ListFormat, lines: Iterator[str]) -> Iterator[Parsed]:
@@ -152,6 +136,14 @@ def import_version(
             ),
         )
     allowed = ALLOWED[ListKind(watchlist.kind)]
+    conn = session.connection()
+    old = (
+        session.get(WatchlistVersion, watchlist.active_version_id)
+        if (watchlist.active_version_id is not None)
+        else None
+    )
+    base = old.number if old is not None else 0
+    clean_pending(conn, watchlist.id, base)  # what an interrupted version left
     version = WatchlistVersion(
         id=new_id(),
         watchlist_id=watchlist.id,
@@ -160,12 +152,24 @@ def import_version(
         imported_at=now,
         imported_by=uow.actor,
         entry_count=0,
+        number=next_number(conn, watchlist.id),
+        base_number=base or None,
     )
     session.add(version)
     session.flush()
     report = ImportReport(name, str(version.id))
-    conn = session.connection()
-    batch: list[dict[str, object]] = []
+    state = state_of(conn, old) if old is not None else None
+    writer = NextVersion(watchlist.id, base, version.number, state or LtHash())
+    diff = WholeDiff(digests(conn, watchlist.id, base) if base else {})
+    batch: list[Row] = []
+    changed: list[str] = []
+
+    def flush() -> None:
+        writer.close(conn, changed)
+        writer.write(conn, batch)
+        batch.clear()
+        changed.clear()
+
     for number, parsed in parse(fmt, _lines(handle, progress)):
         report.read += 1
         if parsed is None:
@@ -181,24 +185,33 @@ def import_version(
             continue
         if report.problems and not skip_bad:
             continue  # nothing will be written: only look for more problems
-        batch.append({"version_id": version.id, **parsed})
+        row: Row = tuple(parsed[c] for c in COLUMNS)  # type: ignore[assignment]
+        seen = diff.see(row)
+        if seen == "same":
+            continue
+        if seen == "changed":
+            changed.append(row[0])
+        elif seen == "again":  # the last line of a key given twice is the one kept
+            flush()
+            if not writer.unput(conn, row[0]):
+                writer.close(conn, [row[0]])
+        batch.append(row)
         if len(batch) >= BATCH:
-            write_entries(conn, batch)
-            report.written += len(batch)
-            batch.clear()
+            flush()
     if report.problems and not skip_bad:
         raise InvalidInput(
             [FieldProblem(f"line {p.line}", f"{p.field}: {p.reason}") for p in report.problems]
         )
-    if batch:
-        write_entries(conn, batch)
-        report.written += len(batch)
-    old = watchlist.active_version_id
-    if old is not None:
-        # Only the active version's entries are kept; hits keep the entry's key and name.
-        conn.execute(delete(_ENTRIES).where(_ENTRIES.c.version_id == old))
+    flush()
+    gone = diff.gone()
+    writer.close(conn, gone)
+    report.written = len(diff.seen)
+    report.put, report.removed = writer.put, len(gone)
     version.entry_count = report.written
-    watchlist.active_version_id = version.id
+    assert writer.lthash is not None
+    version.lthash, version.checksum = writer.lthash.state(), writer.lthash.checksum()
+    # Hits keep the entry's key and name; the rows this version closed are kept until the next.
+    activate(conn, watchlist, version)
     # Every process screening crossings sees the new version on its next unit of work.
     reference.touch(session)
     session.info.pop("screener", None)

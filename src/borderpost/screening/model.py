@@ -1,8 +1,12 @@
 """Watchlists, their versions and entries, and the hits of screened crossings (the stored side).
 
-Entries are written with Core executemany (a million per import) and read back in one scan
-to build the in-process indexes; list fields are kept as newline-joined text, because
-decoding a million JSON documents costs more than the scan itself.
+Entries are versioned rows of their list, not copies per version: a row holds the number of
+the version that put it (``since``) and of the one that closed it (``until``, None while it
+is current), so version N is the rows with ``since <= N`` and ``until`` None or past N
+(``screening.versions``), and a new version costs the rows it changes. Entries are written
+with Core executemany or COPY (a million on a first import) and read back in one scan to build
+the in-process indexes; list fields are kept as newline-joined text, because decoding a
+million JSON documents costs more than the scan itself.
 """
 
 from __future__ import annotations
@@ -11,7 +15,18 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from borderpost.db import Base, UTCDateTime, crossing_reference
@@ -61,6 +76,7 @@ class Watchlist(Base):
 
 class WatchlistVersion(Base):
     __tablename__ = "watchlist_versions"
+    __table_args__ = (Index("ix_watchlist_versions_number", "watchlist_id", "number", unique=True),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     watchlist_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("watchlists.id"), index=True)
@@ -69,6 +85,22 @@ class WatchlistVersion(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     imported_by: Mapped[str] = mapped_column(String(100))
     entry_count: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(
+        Integer, comment="1, 2, ... per list; the since and until of its entries"
+    )
+    base_number: Mapped[int | None] = mapped_column(
+        Integer,
+        comment="The number of the version it was written over (None: over nothing); the rows "
+        "it closed are kept until the next version, so its changes can be read from the rows",
+    )
+    lthash: Mapped[bytes | None] = mapped_column(
+        LargeBinary,
+        comment="The LtHash of its content (screening.lthash); None: not computed yet (a "
+        "version migrated, or known from a post's hit only)",
+    )
+    checksum: Mapped[str | None] = mapped_column(
+        String(64), comment="SHA-256 of the state (hex): what headquarters and posts compare"
+    )
     caught_up_at: Mapped[dt.datetime | None] = mapped_column(
         UTCDateTime,
         comment="When the crossings recorded since the import (some screened against the "
@@ -77,12 +109,24 @@ class WatchlistVersion(Base):
 
 
 class WatchlistEntry(Base):
-    """One listed person, document or vehicle; only the active version's entries are kept."""
+    """One listed person, document or vehicle, from the version that put it to the one that
+    closed it. Kept: the active version's rows, the rows its version closed (its changes) and
+    a version's being written."""
 
     __tablename__ = "watchlist_entries"
+    __table_args__ = (
+        # Closing the current row of a key; reading the rows a version put or closed.
+        Index("ix_watchlist_entries_key", "watchlist_id", "entry_key", "until"),
+        Index("ix_watchlist_entries_since", "watchlist_id", "since"),
+        Index("ix_watchlist_entries_until", "watchlist_id", "until"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("watchlist_versions.id"), index=True)
+    watchlist_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("watchlists.id"))
+    since: Mapped[int] = mapped_column(Integer, comment="The number of the version that put it")
+    until: Mapped[int | None] = mapped_column(
+        Integer, comment="The number of the version that closed it; None: current"
+    )
     entry_key: Mapped[str] = mapped_column(String(200), comment="The publisher's id, stable")
     kind: Mapped[str] = mapped_column(String(8))
     names: Mapped[str] = mapped_column(Text, default="", comment="Newline-separated")

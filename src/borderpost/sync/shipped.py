@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Annotated, Any, cast
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
-from sqlalchemy import Select, Table, bindparam, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 
 from borderpost import reference
 from borderpost.audit.model import AuditEntry
@@ -326,8 +326,18 @@ def _list_of(uow: UnitOfWork, hit: HitRow, post_id: uuid.UUID) -> None:
         values = hit.watchlist.model_dump(mode="python")
         conn.execute(insert(_LISTS), {**values, "name": name, "active_version_id": None})
     version = hit.version.model_dump(mode="python")
+    # Numbered after the list's own versions; it holds no entries here (no since or until).
+    top = conn.execute(
+        select(func.max(_VERSIONS.c.number)).where(_VERSIONS.c.watchlist_id == hit.watchlist_id)
+    ).scalar_one_or_none()
     conn.execute(
-        insert(_VERSIONS), {**version, "watchlist_id": hit.watchlist_id, "caught_up_at": None}
+        insert(_VERSIONS),
+        {
+            **version,
+            "watchlist_id": hit.watchlist_id,
+            "caught_up_at": None,
+            "number": int(top or 0) + 1,
+        },
     )
 
 

@@ -103,7 +103,10 @@ def test_a_bad_line_is_named_and_nothing_of_the_version_is_written(
     report = _import(session_factory, "wanted", VEHICLE, bad, skip_bad=True)
     assert report.written == 1
     assert [p.line for p in report.problems] == [2]
-    assert _count(session_factory, WatchlistEntry) == 1  # the old version's entries are gone
+    with session_factory() as session:
+        rows = session.execute(select(WatchlistEntry.since, WatchlistEntry.until)).all()
+    # The new version's row, and the old version's closed by it (kept until the next version).
+    assert sorted(rows, key=str) == [(1, 2), (2, None)]
 
 
 def test_csv_lists_are_read_as_documented(session_factory: Factory) -> None:

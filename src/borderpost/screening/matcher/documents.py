@@ -10,6 +10,7 @@ countries, so the officer should look).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from .scoring import normalise_country
 from .types import Match
@@ -39,11 +40,17 @@ class DocumentIndex:
         if key:
             self._by_number[key].append((entry_id, normalise_country(issuer), number))
 
-    def search(self, number: str, issuer: str | None = None) -> list[Match]:
+    def search(
+        self, number: str, issuer: str | None = None, *, exclude: Collection[str] | None = None
+    ) -> list[Match]:
+        """Every entry holding ``number``, best first; ``exclude``: entry ids left out (every
+        match is returned, so leaving them out is the same as never adding them)."""
         key = normalise_document_number(number)
         q_issuer = normalise_country(issuer)
         matches: list[Match] = []
         for entry_id, e_issuer, original in self._by_number.get(key, ()):
+            if exclude and entry_id in exclude:
+                continue
             how = (
                 "identical"
                 if original == number

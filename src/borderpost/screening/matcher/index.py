@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 from array import array
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -79,7 +79,7 @@ from .scoring import (
 )
 from .types import Match, PersonEntry, Query
 
-__all__ = ["Match", "PersonEntry", "PersonIndex", "Query"]
+__all__ = ["Match", "PersonEntry", "PersonIndex", "Query", "search_layers"]
 
 TOKEN_MIN_SIMILARITY = 0.55
 _MAX_QUERY_PARTS = 8
@@ -154,6 +154,7 @@ class PersonIndex:
         # per entry
         self._eid_blob = bytearray()
         self._eid_off = array("Q", [0])
+        self._eid_hash = array("q")  # _hash of each entry id, for exclusions
         self._dates = array("i")
         self._dates_off = array("I", [0])
         self._nats = array("H")
@@ -167,6 +168,9 @@ class PersonIndex:
         self._date_cache: dict[str, int] = {}
         self._country_cache: dict[str, int] = {}
         self._tok_cache: dict[tuple[str, str, bool], tuple[np.ndarray, np.ndarray]] = {}
+        self._eid_sorted: np.ndarray = np.zeros(0, np.int64)
+        self._eid_order: np.ndarray = np.zeros(0, np.int64)
+        self._exclusions: dict[frozenset[str], _Exclusion] = {}
 
     # ---------------------------------------------------------------------------- build
     def __len__(self) -> int:
@@ -259,6 +263,7 @@ class PersonIndex:
         eidx = len(self._eid_off) - 1
         self._eid_blob += entry_id.encode()
         self._eid_off.append(len(self._eid_blob))
+        self._eid_hash.append(_hash(entry_id))
         date_cache = self._date_cache
         for d in birth_dates:
             code = date_cache.get(d)
@@ -382,6 +387,11 @@ class PersonIndex:
         hasn = n_cnt >= 1
         self._e_nat[hasn] = nats[n_off[:-1][hasn]]
         self._pack_names()
+        # entry ids by hash, for exclusions (a copy: the array keeps growing on add)
+        eid_hash = np.array(self._eid_hash, dtype=np.int64)
+        self._eid_order = np.argsort(eid_hash, kind="stable")
+        self._eid_sorted = eid_hash[self._eid_order]
+        self._exclusions.clear()
         self._tok_cache.clear()
         self._raw.clear()
         self._date_cache.clear()
@@ -532,32 +542,62 @@ class PersonIndex:
         self._tok_cache[ck] = res
         return res
 
-    def search(self, query: Query, limit: int = 10, min_score: float = 0.0) -> list[Match]:
-        """The ``limit`` best entries for ``query`` with score >= ``min_score``, best first."""
-        if not self._finalised:
-            self._finalise()
-        if len(self) == 0:
-            return []
-        q = parse_name(query.name_text())
-        qt = list(q.tokens)[:_MAX_QUERY_PARTS]
-        if not qt:
-            return []
-        sims = [self._similar_vocab(t) for t in qt]
-        # strong neighbours generate candidates; weak ones only if nothing strong exists
-        gen = [(v[s >= GENERATE_MIN_SIMILARITY], s[s >= GENERATE_MIN_SIMILARITY]) for v, s in sims]
-        if not any(len(v) for v, _ in gen):
-            gen = sims
-        df = [
-            int((self._post_off[v + 1] - self._post_off[v]).sum()) if len(v) else 0 for v, _ in gen
-        ]
-        cand, best = self._candidates(qt, gen, df, sims)
-        if len(cand) == 0:
-            return []
-        scores = self._approx_scores(cand, best, qt, query)
-        r = min(len(cand), max(self.rerank, 2 * limit))
-        top = np.argpartition(-scores, r - 1)[:r] if r < len(cand) else np.arange(len(cand))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return self._rerank(q, cand[top], scores[top], query, limit, min_score)
+    def search(
+        self,
+        query: Query,
+        limit: int = 10,
+        min_score: float = 0.0,
+        *,
+        exclude: Collection[str] | None = None,
+    ) -> list[Match]:
+        """The ``limit`` best entries for ``query`` with score >= ``min_score``, best first.
+
+        ``exclude``: entry ids left out, exactly as if they had never been added (applied to
+        the candidates, before any budget: see ``search_layers``)."""
+        return search_layers(((self, exclude),), query, limit, min_score)
+
+    def _exclusion(self, exclude: Collection[str]) -> _Exclusion | None:
+        """What leaving out the entry ids ``exclude`` takes away (made once per set and
+        cached: pass the same frozenset each time); None when none of them is here."""
+        key = exclude if isinstance(exclude, frozenset) else frozenset(exclude)
+        ex = self._exclusions.get(key)
+        if ex is None:
+            ex = self._make_exclusion(key)
+            if len(self._exclusions) >= 8:
+                self._exclusions.clear()
+            self._exclusions[key] = ex
+        return ex if ex.entries else None
+
+    def _make_exclusion(self, exclude: frozenset[str]) -> _Exclusion:
+        ids = list(exclude)
+        hashes = np.array([_hash(e) for e in ids], dtype=np.int64)
+        lo = np.searchsorted(self._eid_sorted, hashes, side="left").tolist()
+        hi = np.searchsorted(self._eid_sorted, hashes, side="right").tolist()
+        out: list[int] = []
+        for entry_id, a, b in zip(ids, lo, hi, strict=True):
+            for p in range(a, b):
+                eidx = int(self._eid_order[p])
+                if self._entry_id(eidx) == entry_id:
+                    out.append(eidx)
+        v = len(self._v_key)
+        if not out:
+            return _Exclusion(0, np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64))
+        entry_out = np.zeros(len(self), dtype=bool)
+        entry_out[out] = True
+        name_out = entry_out[self._a_entry]
+        live = np.diff(self._post_off)
+        dead = np.flatnonzero(name_out)
+        if len(dead):
+            # each vocabulary id's postings among the names left out (once per name)
+            starts = self._a_off[dead]
+            lens = self._a_len[dead].astype(np.int64)
+            seg = np.zeros(len(dead), dtype=np.int64)
+            np.cumsum(lens[:-1], out=seg[1:])
+            pos = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(seg - starts, lens)
+            owner = np.repeat(np.arange(len(dead), dtype=np.int64), lens)
+            pairs = np.unique(owner * max(v, 1) + self._a_tok[pos].astype(np.int64))
+            live -= np.bincount(pairs % max(v, 1), minlength=v)
+        return _Exclusion(len(out), name_out, live)
 
     def _candidates(
         self,
@@ -566,59 +606,8 @@ class PersonIndex:
         df: list[int],
         sims: list[tuple[np.ndarray, np.ndarray]],
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Candidate names and, per candidate and query part, the best similarity seen (to
-        7 bits) of the strong neighbours in ``gen``; parts too common to generate are
-        scored on the candidates from all their neighbours (``sims``).
-
-        Names sharing at least two query parts are candidates; when there are fewer than
-        ``min_candidates`` of those, names sharing the most selective part are added.
-        Parts whose postings exceed ``candidate_budget`` (very common given names) are not
-        used to generate candidates but still scored for the candidates."""
-        nq = len(qt)
-        usable = [i for i in range(nq) if 0 < df[i] <= self.candidate_budget]
-        if not usable:
-            rarest = min((i for i in range(nq) if df[i] > 0), key=lambda i: df[i], default=-1)
-            if rarest < 0:
-                return np.zeros(0, np.int64), np.zeros((0, nq), np.float32)
-            usable = [rarest]
-        # One sortable int per posting: name, part, then the similarity that brought it,
-        # descending, in 7 bits (the approximate ranking only orders names for the exact
-        # re-scoring). 32 bits while the names allow it (up to ~2M names): half the bytes
-        # to sort and scan.
-        narrow = (len(self._a_entry) * _MAX_QUERY_PARTS) << _SIM_BITS < 2**31
-        vids = np.concatenate([gen[i][0] for i in usable]).astype(np.int64)
-        parts = np.concatenate([np.full(len(gen[i][0]), i, dtype=np.int64) for i in usable])
-        qsim = np.concatenate(
-            [_SIM_MAX - np.rint(gen[i][1] * _SIM_MAX).astype(np.int64) for i in usable]
-        )
-        keys = kernels.posting_keys(
-            self._post,
-            self._post_off,
-            vids,
-            parts,
-            qsim,
-            _MAX_QUERY_PARTS,
-            _SIM_BITS,
-            np.int32 if narrow else np.int64,
-        )
-        # sorted, the first key of a (name, part) holds its best similarity; read in runs
-        uniq, counts, total, f_run, f_part, f_sim = kernels.name_runs(
-            kernels.radix_sort(keys), _SIM_BITS, _MAX_QUERY_PARTS
-        )
-        need = min(2, len(usable))
-        # names sharing two query parts; too few: also names sharing the most selective
-        # part (other parts garbled); too many: those with the largest summed similarity
-        rare = min(usable, key=lambda i: df[i]) if need > 1 else -1
-        cand, row_of = kernels.select_names(
-            uniq, counts, total, f_run, f_part, need, rare, self.min_candidates, self.max_scored
-        )
-        best = np.zeros((len(cand), nq), dtype=np.float32)
-        kernels.fill_best(best, row_of, f_run, f_part, f_sim, _SIM_MAX)
-        # parts not used for generation: scored on the candidates via the forward index
-        rest = [i for i in range(nq) if i not in usable and df[i] > 0]
-        if rest and len(cand):
-            best[:, rest] = self._part_best(cand, [sims[i] for i in rest])
-        return cand, best
+        """``_candidates`` of this index alone."""
+        return _candidates([_Layer(self, None, 0, 0)], self, qt, [gen], df, [sims])
 
     def _part_best(self, cand: np.ndarray, sims: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """Per candidate name and query part, the best similarity of the name's parts, read
@@ -741,53 +730,255 @@ class PersonIndex:
         e_mid = middle_parts(e_opt, roles, _FORM_NAMES[self._name_form[nid]])
         return score_alignment(sims, q_opt, e_opt, q_mid, e_mid, q_roles, roles)
 
-    def _rerank(
-        self,
-        q: ParsedName,
-        names: np.ndarray,
-        approx: np.ndarray,
-        query: Query,
-        limit: int,
-        min_score: float,
-    ) -> list[Match]:
-        qt = list(q.tokens)
-        q_opt = [t.optional for t in qt]
-        q_roles = [t.role for t in qt]
-        q_mid = middle_parts(q_opt, q_roles, q.form)
-        name_ids = names.tolist()
-        col, rows = self._part_similarities(qt, name_ids)
-        best: dict[int, tuple[float, int]] = {}
-        aligned: dict[int, tuple[float, list[tuple[int, int, float]], list[tuple[str, float]]]] = {}
-        adj: dict[int, tuple[tuple[float, str], tuple[float, str]]] = {}
-        kth = -1.0
-        for nid, upper in zip(name_ids, approx.tolist(), strict=True):
-            if len(best) >= limit and upper + RERANK_MARGIN < kth:
-                break  # the approximate score is (nearly) an upper bound of the exact one
-            eidx = int(self._a_entry[nid])
-            if eidx not in adj:
-                adj[eidx] = (
-                    date_adjustment(query.birth_date, self._entry_dates(eidx)),
-                    nationality_adjustment(query.nationality, self._entry_nats(eidx)),
+
+class _Exclusion:
+    """Entries left out of one index's search: how many, per name whether it is out, and
+    per vocabulary id its postings among the names still in."""
+
+    def __init__(self, entries: int, name_out: np.ndarray, live: np.ndarray) -> None:
+        self.entries = entries
+        self.name_out = name_out
+        self.live = live
+
+
+class _Layer:
+    """One index of a layered search, with its exclusion and where its names and entries
+    start in the numbering of the single index the layers stand for."""
+
+    def __init__(
+        self, index: PersonIndex, ex: _Exclusion | None, name_base: int, entry_base: int
+    ) -> None:
+        self.index = index
+        self.ex = ex
+        self.name_base = name_base
+        self.entry_base = entry_base
+        self.names = len(index._a_entry)
+
+    def neighbours(self, qt: list[NameToken]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each query part's similar vocabulary ids still held by a name not left out."""
+        sims = [self.index._similar_vocab(t) for t in qt]
+        ex = self.ex
+        if ex is None:
+            return sims
+        out: list[tuple[np.ndarray, np.ndarray]] = []
+        for v, s in sims:
+            keep = ex.live[v] > 0
+            out.append((v[keep], s[keep]))
+        return out
+
+    def df(self, v: np.ndarray) -> int:
+        """Postings of vocabulary ids ``v`` (names left out not counted)."""
+        if not len(v):
+            return 0
+        if self.ex is not None:
+            return int(self.ex.live[v].sum())
+        off = self.index._post_off
+        return int((off[v + 1] - off[v]).sum())
+
+
+def search_layers(
+    layers: Sequence[tuple[PersonIndex, Collection[str] | None]],
+    query: Query,
+    limit: int = 10,
+    min_score: float = 0.0,
+) -> list[Match]:
+    """Search several indexes, each less the entry ids excluded from it, as one: exactly the
+    results of a single index built from the entries of the first, then those of the second
+    (and so on), without the excluded ones. Every budget (candidates, re-ranking) and every
+    tie (lowest name, then lowest entry first) is that single index's, and the budgets are
+    the first index's. An exclusion is applied to the candidates, so a left-out entry takes
+    no place in any budget."""
+    budget = layers[0][0]
+    ls: list[_Layer] = []
+    names = entries = 0
+    for index, exclude in layers:
+        if not index._finalised:
+            index._finalise()
+        ex = index._exclusion(exclude) if exclude else None
+        if len(index) > (ex.entries if ex is not None else 0):
+            ls.append(_Layer(index, ex, names, entries))
+        names += len(index._a_entry)
+        entries += len(index)
+    if not ls:
+        return []
+    q = parse_name(query.name_text())
+    qt = list(q.tokens)[:_MAX_QUERY_PARTS]
+    if not qt:
+        return []
+    sims = [layer.neighbours(qt) for layer in ls]
+    # strong neighbours generate candidates; weak ones only if nothing strong exists
+    lim = GENERATE_MIN_SIMILARITY
+    gen = [[(v[s >= lim], s[s >= lim]) for v, s in sl] for sl in sims]
+    if not any(len(v) for g in gen for v, _ in g):
+        gen = sims
+    df = [sum(ly.df(g[i][0]) for ly, g in zip(ls, gen, strict=True)) for i in range(len(qt))]
+    cand, best = _candidates(ls, budget, qt, gen, df, sims)
+    if len(cand) == 0:
+        return []
+    bounds = _bounds(ls, cand)
+    if len(ls) == 1:
+        scores = ls[0].index._approx_scores(cand - ls[0].name_base, best, qt, query)
+    else:
+        scores = np.concatenate(
+            [
+                ly.index._approx_scores(cand[a:b] - ly.name_base, best[a:b], qt, query)
+                for ly, (a, b) in zip(ls, bounds, strict=True)
+            ]
+        )
+    r = min(len(cand), max(budget.rerank, 2 * limit))
+    top = np.argpartition(-scores, r - 1)[:r] if r < len(cand) else np.arange(len(cand))
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return _rerank(ls, q, cand[top], scores[top], query, limit, min_score)
+
+
+def _bounds(ls: list[_Layer], cand: np.ndarray) -> list[tuple[int, int]]:
+    """Each layer's slice of the (ascending) joint name ids ``cand``."""
+    if len(ls) == 1:
+        return [(0, len(cand))]
+    lo = np.searchsorted(cand, [ly.name_base for ly in ls]).tolist()
+    hi = np.searchsorted(cand, [ly.name_base + ly.names for ly in ls]).tolist()
+    return list(zip(lo, hi, strict=True))
+
+
+def _candidates(
+    ls: list[_Layer],
+    budget: PersonIndex,
+    qt: list[NameToken],
+    gen: list[list[tuple[np.ndarray, np.ndarray]]],
+    df: list[int],
+    sims: list[list[tuple[np.ndarray, np.ndarray]]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate names (joint ids, ascending) and, per candidate and query part, the best
+    similarity seen (to 7 bits) of the strong neighbours in ``gen``; parts too common to
+    generate are scored on the candidates from all their neighbours (``sims``).
+
+    Names sharing at least two query parts are candidates; when there are fewer than
+    ``min_candidates`` of those, names sharing the most selective part are added.
+    Parts whose postings exceed ``candidate_budget`` (very common given names) are not
+    used to generate candidates but still scored for the candidates."""
+    nq = len(qt)
+    usable = [i for i in range(nq) if 0 < df[i] <= budget.candidate_budget]
+    if not usable:
+        rarest = min((i for i in range(nq) if df[i] > 0), key=lambda i: df[i], default=-1)
+        if rarest < 0:
+            return np.zeros(0, np.int64), np.zeros((0, nq), np.float32)
+        usable = [rarest]
+    # One sortable int per posting: name, part, then the similarity that brought it,
+    # descending, in 7 bits (the approximate ranking only orders names for the exact
+    # re-scoring). 32 bits while the names allow it (up to ~2M names): half the bytes
+    # to sort and scan.
+    total_names = ls[-1].name_base + ls[-1].names
+    narrow = (total_names * _MAX_QUERY_PARTS) << _SIM_BITS < 2**31
+    chunks: list[np.ndarray] = []
+    for ly, g in zip(ls, gen, strict=True):
+        vids = np.concatenate([g[i][0] for i in usable]).astype(np.int64)
+        parts = np.concatenate([np.full(len(g[i][0]), i, dtype=np.int64) for i in usable])
+        qsim = np.concatenate(
+            [_SIM_MAX - np.rint(g[i][1] * _SIM_MAX).astype(np.int64) for i in usable]
+        )
+        keys = kernels.posting_keys(
+            ly.index._post,
+            ly.index._post_off,
+            vids,
+            parts,
+            qsim,
+            _MAX_QUERY_PARTS,
+            _SIM_BITS,
+            np.int32 if narrow else np.int64,
+        )
+        if ly.ex is not None:  # the postings of names left out, as if never there
+            keys = keys[~ly.ex.name_out[(keys >> _SIM_BITS) // _MAX_QUERY_PARTS]]
+        if ly.name_base:
+            keys += ly.name_base * _MAX_QUERY_PARTS << _SIM_BITS
+        chunks.append(keys)
+    keys = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+    # sorted, the first key of a (name, part) holds its best similarity; read in runs
+    uniq, counts, total, f_run, f_part, f_sim = kernels.name_runs(
+        kernels.radix_sort(keys), _SIM_BITS, _MAX_QUERY_PARTS
+    )
+    need = min(2, len(usable))
+    # names sharing two query parts; too few: also names sharing the most selective
+    # part (other parts garbled); too many: those with the largest summed similarity
+    rare = min(usable, key=lambda i: df[i]) if need > 1 else -1
+    cand, row_of = kernels.select_names(
+        uniq, counts, total, f_run, f_part, need, rare, budget.min_candidates, budget.max_scored
+    )
+    best = np.zeros((len(cand), nq), dtype=np.float32)
+    kernels.fill_best(best, row_of, f_run, f_part, f_sim, _SIM_MAX)
+    # parts not used for generation: scored on the candidates via the forward index
+    rest = [i for i in range(nq) if i not in usable and df[i] > 0]
+    if rest and len(cand):
+        for ly, sl, (a, b) in zip(ls, sims, _bounds(ls, cand), strict=True):
+            if b > a:
+                best[a:b, rest] = ly.index._part_best(
+                    cand[a:b] - ly.name_base, [sl[i] for i in rest]
                 )
-            aligned[nid] = exact = self._exact_name_match(q_opt, q_mid, q_roles, nid, col, rows)
-            total = max(0.0, min(1.0, exact[0] + adj[eidx][0][0] + adj[eidx][1][0]))
-            cur = best.get(eidx)
-            if cur is None or total > cur[0]:
-                best[eidx] = (total, nid)
-                if len(best) >= limit:
-                    kth = sorted((v[0] for v in best.values()), reverse=True)[limit - 1]
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        matches: list[Match] = []
-        for eidx, (total, nid) in itertools.islice(ranked, limit):
-            if total < min_score:
-                break
-            text = self._name_text(nid)
-            entry = parse_name(text)
-            score, pairs, penalties = aligned[nid]
-            if len(entry.tokens) == len(self._a_tok[self._a_off[nid] : self._a_off[nid + 1]]):
-                m = name_match(q, entry, score, pairs, penalties)
-            else:  # the stored parts and a fresh parse disagree: explain from the parse
-                m = match_names(q, entry)
-            expl = (*explain_name_match(m), adj[eidx][0][1], adj[eidx][1][1], f"total {total:.2f}")
-            matches.append(Match(self._entry_id(eidx), round(total, 4), text, expl))
-        return matches
+    return cand, best
+
+
+def _rerank(
+    ls: list[_Layer],
+    q: ParsedName,
+    names: np.ndarray,
+    approx: np.ndarray,
+    query: Query,
+    limit: int,
+    min_score: float,
+) -> list[Match]:
+    qt = list(q.tokens)
+    q_opt = [t.optional for t in qt]
+    q_roles = [t.role for t in qt]
+    q_mid = middle_parts(q_opt, q_roles, q.form)
+    # each name's layer and its id there
+    where: list[tuple[int, int]] = []
+    local: list[list[int]] = [[] for _ in ls]
+    for nid in names.tolist():
+        k = 0
+        while nid >= ls[k].name_base + ls[k].names:
+            k += 1
+        where.append((k, nid - ls[k].name_base))
+        local[k].append(nid - ls[k].name_base)
+    tables = [ly.index._part_similarities(qt, ids) for ly, ids in zip(ls, local, strict=True)]
+    best: dict[int, tuple[float, int]] = {}
+    aligned: dict[int, tuple[float, list[tuple[int, int, float]], list[tuple[str, float]]]] = {}
+    adj: dict[int, tuple[tuple[float, str], tuple[float, str]]] = {}
+    kth = -1.0
+    for n, upper in enumerate(approx.tolist()):
+        if len(best) >= limit and upper + RERANK_MARGIN < kth:
+            break  # the approximate score is (nearly) an upper bound of the exact one
+        k, nid = where[n]
+        index = ls[k].index
+        e = int(index._a_entry[nid])
+        eidx = ls[k].entry_base + e
+        if eidx not in adj:
+            adj[eidx] = (
+                date_adjustment(query.birth_date, index._entry_dates(e)),
+                nationality_adjustment(query.nationality, index._entry_nats(e)),
+            )
+        col, rows = tables[k]
+        aligned[n] = exact = index._exact_name_match(q_opt, q_mid, q_roles, nid, col, rows)
+        total = max(0.0, min(1.0, exact[0] + adj[eidx][0][0] + adj[eidx][1][0]))
+        cur = best.get(eidx)
+        if cur is None or total > cur[0]:
+            best[eidx] = (total, n)
+            if len(best) >= limit:
+                kth = sorted((v[0] for v in best.values()), reverse=True)[limit - 1]
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    matches: list[Match] = []
+    for _, (total, n) in itertools.islice(ranked, limit):
+        if total < min_score:
+            break
+        k, nid = where[n]
+        index = ls[k].index
+        text = index._name_text(nid)
+        entry = parse_name(text)
+        score, pairs, penalties = aligned[n]
+        eidx = int(index._a_entry[nid])
+        if len(entry.tokens) == len(index._a_tok[index._a_off[nid] : index._a_off[nid + 1]]):
+            m = name_match(q, entry, score, pairs, penalties)
+        else:  # the stored parts and a fresh parse disagree: explain from the parse
+            m = match_names(q, entry)
+        ly_adj = adj[ls[k].entry_base + eidx]
+        expl = (*explain_name_match(m), ly_adj[0][1], ly_adj[1][1], f"total {total:.2f}")
+        matches.append(Match(index._entry_id(eidx), round(total, 4), text, expl))
+    return matches

@@ -15,6 +15,7 @@ Near misses are found through a one-deletion neighbourhood index, never by a sca
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from rapidfuzz.distance import Levenshtein
 
@@ -61,10 +62,21 @@ class PlateIndex:
                 self._dels[d].add(key)
         self._exact[norm].append((entry_id, plate))
 
-    def _matches_for(self, norm: str, score: float, why: str) -> list[Match]:
-        return [Match(eid, score, original, (why,)) for eid, original in self._exact[norm]]
+    def _matches_for(
+        self, norm: str, score: float, why: str, exclude: Collection[str] | None
+    ) -> list[Match]:
+        return [
+            Match(eid, score, original, (why,))
+            for eid, original in self._exact[norm]
+            if not (exclude and eid in exclude)
+        ]
 
-    def search(self, plate: str) -> list[Match]:
+    def search(self, plate: str, *, exclude: Collection[str] | None = None) -> list[Match]:
+        """Exact and near matches of ``plate``, best first; ``exclude``: entry ids left out.
+
+        A plate whose entries are all left out matches nothing and stands in no other
+        plate's way (a plate is skipped only once matched), so the result is that of an
+        index built without those entries."""
         q = normalise_plate(plate)
         if not q:
             return []
@@ -73,6 +85,8 @@ class PlateIndex:
         seen: set[str] = set()
         if q in self._exact:
             for eid, original in self._exact[q]:
+                if exclude and eid in exclude:
+                    continue
                 how = (
                     "identical"
                     if original == plate
@@ -97,6 +111,7 @@ class PlateIndex:
                 score,
                 f"possible match: plate {plate} ~ {norm}, "
                 f"OCR confusion {', '.join(diffs)} (score {score:.2f})",
+                exclude,
             )
         cand_keys: set[str] = set()
         for d in _deletions(qk) | {qk}:
@@ -121,6 +136,7 @@ class PlateIndex:
                     f"possible match: plate {plate} ~ {norm}, "
                     f"one character differs ({where}){extra} "
                     f"(score {score:.2f})",
+                    exclude,
                 )
         matches.sort(key=lambda h: (-h.score, h.entry_id))
         return matches
