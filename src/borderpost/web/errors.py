@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, Response
@@ -141,7 +142,16 @@ async def again_without(request: Request, problems: dict[str, str]) -> Response 
     started: Message = {}
     body = bytearray()
 
+    asked = False
+
     async def receive() -> Message:
+        # The (empty) body once; after it, wait as a client that stays connected does. A
+        # streamed answer listens for the disconnect while it streams: answered at once,
+        # that listener would spin and never let the stream run.
+        nonlocal asked
+        if asked:
+            await anyio.sleep_forever()
+        asked = True
         return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(message: Message) -> None:
