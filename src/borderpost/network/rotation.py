@@ -50,9 +50,9 @@ from borderpost.network.records import ACTOR, refuse, row_of
 from borderpost.network.signing import (
     KEY_NAME,
     RefusedVersion,
-    Version,
     canonical,
     key_path,
+    read_version,
     seal,
     verifier_of,
 )
@@ -175,22 +175,12 @@ def verifiers(home: Path, signer: Ed25519Signer) -> list[NoteVerifier]:
 
 def _resign(data: bytes, known: list[NoteVerifier], signer: Ed25519Signer) -> bytes | None:
     """``data`` (a sealed version) signed again by ``signer``; None when it already is, or
-    when no key of headquarters' signed it (left alone)."""
+    when it does not check with any key of headquarters' (left alone)."""
     try:
-        sealed = json.loads(data)
-        note = open_note(str(sealed["note"]).encode(), known)
-    except (ValueError, KeyError, TypeError, LedgerError):
+        version, signed_by = read_version(known, data)
+    except RefusedVersion:
         return None
-    if any(s.key_id == signer.key_id for s in note.verified):
-        return None
-    lines = note.text.split("\n")
-    if len(lines) != 7:
-        return None
-    _, kind, scope, number, published, _, _ = lines
-    version = Version(
-        kind, scope, int(number), dt.datetime.fromisoformat(published), sealed["payload"]
-    )
-    return seal(signer, version)
+    return None if signer.key_id in signed_by else seal(signer, version)
 
 
 async def publish_chain(

@@ -80,24 +80,31 @@ def seal(signer: Ed25519Signer, version: Version) -> bytes:
     return canonical({"note": note, "payload": version.payload})
 
 
-def open_version(verifier: NoteVerifier, data: bytes, kind: str, scope: str) -> Version:
-    """The version in ``data``, or RefusedVersion naming what does not check."""
+def read_version(verifiers: list[NoteVerifier], data: bytes) -> tuple[Version, set[int]]:
+    """The version in ``data`` and the ids of the keys that signed it, whatever its kind and
+    scope; RefusedVersion naming what does not check."""
     try:
         sealed = json.loads(data)
         note, payload = sealed["note"], sealed["payload"]
     except (ValueError, KeyError, TypeError) as exc:
         raise RefusedVersion(f"not a published version: {type(exc).__name__}") from exc
     try:
-        text = open_note(str(note).encode(), [verifier]).text
+        opened = open_note(str(note).encode(), verifiers)
     except LedgerError as exc:
         raise RefusedVersion(f"signature: {exc}") from exc
-    lines = text.split("\n")
+    lines = opened.text.split("\n")
     if len(lines) != 7 or lines[0] != HEADER:
         raise RefusedVersion("signature: the note is not a version")
-    _, got_kind, got_scope, number, published, digest, _ = lines
-    if got_kind != kind or got_scope not in (scope, "*"):
-        raise RefusedVersion(f"signed for {got_kind} at {got_scope}, not {kind} at {scope}")
-    version = Version(kind, got_scope, int(number), dt.datetime.fromisoformat(published), payload)
+    _, kind, scope, number, published, digest, _ = lines
+    version = Version(kind, scope, int(number), dt.datetime.fromisoformat(published), payload)
     if version.digest != digest:
         raise RefusedVersion("checksum: the content is not what headquarters signed")
+    return version, {s.key_id for s in opened.verified}
+
+
+def open_version(verifier: NoteVerifier, data: bytes, kind: str, scope: str) -> Version:
+    """The version in ``data``, or RefusedVersion naming what does not check."""
+    version, _ = read_version([verifier], data)
+    if version.kind != kind or version.scope not in (scope, "*"):
+        raise RefusedVersion(f"signed for {version.kind} at {version.scope}, not {kind} at {scope}")
     return version
