@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_export [--sizes 50000,150000,500000] [--backend sqlite]
         [--loader transits|scale]
+    .venv/bin/python -m benchmarks.bench_export --database NAME [--formats parquet:public]
 
 One database grows through the sizes (``--loader transits``: bench_transits' crossings over
 one year, 40% vehicles, Core bulk inserts; ``--loader scale``: bench_scale's network of 20
@@ -11,6 +12,10 @@ exported to a file, Parquet and CSV, public facts and with personal data, each i
 process that prints its wall time and
 its peak resident memory (``ru_maxrss``). Memory flat in the size is the aim: the export
 holds one batch of rows (``exports.services.BATCH``) at a time.
+
+``--database NAME`` exports an existing PostgreSQL database instead (for example the history
+``bench_scale --database NAME`` keeps: 10,000,000 crossings over ten years), the whole period
+it holds, first local day to last, nothing written.
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, func, insert, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks import bench_scale, bench_transits
-from benchmarks.common import machine, scratch_engine
+from benchmarks.common import PG_BASE, machine, scratch_engine
 from borderpost.crossings.model import Crossing
 from borderpost.db import make_engine, make_session_factory
 from borderpost.exports import services
@@ -41,13 +47,15 @@ from borderpost.ids import new_id
 FIRST, LAST = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
 
 
-def child(url: str, fmt: str, personal: bool, out: str) -> None:
+def child(
+    url: str, fmt: str, personal: bool, out: str, first: dt.date = FIRST, last: dt.date = LAST
+) -> None:
     """One export in this process; prints its figures as JSON."""
     engine = make_engine(url)
     began = time.perf_counter()
     written = 0
     with Session(engine) as session, open(out, "wb") as sink:
-        chunks = services.chunks(session.connection(), Format(fmt), FIRST, LAST, None, personal)
+        chunks = services.chunks(session.connection(), Format(fmt), first, last, None, personal)
         for chunk in chunks:
             sink.write(chunk)
             written += len(chunk)
@@ -113,13 +121,26 @@ def main() -> None:
         default="parquet:public,parquet:personal,csv:public,csv:personal",
         help="the exports measured at each size, FORMAT:public|personal",
     )
-    parser.add_argument("--child", nargs=4, metavar=("URL", "FORMAT", "PERSONAL", "OUT"))
+    parser.add_argument("--database", default="", help="export this PostgreSQL database")
+    parser.add_argument(
+        "--child", nargs=6, metavar=("URL", "FMT", "PERSONAL", "OUT", "FIRST", "LAST")
+    )
     args = parser.parse_args()
     if args.child:
-        url, fmt, personal, out = args.child
-        child(url, fmt, personal == "1", out)
+        url, fmt, personal, out, first, last = args.child
+        child(
+            url,
+            fmt,
+            personal == "1",
+            out,
+            dt.date.fromisoformat(first),
+            dt.date.fromisoformat(last),
+        )
         return
     print(f"bench_export: {args.backend}; {machine()}", flush=True)
+    if args.database:
+        existing(args.database, args.formats)
+        return
     with scratch_engine(args.backend) as engine, tempfile.TemporaryDirectory() as folder:
         factory = make_session_factory(engine)
         url = engine.url.render_as_string(hide_password=False)
@@ -131,20 +152,44 @@ def main() -> None:
             # The loader's connections closed: on SQLite the last one writes the write-ahead
             # log back, which every reader would otherwise map (its index grows with it).
             engine.dispose()
-            for chosen in args.formats.split(","):
-                fmt, personal = chosen.split(":")[0], "1" if chosen.endswith("personal") else "0"
-                out = str(Path(folder) / f"export.{fmt}")
-                command = [sys.executable, "-m", "benchmarks.bench_export", "--child",
-                           url, fmt, personal, out]  # fmt: skip
-                done = subprocess.run(command, capture_output=True, text=True, check=True)
-                figures = json.loads(done.stdout.strip().splitlines()[-1])
-                label = f"{fmt}, {'personal' if personal == '1' else 'public'}"
-                print(
-                    f"  {n:>10,} crossings  {label:18} {figures['seconds']:7.1f} s"
-                    f"  peak {figures['peak_mib']:6.0f} MiB"
-                    f"  {figures['bytes'] / 2**20:8.1f} MiB written",
-                    flush=True,
-                )
+            run_exports(url, n, args.formats, Path(folder), FIRST, LAST)
+
+
+def run_exports(
+    url: str, n: int, formats: str, folder: Path, first: dt.date, last: dt.date
+) -> None:
+    """Each export asked, in a fresh process, with its time and peak memory printed."""
+    for chosen in formats.split(","):
+        fmt, personal = chosen.split(":")[0], "1" if chosen.endswith("personal") else "0"
+        out = str(folder / f"export.{fmt}")
+        command = [sys.executable, "-m", "benchmarks.bench_export", "--child",
+                   url, fmt, personal, out, first.isoformat(), last.isoformat()]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        label = f"{fmt}, {'personal' if personal == '1' else 'public'}"
+        print(
+            f"  {n:>10,} crossings  {label:18} {figures['seconds']:7.1f} s"
+            f"  peak {figures['peak_mib']:6.0f} MiB"
+            f"  {figures['bytes'] / 2**20:8.1f} MiB written",
+            flush=True,
+        )
+
+
+def existing(database: str, formats: str) -> None:
+    """Export the whole period an existing PostgreSQL database holds; nothing written to it."""
+    url = make_url(PG_BASE).set(database=database).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    table = cast(Table, Crossing.__table__)
+    with engine.connect() as conn:
+        n = conn.scalar(select(func.count()).select_from(table)) or 0
+        began, ended = conn.execute(select(func.min(table.c.time), func.max(table.c.time))).one()
+    engine.dispose()
+    # A local day either side of the UTC extremes, so no post's first or last day is cut.
+    first = began.date() - dt.timedelta(days=1)
+    last = ended.date() + dt.timedelta(days=1)
+    print(f"  {database}: {n:,} crossings, {first} to {last}", flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        run_exports(url, n, formats, Path(folder), first, last)
 
 
 if __name__ == "__main__":
