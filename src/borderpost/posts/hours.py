@@ -1,5 +1,9 @@
 """Opening hours and closures as spans of time: what the access report adds up.
 
+``scheduled`` and ``overlap`` answer for one day; ``scheduled_days`` and ``closed_by_day``
+answer the same for a run of days at once (a year of a post: 366 days), the zone's clocks
+looked up once per change of clocks rather than twice a day, and the closures merged once.
+
 Pure: no database, no framework. A post's ``opening_hours`` maps a weekday (``mon`` ..
 ``sun``) to ``["HH:MM", "HH:MM"]`` in the post's own time zone, closing time after opening
 time, ``24:00`` for midnight at the end of the day. An empty mapping means round the clock;
@@ -8,6 +12,7 @@ a weekday missing from a non-empty mapping means closed all that day.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -87,3 +92,98 @@ def overlap(a: Sequence[Span], b: Sequence[Span]) -> dt.timedelta:
 def length(spans: Iterable[Span]) -> dt.timedelta:
     """Time covered by ``spans``, overlaps counted once."""
     return sum((end - start for start, end in union(spans)), dt.timedelta())
+
+
+def offsets(zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
+    """[(until, UTC offset in minutes)] covering [start, end): one entry per change of clocks.
+
+    The zone is looked up once a day and each change found to the second, so two changes
+    within one day that cancel out would be missed (no zone has had one).
+    """
+
+    def offset(at: dt.datetime) -> int:
+        delta = at.astimezone(zone).utcoffset() or dt.timedelta()
+        return int(delta.total_seconds() // 60)
+
+    out: list[tuple[dt.datetime, int]] = []
+    here, current = start, offset(start)
+    while here < end:
+        step = min(here + dt.timedelta(days=1), end)
+        if offset(step - dt.timedelta(seconds=1)) != current:
+            lo, hi = here, step - dt.timedelta(seconds=1)
+            while hi - lo > dt.timedelta(seconds=1):  # the change, to the second
+                mid = lo + (hi - lo) / 2
+                lo, hi = (mid, hi) if offset(mid) == current else (lo, mid)
+            out.append((hi, current))
+            here, current = hi, offset(hi)
+            continue
+        here = step
+    out.append((end, current))
+    return out
+
+
+# A day is computed by the zone's rules (``scheduled``) when a change of clocks is nearer
+# than this to it; further away, every local time of the day has one reading, at the offset
+# in force (offsets differ by less than 27 hours).
+_MARGIN = dt.timedelta(days=2)
+_DAY = dt.timedelta(days=1)
+
+
+def scheduled_days(
+    hours: Mapping[str, Sequence[str]], first: dt.date, last: dt.date, zone: ZoneInfo
+) -> list[list[Span]]:
+    """``scheduled(hours, day, zone)`` for each day of ``first``..``last``, the same spans.
+
+    Between changes of clocks a local time is its UTC time plus a fixed offset, so a day's
+    spans are its weekday's opening and closing minutes less that offset; the days near a
+    change are computed by the zone's rules, one by one.
+    """
+    minutes: dict[int, tuple[int, int] | None] = {}
+    for weekday, name in enumerate(WEEKDAYS):
+        span = hours.get(name) if hours else ["00:00", "24:00"]
+        minutes[weekday] = (_minutes(span[0]), _minutes(span[1])) if span else None
+    naive_first = dt.datetime.combine(first, dt.time())
+    count = (last - first).days + 1
+    since = naive_first.replace(tzinfo=dt.UTC) - dt.timedelta(days=4)
+    runs = offsets(zone, since, since + dt.timedelta(days=count + 9))
+    out: list[list[Span]] = []
+    i = 0
+    for n in range(count):
+        local = naive_first + dt.timedelta(days=n)  # the day's local midnight, naive
+        day = local.date()
+        # The run of the offset in force at the day's start (a guess near a change: checked).
+        while i + 1 < len(runs):
+            change, next_offset = runs[i][0], runs[i + 1][1]
+            if local.replace(tzinfo=dt.UTC) - dt.timedelta(minutes=next_offset) < change:
+                break
+            since, i = change, i + 1
+        until, offset = runs[i]
+        utc = local.replace(tzinfo=dt.UTC) - dt.timedelta(minutes=offset)
+        if utc - _MARGIN < since or utc + _DAY + _MARGIN > until:
+            out.append(scheduled(hours, day, zone))  # near a change of clocks
+            continue
+        span = minutes[day.weekday()]
+        if span is None:
+            out.append([])
+        else:
+            opens, closes = span
+            out.append([(utc + dt.timedelta(minutes=opens), utc + dt.timedelta(minutes=closes))])
+    return out
+
+
+def closed_by_day(days: Sequence[Sequence[Span]], closures: Iterable[Span]) -> list[dt.timedelta]:
+    """``overlap(day, closures)`` for each day's spans, the closures merged once."""
+    merged = union(closures)
+    ends = [end for _start, end in merged]
+    out: list[dt.timedelta] = []
+    for spans in days:
+        total = dt.timedelta()
+        for start, end in union(spans) if len(spans) > 1 else spans:
+            if not start < end:
+                continue
+            j = bisect.bisect_right(ends, start)  # the first closure ending after the start
+            while j < len(merged) and merged[j][0] < end:
+                total += min(end, merged[j][1]) - max(start, merged[j][0])
+                j += 1
+        out.append(total)
+    return out
