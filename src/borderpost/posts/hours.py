@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
@@ -94,11 +95,15 @@ def length(spans: Iterable[Span]) -> dt.timedelta:
     return sum((end - start for start, end in union(spans)), dt.timedelta())
 
 
-def offsets(zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
-    """[(until, UTC offset in minutes)] covering [start, end): one entry per change of clocks.
+@functools.lru_cache(maxsize=256)
+def offsets(
+    zone: ZoneInfo, start: dt.datetime, end: dt.datetime
+) -> tuple[tuple[dt.datetime, int], ...]:
+    """((until, UTC offset in minutes), ...) covering [start, end): one per change of clocks.
 
     The zone is looked up once a day and each change found to the second, so two changes
-    within one day that cancel out would be missed (no zone has had one).
+    within one day that cancel out would be missed (no zone has had one). Remembered: a
+    report asks for the same post's period more than once.
     """
 
     def offset(at: dt.datetime) -> int:
@@ -119,7 +124,7 @@ def offsets(zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[tuple[
             continue
         here = step
     out.append((end, current))
-    return out
+    return tuple(out)
 
 
 # A day is computed by the zone's rules (``scheduled``) when a change of clocks is nearer
@@ -138,36 +143,39 @@ def scheduled_days(
     spans are its weekday's opening and closing minutes less that offset; the days near a
     change are computed by the zone's rules, one by one.
     """
-    minutes: dict[int, tuple[int, int] | None] = {}
-    for weekday, name in enumerate(WEEKDAYS):
-        span = hours.get(name) if hours else ["00:00", "24:00"]
-        minutes[weekday] = (_minutes(span[0]), _minutes(span[1])) if span else None
+    span_of: list[tuple[dt.timedelta, dt.timedelta] | None] = []
+    for name in WEEKDAYS:
+        hhmm = hours.get(name) if hours else ["00:00", "24:00"]
+        span_of.append(
+            (dt.timedelta(minutes=_minutes(hhmm[0])), dt.timedelta(minutes=_minutes(hhmm[1])))
+            if hhmm
+            else None
+        )
     naive_first = dt.datetime.combine(first, dt.time())
     count = (last - first).days + 1
     since = naive_first.replace(tzinfo=dt.UTC) - dt.timedelta(days=4)
-    runs = offsets(zone, since, since + dt.timedelta(days=count + 9))
+    runs = [
+        (until, dt.timedelta(minutes=offset))
+        for until, offset in offsets(zone, since, since + dt.timedelta(days=count + 9))
+    ]
     out: list[list[Span]] = []
     i = 0
+    until, shift = runs[0]
+    local = naive_first.replace(tzinfo=dt.UTC)  # the day's local midnight, as if in UTC
+    weekday = first.weekday()
     for n in range(count):
-        local = naive_first + dt.timedelta(days=n)  # the day's local midnight, naive
-        day = local.date()
         # The run of the offset in force at the day's start (a guess near a change: checked).
-        while i + 1 < len(runs):
-            change, next_offset = runs[i][0], runs[i + 1][1]
-            if local.replace(tzinfo=dt.UTC) - dt.timedelta(minutes=next_offset) < change:
-                break
-            since, i = change, i + 1
-        until, offset = runs[i]
-        utc = local.replace(tzinfo=dt.UTC) - dt.timedelta(minutes=offset)
+        while i + 1 < len(runs) and local - runs[i + 1][1] >= until:
+            since, i = until, i + 1
+            until, shift = runs[i]
+        utc = local - shift
         if utc - _MARGIN < since or utc + _DAY + _MARGIN > until:
-            out.append(scheduled(hours, day, zone))  # near a change of clocks
-            continue
-        span = minutes[day.weekday()]
-        if span is None:
-            out.append([])
+            out.append(scheduled(hours, first + dt.timedelta(days=n), zone))  # a change near
         else:
-            opens, closes = span
-            out.append([(utc + dt.timedelta(minutes=opens), utc + dt.timedelta(minutes=closes))])
+            opening = span_of[weekday]
+            out.append([] if opening is None else [(utc + opening[0], utc + opening[1])])
+        local += _DAY
+        weekday = (weekday + 1) % 7
     return out
 
 
