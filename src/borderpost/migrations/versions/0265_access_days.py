@@ -37,10 +37,14 @@ WATCHED = "post_id, time, arrived_at, decision, flags"
 LOCK = "pg_advisory_xact_lock_shared(1112560468, hashtext('access_days:' || {row}.post_id::text))"
 
 
-def _forget(row: str) -> str:
+def _forget(row: str, sqlite: bool) -> str:
+    # The day holding the crossing's time; ``until`` bounded too (a local day lasts at most
+    # 25 hours: three days is room enough) so that the index reads that day's row alone,
+    # not every later day of the post.
+    soon = f"datetime({row}.time, '+3 days')" if sqlite else f"{row}.time + interval '3 days'"
     return (
         f"DELETE FROM access_days WHERE post_id = {row}.post_id "
-        f"AND until > {row}.time AND since <= {row}.time;"
+        f"AND until > {row}.time AND until <= {soon} AND since <= {row}.time;"
     )
 
 
@@ -71,15 +75,15 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             f"CREATE TRIGGER access_days_insert AFTER INSERT ON crossings "
-            f"BEGIN {_forget('NEW')} END"
+            f"BEGIN {_forget('NEW', True)} END"
         )
         op.execute(
             f"CREATE TRIGGER access_days_delete AFTER DELETE ON crossings "
-            f"BEGIN {_forget('OLD')} END"
+            f"BEGIN {_forget('OLD', True)} END"
         )
         op.execute(
             f"CREATE TRIGGER access_days_update AFTER UPDATE OF {WATCHED} ON crossings "
-            f"BEGIN {_forget('OLD')} {_forget('NEW')} END"
+            f"BEGIN {_forget('OLD', True)} {_forget('NEW', True)} END"
         )
         return
     op.execute(
@@ -88,11 +92,11 @@ def upgrade() -> None:
         BEGIN
           IF TG_OP IN ('UPDATE', 'DELETE') THEN
             PERFORM {LOCK.format(row="OLD")};
-            {_forget("OLD")}
+            {_forget("OLD", False)}
           END IF;
           IF TG_OP IN ('INSERT', 'UPDATE') THEN
             PERFORM {LOCK.format(row="NEW")};
-            {_forget("NEW")}
+            {_forget("NEW", False)}
           END IF;
           RETURN NULL;
         END $$ LANGUAGE plpgsql

@@ -19,6 +19,18 @@ Aggregates only: closures carry their reason and authority, never who recorded t
   ``percentile_disc`` on PostgreSQL (nearest-rank by definition); on SQLite, which has no
   percentile, each day's waits counted by value in the database and ranked here. Exact on
   both; the work grows with the crossings of the period asked, not with the history.
+- **Kept days** (``access_days``, ``reports.model.AccessDay``): a post's figures of a local
+  day that has ended (counts, refusals by class, median and 90th percentile) are stored the
+  first time the report reads them, and read from there afterwards: a year of every post is
+  7,300 rows instead of its crossings. Triggers on ``crossings`` (migration 0265) delete a
+  post's kept day when a crossing of it is inserted, deleted, or changed in a column read here
+  (a late arrival from the network, a correction), so a kept day answers what deriving it
+  answers. A day is stored only from a read no uncommitted crossing could miss: on PostgreSQL
+  the post's advisory lock (the triggers take it shared) taken exclusively, without waiting;
+  on SQLite the write lock, without waiting; when either is busy the report derives the days
+  and stores nothing. A row whose bounds are not the post's local day (its time zone changed)
+  is read again. Hours scheduled and closed are computed here at every read (closures and
+  opening hours are few): ``hours.scheduled_days`` and ``hours.closed_by_day``.
 - **Cases** (``cases.figures``): received and decided in the period, overdue at its end, and
   the days from receipt to decision (median, 90th percentile), by post and kind: the figures
   an observer recounts from the case leaves.
