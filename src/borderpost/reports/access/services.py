@@ -28,9 +28,12 @@ Aggregates only: closures carry their reason and authority, never who recorded t
   answers. A day is stored only from a read no uncommitted crossing could miss: on PostgreSQL
   the post's advisory lock (the triggers take it shared) taken exclusively, without waiting;
   on SQLite the write lock, without waiting; when either is busy the report derives the days
-  and stores nothing. A row whose bounds are not the post's local day (its time zone changed)
-  is read again. Hours scheduled and closed are computed here at every read (closures and
-  opening hours are few): ``hours.scheduled_days`` and ``hours.closed_by_day``.
+  and stores nothing (as it does in a session bound to a connection rather than an engine:
+  the tests' rolled-back one). A row whose bounds are not the post's local day (its time
+  zone changed) is read again. Hours scheduled and closed are computed here at every read
+  (closures and opening hours are few): ``hours.scheduled_days`` and ``hours.closed_by_day``.
+  Kept rows stay when a month of crossings is detached (no trigger fires): see
+  docs/operations.md, archiving an old month.
 - **Cases** (``cases.figures``): received and decided in the period, overdue at its end, and
   the days from receipt to decision (median, 90th percentile), by post and kind: the figures
   an observer recounts from the case leaves.
