@@ -341,7 +341,7 @@ def _store(
                         }
                     )  # fmt: skip
                 connection.execute(insert(_ACCESS_DAYS), rows)
-        except OperationalError:  # SQLite: another connection is writing
+        except OperationalError:  # SQLite: another connection is writing (the caller derives)
             return None
         finally:
             if not postgres:
