@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_scale [--sizes 1000000,3000000] [--backend postgres]
         [--per-year 1000000] [--runs 5] [--profile] [--unpartitioned | --compare]
-        [--database NAME]
+        [--database NAME] [--only TEXT]
 
 One database grows through the sizes. The network is 20 posts (four time zones, opening hours
 06:00-22:00, a closure a fortnight in the latest year) and 10 corridors between pairs of posts
@@ -22,7 +22,10 @@ access report, a corridor's transits and its overdue list, for one post and one 
 for transits and the overdue list); then the growth of each from the smallest size to the
 largest, against the aims (300 ms, 2 s, 1.5x). A corridor's transits and its overdue list are
 read as the page reads them: the period counted by state and charted by the database, and the
-first page of rows. ``--profile`` profiles (cProfile) the pages that miss their aim at the
+first page of rows. The access report keeps each ended day it reads (``access_days``): its
+rows are read warm (the warm-up filled them) and again as a first read (the table emptied
+before each run). ``--only TEXT`` measures the pages whose label holds TEXT. ``--profile``
+profiles (cProfile) the pages that miss their aim at the
 largest size.
 
 The database is a scratch one, dropped at the end; ``--database NAME`` (PostgreSQL) keeps it
@@ -55,7 +58,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy import Engine, Table, delete, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -74,6 +77,7 @@ from borderpost.posts.model import Post
 from borderpost.posts.schemas import PostCreate
 from borderpost.posts.services import save_post
 from borderpost.reports.access.services import access
+from borderpost.reports.model import AccessDay
 from borderpost.reports.services import summary
 from borderpost.transit import services as transit
 from borderpost.transit import stored
@@ -310,6 +314,17 @@ def pages(factory: sessionmaker[Session]) -> dict[str, Callable[[], int]]:
 
         return run
 
+    def first_read(run: Callable[[], int]) -> Callable[[], int]:
+        """``run`` with no day of the access report kept (access_days emptied first)."""
+
+        def again() -> int:
+            with factory() as session:
+                session.execute(delete(AccessDay))
+                session.commit()
+            return run()
+
+        return again
+
     def summed(r: dict[str, Any]) -> int:
         return int(r["persons"]["total"] + r["vehicles"]["total"])
 
@@ -322,6 +337,8 @@ def pages(factory: sessionmaker[Session]) -> dict[str, Callable[[], int]]:
         "summary, every post, 2025": report(summary, summed, YEAR, None),
         "access, P01, June": report(access, crossed, MONTH, "P01"),
         "access, every post, 2025": report(access, crossed, YEAR, None),
+        "access, P01, June, first read": first_read(report(access, crossed, MONTH, "P01")),
+        "access, every post, 2025, first read": first_read(report(access, crossed, YEAR, None)),
         "transits, P01, June": _transits(factory, MONTH, "P01", None),
         "transits, every corridor, 2025": _transits(factory, YEAR, None, None),
         "overdue, P01, June": _transits(factory, MONTH, "P01", overdue),
@@ -359,12 +376,14 @@ def _unpartition(engine: Engine, back: bool = True) -> None:
 
 def _measure_all(
     engine: Engine, factory: sessionmaker[Session], net: Network, n: int, runs: int,
-    profiling: bool, tag: str = "",
+    profiling: bool, tag: str = "", only: str | None = None,
 ) -> dict[str, tuple[float, int]]:  # fmt: skip
     if engine.dialect.name == "postgresql":
         print(f"  P01, June reads: {explain(engine, net.post_ids[0])}", flush=True)
     figures = {}
     for label, run in pages(factory).items():
+        if only and only not in label:
+            continue
         seconds, found = measure(run, runs)
         figures[label + tag] = (seconds, found)
         print(f"  {n:>11,}  {label + tag:44} {found:>9,} found  median {seconds * 1000:8.0f} ms"
@@ -427,6 +446,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile the pages that miss")
     parser.add_argument("--unpartitioned", action="store_true", help="crossings as one table")
     parser.add_argument("--compare", action="store_true", help="partitioned and not, each size")
+    parser.add_argument("--only", help="only the pages whose label holds this")
     parser.add_argument(
         "--database",
         help="PostgreSQL: a database of this name, kept (made if absent, else grown on)",
@@ -445,7 +465,7 @@ def main() -> None:
             grow(engine, factory, net, n, args.per_year)
             print(f"  load average {os.getloadavg()}", flush=True)
             profiling = args.profile and n == sizes[-1]
-            figures[n] = _measure_all(engine, factory, net, n, args.runs, profiling)
+            figures[n] = _measure_all(engine, factory, net, n, args.runs, profiling, only=args.only)
             if args.compare and engine.dialect.name == "postgresql":
                 for back, tag in ((True, ", one table"), (False, "")):
                     began = time.perf_counter()

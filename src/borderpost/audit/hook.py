@@ -38,6 +38,7 @@ NOT_AUDITED = frozenset(
         "reference_state",
         "outbox",
         "crossing_counts_daily",
+        "access_days",
         "sync_inbox",
         "sync_parked",
         "sync_applied_keys",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from borderpost.db import Base, UTCDateTime, crossing_reference
@@ -53,6 +53,16 @@ class Crossing(Base):
         Index("ix_crossings_vehicle_time", "vehicle_id", "time"),
         # Pages of recent crossings filtered by decision (the supervisor's "refused only").
         Index("ix_crossings_post_decision", "post_id", "decision", "time", "id"),
+        # The access report's refusals by class: a post's refused crossings of a period with
+        # their flags, from the index alone on PostgreSQL (migration 0265).
+        Index(
+            "ix_crossings_refused",
+            "post_id",
+            "time",
+            postgresql_include=["flags"],
+            postgresql_where=text("decision = 'refused'"),
+            sqlite_where=text("decision = 'refused'"),
+        ),
         # Retention: the oldest crossings not yet erased, and whether a traveller, document
         # or vehicle is still named by a crossing (erasure; a person's subject access).
         Index("ix_crossings_unerased", "erased_at", "time", "id"),

@@ -19,6 +19,21 @@ Aggregates only: closures carry their reason and authority, never who recorded t
   ``percentile_disc`` on PostgreSQL (nearest-rank by definition); on SQLite, which has no
   percentile, each day's waits counted by value in the database and ranked here. Exact on
   both; the work grows with the crossings of the period asked, not with the history.
+- **Kept days** (``access_days``, ``reports.model.AccessDay``): a post's figures of a local
+  day that has ended (counts, refusals by class, median and 90th percentile) are stored the
+  first time the report reads them, and read from there afterwards: a year of every post is
+  7,300 rows instead of its crossings. Triggers on ``crossings`` (migration 0265) delete a
+  post's kept day when a crossing of it is inserted, deleted, or changed in a column read here
+  (a late arrival from the network, a correction), so a kept day answers what deriving it
+  answers. A day is stored only from a read no uncommitted crossing could miss: on PostgreSQL
+  the post's advisory lock (the triggers take it shared) taken exclusively, without waiting;
+  on SQLite the write lock, without waiting; when either is busy the report derives the days
+  and stores nothing (as it does in a session bound to a connection rather than an engine:
+  the tests' rolled-back one). A row whose bounds are not the post's local day (its time
+  zone changed) is read again. Hours scheduled and closed are computed here at every read
+  (closures and opening hours are few): ``hours.scheduled_days`` and ``hours.closed_by_day``.
+  Kept rows stay when a month of crossings is detached (no trigger fires): see
+  docs/operations.md, archiving an old month.
 - **Cases** (``cases.figures``): received and decided in the period, overdue at its end, and
   the days from receipt to decision (median, 90th percentile), by post and kind: the figures
   an observer recounts from the case leaves.
@@ -28,30 +43,41 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    Date,
+    DateTime,
+    Engine,
     Integer,
     String,
     Table,
     case,
+    delete,
     func,
+    insert,
     literal,
+    literal_column,
     null,
     select,
+    text,
+    type_coerce,
 )
 from sqlalchemy import (
     cast as sql_cast,
 )
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from borderpost import clock
 from borderpost.cases.figures import case_figures
 from borderpost.cases.services import case_facts
 from borderpost.crossings.model import Crossing
-from borderpost.db import UTCDateTime
+from borderpost.db import SQLITE_BUSY_MS, UTCDateTime
 from borderpost.errors import invalid
 from borderpost.messages import Message
 from borderpost.posts import hours
@@ -59,6 +85,7 @@ from borderpost.posts import repository as posts_repository
 from borderpost.posts.model import Closure, Post
 from borderpost.posts.services import get_post
 from borderpost.reports.daily import MAX_DAYS
+from borderpost.reports.model import AccessDay
 from borderpost.unit_of_work import UnitOfWork
 from borderpost.vocab import Decision
 
@@ -69,6 +96,7 @@ _FLAG_OF_CLASS = (
     ("documents", "document_expired"),
 )
 _CROSSINGS = cast(Table, Crossing.__table__)
+_ACCESS_DAYS = cast(Table, AccessDay.__table__)
 
 
 class _WaitedSeconds(FunctionElement[int]):
@@ -94,46 +122,22 @@ def _hours(delta: dt.timedelta) -> float:
     return round(delta.total_seconds() / 3600, 2)
 
 
-def _offsets(zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
-    """[(until, UTC offset in minutes)] covering [start, end): one entry per change of clocks."""
-
-    def offset(at: dt.datetime) -> int:
-        delta = at.astimezone(zone).utcoffset() or dt.timedelta()
-        return int(delta.total_seconds() // 60)
-
-    out: list[tuple[dt.datetime, int]] = []
-    here, current = start, offset(start)
-    while here < end:
-        step = min(here + dt.timedelta(days=1), end)
-        if offset(step - dt.timedelta(seconds=1)) != current:
-            lo, hi = here, step - dt.timedelta(seconds=1)
-            while hi - lo > dt.timedelta(seconds=1):  # the change, to the second
-                mid = lo + (hi - lo) / 2
-                lo, hi = (mid, hi) if offset(mid) == current else (lo, mid)
-            out.append((hi, current))
-            here, current = hi, offset(hi)
-            continue
-        here = step
-    out.append((end, current))
-    return out
-
-
-def _local_day(uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime) -> Any:
+def _local_day(session: Session, post: Post, start: dt.datetime, end: dt.datetime) -> Any:
     """The crossing's local day as an SQL expression: its time plus the offset in force.
 
     A post's offset changes a few times a year at most, so a CASE on those instants is
     exact and lets one indexed range scan group by local day in both databases.
     """
     time = _CROSSINGS.c.time
-    postgres = uow.session.get_bind().dialect.name == "postgresql"
+    postgres = session.get_bind().dialect.name == "postgresql"
 
     def shifted(minutes: int) -> Any:
-        if postgres:
+        if postgres:  # a date: sorted and grouped cheaper than text
             local = func.timezone("UTC", time) + func.make_interval(0, 0, 0, 0, 0, minutes)
-            return func.to_char(local, "YYYY-MM-DD")
+            return sql_cast(local, Date())
         return func.date(time, f"{minutes:+d} minutes")
 
-    spans = _offsets(post.zone, start, end)
+    spans = hours.offsets(post.zone, start, end)
     if len(spans) == 1:
         return shifted(spans[0][1])
     whens = [(time < literal(until, UTCDateTime()), shifted(m)) for until, m in spans[:-1]]
@@ -144,24 +148,24 @@ _NO_WAIT: dict[str, int | None] = {"median_seconds": None, "p90_seconds": None}
 
 
 def _days(
-    uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime
+    session: Session, post: Post, start: dt.datetime, end: dt.datetime
 ) -> tuple[dict[str, tuple[int, int, int]], dict[str, dict[str, int | None]]]:
     """Per local day: (crossings, refused, with an arrival time), and the nearest-rank median
     and 90th percentile of the waits; in one scan of the post's crossings of the period."""
     c = _CROSSINGS.c
-    day = _local_day(uow, post, start, end).label("day")
+    day = _local_day(session, post, start, end).label("day")
     waited = _WaitedSeconds(c.time, c.arrived_at)
     refused = case((c.decision == Decision.REFUSED.value, 1), else_=0)
     wanted = (c.post_id == post.id, c.time >= start, c.time < end)
     counts: dict[str, tuple[int, int, int]] = {}
     waits: dict[str, dict[str, int | None]] = {}
-    if uow.session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         # Ordered-set aggregates: each day's waits sorted once, within the group-by (a
         # crossing without an arrival time has no wait, and is left out of both).
         # percentile_disc(p) is the value at rank ceil(p * n), nearest-rank as documented;
         # p * n is computed in floating point, and 0.5 * n and 0.9 * n come out exact
         # whenever the product is whole (checked for every n below 10^7).
-        rows = uow.session.execute(
+        rows = session.execute(
             select(
                 day,
                 func.count(),
@@ -182,7 +186,7 @@ def _days(
     # repeat), then ranked here.
     wait = case((c.arrived_at.is_not(None), waited), else_=null())
     by_value = select(day, wait.label("wait"), refused.label("refused")).where(*wanted).subquery()
-    rows = uow.session.execute(
+    rows = session.execute(
         select(by_value.c.day, by_value.c.wait, func.count(), func.sum(by_value.c.refused))
         .group_by(by_value.c.day, by_value.c.wait)
         .order_by(by_value.c.day, by_value.c.wait)
@@ -211,27 +215,190 @@ def _ranked(values: list[tuple[int, int]], rank: int) -> int:
     raise ValueError(rank)
 
 
-def _refusals(uow: UnitOfWork, post: Post, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
-    """Refusals by class; the flags column is JSON text, matched as text in both databases."""
+def _refusals(
+    session: Session, post: Post, start: dt.datetime, end: dt.datetime
+) -> dict[str, tuple[int, ...]]:
+    """Refusals by class per local day (in REFUSAL_CLASSES' order); the flags column is JSON
+    text, matched as text in both databases."""
     c = _CROSSINGS.c
     flags_text = sql_cast(c.flags, String())
     klass = case(
         *((flags_text.like(f'%"{flag}"%'), literal(name)) for name, flag in _FLAG_OF_CLASS),
         else_=literal("screening_or_other"),
     )
-    rows = uow.session.execute(
-        select(klass, func.count())
+    day = _local_day(session, post, start, end)
+    rows = session.execute(
+        select(day, klass, func.count())
         .where(
             c.post_id == post.id,
-            c.decision == Decision.REFUSED.value,
+            # Written out, so that the planner matches ix_crossings_refused's condition.
+            c.decision == literal_column(f"'{Decision.REFUSED.value}'"),
             c.time >= start,
             c.time < end,
         )
-        .group_by(klass)
+        .group_by(day, klass)
     )
-    out = dict.fromkeys(REFUSAL_CLASSES, 0)
-    for name, n in rows:
-        out[name] += int(n)
+    out: dict[str, list[int]] = {}
+    for d, name, n in rows:
+        out.setdefault(str(d), [0] * len(REFUSAL_CLASSES))[REFUSAL_CLASSES.index(name)] += int(n)
+    return {d: tuple(classes) for d, classes in out.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Day:
+    """A post's figures of one local day, derived from its crossings or kept (AccessDay)."""
+
+    crossings: int = 0
+    refused: int = 0
+    known: int = 0
+    median: int | None = None
+    p90: int | None = None
+    classes: tuple[int, ...] = (0,) * len(REFUSAL_CLASSES)
+
+
+_NOTHING = _Day()
+
+
+def _derive(session: Session, post: Post, start: dt.datetime, end: dt.datetime) -> dict[str, _Day]:
+    """Each local day's figures in [start, end), from the crossings: a scan for the counts
+    and waits, and one of the refused crossings for their classes."""
+    counts, waits = _days(session, post, start, end)
+    classes = _refusals(session, post, start, end)
+    out: dict[str, _Day] = {}
+    for d, (n, refused, known) in counts.items():
+        wait = waits.get(d, _NO_WAIT)
+        out[d] = _Day(
+            n, refused, known, wait["median_seconds"], wait["p90_seconds"],
+            classes.get(d, _NOTHING.classes),
+        )  # fmt: skip
+    return out
+
+
+# The advisory lock the triggers of migration 0265 take shared (election's class, "BPST").
+_LOCK_CLASS = 1112560468
+
+
+def _store(
+    session: Session,
+    post: Post,
+    ended: list[tuple[dt.date, dt.datetime, dt.datetime]],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> dict[str, _Day] | None:
+    """The days of [start, end) derived in a transaction of its own, the ended ones among
+    them stored (AccessDay); None, storing nothing, when a write of the post's crossings is
+    under way (the caller derives them itself).
+
+    Stored only from a read no crossing being written can miss: on PostgreSQL the post's
+    advisory lock, which the triggers take shared, taken here exclusively without waiting;
+    on SQLite the database's write lock, taken first (by deleting what is replaced) without
+    waiting.
+    """
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):
+        return None
+    postgres = bind.dialect.name == "postgresql"
+    with bind.connect() as connection:
+        if not postgres:  # no waiting for a writer
+            connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+            connection.commit()
+        try:
+            with connection.begin(), Session(bind=connection) as own:
+                if postgres:
+                    # In one round trip: the lock, a year of a post's waits sorted in memory
+                    # rather than in files (the default 4 MB spills 50,000 crossings to disk),
+                    # and a commit that does not wait for the disk (what is stored here can
+                    # be derived again: a crash that loses it loses nothing).
+                    held = connection.execute(
+                        text(
+                            "SELECT pg_try_advisory_xact_lock(:cls, hashtext(:key)), "
+                            "set_config('work_mem', '64MB', true), "
+                            "set_config('synchronous_commit', 'off', true)"
+                        ),
+                        {"cls": _LOCK_CLASS, "key": f"access_days:{post.id}"},
+                    ).scalar()
+                    if not held:
+                        return None
+                a = _ACCESS_DAYS.c
+                # What another read stored since, or rows of bounds no longer the post's; on
+                # SQLite, first: it takes the write lock.
+                connection.execute(
+                    delete(_ACCESS_DAYS).where(
+                        a.post_id == post.id, a.day.in_([day for day, _s, _u in ended])
+                    )
+                )
+                derived = _derive(own, post, start, end)
+                rows = []
+                for day, since, until in ended:
+                    d = derived.get(day.isoformat(), _NOTHING)
+                    rows.append(
+                        {
+                            "post_id": post.id, "day": day, "since": since, "until": until,
+                            "crossings": d.crossings, "refused": d.refused,
+                            "waits_known": d.known, "median_seconds": d.median,
+                            "p90_seconds": d.p90,
+                            **dict(zip(REFUSAL_CLASSES, d.classes, strict=True)),
+                        }
+                    )  # fmt: skip
+                connection.execute(insert(_ACCESS_DAYS), rows)
+        except OperationalError:  # SQLite: another connection is writing (the caller derives)
+            return None
+        finally:
+            if not postgres:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+                connection.commit()
+    return derived
+
+
+def _figures(
+    uow: UnitOfWork, post: Post, bounds: list[tuple[dt.date, dt.datetime, dt.datetime]]
+) -> dict[dt.date, _Day]:
+    """Each day's figures: kept ones read, the rest derived (and kept if ended)."""
+    a = _ACCESS_DAYS.c
+    # The bounds as the driver gives them (naive UTC on SQLite), compared as such: converting
+    # two datetimes a kept day into aware UTC would cost more than the rest of the read.
+    raw = DateTime(timezone=True)
+    naive = uow.session.get_bind().dialect.name == "sqlite"
+    kept = {
+        row.day: row
+        for row in uow.session.execute(
+            select(
+                a.day,
+                type_coerce(a.since, raw).label("since"),
+                type_coerce(a.until, raw).label("until"),
+                *(c for c in _ACCESS_DAYS.c if c.name not in ("post_id", "day", "since", "until")),
+            ).where(a.post_id == post.id, a.day >= bounds[0][0], a.day <= bounds[-1][0])
+        )
+    }
+    out: dict[dt.date, _Day] = {}
+    missing = []
+    for day, since, until in bounds:
+        row = kept.get(day)
+        if row is not None and (
+            (row.since, row.until)
+            == (
+                (since.replace(tzinfo=None), until.replace(tzinfo=None))
+                if naive
+                else (since, until)
+            )
+        ):
+            classes = tuple(int(getattr(row, name)) for name in REFUSAL_CLASSES)
+            out[day] = _Day(
+                row.crossings, row.refused, row.waits_known, row.median_seconds,
+                row.p90_seconds, classes,
+            )  # fmt: skip
+        else:
+            missing.append((day, since, until))
+    if not missing:
+        return out
+    start, end = missing[0][1], missing[-1][2]
+    now = clock.now()
+    ended = [m for m in missing if m[2] <= now]
+    derived = _store(uow.session, post, ended, start, end) if ended else None
+    if derived is None:
+        derived = _derive(uow.session, post, start, end)
+    for day, _since, _until in missing:
+        out[day] = derived.get(day.isoformat(), _NOTHING)
     return out
 
 
@@ -245,26 +412,37 @@ def post_access(uow: UnitOfWork, post: Post, first: dt.date, last: dt.date) -> d
     start, end = post.local_day_bounds(first, last)
     closures = sorted(_closures(uow, post, start, end), key=lambda x: x.starts_at)
     spans = [(max(x.starts_at, start), min(x.ends_at or end, end)) for x in closures]
-    counts, waits = _days(uow, post, start, end)
+    schedule = hours.scheduled_days(post.opening_hours, first, last, post.zone)
+    closed_of_day = hours.closed_by_day(schedule, spans)
+    # Each local day's bounds: the round-the-clock schedule of the post's zone.
+    bounds = [
+        (day, *whole[0])
+        for day, whole in zip(days, hours.scheduled_days({}, first, last, post.zone), strict=True)
+    ]
+    figures = _figures(uow, post, bounds)
     out_days: list[dict[str, Any]] = []
     scheduled_total = closed_total = dt.timedelta()
-    for day in days:
-        scheduled = hours.scheduled(post.opening_hours, day, post.zone)
-        closed = hours.overlap(scheduled, spans)
+    classes = [0] * len(REFUSAL_CLASSES)
+    for day, scheduled, closed in zip(days, schedule, closed_of_day, strict=True):
         length = hours.length(scheduled)
         scheduled_total += length
         closed_total += closed
-        n, refused, known = counts.get(day.isoformat(), (0, 0, 0))
-        wait = waits.get(day.isoformat(), _NO_WAIT)
+        f = figures[day]
+        classes = [x + y for x, y in zip(classes, f.classes, strict=True)]
         out_days.append(
             {
                 "day": day.isoformat(),
                 "hours_scheduled": _hours(length),
                 "hours_open": _hours(length - closed),
                 "hours_closed": _hours(closed),
-                "crossings": n,
-                "refused": refused,
-                "waiting": {"known": known, "unknown": n - known, **wait},
+                "crossings": f.crossings,
+                "refused": f.refused,
+                "waiting": {
+                    "known": f.known,
+                    "unknown": f.crossings - f.known,
+                    "median_seconds": f.median,
+                    "p90_seconds": f.p90,
+                },
             }
         )
     crossings = sum(d["crossings"] for d in out_days)
@@ -291,7 +469,7 @@ def post_access(uow: UnitOfWork, post: Post, first: dt.date, last: dt.date) -> d
         "crossings": crossings,
         "refused": refused,
         "refusal_share": round(refused / crossings, 4) if crossings else None,
-        "refusals_by_class": _refusals(uow, post, start, end),
+        "refusals_by_class": dict(zip(REFUSAL_CLASSES, classes, strict=True)),
         "waiting": {"known": known, "unknown": crossings - known},
         "days": out_days,
     }
