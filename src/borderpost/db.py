@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import select
 import sqlite3
 import weakref
 from collections.abc import Callable
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import (
     Connection,
     DateTime,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Insert,
     MetaData,
+    Table,
     create_engine,
     event,
 )
@@ -91,11 +94,26 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.close()
 
 
+def json_text(value: Any) -> str:
+    """The text of a JSON column's value (outbox payloads, audit entries, a crossing's reasons).
+
+    orjson: a crossing writes six JSON values, and ``json.dumps`` was a tenth of the CPU of
+    recording one. Compact, non-ASCII kept as it is (``json.dumps`` put spaces and escapes):
+    the same values read back. What orjson refuses (an integer beyond 64 bits) goes to
+    ``json.dumps`` as before.
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError is one
+        return json.dumps(value)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the settings each backend needs."""
     # A database error's text carries the statement's values (a name, a document number); it
     # reaches the server log with the traceback of a failed request, so the values stay out.
     kwargs.setdefault("hide_parameters", True)
+    kwargs.setdefault("json_serializer", json_text)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -204,16 +222,76 @@ def _pipeline(connection: Connection) -> contextlib.AbstractContextManager[Any]:
     return cast(Any, connection.connection.driver_connection).pipeline()  # type: ignore[no-any-return]
 
 
+# A statement with this many queued rows is written with COPY on PostgreSQL (an import's
+# batch), fewer with the executemany of the pipeline (a booth's crossing). Measured on outbox
+# rows: 15 µs of the client's CPU a row through executemany, 5.5 through COPY.
+COPY_FROM = 100
+_COPY_PLANS: dict[tuple[Insert, tuple[str, ...]], tuple[str, list[Any]]] = {}
+
+
+def _copy_columns(
+    connection: Connection, statement: Insert, rows: list[dict[str, Any]]
+) -> tuple[str, ...] | None:
+    """The columns to COPY ``rows`` of ``statement`` into, or None when executemany writes
+    them: other than psycopg, too few rows, or rows the INSERT would add to (a column with a
+    default in Python that the rows leave out, rows of different columns)."""
+    if len(rows) < COPY_FROM or connection.dialect.driver != "psycopg":
+        return None
+    columns = tuple(rows[0])
+    if (columns, statement) not in _COPY_PLANS:  # checked once per statement and columns
+        table = statement.table
+        if not isinstance(table, Table) or statement._values or statement._multi_values:
+            return None
+        if any(key not in table.c for key in columns) or any(
+            c.default is not None and c.key not in columns for c in table.c
+        ):
+            return None
+    if any(tuple(row) != columns for row in rows):
+        return None
+    return columns
+
+
+def _copy(
+    connection: Connection, statement: Insert, columns: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    """``rows`` into ``statement``'s table with COPY, each value through its column type's
+    bind processor as an INSERT would send it (aware UTC times, JSON, ...). COPY fires the
+    table's triggers as INSERT does, and routes rows to a partitioned table's partitions."""
+    plan = _COPY_PLANS.get((columns, statement))
+    if plan is None:
+        table = cast(Table, statement.table)
+        dialect = connection.dialect
+        names = ", ".join(dialect.identifier_preparer.quote(table.c[k].name) for k in columns)
+        target = dialect.identifier_preparer.format_table(table)
+        processors = [
+            table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in columns
+        ]
+        plan = _COPY_PLANS[(columns, statement)] = (
+            f"COPY {target} ({names}) FROM STDIN",
+            processors,
+        )
+    sql, processors = plan
+    pairs = list(zip(columns, processors, strict=True))
+    driver = cast(Any, connection.connection.driver_connection)
+    with driver.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([p(row[k]) if p is not None else row[k] for k, p in pairs])
+
+
 def _write_deferred(session: Session) -> None:
     queue: dict[Insert, list[dict[str, Any]]] = session.info.get(_QUEUE) or {}
     _clear_index(session)
     if any(queue.values()):
         session.info.pop(_READ_BACK, None)
         connection = session.connection()
+        copies = {s: c for s, rows in queue.items() if (c := _copy_columns(connection, s, rows))}
         try:
-            with _pipeline(connection):
+            # COPY has no pipeline mode: a queue with a COPY sends each statement on its own.
+            with contextlib.nullcontext() if copies else _pipeline(connection):
                 for statement, rows in queue.items():
-                    if rows:
+                    if statement in copies:
+                        _copy(connection, statement, copies[statement], rows)
+                    elif rows:
                         connection.execute(statement, rows)
         except DBAPIError:
             raise
