@@ -13,6 +13,7 @@ import select
 import sqlite3
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 import orjson
@@ -226,56 +227,89 @@ def _pipeline(connection: Connection) -> contextlib.AbstractContextManager[Any]:
 # batch), fewer with the executemany of the pipeline (a booth's crossing). Measured on outbox
 # rows: 15 µs of the client's CPU a row through executemany, 5.5 through COPY.
 COPY_FROM = 100
-_COPY_PLANS: dict[tuple[Insert, tuple[str, ...]], tuple[str, list[Any]]] = {}
 
 
-def _copy_columns(
-    connection: Connection, statement: Insert, rows: list[dict[str, Any]]
-) -> tuple[str, ...] | None:
-    """The columns to COPY ``rows`` of ``statement`` into, or None when executemany writes
-    them: other than psycopg, too few rows, or rows the INSERT would add to (a column with a
-    default in Python that the rows leave out, rows of different columns)."""
-    if len(rows) < COPY_FROM or connection.dialect.driver != "psycopg":
-        return None
+@dataclass(frozen=True)
+class _Plan:
+    """How the queued rows of one INSERT with one set of columns go to the driver."""
+
+    sql: str  # the INSERT compiled for the dialect, in the driver's parameter style
+    order: tuple[str, ...] | None  # the columns in the order of positional parameters
+    processors: dict[str, Callable[[Any], Any]]  # the columns' bind processors (types)
+    copy: str | None  # COPY ... FROM STDIN (PostgreSQL)
+
+
+_PLANS: dict[tuple[Insert, str, tuple[str, ...]], _Plan | None] = {}
+
+
+def _plan(connection: Connection, statement: Insert, columns: tuple[str, ...]) -> _Plan | None:
+    """The plan of ``statement`` with ``columns``, made once per process; None when the INSERT
+    sends more than the rows hold (a column's default made in Python, values of its own):
+    SQLAlchemy executes those."""
+    dialect = connection.dialect
+    key = (statement, dialect.name, columns)
+    if key in _PLANS:
+        return _PLANS[key]
+    plan = None
+    table = statement.table
+    if isinstance(table, Table) and all(k in table.c for k in columns):
+        compiled = statement.compile(dialect=dialect, column_keys=list(columns))
+        if set(compiled.params) == set(columns):
+            order = getattr(compiled, "positiontup", None) if dialect.positional else None
+            processors = {}
+            for k in columns:
+                processor = table.c[k].type.dialect_impl(dialect).bind_processor(dialect)
+                if processor is not None:
+                    processors[k] = processor
+            quote = dialect.identifier_preparer.quote
+            names = ", ".join(quote(table.c[k].name) for k in columns)
+            target = dialect.identifier_preparer.format_table(table)
+            copy = f"COPY {target} ({names}) FROM STDIN" if dialect.driver == "psycopg" else None
+            plan = _Plan(compiled.string, tuple(order) if order else None, processors, copy)
+    _PLANS[key] = plan
+    return plan
+
+
+def _write_rows(connection: Connection, statement: Insert, rows: list[dict[str, Any]]) -> None:
+    """The queued ``rows`` of ``statement``: straight to the driver, each value through its
+    column type's bind processor as SQLAlchemy would send it (aware UTC times, JSON, ids).
+
+    SQLAlchemy's own execution costs more of the client's CPU than the row (50 µs a booth
+    crossing's statement on PostgreSQL, 18 on SQLite); errors are raised as SQLAlchemy's
+    (``_write_deferred``), and ``before_cursor_execute`` listeners still see each statement.
+    COPY (``COPY_FROM`` rows or more on PostgreSQL) fires the table's triggers as INSERT does
+    and routes rows to a partitioned table's partitions.
+    """
     columns = tuple(rows[0])
-    if (columns, statement) not in _COPY_PLANS:  # checked once per statement and columns
-        table = statement.table
-        if not isinstance(table, Table) or statement._values or statement._multi_values:
-            return None
-        if any(key not in table.c for key in columns) or any(
-            c.default is not None and c.key not in columns for c in table.c
-        ):
-            return None
-    if any(tuple(row) != columns for row in rows):
-        return None
-    return columns
-
-
-def _copy(
-    connection: Connection, statement: Insert, columns: tuple[str, ...], rows: list[dict[str, Any]]
-) -> None:
-    """``rows`` into ``statement``'s table with COPY, each value through its column type's
-    bind processor as an INSERT would send it (aware UTC times, JSON, ...). COPY fires the
-    table's triggers as INSERT does, and routes rows to a partitioned table's partitions."""
-    plan = _COPY_PLANS.get((columns, statement))
-    if plan is None:
-        table = cast(Table, statement.table)
-        dialect = connection.dialect
-        names = ", ".join(dialect.identifier_preparer.quote(table.c[k].name) for k in columns)
-        target = dialect.identifier_preparer.format_table(table)
-        processors = [
-            table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in columns
-        ]
-        plan = _COPY_PLANS[(columns, statement)] = (
-            f"COPY {target} ({names}) FROM STDIN",
-            processors,
+    plan = _plan(connection, statement, columns)
+    if plan is None or any(tuple(row) != columns for row in rows):
+        connection.execute(statement, rows)
+        return
+    processors = plan.processors
+    values = [
+        {k: (processors[k](v) if k in processors else v) for k, v in row.items()} for row in rows
+    ]
+    dbapi = cast(Any, connection.connection)
+    if plan.copy is not None and len(rows) >= COPY_FROM:
+        with dbapi.driver_connection.cursor() as cursor, cursor.copy(plan.copy) as copy:
+            for row in values:
+                copy.write_row([row[k] for k in columns])
+        return
+    parameters: list[Any] = values
+    if plan.order is not None:
+        parameters = [tuple(row[k] for k in plan.order) for row in values]
+    cursor = dbapi.cursor()
+    try:
+        many = len(parameters) > 1
+        connection.dispatch.before_cursor_execute(
+            connection, cursor, plan.sql, parameters if many else parameters[0], None, many
         )
-    sql, processors = plan
-    pairs = list(zip(columns, processors, strict=True))
-    driver = cast(Any, connection.connection.driver_connection)
-    with driver.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row([p(row[k]) if p is not None else row[k] for k, p in pairs])
+        if many:
+            cursor.executemany(plan.sql, parameters)
+        else:
+            cursor.execute(plan.sql, parameters[0])
+    finally:
+        cursor.close()
 
 
 def _write_deferred(session: Session) -> None:
@@ -284,15 +318,13 @@ def _write_deferred(session: Session) -> None:
     if any(queue.values()):
         session.info.pop(_READ_BACK, None)
         connection = session.connection()
-        copies = {s: c for s, rows in queue.items() if (c := _copy_columns(connection, s, rows))}
+        # COPY has no pipeline mode: a queue with a COPY sends each statement on its own.
+        copying = any(len(rows) >= COPY_FROM for rows in queue.values())
         try:
-            # COPY has no pipeline mode: a queue with a COPY sends each statement on its own.
-            with contextlib.nullcontext() if copies else _pipeline(connection):
+            with contextlib.nullcontext() if copying else _pipeline(connection):
                 for statement, rows in queue.items():
-                    if statement in copies:
-                        _copy(connection, statement, copies[statement], rows)
-                    elif rows:
-                        connection.execute(statement, rows)
+                    if rows:
+                        _write_rows(connection, statement, rows)
         except DBAPIError:
             raise
         except connection.dialect.loaded_dbapi.Error as exc:  # raised as the pipeline ends
