@@ -188,7 +188,7 @@ def insert_at_commit(
     if queue is None:
         queue = session.info[_QUEUE] = {}
     queue.setdefault(statement, []).append(row)
-    if read_back:
+    if read_back and not session.info.get(_READ_BACK):  # once a transaction (until written)
         session.info[_READ_BACK] = True
         _OWNERS[session.connection()] = session
 
