@@ -276,7 +276,8 @@ def _write_rows(connection: Connection, statement: Insert, rows: list[dict[str, 
 
     SQLAlchemy's own execution costs more of the client's CPU than the row (50 µs a booth
     crossing's statement on PostgreSQL, 18 on SQLite); errors are raised as SQLAlchemy's
-    (``_write_deferred``), and ``before_cursor_execute`` listeners still see each statement.
+    (``_write_deferred``), and the ``before_cursor_execute`` and ``after_cursor_execute``
+    listeners still see each statement (COPY: none).
     COPY (``COPY_FROM`` rows or more on PostgreSQL) fires the table's triggers as INSERT does
     and routes rows to a partitioned table's partitions.
     """
@@ -301,13 +302,13 @@ def _write_rows(connection: Connection, statement: Insert, rows: list[dict[str, 
     cursor = dbapi.cursor()
     try:
         many = len(parameters) > 1
-        connection.dispatch.before_cursor_execute(
-            connection, cursor, plan.sql, parameters if many else parameters[0], None, many
-        )
+        sent = parameters if many else parameters[0]
+        connection.dispatch.before_cursor_execute(connection, cursor, plan.sql, sent, None, many)
         if many:
             cursor.executemany(plan.sql, parameters)
         else:
-            cursor.execute(plan.sql, parameters[0])
+            cursor.execute(plan.sql, sent)
+        connection.dispatch.after_cursor_execute(connection, cursor, plan.sql, sent, None, many)
     finally:
         cursor.close()
 
