@@ -239,7 +239,9 @@ class _Plan:
     copy: str | None  # COPY ... FROM STDIN (PostgreSQL)
 
 
-_PLANS: dict[tuple[Insert, str, tuple[str, ...]], _Plan | None] = {}
+# By statement, dialect (and its JSON serializer, which SQLite's JSON processor holds) and
+# columns.
+_PLANS: dict[tuple[Any, ...], _Plan | None] = {}
 
 
 def _plan(connection: Connection, statement: Insert, columns: tuple[str, ...]) -> _Plan | None:
@@ -247,7 +249,7 @@ def _plan(connection: Connection, statement: Insert, columns: tuple[str, ...]) -
     sends more than the rows hold (a column's default made in Python, values of its own):
     SQLAlchemy executes those."""
     dialect = connection.dialect
-    key = (statement, dialect.name, columns)
+    key = (statement, dialect.name, getattr(dialect, "_json_serializer", None), columns)
     if key in _PLANS:
         return _PLANS[key]
     plan = None
