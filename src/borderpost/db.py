@@ -125,6 +125,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def _readable(fd: int) -> bool:
+    """Whether ``fd`` has something to read (or was closed), without waiting. ``poll``: a
+    busy server's sockets may be numbered past what ``select`` takes (1024)."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([fd], [], [], 0)[0])  # pragma: no cover - not on Linux
+
+
 def _closed_by_server(dbapi_connection: Any, _record: object, _proxy: object) -> None:
     """Pool checkout: replace a connection the server closed while it sat in the pool.
 
@@ -141,8 +151,7 @@ def _closed_by_server(dbapi_connection: Any, _record: object, _proxy: object) ->
         raise DisconnectionError("connection closed")
     # The server's last message is read first; the closed socket shows at the next read.
     for _ in range(4):
-        readable, _, _ = select.select([pgconn.socket], [], [], 0)
-        if not readable:
+        if not _readable(pgconn.socket):
             return
         try:
             pgconn.consume_input()  # never blocks: libpq's sockets are non-blocking
