@@ -138,8 +138,8 @@ def _readable(fd: int) -> bool:
 def _closed_by_server(dbapi_connection: Any, _record: object, _proxy: object) -> None:
     """Pool checkout: replace a connection the server closed while it sat in the pool.
 
-    Instead of ``pool_pre_ping`` (a ``SELECT 1`` round trip per transaction, a fifth of a
-    booth crossing's waits): an idle connection has nothing to read unless the server wrote
+    Instead of ``pool_pre_ping`` (a ``SELECT 1`` round trip per transaction, one of a
+    booth crossing's six waits): an idle connection has nothing to read unless the server wrote
     to it, and a server that ends a connection (a restart, ``pg_terminate_backend``, an idle
     timeout) writes its last message and closes the socket. Reading what is there without
     waiting tells the dead from the living; ``DisconnectionError`` makes the pool connect
