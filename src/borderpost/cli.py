@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from borderpost import heap
 from borderpost.accounts.cli import app as user_app
 from borderpost.cargo.cli import cargo_app, rules_app
 from borderpost.cases import retention as cases_retention
@@ -128,6 +129,7 @@ def serve(
     # borderpost.toml); the ledger appender, the shipper and the ledger follower are elected
     # among them (borderpost.election).
     app_or_factory: object = "borderpost.app:create_app" if workers > 1 else create_app(settings)
+    heap.settle()
     uvicorn.run(
         app_or_factory,  # type: ignore[arg-type]
         factory=workers > 1,
@@ -150,6 +152,7 @@ def _run_import(what: str, path: Path, strict: bool, fmt: str | None, as_json: b
     settings = Settings()
     factory = node_session_factory(settings)
     size = path.stat().st_size
+    heap.settle()
     with Progress(
         TextColumn(f"importing {what}"),
         BarColumn(),

@@ -81,8 +81,18 @@ def replicating(session: Session) -> bool:
     return bool(session.info.get(REPLICATING))
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """``value`` as JSON can carry it: ids, amounts and times as text, enums by value."""
+    kind = type(value)  # the common cases first, by exact type (subclasses: below)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {str(k): plain(v) for k, v in value.items()}
+    if kind is list:
+        return [plain(v) for v in value]
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, enum.Enum):

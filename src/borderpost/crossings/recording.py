@@ -233,10 +233,19 @@ def _resolve(
 def command_digest(command: CrossingCreate) -> str:
     """SHA-256 of the command's content: the same for the same crossing however its times are
     written (they are compared as instants)."""
+    return _digest(_command_json(command))
+
+
+def _command_json(command: CrossingCreate) -> dict[str, Any]:
+    """The command in JSON mode, its times in UTC: what the digest covers."""
     data = command.model_dump(mode="json")
     data["time"] = command.time.astimezone(dt.UTC).isoformat()
     if command.arrived_at is not None:
         data["arrived_at"] = command.arrived_at.astimezone(dt.UTC).isoformat()
+    return data
+
+
+def _digest(data: dict[str, Any]) -> str:
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -297,7 +306,9 @@ def record_crossing(
     # Core on the session's connection: same transaction, none of the ORM's per-call work.
     conn = session.connection()
     ref = reference.for_session(session)
-    digest = command_digest(command)
+    # In JSON mode once: the digest, and the traveller and vehicle the ledger commits to.
+    presented = _command_json(command)
+    digest = _digest(presented)
     batch: Batch | None = session.info.get(BATCH) if replica is not None else None
     # A post's crossing and its new rows are queued for the commit (``db.insert_at_commit``):
     # the next crossings of the transaction find them in ``queued`` and ``rows``, any other
@@ -509,5 +520,6 @@ def record_crossing(
             command.vehicle,
             now,
             cargo=cargo.ledger_cargo() if cargo is not None else None,
+            personal={"traveller": presented["traveller"], "vehicle": presented["vehicle"]},
         )
     return Recorded(crossing, read, created=True, screened=screened)

@@ -89,15 +89,19 @@ def add_crossing(
     vehicle: BaseModel | None,
     now: dt.datetime,
     cargo: list[dict[str, Any]] | None = None,
+    personal: dict[str, Any] | None = None,
 ) -> None:
     """Write the leaf of a new crossing; the commitment covers the traveller and vehicle as
     presented (``TravellerIn`` / ``VehicleIn`` in JSON mode) and the crossing's id.
 
-    ``cargo``: the HS headings and summed gross weights of its consignments (public facts)."""
-    personal = {
-        "traveller": traveller.model_dump(mode="json") if traveller is not None else None,
-        "vehicle": vehicle.model_dump(mode="json") if vehicle is not None else None,
-    }
+    ``cargo``: the HS headings and summed gross weights of its consignments (public facts).
+    ``personal``: the traveller and vehicle in JSON mode when the caller has them already
+    (``{"traveller": ..., "vehicle": ...}``)."""
+    if personal is None:
+        personal = {
+            "traveller": traveller.model_dump(mode="json") if traveller is not None else None,
+            "vehicle": vehicle.model_dump(mode="json") if vehicle is not None else None,
+        }
     salt = leaves.new_salt()
     opening = leaves.personal_bytes(crossing.id, personal)
     leaf = leaves.crossing_leaf(
