@@ -1,0 +1,235 @@
+"""Writers of crossings at once on PostgreSQL: no deadlock on the daily counts, and exact counts.
+
+The daily-count trigger upserts one row of ``crossing_counts_daily`` per crossing (post, UTC
+day and shape). Two transactions that upsert the same counter rows in opposite orders each
+hold one row the other waits for: PostgreSQL ends one of them with "deadlock detected", and
+that transaction's crossings are lost. Each test here makes such transactions overlap on a
+database of its own (real transactions; the shared test database runs every test inside one)
+and expects every transaction committed and the counters equal to a count of the crossings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from tests.factories import command, make_post, person_crossing
+
+from borderpost import migrate
+from borderpost.crossings.services import record_crossing
+from borderpost.db import make_engine, make_session_factory, write_deferred
+from borderpost.unit_of_work import UnitOfWork
+
+pytestmark = pytest.mark.postgres
+
+CEILING = 60.0  # seconds: what a wait may take at most before the test fails
+ROUNDS = 8
+
+
+@pytest.fixture
+def engine(empty_pg_url: str) -> Iterator[Engine]:
+    engine = make_engine(empty_pg_url, pool_size=8)
+    migrate.upgrade(engine)
+    with UnitOfWork(make_session_factory(engine), actor="test") as uow:
+        make_post(uow, "P-A")
+        make_post(uow, "P-B")
+        uow.commit()
+    yield engine
+    engine.dispose()
+
+
+def _keys(post: str, n: int = 12) -> list[dict[str, str]]:
+    """Crossings of ``n`` different counter rows at ``post`` (UTC day and direction vary)."""
+    day = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
+    return [
+        person_crossing(
+            post,
+            time=(day + dt.timedelta(days=i // 2)).isoformat(),
+            direction=("in", "out")[i % 2],
+        )
+        for i in range(n)
+    ]
+
+
+def _record(uow: UnitOfWork, crossings: list[dict[str, str]]) -> None:
+    for data in crossings:
+        record_crossing(uow, command({**data, "traveller": person_crossing()["traveller"]}))
+
+
+def _run(
+    targets: list[Callable[[], None]], barrier: threading.Barrier | None = None
+) -> list[BaseException]:
+    """Run each target in a thread of its own; the errors they raised (the first one breaks
+    ``barrier``, so that the others stop instead of waiting for the one that failed)."""
+    errors: list[BaseException] = []
+
+    def guarded(target: Callable[[], None]) -> None:
+        try:
+            target()
+        except BaseException as exc:
+            errors.append(exc)
+            if barrier is not None:
+                barrier.abort()
+
+    threads = [threading.Thread(target=guarded, args=(t,)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(CEILING)
+        assert not thread.is_alive(), "a writer is still waiting"
+    return errors
+
+
+def _counts_match(engine: Engine) -> tuple[dict[tuple[object, ...], int], dict[tuple[object, ...], int]]:
+    shape = "post_id, kind, category, direction, decision"
+    with engine.connect() as conn:
+        stored = {
+            tuple(row[:-1]): row[-1]
+            for row in conn.execute(
+                text(
+                    f"SELECT {shape}, day, organisation_type, n FROM crossing_counts_daily "
+                    "WHERE n <> 0"
+                )
+            )
+        }
+        counted = {
+            tuple(row[:-1]): row[-1]
+            for row in conn.execute(
+                text(
+                    f"SELECT {shape}, date_trunc('day', time AT TIME ZONE 'UTC') AT TIME ZONE "
+                    "'UTC' AS day, coalesce(organisation_type, 'none'), count(*) FROM crossings "
+                    f"GROUP BY {shape}, 6, 7"
+                )
+            )
+        }
+    return stored, counted
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    """Wait for ``condition``, asking every 50 ms, for at most ``CEILING``."""
+    pause = threading.Event()
+    for _ in range(int(CEILING / 0.05)):
+        if condition():
+            return
+        pause.wait(0.05)
+    pytest.fail("waited too long")
+
+
+def _waiting_on_a_lock(engine: Engine, pid: int) -> bool:
+    with engine.connect() as conn:
+        return bool(
+            conn.execute(
+                text("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = :pid"),
+                {"pid": pid},
+            ).scalar()
+        )
+
+
+def test_two_transactions_holding_counter_rows_in_opposite_orders(engine: Engine) -> None:
+    """Staged, not timed: A writes counter row 1, B writes row 2 (or waits behind A), then
+    each writes the other's row and commits. Before the counters were locked per post, each
+    held the row the other wanted: a deadlock every time."""
+    factory = make_session_factory(engine)
+    one, two = _keys("P-A", 2)
+    a_wrote, b_wrote, go = threading.Event(), threading.Event(), threading.Event()
+    b_pid: list[int] = []
+
+    def writer(first: dict[str, str], second: dict[str, str], wrote: threading.Event) -> None:
+        with UnitOfWork(factory, actor="officer") as uow:
+            if wrote is b_wrote:
+                pid = uow.session.connection().exec_driver_sql("SELECT pg_backend_pid()")
+                b_pid.append(int(pid.scalar_one()))
+                assert a_wrote.wait(CEILING)
+            _record(uow, [first])
+            write_deferred(uow.session)  # the row written now, as a read-back makes it
+            wrote.set()
+            assert go.wait(CEILING)
+            _record(uow, [second])
+            uow.commit()
+
+    def controller() -> None:
+        # B's first write has gone through, or B waits for a lock A holds: either way A may
+        # go on (waiting for longer would wait for ever in the second case).
+        assert a_wrote.wait(CEILING)
+        _wait_until(lambda: b_wrote.is_set() or _waiting_on_a_lock(engine, b_pid[0]))
+        go.set()
+
+    errors = _run(
+        [
+            lambda: writer(one, two, a_wrote),
+            lambda: writer(two, one, b_wrote),
+            controller,
+        ]
+    )
+    assert not errors, errors
+    stored, counted = _counts_match(engine)
+    assert sum(counted.values()) == 4
+    assert stored == counted
+
+
+def test_batches_at_one_post_in_different_orders(engine: Engine) -> None:
+    """Four importers at one post, each a transaction of the same counter rows in its own
+    order, released together at the commit, round after round."""
+    factory = make_session_factory(engine)
+    keys = _keys("P-A")
+    clients = 4
+    barrier = threading.Barrier(clients, timeout=CEILING)
+
+    def importer(i: int) -> None:
+        order = keys[3 * i :] + keys[: 3 * i]
+        if i % 2:
+            order.reverse()
+        for _ in range(ROUNDS):
+            with UnitOfWork(factory, actor="import") as uow:
+                _record(uow, order)
+                barrier.wait()
+                uow.commit()
+
+    errors = _run([lambda i=i: importer(i) for i in range(clients)], barrier)
+    assert not errors, errors
+    stored, counted = _counts_match(engine)
+    assert sum(counted.values()) == clients * ROUNDS * len(keys)
+    assert stored == counted
+
+
+def test_batches_across_two_posts_in_opposite_orders(engine: Engine) -> None:
+    """One importer writes a crossing at post A, then at B; the other at B, then at A, each at
+    its commit. Staged, not timed: a third transaction holds a counter row of post A that both
+    write between their two posts, until both wait for it; when it commits, each held the
+    first post's row the other wanted next, before the counters were locked per post."""
+    factory = make_session_factory(engine)
+    a1, a2, gate = _keys("P-A", 3)
+    (b1,) = _keys("P-B", 1)
+    rounds = 3
+
+    for _ in range(rounds):
+        with UnitOfWork(factory, actor="officer") as holder:
+            _record(holder, [gate])
+            write_deferred(holder.session)
+            pids: list[int] = []
+            ready = threading.Barrier(3, timeout=CEILING)
+
+            def importer(crossings: list[dict[str, str]]) -> None:
+                with UnitOfWork(factory, actor="import") as uow:
+                    pid = uow.session.connection().exec_driver_sql("SELECT pg_backend_pid()")
+                    pids.append(int(pid.scalar_one()))
+                    _record(uow, crossings)
+                    ready.wait()
+                    uow.commit()
+
+            def release() -> None:
+                ready.wait()
+                _wait_until(lambda: all(_waiting_on_a_lock(engine, pid) for pid in pids))
+                holder.commit()
+
+            errors = _run(
+                [lambda: importer([a1, gate, b1]), lambda: importer([b1, gate, a2]), release],
+                ready,
+            )
+            assert not errors, errors
+    stored, counted = _counts_match(engine)
+    assert sum(counted.values()) == rounds * 7
+    assert stored == counted
