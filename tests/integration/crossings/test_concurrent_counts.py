@@ -10,18 +10,25 @@ and expects every transaction committed and the counters equal to a count of the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 from tests.factories import command, make_post, person_crossing
 
 from borderpost import migrate
+from borderpost.crossings import counts
+from borderpost.crossings.corrections import correct_crossing
+from borderpost.crossings.model import Crossing
+from borderpost.crossings.schemas import CrossingCorrection
 from borderpost.crossings.services import record_crossing
 from borderpost.db import make_engine, make_session_factory, write_deferred
+from borderpost.ids import new_id
 from borderpost.unit_of_work import UnitOfWork
+from borderpost.vocab import Direction
 
 pytestmark = pytest.mark.postgres
 
@@ -60,10 +67,10 @@ def _record(uow: UnitOfWork, crossings: list[dict[str, str]]) -> None:
 
 
 def _run(
-    targets: list[Callable[[], None]], barrier: threading.Barrier | None = None
+    targets: list[Callable[[], None]], on_error: Callable[[], None] | None = None
 ) -> list[BaseException]:
-    """Run each target in a thread of its own; the errors they raised (the first one breaks
-    ``barrier``, so that the others stop instead of waiting for the one that failed)."""
+    """Run each target in a thread of its own; the errors they raised (each calls
+    ``on_error``, so that the others stop instead of waiting for the one that failed)."""
     errors: list[BaseException] = []
 
     def guarded(target: Callable[[], None]) -> None:
@@ -71,8 +78,8 @@ def _run(
             target()
         except BaseException as exc:
             errors.append(exc)
-            if barrier is not None:
-                barrier.abort()
+            if on_error is not None:
+                on_error()
 
     threads = [threading.Thread(target=guarded, args=(t,)) for t in targets]
     for thread in threads:
@@ -128,46 +135,81 @@ def _waiting_on_a_lock(engine: Engine, pid: int) -> bool:
         )
 
 
-def test_two_transactions_holding_counter_rows_in_opposite_orders(engine: Engine) -> None:
-    """Staged, not timed: A writes counter row 1, B writes row 2 (or waits behind A), then
-    each writes the other's row and commits. Before the counters were locked per post, each
-    held the row the other wanted: a deadlock every time."""
+@pytest.mark.parametrize("b_first", ["records", "corrects"])
+def test_two_transactions_holding_counter_rows_in_opposite_orders(
+    engine: Engine, b_first: str
+) -> None:
+    """Staged, not timed: A writes counter row 1; B writes row 2 (records a crossing of it, or
+    corrects one from row 2 to row 1) or waits behind A; then A writes row 2 and commits, B
+    records a crossing and commits. Before the counters were locked per post, B held row 2
+    that A wanted and waited for row 1 (a correction) or wanted it next: a deadlock each time."""
     factory = make_session_factory(engine)
-    one, two = _keys("P-A", 2)
+    one, two = _keys("P-A", 2)  # the same day, in and out
+    with UnitOfWork(factory, actor="officer") as uow:
+        corrected = record_crossing(uow, command(two)).crossing.id  # counted in row 2
+        uow.commit()
     a_wrote, b_wrote, go = threading.Event(), threading.Event(), threading.Event()
     b_pid: list[int] = []
 
-    def writer(first: dict[str, str], second: dict[str, str], wrote: threading.Event) -> None:
+    def a() -> None:
         with UnitOfWork(factory, actor="officer") as uow:
-            if wrote is b_wrote:
-                pid = uow.session.connection().exec_driver_sql("SELECT pg_backend_pid()")
-                b_pid.append(int(pid.scalar_one()))
-                assert a_wrote.wait(CEILING)
-            _record(uow, [first])
+            _record(uow, [one])
             write_deferred(uow.session)  # the row written now, as a read-back makes it
-            wrote.set()
+            a_wrote.set()
             assert go.wait(CEILING)
-            _record(uow, [second])
+            _record(uow, [two])
+            uow.commit()
+
+    def b() -> None:
+        with UnitOfWork(factory, actor="supervisor") as uow:
+            pid = uow.session.connection().exec_driver_sql("SELECT pg_backend_pid()")
+            b_pid.append(int(pid.scalar_one()))
+            assert a_wrote.wait(CEILING)
+            if b_first == "records":
+                _record(uow, [two])
+                write_deferred(uow.session)
+            else:
+                fix = CrossingCorrection(direction=Direction.IN, reason="wrong button")
+                correct_crossing(uow, corrected, fix)
+            b_wrote.set()
+            assert go.wait(CEILING)
+            _record(uow, [one])
             uow.commit()
 
     def controller() -> None:
         # B's first write has gone through, or B waits for a lock A holds: either way A may
         # go on (waiting for longer would wait for ever in the second case).
         assert a_wrote.wait(CEILING)
-        _wait_until(lambda: b_wrote.is_set() or _waiting_on_a_lock(engine, b_pid[0]))
+        _wait_until(
+            lambda: b_wrote.is_set() or (bool(b_pid) and _waiting_on_a_lock(engine, b_pid[0]))
+        )
         go.set()
 
-    errors = _run(
-        [
-            lambda: writer(one, two, a_wrote),
-            lambda: writer(two, one, b_wrote),
-            controller,
-        ]
-    )
+    errors = _run([a, b, controller], go.set)
     assert not errors, errors
     stored, counted = _counts_match(engine)
-    assert sum(counted.values()) == 4
+    assert sum(counted.values()) == (5 if b_first == "records" else 4)
     assert stored == counted
+
+
+def test_the_trigger_and_the_commit_take_the_same_lock(engine: Engine) -> None:
+    """The key the trigger computes in SQL is the one ``lock_posts`` computes in Python."""
+    factory = make_session_factory(engine)
+    with UnitOfWork(factory, actor="officer") as uow:
+        (one,) = _keys("P-B", 1)
+        row = record_crossing(uow, command(one)).crossing
+        uow.session.connection().execute(  # the row written directly: the trigger's lock only
+            insert(Crossing.__table__),
+            {**dataclasses.asdict(row), "id": new_id(), "command_digest": None},
+        )
+        held = uow.session.connection().execute(
+            text(
+                "SELECT classid::bigint, objid::bigint FROM pg_locks WHERE locktype = 'advisory' "
+                "AND objsubid = 2 AND pid = pg_backend_pid()"
+            )
+        ).all()
+    unsigned = counts.post_lock_key(row.post_id) % 2**32
+    assert held == [(counts.LOCK_CLASS, unsigned)]
 
 
 def test_batches_at_one_post_in_different_orders(engine: Engine) -> None:
@@ -188,7 +230,7 @@ def test_batches_at_one_post_in_different_orders(engine: Engine) -> None:
                 barrier.wait()
                 uow.commit()
 
-    errors = _run([lambda i=i: importer(i) for i in range(clients)], barrier)
+    errors = _run([lambda i=i: importer(i) for i in range(clients)], barrier.abort)
     assert not errors, errors
     stored, counted = _counts_match(engine)
     assert sum(counted.values()) == clients * ROUNDS * len(keys)
@@ -198,8 +240,9 @@ def test_batches_at_one_post_in_different_orders(engine: Engine) -> None:
 def test_batches_across_two_posts_in_opposite_orders(engine: Engine) -> None:
     """One importer writes a crossing at post A, then at B; the other at B, then at A, each at
     its commit. Staged, not timed: a third transaction holds a counter row of post A that both
-    write between their two posts, until both wait for it; when it commits, each held the
-    first post's row the other wanted next, before the counters were locked per post."""
+    write between their two posts; the first importer waits for it, then the second does,
+    then it commits. Each then held the first post's row the other wanted next, before the
+    posts' counters were locked, all of them at the commit and in one order."""
     factory = make_session_factory(engine)
     a1, a2, gate = _keys("P-A", 3)
     (b1,) = _keys("P-B", 1)
@@ -209,25 +252,30 @@ def test_batches_across_two_posts_in_opposite_orders(engine: Engine) -> None:
         with UnitOfWork(factory, actor="officer") as holder:
             _record(holder, [gate])
             write_deferred(holder.session)
-            pids: list[int] = []
-            ready = threading.Barrier(3, timeout=CEILING)
+            pids: dict[int, int] = {}
+            turns = [threading.Event(), threading.Event()]
 
-            def importer(crossings: list[dict[str, str]]) -> None:
+            def importer(i: int, crossings: list[dict[str, str]]) -> None:
                 with UnitOfWork(factory, actor="import") as uow:
                     pid = uow.session.connection().exec_driver_sql("SELECT pg_backend_pid()")
-                    pids.append(int(pid.scalar_one()))
+                    pids[i] = int(pid.scalar_one())
                     _record(uow, crossings)
-                    ready.wait()
+                    assert turns[i].wait(CEILING)
                     uow.commit()
 
             def release() -> None:
-                ready.wait()
-                _wait_until(lambda: all(_waiting_on_a_lock(engine, pid) for pid in pids))
+                for i in (0, 1):  # the first waits in the lock's queue before the second
+                    turns[i].set()
+                    _wait_until(lambda i=i: i in pids and _waiting_on_a_lock(engine, pids[i]))
                 holder.commit()
 
+            def stop() -> None:
+                for turn in turns:
+                    turn.set()
+
             errors = _run(
-                [lambda: importer([a1, gate, b1]), lambda: importer([b1, gate, a2]), release],
-                ready,
+                [lambda: importer(0, [a1, gate, b1]), lambda: importer(1, [b1, gate, a2]), release],
+                stop,
             )
             assert not errors, errors
     stored, counted = _counts_match(engine)
