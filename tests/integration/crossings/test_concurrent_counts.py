@@ -90,28 +90,23 @@ def _run(
     return errors
 
 
-def _counts_match(engine: Engine) -> tuple[dict[tuple[object, ...], int], dict[tuple[object, ...], int]]:
-    shape = "post_id, kind, category, direction, decision"
+_STORED = text(
+    "SELECT post_id, kind, category, direction, decision, day, organisation_type, n "
+    "FROM crossing_counts_daily WHERE n <> 0"
+)
+_COUNTED = text(
+    "SELECT post_id, kind, category, direction, decision, "
+    "date_trunc('day', time AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', "
+    "coalesce(organisation_type, 'none'), count(*) FROM crossings GROUP BY 1, 2, 3, 4, 5, 6, 7"
+)
+Counts = dict[tuple[object, ...], int]
+
+
+def _counts_match(engine: Engine) -> tuple[Counts, Counts]:
+    """The counters as stored, and as counted from the crossings."""
     with engine.connect() as conn:
-        stored = {
-            tuple(row[:-1]): row[-1]
-            for row in conn.execute(
-                text(
-                    f"SELECT {shape}, day, organisation_type, n FROM crossing_counts_daily "
-                    "WHERE n <> 0"
-                )
-            )
-        }
-        counted = {
-            tuple(row[:-1]): row[-1]
-            for row in conn.execute(
-                text(
-                    f"SELECT {shape}, date_trunc('day', time AT TIME ZONE 'UTC') AT TIME ZONE "
-                    "'UTC' AS day, coalesce(organisation_type, 'none'), count(*) FROM crossings "
-                    f"GROUP BY {shape}, 6, 7"
-                )
-            )
-        }
+        stored = {tuple(row[:-1]): row[-1] for row in conn.execute(_STORED)}
+        counted = {tuple(row[:-1]): row[-1] for row in conn.execute(_COUNTED)}
     return stored, counted
 
 
@@ -192,8 +187,16 @@ def test_two_transactions_holding_counter_rows_in_opposite_orders(
     assert stored == counted
 
 
+_ADVISORY_HELD = text(
+    "SELECT classid::bigint, objid::bigint FROM pg_locks "
+    "WHERE locktype = 'advisory' AND objsubid = 2 AND pid = pg_backend_pid()"
+)
+
+
 def test_the_trigger_and_the_commit_take_the_same_lock(engine: Engine) -> None:
-    """The key the trigger computes in SQL is the one ``lock_posts`` computes in Python."""
+    """The key the trigger computes in SQL is the one ``lock_posts`` computes in Python: the
+    queued crossing's write takes the lock in Python, the row inserted directly in the trigger,
+    and one lock is held."""
     factory = make_session_factory(engine)
     with UnitOfWork(factory, actor="officer") as uow:
         (one,) = _keys("P-B", 1)
@@ -202,12 +205,7 @@ def test_the_trigger_and_the_commit_take_the_same_lock(engine: Engine) -> None:
             insert(Crossing.__table__),
             {**dataclasses.asdict(row), "id": new_id(), "command_digest": None},
         )
-        held = uow.session.connection().execute(
-            text(
-                "SELECT classid::bigint, objid::bigint FROM pg_locks WHERE locktype = 'advisory' "
-                "AND objsubid = 2 AND pid = pg_backend_pid()"
-            )
-        ).all()
+        held = uow.session.connection().execute(_ADVISORY_HELD).all()
     unsigned = counts.post_lock_key(row.post_id) % 2**32
     assert held == [(counts.LOCK_CLASS, unsigned)]
 
@@ -237,47 +235,50 @@ def test_batches_at_one_post_in_different_orders(engine: Engine) -> None:
     assert stored == counted
 
 
+def _gated_round(engine: Engine, gate: dict[str, str], orders: list[list[dict[str, str]]]) -> None:
+    """A transaction holds ``gate``'s counter row; each importer of ``orders`` in turn commits
+    and waits (for the row, or for a lock before it), then the holder commits."""
+    factory = make_session_factory(engine)
+    with UnitOfWork(factory, actor="officer") as holder:
+        _record(holder, [gate])
+        write_deferred(holder.session)
+        pids: dict[int, int] = {}
+        turns = [threading.Event() for _ in orders]
+
+        def importer(i: int) -> None:
+            with UnitOfWork(factory, actor="import") as uow:
+                pid = uow.session.connection().exec_driver_sql("SELECT pg_backend_pid()")
+                pids[i] = int(pid.scalar_one())
+                _record(uow, orders[i])
+                assert turns[i].wait(CEILING)
+                uow.commit()
+
+        def release() -> None:
+            for i, turn in enumerate(turns):  # each waits in the queue before the next
+                turn.set()
+                _wait_until(lambda i=i: i in pids and _waiting_on_a_lock(engine, pids[i]))
+            holder.commit()
+
+        def stop() -> None:
+            for turn in turns:
+                turn.set()
+
+        targets = [lambda i=i: importer(i) for i in range(len(orders))]
+        errors = _run([*targets, release], stop)
+        assert not errors, errors
+
+
 def test_batches_across_two_posts_in_opposite_orders(engine: Engine) -> None:
     """One importer writes a crossing at post A, then at B; the other at B, then at A, each at
     its commit. Staged, not timed: a third transaction holds a counter row of post A that both
     write between their two posts; the first importer waits for it, then the second does,
     then it commits. Each then held the first post's row the other wanted next, before the
     posts' counters were locked, all of them at the commit and in one order."""
-    factory = make_session_factory(engine)
     a1, a2, gate = _keys("P-A", 3)
     (b1,) = _keys("P-B", 1)
     rounds = 3
-
     for _ in range(rounds):
-        with UnitOfWork(factory, actor="officer") as holder:
-            _record(holder, [gate])
-            write_deferred(holder.session)
-            pids: dict[int, int] = {}
-            turns = [threading.Event(), threading.Event()]
-
-            def importer(i: int, crossings: list[dict[str, str]]) -> None:
-                with UnitOfWork(factory, actor="import") as uow:
-                    pid = uow.session.connection().exec_driver_sql("SELECT pg_backend_pid()")
-                    pids[i] = int(pid.scalar_one())
-                    _record(uow, crossings)
-                    assert turns[i].wait(CEILING)
-                    uow.commit()
-
-            def release() -> None:
-                for i in (0, 1):  # the first waits in the lock's queue before the second
-                    turns[i].set()
-                    _wait_until(lambda i=i: i in pids and _waiting_on_a_lock(engine, pids[i]))
-                holder.commit()
-
-            def stop() -> None:
-                for turn in turns:
-                    turn.set()
-
-            errors = _run(
-                [lambda: importer(0, [a1, gate, b1]), lambda: importer(1, [b1, gate, a2]), release],
-                stop,
-            )
-            assert not errors, errors
+        _gated_round(engine, gate, [[a1, gate, b1], [b1, gate, a2]])
     stored, counted = _counts_match(engine)
     assert sum(counted.values()) == rounds * 7
     assert stored == counted
