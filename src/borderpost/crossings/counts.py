@@ -11,10 +11,10 @@ So every writer of a post's counters first holds the post's advisory lock until 
 
 - the trigger takes it, for the post of the row inserted, updated or deleted, on every path
   (recording, import, headquarters' replicas, corrections), before touching a counter;
-- the rows queued for the commit (``db.insert_at_commit``) take the locks of all the posts
-  of their crossings first, in ascending key order, in the same pipeline (``lock_posts``),
-  so that a transaction writing several posts' crossings at once (an import file of several
-  posts) takes them in the one order every such transaction uses.
+- the rows queued for the commit (``db.insert_at_commit``), when their crossings are of
+  several posts, take the locks of those posts first, in ascending key order, in the same
+  pipeline (``lock_posts``), so that a transaction writing several posts' crossings at once
+  (an import file of several posts) takes them in the one order every such transaction uses.
 
 Two writers of the same post take turns from the first crossing written to the commit (they
 did already wherever they shared a counter row, the usual case: same day, same shape); writers
@@ -49,9 +49,12 @@ def post_lock_key(post_id: uuid.UUID) -> int:
 
 def lock_posts(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Before the queued crossings ``rows`` are written: hold their posts' locks, in ascending
-    key order (on PostgreSQL; nothing elsewhere)."""
+    key order (on PostgreSQL; nothing elsewhere). The crossings of one post (a booth's, most
+    imports') need no lock here: the trigger takes the one lock there is."""
     if conn.dialect.name != "postgresql":
         return
     keys = sorted({post_lock_key(row["post_id"]) for row in rows})
+    if len(keys) < 2:
+        return
     # One executemany in the queue's pipeline: no round trip of its own, and in this order.
     conn.execute(_LOCK, [{"cls": LOCK_CLASS, "key": key} for key in keys])

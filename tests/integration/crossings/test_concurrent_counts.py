@@ -195,19 +195,22 @@ _ADVISORY_HELD = text(
 
 def test_the_trigger_and_the_commit_take_the_same_lock(engine: Engine) -> None:
     """The key the trigger computes in SQL is the one ``lock_posts`` computes in Python: the
-    queued crossing's write takes the lock in Python, the row inserted directly in the trigger,
-    and one lock is held."""
+    queued crossings of two posts take their locks in Python, a row of one of them inserted
+    directly takes its lock in the trigger, and two locks are held."""
     factory = make_session_factory(engine)
     with UnitOfWork(factory, actor="officer") as uow:
-        (one,) = _keys("P-B", 1)
-        row = record_crossing(uow, command(one)).crossing
-        uow.session.connection().execute(  # the row written directly: the trigger's lock only
+        (one,), (other,) = _keys("P-A", 1), _keys("P-B", 1)
+        record_crossing(uow, command(one))
+        row = record_crossing(uow, command(other)).crossing
+        uow.session.connection().execute(  # the queue written first, then this row
             insert(Crossing.__table__),
             {**dataclasses.asdict(row), "id": new_id(), "command_digest": None},
         )
-        held = uow.session.connection().execute(_ADVISORY_HELD).all()
-    unsigned = counts.post_lock_key(row.post_id) % 2**32
-    assert held == [(counts.LOCK_CLASS, unsigned)]
+        held = set(uow.session.connection().execute(_ADVISORY_HELD).all())
+        posts = {r.post_id for r in uow.session.query(Crossing.post_id)}
+    unsigned = {(counts.LOCK_CLASS, counts.post_lock_key(p) % 2**32) for p in posts}
+    assert len(unsigned) == 2
+    assert held == unsigned
 
 
 def test_batches_at_one_post_in_different_orders(engine: Engine) -> None:
