@@ -156,7 +156,7 @@ BATCH = "crossings.batch"  # session.info: the Batch of the transaction, if any
 _QUEUED = "crossings"  # db.queued_index: the crossings queued in the transaction, by id
 # Rows others refer to first, when the queue is written.
 _ORDER = [*known.INSERTS, INSERT_CROSSING]
-# Their posts' counters locked first, in one order for every transaction (crossings/counts.py).
+# Crossings of several posts: their posts' counters locked first, in one order (counts.py).
 before_writing(INSERT_CROSSING, counts.lock_posts)
 
 
