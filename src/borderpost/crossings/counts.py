@@ -21,8 +21,9 @@ did already wherever they shared a counter row, the usual case: same day, same s
 at different posts never wait for each other (their counters are disjoint). A transaction
 that writes one post's crossings, then later (after a read-back wrote its queue) another
 post's, takes the two locks in its own order: two such transactions in opposite orders can
-still deadlock, on the locks instead of the rows. No path does that today (headquarters
-applies one post's events per transaction; the booth and the import write at the commit).
+still deadlock, on the locks instead of the rows: headquarters applies one post's events per
+transaction and the booth records at one post, so only two imports of several posts each,
+in opposite orders, whose queues are written early (a new convoy, a corridor's end) can.
 
 SQLite has one writer at a time and nothing here applies.
 """
