@@ -181,6 +181,9 @@ _INDEX = "deferred_index"
 _READ_BACK = "deferred_read_back"  # session.info: some queued rows may be read back
 # The session whose ``read_back`` rows a statement on this connection must see.
 _OWNERS: weakref.WeakKeyDictionary[Connection, Session] = weakref.WeakKeyDictionary()
+Rows = list[dict[str, Any]]
+# Per statement, what runs before the queue holding some of its rows is written.
+_BEFORE_WRITING: dict[Insert, Callable[[Connection, Rows], None]] = {}
 
 
 def insert_at_commit(
@@ -222,6 +225,13 @@ def order_deferred(session: Session, statements: list[Insert]) -> None:
     queue: dict[Insert, list[dict[str, Any]]] = session.info.setdefault(_QUEUE, {})
     for statement in statements:
         queue.setdefault(statement, [])
+
+
+def before_writing(statement: Insert, hook: Callable[[Connection, Rows], None]) -> None:
+    """Have ``hook(connection, rows)`` run whenever the queue holds rows of ``statement``, with
+    those rows, before any queued row is written, in the same transaction and pipeline: e.g.
+    to take the locks the rows' triggers will need, in an order of its own."""
+    _BEFORE_WRITING[statement] = hook
 
 
 def write_deferred(session: Session) -> None:
@@ -338,6 +348,9 @@ def _write_deferred(session: Session) -> None:
         copying = any(len(rows) >= COPY_FROM for rows in queue.values())
         try:
             with contextlib.nullcontext() if copying else _pipeline(connection):
+                for statement, hook in _BEFORE_WRITING.items():
+                    if queue.get(statement):
+                        hook(connection, queue[statement])
                 for statement, rows in queue.items():
                     if rows:
                         _write_rows(connection, statement, rows)

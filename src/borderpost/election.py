@@ -33,8 +33,9 @@ from borderpost.db import make_engine
 log = logging.getLogger("borderpost.election")
 
 LOCKS_DIR = "locks"
-# Every advisory lock of Borderpost is keyed in this class, so other users of the same
-# database (and their own advisory locks) cannot collide with ours.
+# The advisory locks of Borderpost's jobs are keyed in this class, so other users of the same
+# database (and their own advisory locks) cannot collide with ours; the daily counts' locks
+# per post have a class of their own (``crossings.counts.LOCK_CLASS``).
 _KEY_CLASS = 0x42505354  # "BPST"
 
 

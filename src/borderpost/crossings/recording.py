@@ -21,11 +21,12 @@ from sqlalchemy import Connection, Table, bindparam, insert, select
 from borderpost import clock, outbox, reference
 from borderpost.audit import hook as audit
 from borderpost.cargo.recording import assess_declared
-from borderpost.crossings import known
+from borderpost.crossings import counts, known
 from borderpost.crossings.model import Convoy, Crossing
 from borderpost.crossings.schemas import CrossingCreate, CrossingRead
 from borderpost.db import (
     READS_QUEUE,
+    before_writing,
     insert_at_commit,
     order_deferred,
     queued_index,
@@ -155,6 +156,8 @@ BATCH = "crossings.batch"  # session.info: the Batch of the transaction, if any
 _QUEUED = "crossings"  # db.queued_index: the crossings queued in the transaction, by id
 # Rows others refer to first, when the queue is written.
 _ORDER = [*known.INSERTS, INSERT_CROSSING]
+# Crossings of several posts: their posts' counters locked first, in one order (counts.py).
+before_writing(INSERT_CROSSING, counts.lock_posts)
 
 
 @dataclass(frozen=True)

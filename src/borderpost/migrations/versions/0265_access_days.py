@@ -1,7 +1,7 @@
 """the access report's ended days kept once read, forgotten by triggers on crossings
 
 Revision ID: 0265
-Revises: 0250
+Revises: 0260
 Create Date: 2026-12-05 08:00:00
 
 ``access_days`` holds a post's figures of one ended local day (counts, refusals by class,
@@ -28,14 +28,15 @@ from alembic import op
 from borderpost.db import UTCDateTime
 
 revision: str = "0265"
-down_revision: str | None = "0250"
+down_revision: str | None = "0260"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The columns of a crossing the access report reads (erasure blanks others: no effect).
 WATCHED = "post_id, time, arrived_at, decision, flags"
-# The advisory lock: election._KEY_CLASS ("BPST") and a key per post, as services computes it.
-LOCK = "pg_advisory_xact_lock_shared(1112560468, hashtext('access_days:' || {row}.post_id::text))"
+# The advisory lock: a class of its own ("BPAD", apart from the jobs' and the daily counts')
+# and a key per post, as services computes it.
+LOCK = "pg_advisory_xact_lock_shared(1112555844, hashtext('access_days:' || {row}.post_id::text))"
 
 
 def _forget(row: str, sqlite: bool) -> str:

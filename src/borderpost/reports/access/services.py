@@ -274,8 +274,9 @@ def _derive(session: Session, post: Post, start: dt.datetime, end: dt.datetime) 
     return out
 
 
-# The advisory lock the triggers of migration 0265 take shared (election's class, "BPST").
-_LOCK_CLASS = 1112560468
+# The advisory lock the triggers of migration 0265 take shared: a class of its own ("BPAD"),
+# apart from the single-writer jobs' (held for hours) and the daily counts'.
+_LOCK_CLASS = 0x42504144
 
 
 def _store(
