@@ -68,12 +68,10 @@ def read_whole_file(data: bytes) -> dict[str, Row]:
 def read_whole_lines(data: bytes) -> dict[str, tuple[Row, bytes]]:
     """Each entry key's row and its line as written (``line_of`` the row: the bytes its
     checksum hashes), the last line of a key given twice."""
-    out: dict[str, tuple[Row, bytes]] = {}
-    for raw in gzip.decompress(data).splitlines():
-        if raw:
-            row = tuple(orjson.loads(raw))
-            out[row[0]] = (row, raw)
-    return out
+    raws = [raw for raw in gzip.decompress(data).splitlines() if raw]
+    # One JSON array of every line: one call into orjson, not one per line.
+    parsed = orjson.loads(b"[" + b",".join(raws) + b"]")
+    return {row[0]: (tuple(row), raw) for row, raw in zip(parsed, raws, strict=True)}
 
 
 @dataclass
