@@ -399,8 +399,6 @@ def _apply_whole(
     got = whole.checksum()
     if got != manifest["checksum"]:
         raise _refused(kind, got)
-    index = _prebuilt_index(index_blob, blobs, file_keys, (watchlist_id, new_id_, name))
-    del file_keys
     writer = NextVersion(watchlist_id, base, number, None)
     put: list[Row] = [row for row, _ in lines.values()]  # over nothing: every row
     closing: list[str] = []
@@ -429,6 +427,9 @@ def _apply_whole(
         [close(closing[i : i + STEP]) for i in range(0, len(closing), STEP)]
         + [write(put[i : i + STEP]) for i in range(0, len(put), STEP)],
     )
+    del put, closing  # before the index is loaded: not both in memory at once
+    index = _prebuilt_index(index_blob, blobs, file_keys, (watchlist_id, new_id_, name))
+    del file_keys
     if index is not None:
         screener.offer(index)  # taken by the screener once the version is active
     try:
