@@ -194,10 +194,12 @@ def _wait(events: Any, kind: str, value: object, codes: list[str]) -> dict[str, 
 
 
 def _per_post(got: dict[str, float], since: float) -> str:
-    return ", ".join(
+    listed = ", ".join(
         f"{c} {t - since:.1f} s (CPU of its round {CPU.get(c, 0):.1f} s)"
         for c, t in sorted(got.items())
     )
+    total = sum(CPU.get(c, 0.0) for c in got)
+    return f"{listed}; posts' CPU together {total:.1f} s"
 
 
 def main() -> None:
@@ -255,17 +257,17 @@ def main() -> None:
             workers.append(proc)
         try:
             time.sleep(3)  # the posts take their reference data (not timed)
-            t0 = time.time()
+            t0, cpu0 = time.time(), time.process_time()
             with UnitOfWork(hq, actor="bench") as uow, v1.open("rb") as handle:
                 import_version(uow, "bench", handle, ListFormat.FTM, source="b", label="v1")
                 uow.commit()
-            imported = time.time()
+            imported, cpu1 = time.time(), time.process_time()
             publish()
-            published = time.time()
+            published, cpu2 = time.time(), time.process_time()
             got = _wait(events, "screened", 1, codes)
             last = max(got.values())
-            print(f"whole list: import {imported - t0:.1f} s, "
-                  f"publication {published - imported:.1f} s, "
+            print(f"whole list: import {imported - t0:.1f} s (CPU {cpu1 - cpu0:.1f} s), "
+                  f"publication {published - imported:.1f} s (CPU {cpu2 - cpu1:.1f} s), "
                   f"until every post screens it {last - t0:.1f} s "
                   f"(per post from publication: {_per_post(got, published)})")  # fmt: skip
 
