@@ -16,6 +16,7 @@ or class named in a file is ever called.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import gzip
@@ -23,7 +24,8 @@ import hashlib
 import io
 import pickle
 import uuid
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +65,35 @@ def dump(index: ListIndex) -> bytes:
         raise ValueError("only a whole index is written")
     parts = (index.persons, index.documents, index.plates, index.size, index.keys)
     out = io.BytesIO()
-    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1, mtime=0) as packed:
+    with (
+        _without_hashes(index),
+        gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1, mtime=0) as packed,
+    ):
         pickle.dump(parts, packed, protocol=5)
     return out.getvalue()
+
+
+@contextlib.contextmanager
+def _without_hashes(index: ListIndex) -> Iterator[None]:
+    """The arrays of this process's ``str`` hashes left out while the index is written: a
+    loader recomputes them (``rehash``), and random numbers do not compress (a third of the
+    compressed file)."""
+    persons, keys = index.persons, index.keys
+    kept = (
+        persons._eid_hash, persons._eid_order, persons._eid_sorted, persons._blk_hash,
+        persons._blk_vid, keys._hash, keys._sorted, keys._order,
+    )  # fmt: skip
+    empty = np.zeros(0, dtype=np.int64)
+    persons._eid_hash, persons._eid_order, persons._eid_sorted = array("q"), empty, empty
+    persons._blk_hash, persons._blk_vid = empty, np.zeros(0, dtype=np.int32)
+    keys._hash, keys._sorted, keys._order = array("q"), None, empty
+    try:
+        yield
+    finally:
+        (
+            persons._eid_hash, persons._eid_order, persons._eid_sorted, persons._blk_hash,
+            persons._blk_vid, keys._hash, keys._sorted, keys._order,
+        ) = kept  # fmt: skip
 
 
 # What an index file may name: the matcher's classes (any class of its modules), and these.

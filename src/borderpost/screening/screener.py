@@ -76,7 +76,7 @@ class EntryKeys:
 
     def same(self, keys: Sequence[str]) -> bool:
         """Whether these are exactly the keys held, in this order."""
-        if len(keys) != len(self._hash):
+        if len(keys) != len(self._off) - 1:
             return False
         encoded = [k.encode() for k in keys]
         offsets = array("Q", [0])
@@ -87,7 +87,7 @@ class EntryKeys:
         """The keys' hashes computed again in this process (``str`` hashes are salted per
         process): for keys made in another one (a prebuilt index, unpickled)."""
         blob, off = bytes(self._blob), self._off
-        keys = (blob[off[i] : off[i + 1]].decode() for i in range(len(self)))
+        keys = (blob[off[i] : off[i + 1]].decode() for i in range(len(off) - 1))
         self._hash = array("q", [hash(k) for k in keys])
         self._sorted = None
         self.finish()
