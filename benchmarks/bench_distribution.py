@@ -1,10 +1,11 @@
 """Headquarters to posts on a real NATS JetStream server: a watchlist, a delta, a disabled user.
 
     .venv/bin/python -m benchmarks.bench_distribution [--entries 1000000] [--posts 2]
-        [--delta 1000] [--url nats://127.0.0.1:PORT]
+        [--delta 1000] [--url nats://127.0.0.1:PORT] [--files DIR]
 
 Without ``--url`` it starts a nats-server of its own (on a free port, in a temporary store);
-with it, the run's buckets are named after its process id.
+with it, the run's buckets are named after its process id. ``--files DIR`` keeps the two
+generated versions there and reuses them on the next run with the same folder.
 Headquarters is a SQLite database in this process; each post is a process of its own with its
 own SQLite database and home, as a post node runs, following headquarters every 0.2 s
 (``borderpost.network.following.follow_once``). After each list version a post applies, it
@@ -208,6 +209,9 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=2)
     parser.add_argument("--delta", type=int, default=1000)
     parser.add_argument("--url", default="")
+    parser.add_argument(
+        "--files", default="", help="a folder keeping the generated versions for the next run"
+    )
     args = parser.parse_args()
     print(f"bench_distribution: {args.entries:,} entries, {args.posts} posts, delta "
           f"{args.delta:,}; {machine()}; load {os.getloadavg()}")  # fmt: skip
@@ -217,7 +221,11 @@ def main() -> None:
     ):
         root = Path(folder)
         start = time.perf_counter()
-        v1, v2 = write_versions(root, args.entries, args.delta)
+        files = Path(args.files) if args.files else root
+        files.mkdir(parents=True, exist_ok=True)
+        v1, v2 = files / "v1.jsonl", files / "v2.jsonl"
+        if not (args.files and v1.is_file() and v2.is_file()):
+            v1, v2 = write_versions(files, args.entries, args.delta)
         print(f"generated both versions in {time.perf_counter() - start:.1f} s (not counted)")
         # A stream of its own per run: with --url, an earlier run's versions (signed by its own
         # headquarters key) would be refused by this run's posts.
