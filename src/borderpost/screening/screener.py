@@ -352,8 +352,13 @@ def next_index(
 
 def offer(index: ListIndex) -> None:
     """The index of a version about to be made active, for ``current`` to take instead of
-    building it (the caller made it from exactly that version's entries)."""
+    building it (the caller made it from exactly that version's entries). One per list: a
+    later offer replaces it (a process that never screens never takes one)."""
     with _STATE_LOCK:
+        for version_id in [
+            v for v, li in _OFFERED.items() if li.watchlist_id == index.watchlist_id
+        ]:
+            del _OFFERED[version_id]
         _OFFERED[index.version_id] = index
 
 
