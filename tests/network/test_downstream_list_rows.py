@@ -1,8 +1,12 @@
 """A post applying list versions, on both databases: a delta writes the rows it changes in one
 transaction (no copy of the list), a whole file writes what differs from the version in force,
-a checksum that does not match keeps nothing, and a version left unfinished is undone."""
+a checksum that does not match keeps nothing, a version left unfinished is undone, and
+headquarters' prebuilt index is taken instead of a build when it holds the file's entries."""
 
 from __future__ import annotations
+
+import uuid
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -10,12 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.integration.screening.list_support import entry_writes, rows
 
 from borderpost import clock
+from borderpost.network import lists
 from borderpost.network.listfiles import Delta, Row, checksum, whole_file
 from borderpost.network.lists import apply_list, content, kind_of
 from borderpost.network.model import NetworkVersion
 from borderpost.network.signing import RefusedVersion, Version
-from borderpost.screening import screener
+from borderpost.screening import prebuilt, screener
 from borderpost.screening.model import Watchlist, WatchlistVersion
+from borderpost.screening.screener import build_rows
 from borderpost.screening.versions import NextVersion
 
 Factory = sessionmaker[Session]
@@ -131,3 +137,78 @@ def test_a_version_left_unfinished_at_a_post_is_undone(session_factory: Factory)
     assert [k for k, since, _ in found if since > 1] == ["new-1"]
     assert sorted(k for k, _, until in found if until is not None) == ["p-0050"]
     assert numbers(session_factory) == (3, 1)
+
+
+def _index_of(rows: dict[str, Row]) -> bytes:
+    """Headquarters' prebuilt index of a whole file's rows, in the file's order."""
+    return prebuilt.dump(build_rows(uuid.uuid4(), uuid.uuid4(), "wanted", list(rows.values())))
+
+
+def _no_build(*_: object) -> screener.ListIndex:
+    raise AssertionError("the index was built, not taken from headquarters")
+
+
+def test_a_post_screens_with_headquarters_index_without_building_it(
+    session_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = crowd(120) | {"os-aliyev": row("os-aliyev", "Rashad Aliyev")}
+    index = _index_of(first)
+    apply_list(session_factory, version(1, first), [whole_file(first.values())], True, index)
+    monkeypatch.setattr(screener, "build", _no_build)
+    with session_factory() as session:
+        found = screener.current(session.connection()).person("Rashad Aliev", limit=1)
+    assert [f.match.entry_id for f in found] == ["os-aliyev"]
+    # the deltas after the file extend the loaded index, as a post taking file and deltas does
+    second = {k: v for k, v in first.items() if k != "p-0001"} | {"new-1": row("new-1", "Nadia Z")}
+    delta = Delta([row("new-1", "Nadia Z")], ["p-0001"])
+    blobs = [whole_file(first.values()), delta.encode()]
+    apply_list(session_factory, version(2, second), blobs, True, index)
+    with session_factory() as session:
+        built = screener.current(session.connection())
+    assert built.lists[0].size == len(second)
+    assert [f.match.entry_id for f in built.person("Nadia Z", limit=1)] == ["new-1"]
+    assert held(session_factory) == sorted(second.values())
+
+
+def test_an_index_that_does_not_hold_the_files_entries_is_not_used(
+    session_factory: Factory,
+) -> None:
+    first = crowd(60) | {"os-aliyev": row("os-aliyev", "Rashad Aliyev")}
+    other = _index_of(dict(reversed(first.items())))  # same entries, another order
+    apply_list(session_factory, version(1, first), [whole_file(first.values())], True, other)
+    apply_list(session_factory, version(2, first), [whole_file(first.values())], True, b"junk")
+    with session_factory() as session:
+        built = screener.current(session.connection())  # built here, from the rows
+    assert built.lists[0].size == 61
+    assert [f.match.entry_id for f in built.person("Rashad Aliev", limit=1)] == ["os-aliyev"]
+
+
+def test_a_whole_file_cut_short_while_written_leaves_the_version_in_force(
+    session_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = crowd(50)
+    apply_list(session_factory, version(1, first), [whole_file(first.values())], True)
+    second = {k: row(k, f"Renamed {k}") for k in first} | {"new-1": row("new-1", "Added One")}
+    monkeypatch.setattr(lists, "STEP", 10)  # several steps, each its own transaction
+    written = NextVersion.write
+    calls = []
+
+    def cut(self: NextVersion, conn: Any, rows: list[Row], lines: Any = None) -> None:
+        calls.append(len(rows))
+        if len(calls) == 3:
+            raise OSError("disk full")
+        written(self, conn, rows, lines)
+
+    monkeypatch.setattr(NextVersion, "write", cut)
+    with pytest.raises(OSError, match="disk full"):
+        apply_list(
+            session_factory, version(2, second), [whole_file(second.values())], True,
+            _index_of(second),
+        )  # fmt: skip
+    assert held(session_factory) == sorted(first.values())  # never half a list
+    assert numbers(session_factory) == (1, None)
+    with session_factory() as session:
+        assert screener.current(session.connection()).lists[0].size == 50
+    monkeypatch.setattr(NextVersion, "write", written)
+    apply_list(session_factory, version(2, second), [whole_file(second.values())], True)
+    assert held(session_factory) == sorted(second.values())

@@ -138,6 +138,24 @@ def test_a_list_file_changed_on_the_way_is_refused(network: Network) -> None:
         assert (row.version, row.refused_version) == (1, 2)
 
 
+def test_an_index_changed_on_the_way_is_left_out_not_the_version(network: Network) -> None:
+    post = network.add_post("P-A")
+    import_at(network.hq, ALIYEV, *crowd(50))
+    network.publish()
+
+    async def tamper() -> None:
+        async with link.jetstream(network.enrolment("P-A").url, network.stream) as js:
+            files = await buckets.files(js, network.stream)
+            await files.put(f"{buckets.token('wanted')}/1.index", b"not the index")
+
+    asyncio.run(tamper())
+    report = network.follow("P-A")
+    assert report.refused == []
+    assert "list:wanted 1 (whole file)" in report.applied
+    # screened all the same: the post built the index itself
+    assert record(post, "P-A", ALIYEV_AT_BOOTH).crossing.decision == "referred"
+
+
 def test_crossings_recorded_since_publication_are_screened_again(network: Network) -> None:
     post = network.add_post("P-A")
     network.publish()

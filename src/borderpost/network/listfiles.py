@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -28,6 +28,8 @@ __all__ = [
     "checksum",
     "line_of",
     "read_whole_file",
+    "read_whole_lines",
+    "read_whole_rows",
     "whole_file",
 ]
 
@@ -52,13 +54,24 @@ def whole_file(rows: Iterable[Row]) -> bytes:
     return out.getvalue()
 
 
-def read_whole_file(data: bytes) -> dict[str, Row]:
-    out: dict[str, Row] = {}
+def read_whole_rows(data: bytes) -> Iterator[Row]:
+    """A whole file's rows, in its order."""
     for raw in gzip.decompress(data).splitlines():
         if raw:
-            row = tuple(orjson.loads(raw))
-            out[row[0]] = row
-    return out
+            yield tuple(orjson.loads(raw))
+
+
+def read_whole_file(data: bytes) -> dict[str, Row]:
+    return {row[0]: row for row in read_whole_rows(data)}
+
+
+def read_whole_lines(data: bytes) -> dict[str, tuple[Row, bytes]]:
+    """Each entry key's row and its line as written (``line_of`` the row: the bytes its
+    checksum hashes), the last line of a key given twice."""
+    raws = [raw for raw in gzip.decompress(data).splitlines() if raw]
+    # One JSON array of every line: one call into orjson, not one per line.
+    parsed = orjson.loads(b"[" + b",".join(raws) + b"]")
+    return {row[0]: (tuple(row), raw) for row, raw in zip(parsed, raws, strict=True)}
 
 
 @dataclass

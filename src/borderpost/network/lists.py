@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
@@ -41,14 +42,15 @@ from borderpost.network.enrolment import Enrolment
 from borderpost.network.listfiles import (
     Delta,
     Row,
-    apply_delta,
-    read_whole_file,
+    line_of,
+    read_whole_lines,
     whole_file,
 )
 from borderpost.network.model import NetworkVersion
 from borderpost.network.publishing import PublishReport, last_published
 from borderpost.network.records import ACTOR, FollowReport, number_in, record, refuse, row_of
 from borderpost.network.signing import RefusedVersion, Version, open_version, seal, verifier_of
+from borderpost.screening import prebuilt, screener
 from borderpost.screening.lthash import LtHash
 from borderpost.screening.model import Watchlist, WatchlistVersion
 from borderpost.screening.versions import (
@@ -129,6 +131,7 @@ async def publish_list(
         label, imported_by, entries = active.label, active.imported_by, active.entry_count
         content_checksum, hq_version = active.checksum, str(active.id)
         whole: bytes | None = None
+        index: bytes | None = None
         encoded = delta.encode() if delta is not None else None
         if (
             last is None
@@ -138,11 +141,20 @@ async def publish_list(
                 > last.payload["full"]["size"] // 2
             )
         ):
-            whole = whole_file(read_rows(conn, watchlist.id, number_here))
+            rows = list(read_rows(conn, watchlist.id, number_here))
+            whole = whole_file(rows)
+            # Built once here, in the file's order, instead of at every post.
+            built = screener.build_rows(watchlist.id, active.id, name, rows)
+            del rows
+            index = prebuilt.dump(built)
+            del built
     number = last.number + 1 if last is not None else 1
     prefix = f"{buckets.token(name)}/{number}"
     if whole is not None:
         full = {"number": number, **await _put(files, f"{prefix}.full", whole)}
+        if index is not None:
+            made = await _put(files, f"{prefix}.index", index)
+            full["index"] = {**made, "matcher": prebuilt.fingerprint()}
         deltas: list[dict[str, Any]] = []
     else:
         assert last is not None
@@ -216,6 +228,20 @@ async def _download(files: ObjectStore, wanted: dict[str, Any]) -> bytes:
     if hashlib.sha256(data).hexdigest() != wanted["sha256"]:
         raise RefusedVersion(f"checksum: file {wanted['object']} is not what was signed")
     return bytes(data)
+
+
+async def _shipped_index(files: ObjectStore, version: Version, steps: Plan) -> bytes | None:
+    """Headquarters' index of the whole file, if it was made by this post's matcher code.
+    Only a shortcut: one that does not download whole (or not as signed) is left out, and
+    the post builds the index itself, as without one."""
+    shipped = version.payload["full"].get("index")
+    if not shipped or shipped.get("matcher") != prebuilt.fingerprint():
+        return None
+    try:
+        return await _download(files, shipped)
+    except (RefusedVersion, NatsError, OSError) as exc:
+        log.warning("list %s: headquarters' index not taken: %s", version.payload["name"], exc)
+        return None
 
 
 # A list whose delta did not give headquarters' checksum takes the whole file next time.
@@ -307,17 +333,65 @@ def _in_steps(session_factory: sessionmaker[Session], work: list[Any]) -> None:
             step(session.connection())
 
 
+def _whole_lines(blobs: list[bytes]) -> tuple[dict[str, tuple[Row, bytes]], list[str]]:
+    """The whole file and the deltas after it: each entry key's row and its line as hashed
+    (the file's own line: no row is serialised again for the checksum); and the file's own
+    keys, in its order."""
+    lines = read_whole_lines(blobs[0])
+    keys = list(lines)
+    for blob in blobs[1:]:
+        delta = Delta.decode(blob)
+        for key in delta.removed:
+            lines.pop(key, None)
+        for row in delta.put:
+            lines[row[0]] = (row, line_of(row))
+    return lines, keys
+
+
+def _prebuilt_index(
+    index_blob: bytes | None,
+    blobs: list[bytes],
+    keys: list[str],
+    ids: tuple[uuid.UUID, uuid.UUID, str],
+) -> screener.ListIndex | None:
+    """Headquarters' index of the whole file, as this version's index: loaded, checked to
+    hold the file's keys in its order, extended by the deltas after the file. None (the
+    warm-up builds it, as without one) if there is none or it does not fit."""
+    if index_blob is None:
+        return None
+    watchlist_id, version_id, name = ids
+    try:
+        index = prebuilt.load(index_blob, watchlist_id, version_id, name)
+    except ValueError as exc:
+        log.warning("list %s: headquarters' index not used: %s", name, exc)
+        return None
+    if not prebuilt.matches(index, keys):
+        log.warning("list %s: headquarters' index does not hold the file's entries", name)
+        return None
+    if len(blobs) > 1:
+        delta = Delta()
+        for blob in blobs[1:]:
+            delta = delta.then(Delta.decode(blob))
+        index = screener.extend(index, version_id, delta.put, delta.removed)
+        if screener.should_rebuild(index):
+            return None
+    return index
+
+
 def _apply_whole(
-    session_factory: sessionmaker[Session], version: Version, blobs: list[bytes]
+    session_factory: sessionmaker[Session],
+    version: Version,
+    blobs: list[bytes],
+    index_blob: bytes | None = None,
 ) -> None:
     """The whole file (and the deltas after it): its checksum computed whole, then what
     differs from the version in force written in steps as a version not active yet, then
-    made active in one short transaction."""
+    made active in one short transaction. With headquarters' prebuilt index of the file
+    (``index_blob``), that index is offered to the screener as the new version's, once the
+    checksum is proved, so that no build is needed."""
     manifest = version.payload
     name, kind = manifest["name"], kind_of(manifest["name"])
-    rows = read_whole_file(blobs[0])
-    for blob in blobs[1:]:
-        apply_delta(rows, Delta.decode(blob))
+    lines, file_keys = _whole_lines(blobs)
     with UnitOfWork(session_factory, actor=ACTOR) as uow:
         session = uow.session
         conn = session.connection()
@@ -336,25 +410,26 @@ def _apply_whole(
         session.add(new)
         uow.commit()
         watchlist_id, new_id_, number = watchlist.id, new.id, new.number
-    whole = LtHash().add_rows(rows.values())
+    whole = LtHash().add(line for _, line in lines.values())
     got = whole.checksum()
     if got != manifest["checksum"]:
         raise _refused(kind, got)
     writer = NextVersion(watchlist_id, base, number, None)
-    put: list[Row] = list(rows.values())  # over nothing: every row
+    put: list[Row] = [row for row, _ in lines.values()]  # over nothing: every row
     closing: list[str] = []
     if base:
         with session_factory() as session:
             diff = WholeDiff(digests(session.connection(), watchlist_id, base))
         put = []
-        for row in rows.values():
-            seen = diff.see(row)
+        for row, line in lines.values():
+            seen = diff.see(row, line)
             if seen == "same":
                 continue
             if seen == "changed":
                 closing.append(row[0])
             put.append(row)
         closing += diff.gone()
+    del lines
 
     def close(keys: list[str]) -> Any:
         return lambda conn: writer.close(conn, keys)
@@ -367,19 +442,32 @@ def _apply_whole(
         [close(closing[i : i + STEP]) for i in range(0, len(closing), STEP)]
         + [write(put[i : i + STEP]) for i in range(0, len(put), STEP)],
     )
-    with UnitOfWork(session_factory, actor=ACTOR) as uow:
-        session = uow.session
-        watchlist = session.get(Watchlist, watchlist_id)
-        made = session.get(WatchlistVersion, new_id_)
-        assert watchlist is not None
-        assert made is not None
-        made.lthash, made.checksum = whole.state(), got
-        _activate(session, watchlist, made, kind, version)
-        uow.commit()
+    del put, closing  # before the index is loaded: not both in memory at once
+    index = _prebuilt_index(index_blob, blobs, file_keys, (watchlist_id, new_id_, name))
+    del file_keys
+    if index is not None:
+        screener.offer(index)  # taken by the screener once the version is active
+    try:
+        with UnitOfWork(session_factory, actor=ACTOR) as uow:
+            session = uow.session
+            watchlist = session.get(Watchlist, watchlist_id)
+            made = session.get(WatchlistVersion, new_id_)
+            assert watchlist is not None
+            assert made is not None
+            made.lthash, made.checksum = whole.state(), got
+            _activate(session, watchlist, made, kind, version)
+            uow.commit()
+    except BaseException:
+        screener.withdraw(new_id_)
+        raise
 
 
 def apply_list(
-    session_factory: sessionmaker[Session], version: Version, blobs: list[bytes], whole: bool
+    session_factory: sessionmaker[Session],
+    version: Version,
+    blobs: list[bytes],
+    whole: bool,
+    index: bytes | None = None,
 ) -> str:
     """Build the list's new version from the whole file and deltas (or the deltas alone, over
     the version in force), check its checksum, then make it active."""
@@ -390,7 +478,7 @@ def apply_list(
             select(Watchlist.active_version_id).where(Watchlist.name == manifest["name"])
         ).one_or_none()
     if whole or has is None:
-        _apply_whole(session_factory, version, blobs)
+        _apply_whole(session_factory, version, blobs, index)
     else:
         _apply_deltas(session_factory, version, blobs)
     _WHOLE_NEXT.discard(kind)
@@ -425,7 +513,8 @@ async def follow_lists(
             steps = plan(version.payload, number, kind in _WHOLE_NEXT)
             files = files or await buckets.files(js, enrolment.stream)
             blobs = [await _download(files, o) for o in steps.objects]
-            done = apply_list(session_factory, version, blobs, steps.whole)
+            index = await _shipped_index(files, version, steps) if steps.whole else None
+            done = apply_list(session_factory, version, blobs, steps.whole, index)
         except RefusedVersion as exc:
             refuse(session_factory, kind, number_in(entry.value), str(exc))
             report.refused.append(f"{kind}: {exc}")

@@ -26,7 +26,7 @@ from borderpost.errors import FieldProblem, InvalidInput, invalid
 from borderpost.ids import new_id
 from borderpost.messages import Message
 from borderpost.screening.listfile import BadLine, Parsed, read_csv, read_ftm
-from borderpost.screening.lthash import LtHash, Row
+from borderpost.screening.lthash import LtHash, Row, element
 from borderpost.screening.model import EntryKind, ListKind, Watchlist, WatchlistVersion
 from borderpost.screening.versions import (
     COLUMNS,
@@ -162,12 +162,14 @@ def import_version(
     writer = NextVersion(watchlist.id, base, version.number, state or LtHash())
     diff = WholeDiff(digests(conn, watchlist.id, base) if base else {})
     batch: list[Row] = []
+    lines: list[bytes] = []  # the batch's lines: hashed once, for the diff and the LtHash
     changed: list[str] = []
 
     def flush() -> None:
         writer.close(conn, changed)
-        writer.write(conn, batch)
+        writer.write(conn, batch, lines)
         batch.clear()
+        lines.clear()
         changed.clear()
 
     for number, parsed in parse(fmt, _lines(handle, progress)):
@@ -186,7 +188,8 @@ def import_version(
         if report.problems and not skip_bad:
             continue  # nothing will be written: only look for more problems
         row: Row = tuple(parsed[c] for c in COLUMNS)  # type: ignore[assignment]
-        seen = diff.see(row)
+        line = element(row)
+        seen = diff.see(row, line)
         if seen == "same":
             continue
         if seen == "changed":
@@ -196,6 +199,7 @@ def import_version(
             if not writer.unput(conn, row[0]):
                 writer.close(conn, [row[0]])
         batch.append(row)
+        lines.append(line)
         if len(batch) >= BATCH:
             flush()
     if report.problems and not skip_bad:

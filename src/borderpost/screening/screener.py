@@ -14,10 +14,11 @@ says when the overlay has grown enough for a whole build to be worth it.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import uuid
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,24 @@ class EntryKeys:
         self._off.append(len(self._blob))
         self._hash.append(hash(key))
         self._sorted = None
+
+    def same(self, keys: Sequence[str]) -> bool:
+        """Whether these are exactly the keys held, in this order."""
+        if len(keys) != len(self._off) - 1:
+            return False
+        encoded = [k.encode() for k in keys]
+        offsets = array("Q", [0])
+        offsets.extend(itertools.accumulate(len(k) for k in encoded))
+        return offsets == self._off and b"".join(encoded) == self._blob
+
+    def rehash(self) -> None:
+        """The keys' hashes computed again in this process (``str`` hashes are salted per
+        process): for keys made in another one (a prebuilt index, unpickled)."""
+        blob, off = bytes(self._blob), self._off
+        keys = (blob[off[i] : off[i + 1]].decode() for i in range(len(off) - 1))
+        self._hash = array("q", [hash(k) for k in keys])
+        self._sorted = None
+        self.finish()
 
     def finish(self) -> None:
         """Sort the hashes now (else the first ``present`` does)."""
@@ -207,6 +226,9 @@ _BUILD_LOCK = threading.Lock()  # one build at a time: a second thread waits and
 _STATE_LOCK = threading.Lock()  # the two dicts above; held for microseconds, never a build
 _STALE: dict[uuid.UUID, uuid.UUID] = {}  # version not built yet -> the version served instead
 _BACKGROUND = threading.Event()  # set while a warm-up thread builds this process's indexes
+# Indexes made before their version is active (a post loading headquarters' prebuilt index
+# while it applies the version): taken by ``current`` instead of a build.
+_OFFERED: dict[uuid.UUID, ListIndex] = {}
 
 # Reads no row a crossing queues for its commit: the queue is not written first (which would
 # drop what an import read ahead, see ``db.queued_index``).
@@ -266,6 +288,11 @@ def current(conn: Connection, *, wait: bool = True) -> Screener:
     for watchlist_id, name, version_id in active:
         assert version_id is not None  # the query selects active lists only
         index = _BY_VERSION.get(version_id)
+        if index is None:  # an offered index costs nothing to take: no one waits for it
+            with _STATE_LOCK:
+                index = _OFFERED.pop(version_id, None)
+                if index is not None:
+                    _BY_VERSION[version_id] = index
         if index is None and not wait:
             with _STATE_LOCK:
                 previous = [li for li in _BY_VERSION.values() if li.watchlist_id == watchlist_id]
@@ -321,6 +348,24 @@ def next_index(
             if not should_rebuild(index):
                 return index
     return build(conn, watchlist_id, version_id, name)
+
+
+def offer(index: ListIndex) -> None:
+    """The index of a version about to be made active, for ``current`` to take instead of
+    building it (the caller made it from exactly that version's entries). One per list: a
+    later offer replaces it (a process that never screens never takes one)."""
+    with _STATE_LOCK:
+        for version_id in [
+            v for v, li in _OFFERED.items() if li.watchlist_id == index.watchlist_id
+        ]:
+            del _OFFERED[version_id]
+        _OFFERED[index.version_id] = index
+
+
+def withdraw(version_id: uuid.UUID) -> None:
+    """An offered index whose version was not made active after all."""
+    with _STATE_LOCK:
+        _OFFERED.pop(version_id, None)
 
 
 def served_stale() -> dict[uuid.UUID, uuid.UUID]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -24,6 +24,7 @@ from sqlalchemy import (
     CursorResult,
     Table,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -40,7 +41,6 @@ KEYS = 1000  # entry keys per IN (...) list
 READ_BATCH = 20_000
 ENTRIES = cast(Table, WatchlistEntry.__table__)
 _C = ENTRIES.c
-_INSERT = insert(ENTRIES)
 _WRITTEN = ("watchlist_id", "since", *COLUMNS)
 _COPY = f"COPY {ENTRIES.name} ({', '.join(_WRITTEN)}) FROM STDIN"
 _ROW = [_C[c] for c in COLUMNS]
@@ -90,22 +90,53 @@ def activate(conn: Connection, watchlist: Watchlist, version: WatchlistVersion) 
     prune(conn, watchlist.id, version.number)
 
 
-def write_entries(conn: Connection, rows: list[dict[str, object]]) -> None:
-    """One batch of entry rows (``watchlist_id``, ``since`` and the content columns): COPY on
-    PostgreSQL, executemany elsewhere.
+def write_entries(
+    conn: Connection, watchlist_id: uuid.UUID, since: int, rows: Sequence[Row]
+) -> None:
+    """One batch of a list's entry rows, put by version ``since``: COPY on PostgreSQL, the
+    driver's own executemany elsewhere.
 
     Measured at a million entries: executemany reached 10,000 rows/s on PostgreSQL, too slow
     for a list a minute; COPY on the same connection (same transaction) is several times faster.
+    On SQLite, SQLAlchemy's executemany built a parameter dict per row, a third of the
+    write's time: the statement is compiled once and the tuples go to the driver as they are
+    (the list's id through its column type's own bind processing, once), on the same
+    connection.
     """
     if not rows:
         return
+    driver: Any = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        driver = conn.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(_COPY) as copy:  # type: ignore[union-attr]
+        with driver.cursor() as cursor, cursor.copy(_COPY) as copy:
             for row in rows:
-                copy.write_row([row[c] for c in _WRITTEN])
+                copy.write_row((watchlist_id, since, *row))
         return
-    conn.execute(_INSERT, rows)
+    statement, process = _raw_insert(conn)
+    bound = process(watchlist_id) if process is not None else watchlist_id
+    cursor = driver.cursor()
+    try:
+        cursor.executemany(statement, [(bound, since, *r) for r in rows])
+    finally:
+        cursor.close()
+
+
+_RAW: dict[str, tuple[str, Any]] = {}
+
+
+def _raw_insert(conn: Connection) -> tuple[str, Any]:
+    """The INSERT of ``_WRITTEN`` compiled for this dialect (positional), and the bind
+    processor of the list's id."""
+    name = conn.dialect.name
+    if name not in _RAW:
+        compiled = (
+            insert(ENTRIES)
+            .values({c: bindparam(c) for c in _WRITTEN})
+            .compile(dialect=conn.dialect)
+        )
+        assert compiled.positional
+        assert tuple(compiled.positiontup or ()) == _WRITTEN
+        _RAW[name] = (str(compiled), _C.watchlist_id.type.bind_processor(conn.dialect))
+    return _RAW[name]
 
 
 def read_rows(conn: Connection, watchlist_id: uuid.UUID, number: int) -> Iterator[Row]:
@@ -117,9 +148,10 @@ def read_rows(conn: Connection, watchlist_id: uuid.UUID, number: int) -> Iterato
         yield cast(Row, tuple(row))
 
 
-def digest(row: Row) -> bytes:
-    """A short fingerprint of a row, to compare a new content with the active one."""
-    return hashlib.blake2b(element(row), digest_size=16).digest()
+def digest(row: Row, line: bytes | None = None) -> bytes:
+    """A short fingerprint of a row (of its ``line``, ``element(row)``, when given), to
+    compare a new content with the active one."""
+    return hashlib.blake2b(element(row) if line is None else line, digest_size=16).digest()
 
 
 def digests(conn: Connection, watchlist_id: uuid.UUID, number: int) -> dict[str, bytes]:
@@ -173,15 +205,12 @@ class NextVersion:
     put: int = 0
     closed: int = 0
 
-    def _values(self, rows: Iterable[Row]) -> list[dict[str, Any]]:
-        mine = {"watchlist_id": self.watchlist_id, "since": self.number}
-        return [{**mine, **dict(zip(COLUMNS, r, strict=True))} for r in rows]
-
-    def write(self, conn: Connection, rows: list[Row]) -> None:
-        """Put ``rows`` (their keys closed before, or new)."""
-        write_entries(conn, self._values(rows))
+    def write(self, conn: Connection, rows: list[Row], lines: list[bytes] | None = None) -> None:
+        """Put ``rows`` (their keys closed before, or new); ``lines``: their lines
+        (``lthash.element``) when the caller has them already."""
+        write_entries(conn, self.watchlist_id, self.number, rows)
         if self.lthash is not None:
-            self.lthash.add_rows(rows)
+            self.lthash.add(lines if lines is not None else [element(r) for r in rows])
         self.put += len(rows)
 
     def close(self, conn: Connection, keys: Sequence[str]) -> None:
@@ -227,10 +256,11 @@ class WholeDiff:
     current: dict[str, bytes]
     seen: dict[str, bytes] = field(default_factory=dict)
 
-    def see(self, row: Row) -> str:
+    def see(self, row: Row, line: bytes | None = None) -> str:
         """``same`` (nothing to write), ``new``, ``changed`` (close, then put) or ``again``
-        (a key already given in this content, with another row)."""
-        key, fingerprint = row[0], digest(row)
+        (a key already given in this content, with another row). ``line``: ``element(row)``
+        when the caller has it."""
+        key, fingerprint = row[0], digest(row, line)
         if key in self.seen:
             if self.seen[key] == fingerprint:
                 return "same"

@@ -117,8 +117,9 @@ def _block_keys(key: str, alt: str) -> set[str]:
 
 def _hash(text: str) -> int:
     """Blocking-table hash. Python salts ``str`` hashes per process (PYTHONHASHSEED), so an
-    index is valid only in the process that built it: never pickle or share one (a pickled
-    index loaded elsewhere finds only exact keys)."""
+    index is valid only in the process that built it: an index pickled and loaded elsewhere
+    finds only exact keys until ``PersonIndex.rehash`` recomputes what holds these hashes
+    (``screening.prebuilt`` does)."""
     return hash(text) & 0x7FFFFFFFFFFFFFFF
 
 
@@ -329,17 +330,7 @@ class PersonIndex:
         del post, p_tok, fresh
         self._post_off = np.zeros(v + 1, dtype=np.int64)
         np.cumsum(counts, out=self._post_off[1:])
-        # blocking table
-        hashes: list[int] = []
-        vids: list[int] = []
-        for vid, (k, a) in enumerate(zip(self._v_key, self._v_alt, strict=True)):
-            for bk in _block_keys(k, a):
-                hashes.append(_hash(bk))
-                vids.append(vid)
-        h = np.array(hashes, dtype=np.int64)
-        order = np.argsort(h, kind="stable")
-        self._blk_hash = h[order]
-        self._blk_vid = np.array(vids, dtype=np.int32)[order]
+        self._blocking()
         # every vocabulary key and alternate laid out flat, with what the similarity needs,
         # so that a query part's look-up does no per-candidate string work in Python
         flat: list[str] = []
@@ -387,15 +378,46 @@ class PersonIndex:
         hasn = n_cnt >= 1
         self._e_nat[hasn] = nats[n_off[:-1][hasn]]
         self._pack_names()
-        # entry ids by hash, for exclusions (a copy: the array keeps growing on add)
-        eid_hash = np.array(self._eid_hash, dtype=np.int64)
-        self._eid_order = np.argsort(eid_hash, kind="stable")
-        self._eid_sorted = eid_hash[self._eid_order]
+        self._sort_entry_ids()
         self._exclusions.clear()
         self._tok_cache.clear()
         self._raw.clear()
         self._date_cache.clear()
         self._finalised = True
+
+    def _blocking(self) -> None:
+        """The blocking table: the hash of each block key of each vocabulary part."""
+        hashes: list[int] = []
+        vids: list[int] = []
+        for vid, (k, a) in enumerate(zip(self._v_key, self._v_alt, strict=True)):
+            for bk in _block_keys(k, a):
+                hashes.append(_hash(bk))
+                vids.append(vid)
+        h = np.array(hashes, dtype=np.int64)
+        order = np.argsort(h, kind="stable")
+        self._blk_hash = h[order]
+        self._blk_vid = np.array(vids, dtype=np.int32)[order]
+
+    def _sort_entry_ids(self) -> None:
+        """Entry ids by hash, for exclusions (a copy: the array keeps growing on add)."""
+        eid_hash = np.array(self._eid_hash, dtype=np.int64)
+        self._eid_order = np.argsort(eid_hash, kind="stable")
+        self._eid_sorted = eid_hash[self._eid_order]
+
+    def rehash(self) -> None:
+        """Recompute what holds this process's ``str`` hashes (``_hash``): the entry ids'
+        and the blocking table. For a finalised index made in another process (unpickled):
+        after it, the index answers exactly as one built here from the same entries."""
+        if not self._finalised:
+            raise ValueError("only a finalised index is rehashed")
+        blob, off = bytes(self._eid_blob), self._eid_off
+        self._eid_hash = array(
+            "q", [_hash(blob[off[i] : off[i + 1]].decode()) for i in range(len(off) - 1)]
+        )
+        self._blocking()
+        self._sort_entry_ids()
+        self._exclusions.clear()
+        self._tok_cache.clear()
 
     def _pack_names(self) -> None:
         """One 16-byte row per name with what the vectorised ranking reads: parts and core
