@@ -14,8 +14,9 @@ its peak resident memory (``ru_maxrss``). Memory flat in the size is the aim: th
 holds one batch of rows (``exports.services.BATCH``) at a time.
 
 ``--database NAME`` exports an existing PostgreSQL database instead (for example the history
-``bench_scale --database NAME`` keeps: 10,000,000 crossings over ten years), the whole period
-it holds, first local day to last, nothing written.
+``bench_scale --database NAME`` keeps: 10,000,000 crossings over ten years), nothing written:
+for each of ``--years`` (default 1,5), the calendar years up to its latest one, as one
+export (an export spans at most ``exports.services.MAX_DAYS``, 1,830 days: five years).
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ def main() -> None:
         help="the exports measured at each size, FORMAT:public|personal",
     )
     parser.add_argument("--database", default="", help="export this PostgreSQL database")
+    parser.add_argument("--years", default="1,5", help="with --database: the last N years")
     parser.add_argument(
         "--child", nargs=6, metavar=("URL", "FMT", "PERSONAL", "OUT", "FIRST", "LAST")
     )
@@ -137,9 +139,9 @@ def main() -> None:
             dt.date.fromisoformat(last),
         )
         return
-    print(f"bench_export: {args.backend}; {machine()}", flush=True)
+    print(f"bench_export: {args.database or args.backend}; {machine()}", flush=True)
     if args.database:
-        existing(args.database, args.formats)
+        existing(args.database, args.formats, [int(y) for y in args.years.split(",")])
         return
     with scratch_engine(args.backend) as engine, tempfile.TemporaryDirectory() as folder:
         factory = make_session_factory(engine)
@@ -175,21 +177,31 @@ def run_exports(
         )
 
 
-def existing(database: str, formats: str) -> None:
-    """Export the whole period an existing PostgreSQL database holds; nothing written to it."""
+def existing(database: str, formats: str, years: list[int]) -> None:
+    """Export the last ``years`` calendar years an existing PostgreSQL database holds."""
     url = make_url(PG_BASE).set(database=database).render_as_string(hide_password=False)
     engine = make_engine(url)
     table = cast(Table, Crossing.__table__)
     with engine.connect() as conn:
-        n = conn.scalar(select(func.count()).select_from(table)) or 0
-        began, ended = conn.execute(select(func.min(table.c.time), func.max(table.c.time))).one()
+        latest = conn.scalar(select(func.max(table.c.time)))
+        total = conn.scalar(select(func.count()).select_from(table)) or 0
+    print(f"  {database}: {total:,} crossings, the latest {latest}", flush=True)
+    # The last whole year: a crossing of late 31 December UTC may fall on 1 January locally.
+    last = dt.date(latest.year - (1 if latest.month == 1 else 0), 12, 31)
+    for n_years in years:
+        first = dt.date(last.year - n_years + 1, 1, 1)
+        since = dt.datetime(first.year, 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=1)
+        until = dt.datetime(last.year + 1, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=1)
+        with engine.connect() as conn:  # about the period's crossings (local days at the edges)
+            n = conn.scalar(
+                select(func.count())
+                .select_from(table)
+                .where(table.c.time >= since, table.c.time < until)
+            )
+        print(f"  {first} to {last}: about {n or 0:,} crossings", flush=True)
+        with tempfile.TemporaryDirectory() as folder:
+            run_exports(url, n or 0, formats, Path(folder), first, last)
     engine.dispose()
-    # A local day either side of the UTC extremes, so no post's first or last day is cut.
-    first = began.date() - dt.timedelta(days=1)
-    last = ended.date() + dt.timedelta(days=1)
-    print(f"  {database}: {n:,} crossings, {first} to {last}", flush=True)
-    with tempfile.TemporaryDirectory() as folder:
-        run_exports(url, n, formats, Path(folder), first, last)
 
 
 if __name__ == "__main__":
