@@ -1,14 +1,17 @@
 """Crossings recorded per second through the service layer (record_crossing), one process.
 
     .venv/bin/python -m benchmarks.bench_record [--n 5000] [--backends sqlite,postgres]
-        [--clients 1,4]
+        [--clients 1,4] [--processes 2]
 
 Two shapes: the booth (one transaction per crossing, as an officer records them) and the
 import (one transaction per 2,000 crossings, their documents and vehicles read ahead with
 ``prefetch`` as the importer does). The mix: 60% people with a new document, 15% people seen
 before, 25% vehicles, a quarter of them new. ``--clients N``: N threads record at once, each
 its own share of the crossings through its own connection (booths of a busy post, or
-headquarters' ingest), in one process: the rate is of all of them together. Besides the rate,
+headquarters' ingest), in one process: the rate is of all of them together. ``--processes N``
+(PostgreSQL): N processes instead, each recording at a post of its own (posts B1..BN, as an
+import split by post, or the booths of N posts behind one database), started together; the
+CPU is that of the N processes (the server's not counted). Besides the rate,
 the process's CPU time per crossing (all threads), which the load of other programs on the
 machine moves less than the wall clock. The heap is settled (``borderpost.heap``) before the
 timed part, as the server and the importer do once started.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import multiprocessing
 import os
 import pstats
 import random
@@ -31,7 +35,7 @@ from sqlalchemy import event
 from benchmarks.common import machine, scratch_engine
 from borderpost.crossings.schemas import CrossingCreate
 from borderpost.crossings.services import record_crossing
-from borderpost.db import make_session_factory
+from borderpost.db import make_engine, make_session_factory
 from borderpost.organisations.schemas import OrganisationCreate
 from borderpost.organisations.services import save_organisation
 from borderpost.posts.schemas import PostCreate
@@ -64,7 +68,7 @@ def consignment(rng: random.Random, items: int) -> dict[str, object]:
     return {"carrier": party, "consignor": party, "consignee": party, "items": goods}
 
 
-def commands(n: int, seed: int, cargo: int = 0) -> list[CrossingCreate]:
+def commands(n: int, seed: int, cargo: int = 0, post: str = "B1") -> list[CrossingCreate]:
     rng = random.Random(seed)
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     seen: list[dict[str, object]] = []
@@ -73,7 +77,7 @@ def commands(n: int, seed: int, cargo: int = 0) -> list[CrossingCreate]:
     for i in range(n):
         when = (start + dt.timedelta(seconds=7 * i)).isoformat()
         roll = rng.random()
-        base = {"post": "B1", "direction": rng.choice(["in", "out"]), "time": when}
+        base = {"post": post, "direction": rng.choice(["in", "out"]), "time": when}
         if roll < 0.75:
             if roll < 0.15 and seen:
                 person = rng.choice(seen)
@@ -182,6 +186,57 @@ def run(backend: str, n: int, batch: int, cargo: int = 0, clients: int = 1) -> t
         return n / wall, cpu / n * 1000
 
 
+def _process(
+    url: str, post: str, n: int, batch: int, cargo: int, ready: Any, go: Any, out: Any
+) -> None:
+    """One recording process: its own engine and commands, started with the others."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    todo = commands(n, seed=ord(post[-1]), cargo=cargo, post=post)
+    if settle is not None:
+        settle()
+    ready.put(post)
+    go.wait()
+    cpu = time.process_time()
+    _record(factory, todo, batch)
+    out.put(time.process_time() - cpu)
+    engine.dispose()
+
+
+def run_processes(n: int, batch: int, cargo: int, processes: int) -> tuple[float, float]:
+    """Crossings per second of ``processes`` processes together, and their CPU ms a crossing."""
+    context = multiprocessing.get_context("spawn")
+    with scratch_engine("postgres") as engine:
+        factory = make_session_factory(engine)
+        posts = [f"B{i + 1}" for i in range(processes)]
+        with UnitOfWork(factory) as uow:
+            for code in posts:
+                save_post(uow, PostCreate(code=code, name=f"Bench {code}", timezone="UTC"))
+            save_organisation(uow, OrganisationCreate(code="CARR", name="C", type="carrier"))
+            uow.commit()
+        url = engine.url.render_as_string(hide_password=False)
+        ready, out, go = context.Queue(), context.Queue(), context.Event()
+        share = n // processes
+        workers = [
+            context.Process(target=_process, args=(url, p, share, batch, cargo, ready, go, out))
+            for p in posts
+        ]
+        for worker in workers:
+            worker.start()
+        for _ in workers:  # every process has made its commands and its engine
+            ready.get(timeout=600)
+        began = time.perf_counter()
+        go.set()
+        cpu = sum(out.get(timeout=3600) for _ in workers)
+        wall = time.perf_counter() - began
+        for worker in workers:
+            worker.join(timeout=60)
+        if any(worker.exitcode != 0 for worker in workers):
+            raise RuntimeError("a recording process failed")
+        done = share * processes
+        return done / wall, cpu / done * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=5000)
@@ -190,6 +245,7 @@ def main() -> None:
     parser.add_argument("--clients", default="1", help="e.g. 1,4: one run for each")
     parser.add_argument("--shapes", default="booth,import")
     parser.add_argument("--profile", action="store_true", help="cProfile each run, top 30")
+    parser.add_argument("--processes", type=int, default=0, help="PostgreSQL: N processes")
     args = parser.parse_args()
     cargo = f", one consignment of {args.cargo} items per vehicle" if args.cargo else ""
     print(f"bench_record: {args.n} crossings each{cargo}; {machine()}", flush=True)
@@ -197,6 +253,13 @@ def main() -> None:
     print(f"{'backend':10} {'shape':32} {'clients':>7} {'crossings/s':>12} {'CPU ms/crossing':>16}")
     shapes = {"booth": ("booth: one transaction each", 1),
               "import": ("import: 2,000 a transaction", 2000)}  # fmt: skip
+    if args.processes:
+        for shape in args.shapes.split(","):
+            label, batch = shapes[shape]
+            rate, cpu = run_processes(args.n, batch, args.cargo, args.processes)
+            print(f"{'postgres':10} {label:32} {args.processes:4} pr {rate:12,.0f} {cpu:16.2f}")
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return
     for backend in args.backends.split(","):
         for shape in args.shapes.split(","):
             label, batch = shapes[shape]
