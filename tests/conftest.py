@@ -73,6 +73,17 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def pg_module_url() -> Iterator[str]:
+    """A migrated PostgreSQL database of this test module's own (tests that commit for real
+    and must not share the session's database), dropped after the module."""
+    with _scratch_database("borderpost_module") as url:
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield url
+
+
 @pytest.fixture
 def empty_pg_url() -> Iterator[str]:
     """A PostgreSQL database of this test's own, not migrated (migration tests), dropped after."""

@@ -12,23 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
-import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, Table, delete, select, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import command, make_post, person_crossing
 
-from borderpost import migrate
 from borderpost.crossings.model import Crossing
 from borderpost.crossings.recording import record_crossing
 from borderpost.db import make_engine
@@ -38,27 +33,14 @@ from borderpost.reports.model import AccessDay
 from borderpost.unit_of_work import UnitOfWork
 
 Factory = sessionmaker[Session]
-PG_BASE = os.environ.get(
-    "BORDERPOST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 _codes = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
-def pg_committing() -> Iterator[Engine]:
-    base = make_url(PG_BASE)
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"borderpost_access_days_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    engine = make_engine(base.set(database=name).render_as_string(hide_password=False))
-    try:
-        migrate.upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def pg_committing(pg_module_url: str) -> Iterator[Engine]:
+    engine = make_engine(pg_module_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
