@@ -253,7 +253,7 @@ COPY_FROM = 100
 
 
 @dataclass(frozen=True)
-class _Plan:
+class InsertPlan:
     """How the queued rows of one INSERT with one set of columns go to the driver."""
 
     sql: str  # the INSERT compiled for the dialect, in the driver's parameter style
@@ -264,10 +264,12 @@ class _Plan:
 
 # By statement, dialect (and its JSON serializer, which SQLite's JSON processor holds) and
 # columns.
-_PLANS: dict[tuple[Any, ...], _Plan | None] = {}
+_PLANS: dict[tuple[Any, ...], InsertPlan | None] = {}
 
 
-def _plan(connection: Connection, statement: Insert, columns: tuple[str, ...]) -> _Plan | None:
+def insert_plan(
+    connection: Connection, statement: Insert, columns: tuple[str, ...]
+) -> InsertPlan | None:
     """The plan of ``statement`` with ``columns``, made once per process; None when the INSERT
     sends more than the rows hold (a column's default made in Python, values of its own):
     SQLAlchemy executes those."""
@@ -290,7 +292,7 @@ def _plan(connection: Connection, statement: Insert, columns: tuple[str, ...]) -
             names = ", ".join(quote(table.c[k].name) for k in columns)
             target = dialect.identifier_preparer.format_table(table)
             copy = f"COPY {target} ({names}) FROM STDIN" if dialect.driver == "psycopg" else None
-            plan = _Plan(compiled.string, tuple(order) if order else None, processors, copy)
+            plan = InsertPlan(compiled.string, tuple(order) if order else None, processors, copy)
     _PLANS[key] = plan
     return plan
 
@@ -307,7 +309,7 @@ def _write_rows(connection: Connection, statement: Insert, rows: list[dict[str, 
     and routes rows to a partitioned table's partitions.
     """
     columns = tuple(rows[0])
-    plan = _plan(connection, statement, columns)
+    plan = insert_plan(connection, statement, columns)
     if plan is None or any(tuple(row) != columns for row in rows):
         connection.execute(statement, rows)
         return

@@ -24,7 +24,6 @@ from sqlalchemy import (
     CursorResult,
     Table,
     and_,
-    bindparam,
     delete,
     func,
     insert,
@@ -33,6 +32,7 @@ from sqlalchemy import (
     update,
 )
 
+from borderpost.db import insert_plan
 from borderpost.screening.lthash import LtHash, Row, element
 from borderpost.screening.model import Watchlist, WatchlistEntry, WatchlistVersion
 
@@ -41,6 +41,7 @@ KEYS = 1000  # entry keys per IN (...) list
 READ_BATCH = 20_000
 ENTRIES = cast(Table, WatchlistEntry.__table__)
 _C = ENTRIES.c
+_INSERT = insert(ENTRIES)
 _WRITTEN = ("watchlist_id", "since", *COLUMNS)
 _COPY = f"COPY {ENTRIES.name} ({', '.join(_WRITTEN)}) FROM STDIN"
 _ROW = [_C[c] for c in COLUMNS]
@@ -99,9 +100,9 @@ def write_entries(
     Measured at a million entries: executemany reached 10,000 rows/s on PostgreSQL, too slow
     for a list a minute; COPY on the same connection (same transaction) is several times faster.
     On SQLite, SQLAlchemy's executemany built a parameter dict per row, a third of the
-    write's time: the statement is compiled once and the tuples go to the driver as they are
-    (the list's id through its column type's own bind processing, once), on the same
-    connection.
+    write's time: the statement is compiled once (``db.insert_plan``, as the commit's queued
+    rows are) and the tuples go to the driver as they are (the list's id through its column
+    type's own bind processing, once), on the same connection.
     """
     if not rows:
         return
@@ -111,32 +112,18 @@ def write_entries(
             for row in rows:
                 copy.write_row((watchlist_id, since, *row))
         return
-    statement, process = _raw_insert(conn)
+    plan = insert_plan(conn, _INSERT, _WRITTEN)
+    # Positional in _WRITTEN's order, and only the list's id has a bind processor there.
+    assert plan is not None
+    assert plan.order == _WRITTEN
+    assert set(plan.processors) <= {"watchlist_id"}
+    process = plan.processors.get("watchlist_id")
     bound = process(watchlist_id) if process is not None else watchlist_id
     cursor = driver.cursor()
     try:
-        cursor.executemany(statement, [(bound, since, *r) for r in rows])
+        cursor.executemany(plan.sql, [(bound, since, *r) for r in rows])
     finally:
         cursor.close()
-
-
-_RAW: dict[str, tuple[str, Any]] = {}
-
-
-def _raw_insert(conn: Connection) -> tuple[str, Any]:
-    """The INSERT of ``_WRITTEN`` compiled for this dialect (positional), and the bind
-    processor of the list's id."""
-    name = conn.dialect.name
-    if name not in _RAW:
-        compiled = (
-            insert(ENTRIES)
-            .values({c: bindparam(c) for c in _WRITTEN})
-            .compile(dialect=conn.dialect)
-        )
-        assert compiled.positional
-        assert tuple(compiled.positiontup or ()) == _WRITTEN
-        _RAW[name] = (str(compiled), _C.watchlist_id.type.bind_processor(conn.dialect))
-    return _RAW[name]
 
 
 def read_rows(conn: Connection, watchlist_id: uuid.UUID, number: int) -> Iterator[Row]:
