@@ -63,13 +63,20 @@ def _scratch_database(prefix: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A scratch PostgreSQL database, migrated, dropped at the end of the run."""
-    with _scratch_database("borderpost_test") as url:
+@contextlib.contextmanager
+def _migrated_database(prefix: str) -> Iterator[str]:
+    """A scratch PostgreSQL database with every migration applied, dropped when the block ends."""
+    with _scratch_database(prefix) as url:
         engine = make_engine(url)
         migrate.upgrade(engine)
         engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A scratch PostgreSQL database, migrated, dropped at the end of the run."""
+    with _migrated_database("borderpost_test") as url:
         yield url
 
 
@@ -77,10 +84,7 @@ def pg_url() -> Iterator[str]:
 def pg_module_url() -> Iterator[str]:
     """A migrated PostgreSQL database of this test module's own (tests that commit for real
     and must not share the session's database), dropped after the module."""
-    with _scratch_database("borderpost_module") as url:
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
+    with _migrated_database("borderpost_module") as url:
         yield url
 
 
